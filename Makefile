@@ -1,0 +1,37 @@
+# DeAI Chain: the two commands a person needs are `make run` and `make test`.
+# Every target sources scripts/env.sh, so all builds share one cargo target directory outside
+# the clone ($HOME/.cache/deai-chain/target unless CARGO_TARGET_DIR is set).
+
+SHELL := /bin/bash
+ENV := source scripts/env.sh &&
+NODE := $${CARGO_TARGET_DIR}/debug/deai-node
+RPC_PORT ?= 9944
+
+.PHONY: run test setup node test-rust test-e2e chain-specs check-chain-specs clean-chain-data
+
+## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
+run: setup node
+	@$(ENV) echo "DeAI Chain dev node: RPC ws://127.0.0.1:$(RPC_PORT)" && \
+	  echo "polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$(RPC_PORT)#/explorer" && \
+	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
+
+## Everything CI runs: Rust tests (pallets, runtime, chain specs) and the end-to-end tests.
+test: setup node test-rust test-e2e
+
+## Installs what the project needs (idempotent).
+setup:
+	@bash scripts/setup.sh
+
+## Builds deai-node, with the runtime's WASM blob.
+node:
+	@$(ENV) cargo build --locked -p deai-node
+
+test-rust:
+	@$(ENV) cargo test --locked --workspace
+
+test-e2e:
+	@$(ENV) cd tests/e2e && DEAI_NODE="$(NODE)" npm test
+
+## Regenerates chain-specs/ from the runtime's genesis presets.
+chain-specs: node
+	@$(ENV) bash scripts/chain-specs.sh

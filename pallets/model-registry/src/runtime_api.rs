@@ -1,0 +1,37 @@
+//! `ModelRegistryApi`: the registry's queries that need more than one storage read.
+//!
+//! The record types are the pallet's own (`ModelInfo<Runtime>`, ...), given by the runtime as
+//! type parameters, so clients decode them from metadata alone.
+
+use crate::types::{Lineage, VersionRef};
+use alloc::vec::Vec;
+use codec::Codec;
+use deai_primitives::{
+	ContentHash, DatasetVersionRef, EvaluationId, ModelId, ModelVersionRef, VersionIndex,
+};
+
+sp_api::decl_runtime_apis! {
+	/// Queries of the model registry.
+	pub trait ModelRegistryApi<Model, ModelVersion, Evaluation>
+	where
+		Model: Codec,
+		ModelVersion: Codec,
+		Evaluation: Codec,
+	{
+		/// A model and all its versions, oldest first.
+		fn model(model: ModelId) -> Option<(Model, Vec<(VersionIndex, ModelVersion)>)>;
+
+		/// A version's lineage up to `depth` levels each way: ancestors, descendants, and
+		/// whether an ancestor was recalled (yanked or taken down).
+		fn lineage(version: ModelVersionRef, depth: u32) -> Option<Lineage>;
+
+		/// The dataset versions a model version was trained on.
+		fn training_datasets(version: ModelVersionRef) -> Vec<DatasetVersionRef>;
+
+		/// The evaluations of a model version.
+		fn evaluations(version: ModelVersionRef) -> Vec<(EvaluationId, Evaluation)>;
+
+		/// The model or dataset version registered with a content hash.
+		fn version_by_hash(hash: ContentHash) -> Option<VersionRef>;
+	}
+}

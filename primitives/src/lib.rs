@@ -1,0 +1,199 @@
+//! # DeAI Chain primitives
+//!
+//! The ids every DeAI pallet and client shares, and the small "glue" traits through which the
+//! pallets see each other. A pallet never depends on another pallet's crate: it names one of
+//! these traits in its `Config`, tests against a mock, and the runtime wires the real one.
+//!
+//! - [`ModelRegistry`]: implemented by `pallet-model-registry`, used by the compute market.
+//! - [`ContributionSink`]: implemented by `pallet-contributor-rewards`, fed by the registry and
+//!   the market; `()` discards contributions.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::{DispatchError, DispatchResult};
+
+/// A registered model.
+pub type ModelId = u64;
+/// A registered dataset.
+pub type DatasetId = u64;
+/// A version of a model or dataset: 0, 1, 2, ... within its model or dataset.
+pub type VersionIndex = u32;
+/// A registered benchmark (a dataset version plus a metric).
+pub type BenchmarkId = u32;
+/// A posted evaluation.
+pub type EvaluationId = u64;
+/// A compute-market job.
+pub type JobId = u64;
+/// The 32-byte content hash of an artifact (e.g. its BLAKE2b-256 or SHA-256 digest).
+pub type ContentHash = [u8; 32];
+
+/// One published version of one model.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct ModelVersionRef {
+	/// The model.
+	pub model: ModelId,
+	/// The version within it.
+	pub version: VersionIndex,
+}
+
+/// One published version of one dataset.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct DatasetVersionRef {
+	/// The dataset.
+	pub dataset: DatasetId,
+	/// The version within it.
+	pub version: VersionIndex,
+}
+
+/// What a contributor is credited for.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum ContributionCategory {
+	/// Compute delivered for a settled job.
+	Compute,
+	/// A model (version) used by a job.
+	Model,
+	/// A dataset (version) used by a job.
+	Dataset,
+	/// An evaluation that was accepted.
+	Evaluation,
+}
+
+/// Receives contribution points (the rewards pallet). Only other pallets call it: no extrinsic
+/// adds points directly.
+pub trait ContributionSink<AccountId> {
+	/// Credits `points` in `category` to `who` for the current epoch.
+	fn record(who: &AccountId, category: ContributionCategory, points: u128);
+	/// Takes back `points` credited earlier (e.g. a job overturned in a dispute), if the epoch
+	/// they were credited in is still open.
+	fn revoke(who: &AccountId, category: ContributionCategory, points: u128);
+}
+
+/// Discards contributions: for runtimes and tests without a rewards pallet.
+impl<AccountId> ContributionSink<AccountId> for () {
+	fn record(_: &AccountId, _: ContributionCategory, _: u128) {}
+	fn revoke(_: &AccountId, _: ContributionCategory, _: u128) {}
+}
+
+/// How a job means to use a model or dataset; checked against the item's licence.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct IntendedUse {
+	/// The use is commercial (e.g. a paid service built on the result).
+	pub commercial: bool,
+	/// The use creates a derivative work (training or fine-tuning on it).
+	pub derivative: bool,
+}
+
+/// One payment of a royalty split.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct Payout<AccountId, Balance> {
+	/// Who is paid.
+	pub who: AccountId,
+	/// How much.
+	pub amount: Balance,
+}
+
+/// What other pallets (the compute market) may ask of the model registry.
+pub trait ModelRegistry<AccountId, Balance> {
+	/// `Ok` when the model version exists, is usable (published, not yanked, its model not taken
+	/// down) and its licence allows `usage`; otherwise the registry's named error.
+	fn ensure_model_usable(version: &ModelVersionRef, usage: IntendedUse) -> DispatchResult;
+
+	/// `Ok` when the dataset version is usable for `usage` by a job that `provider` runs: for a
+	/// compute-to-data dataset the provider must be approved by the dataset's owner.
+	fn ensure_dataset_usable(
+		version: &DatasetVersionRef,
+		usage: IntendedUse,
+		provider: Option<&AccountId>,
+	) -> DispatchResult;
+
+	/// The fee one job pays for using the model version.
+	fn model_usage_fee(version: &ModelVersionRef) -> Result<Balance, DispatchError>;
+
+	/// The fee one job pays for using the dataset version.
+	fn dataset_usage_fee(version: &DatasetVersionRef) -> Result<Balance, DispatchError>;
+
+	/// Splits `fee` among the model version's payees (its contributors by share, the owner, and
+	/// upstream through its lineage). The amounts add up to `fee` exactly.
+	fn model_royalty_split(
+		version: &ModelVersionRef,
+		fee: Balance,
+	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError>;
+
+	/// Splits `fee` among the dataset version's payees. The amounts add up to `fee` exactly.
+	fn dataset_royalty_split(
+		version: &DatasetVersionRef,
+		fee: Balance,
+	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError>;
+
+	/// Pins a model version while a job that uses it is open: a pinned version cannot be
+	/// removed.
+	fn pin_model(version: &ModelVersionRef) -> DispatchResult;
+
+	/// Releases a pin taken with [`Self::pin_model`]; with `used`, counts one use and credits
+	/// the version's contributors.
+	fn unpin_model(version: &ModelVersionRef, used: bool);
+
+	/// Pins a dataset version while a job that uses it is open.
+	fn pin_dataset(version: &DatasetVersionRef) -> DispatchResult;
+
+	/// Releases a pin taken with [`Self::pin_dataset`]; with `used`, counts one use and credits
+	/// the dataset's contributors.
+	fn unpin_dataset(version: &DatasetVersionRef, used: bool);
+}

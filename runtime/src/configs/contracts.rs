@@ -1,0 +1,65 @@
+//! Smart contracts: pallet-contracts (ink! WASM contracts).
+//!
+//! Code and storage are paid for with deposits held on the uploader's and the caller's accounts;
+//! execution is paid in weight like any extrinsic. Limits follow the pallet's own integrity check
+//! (code size against runtime memory and call depth).
+
+use crate::{
+	deposit, Balance, Balances, PolkadotXcm, RandomnessCollectiveFlip, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeHoldReason, Timestamp,
+};
+use frame_support::{
+	parameter_types,
+	traits::{ConstBool, ConstU32, Nothing},
+};
+use frame_system::EnsureSigned;
+use pallet_transaction_payment::Pallet as TransactionPayment;
+use sp_runtime::Perbill;
+
+parameter_types! {
+	/// Each storage item a contract keeps holds this much.
+	pub const ContractDepositPerItem: Balance = deposit(1, 0);
+	/// Each byte of contract storage or code holds this much.
+	pub const ContractDepositPerByte: Balance = deposit(0, 1);
+	/// The storage deposit limit of a call that does not name one.
+	pub const DefaultDepositLimit: Balance = deposit(1024, 1024 * 1024);
+	/// Share of a code's deposit locked by each contract instantiated from it.
+	pub const CodeHashLockupDepositPercent: Perbill = Perbill::from_percent(30);
+	pub Schedule: pallet_contracts::Schedule<Runtime> = Default::default();
+}
+
+impl pallet_contracts::Config for Runtime {
+	type Time = Timestamp;
+	type Randomness = RandomnessCollectiveFlip;
+	type Currency = Balances;
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Contracts may not dispatch runtime calls (`call_runtime`): they use the chain extension.
+	type CallFilter = Nothing;
+	type WeightPrice = TransactionPayment<Self>;
+	type WeightInfo = pallet_contracts::weights::SubstrateWeight<Self>;
+	type ChainExtension = ();
+	type Schedule = Schedule;
+	type CallStack = [pallet_contracts::Frame<Self>; 5];
+	type DepositPerByte = ContractDepositPerByte;
+	type DefaultDepositLimit = DefaultDepositLimit;
+	type DepositPerItem = ContractDepositPerItem;
+	type CodeHashLockupDepositPercent = CodeHashLockupDepositPercent;
+	type AddressGenerator = pallet_contracts::DefaultAddressGenerator;
+	type MaxCodeLen = ConstU32<{ 123 * 1024 }>;
+	type MaxStorageKeyLen = ConstU32<128>;
+	type MaxTransientStorageSize = ConstU32<{ 1024 * 1024 }>;
+	type MaxDelegateDependencies = ConstU32<32>;
+	type UnsafeUnstableInterface = ConstBool<false>;
+	type MaxDebugBufferLen = ConstU32<{ 2 * 1024 * 1024 }>;
+	type UploadOrigin = EnsureSigned<Self::AccountId>;
+	type InstantiateOrigin = EnsureSigned<Self::AccountId>;
+	type Migrations = ();
+	type Debug = ();
+	type Environment = ();
+	type ApiVersion = ();
+	type Xcm = PolkadotXcm;
+}
+
+impl pallet_insecure_randomness_collective_flip::Config for Runtime {}

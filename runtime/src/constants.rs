@@ -1,0 +1,68 @@
+//! Units, time and consensus constants of the DeAI Chain runtime.
+
+/// The token: DEAI, with 12 decimals.
+pub mod currency {
+	use crate::Balance;
+
+	/// The token's symbol.
+	pub const TOKEN_SYMBOL: &str = "DEAI";
+	/// The token's decimals.
+	pub const TOKEN_DECIMALS: u8 = 12;
+
+	/// One DEAI.
+	pub const UNIT: Balance = 1_000_000_000_000;
+	/// A hundredth of a DEAI.
+	pub const CENTS: Balance = UNIT / 100;
+	/// A thousandth of a DEAI.
+	pub const MILLIUNIT: Balance = UNIT / 1_000;
+	/// A millionth of a DEAI.
+	pub const MICROUNIT: Balance = UNIT / 1_000_000;
+
+	/// The minimum balance an account must keep to exist.
+	pub const EXISTENTIAL_DEPOSIT: Balance = MILLIUNIT;
+
+	/// The deposit for `items` storage items taking `bytes` bytes: what everything a user stores
+	/// on chain pays, and gets back when it is removed.
+	pub const fn deposit(items: u32, bytes: u32) -> Balance {
+		items as Balance * 20 * CENTS + (bytes as Balance) * 10 * MICROUNIT
+	}
+}
+
+/// Block time and the periods derived from it.
+pub mod time {
+	use crate::BlockNumber;
+
+	/// The target block time: one block every 6 seconds (async backing, one core).
+	pub const MILLISECS_PER_BLOCK: u64 = 6000;
+	/// Aura slot duration. It cannot change once the chain is running.
+	pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+
+	/// Blocks in a minute.
+	pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+	/// Blocks in an hour.
+	pub const HOURS: BlockNumber = MINUTES * 60;
+	/// Blocks in a day.
+	pub const DAYS: BlockNumber = HOURS * 24;
+
+	/// Picks the production value, or the `fast-runtime` one (used by end-to-end tests, where a
+	/// referendum or a session must end within seconds).
+	pub const fn prod_or_fast(prod: BlockNumber, fast: BlockNumber) -> BlockNumber {
+		if cfg!(feature = "fast-runtime") {
+			fast
+		} else {
+			prod
+		}
+	}
+}
+
+/// Parachain consensus (async backing) parameters.
+pub mod consensus {
+	/// How many parachain blocks may be built on top of one relay parent before one is included.
+	pub const UNINCLUDED_SEGMENT_CAPACITY: u32 = 3;
+	/// How many parachain blocks the relay chain processes per relay block.
+	pub const BLOCK_PROCESSING_VELOCITY: u32 = 1;
+	/// The relay chain's slot duration, in milliseconds.
+	pub const RELAY_CHAIN_SLOT_DURATION_MILLIS: u32 = 6000;
+	/// How far behind the best relay block our relay parent is.
+	pub const RELAY_PARENT_OFFSET: u32 = 0;
+}

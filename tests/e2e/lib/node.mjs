@@ -1,0 +1,175 @@
+// Starts and stops a real `deai-node --dev` for a test file, on free local ports, and connects
+// @polkadot/api to it. The node runs in its own process group and is killed on every exit path
+// (test end, test failure, Ctrl-C), so no process is left behind.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+const targetDir = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target');
+export const NODE_BINARY = process.env.DEAI_NODE || join(targetDir, 'debug/deai-node');
+
+/** A TCP port nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const running = new Set();
+function killAll() {
+  for (const child of running) {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => { killAll(); process.exit(130); });
+}
+
+/** Peak resident memory of a process, in MiB (Linux). */
+export function peakRssMiB(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+    return Number.isFinite(kib) ? Math.round(kib / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts `deai-node --dev` and returns { api, child, rpcPort, logs, stop }.
+ * Waits until the RPC server answers and the chain has produced a block.
+ */
+export async function startDevNode({ extraArgs = [], timeoutMs = 180_000 } = {}) {
+  if (!existsSync(NODE_BINARY)) {
+    throw new Error(`${NODE_BINARY} does not exist: build it with \`make node\``);
+  }
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const args = [
+    '--dev', '--tmp',
+    '--rpc-port', String(rpcPort), '--port', String(p2pPort),
+    '--no-prometheus', '--no-telemetry', '--no-mdns', '--no-hardware-benchmarks',
+    '--rpc-max-connections', '100',
+    ...extraArgs,
+  ];
+  const child = spawn(NODE_BINARY, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const logs = [];
+  const keep = (chunk) => {
+    logs.push(chunk.toString());
+    if (logs.length > 2000) logs.splice(0, logs.length - 2000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+  const stop = async () => {
+    const peak = peakRssMiB(child.pid);
+    if (api) await api.disconnect().catch(() => {});
+    if (child.exitCode === null && child.signalCode === null) {
+      try { process.kill(-child.pid, 'SIGINT'); } catch { /* gone */ }
+      const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    running.delete(child);
+    return { peakRssMiB: peak };
+  };
+
+  let api;
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (!api) {
+      if (child.exitCode !== null) {
+        throw new Error(`deai-node exited with ${child.exitCode}:\n${logs.join('').slice(-4000)}`);
+      }
+      if (Date.now() > deadline) throw new Error(`deai-node did not serve RPC in ${timeoutMs} ms`);
+      try {
+        const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, false);
+        await provider.connect();
+        await new Promise((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('connect timeout')), 2000);
+          provider.on('connected', () => { clearTimeout(t); resolve(); });
+          provider.on('error', () => { clearTimeout(t); reject(new Error('connect failed')); });
+        });
+        api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+      } catch {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    await waitForBlock(api, 1, Math.max(deadline - Date.now(), 1000));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { api, child, rpcPort, logs, stop };
+}
+
+/** Resolves once the best block number reaches `number`. */
+export function waitForBlock(api, number, timeoutMs = 60_000) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    const timer = setTimeout(() => {
+      unsubscribe?.();
+      reject(new Error(`no block #${number} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    api.rpc.chain.subscribeNewHeads((header) => {
+      if (header.number.toNumber() >= number) {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve(header);
+      }
+    }).then((u) => { unsubscribe = u; });
+  });
+}
+
+/**
+ * Signs and sends `tx`, resolving with { blockHash, events } once it is in a block (in dev mode a
+ * transaction can go from Ready straight to Finalized, so either counts). Rejects with the
+ * decoded module error ("pallet.Error: docs") when the dispatch fails.
+ */
+export function sendAndWait(tx, signer, options = {}) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    tx.signAndSend(signer, options, (result) => {
+      const { status, events, dispatchError } = result;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsubscribe?.();
+        reject(new Error(`transaction ${status.type}`));
+      }
+      if (status.isInBlock || status.isFinalized) {
+        unsubscribe?.();
+        const blockHash = status.isInBlock ? status.asInBlock : status.asFinalized;
+        if (dispatchError) {
+          const error = new Error(describeDispatchError(tx.registry, dispatchError));
+          error.dispatchError = dispatchError;
+          error.events = events;
+          error.blockHash = blockHash;
+          reject(error);
+        } else {
+          resolve({ blockHash, events });
+        }
+      }
+    }).then((u) => { unsubscribe = u; }, reject);
+  });
+}
+
+/** "pallet.Error" for a module error (decoded from metadata), else the error's own text. */
+export function describeDispatchError(registry, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.toString();
+}
