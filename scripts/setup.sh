@@ -96,7 +96,10 @@ log "WASM toolchain: $wasm_toolchain"
 
 # --- 3. Node.js packages of the end-to-end tests -------------------------------------------------
 if [ -f "$here/tests/e2e/package-lock.json" ]; then
-  apt_install nodejs npm
+  # Node.js (with npm) may come from Debian or from NodeSource; only install it when missing.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
   lock_sum=$(sha256sum "$here/tests/e2e/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$here/tests/e2e/node_modules/.deai-lock" 2>/dev/null)" != "$lock_sum" ]; then
     log "npm ci (tests/e2e)"

@@ -63,6 +63,7 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 180_000 } = {})
     '--rpc-max-connections', '100',
     ...extraArgs,
   ];
+  const startedAt = Date.now();
   const child = spawn(NODE_BINARY, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const logs = [];
@@ -109,6 +110,7 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 180_000 } = {})
       }
     }
     await waitForBlock(api, 1, Math.max(deadline - Date.now(), 1000));
+    console.log(`deai-node: first block ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start`);
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,103 @@
+// The model registry from polkadot.js, with nothing but the chain's metadata: register a model
+// with two contributors, publish a version, read both back, pay for a use and see the royalty
+// split, and see named errors for bad input.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sendAndWait } from './lib/node.mjs';
+
+const UNIT = 10n ** 12n;
+const PERBILL = 1_000_000_000;
+
+export function registryTests(ctx) {
+describe('model registry', () => {
+  let api;
+  let alice;
+  let bob;
+  let charlie;
+  let modelId;
+  const artifactHash = `0x${'ab'.repeat(32)}`;
+  const licence = { spdx: 'Apache-2.0', commercialUse: true, derivatives: true, attribution: true };
+
+  before(() => ({ api, alice, bob, charlie } = ctx));
+
+  it('registers a model with two contributors and publishes a version', async () => {
+    const fee = 3n * UNIT;
+    const registered = await sendAndWait(api.tx.modelRegistry.registerModel(
+      'tiny-classifier', 'A small ONNX classifier', ['vision', 'classification'], licence, fee,
+      [[alice.address, 0.6 * PERBILL], [bob.address, 0.4 * PERBILL]],
+    ), alice);
+    const event = registered.events.find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event));
+    assert.ok(event, 'ModelRegistered');
+    modelId = event.event.data.model.toNumber();
+
+    await sendAndWait(api.tx.modelRegistry.publishModelVersion(
+      modelId, artifactHash, 123_456, 'Onnx', 'ipfs://bafy-tiny', 'v1.0.0', [], [], null, 0,
+    ), alice);
+
+    const model = (await api.query.modelRegistry.models(modelId)).unwrap();
+    assert.equal(model.owner.toString(), alice.address);
+    assert.equal(model.name.toUtf8(), 'tiny-classifier');
+    assert.equal(model.usageFee.toBigInt(), fee);
+    assert.deepEqual(
+      model.contributors.map(([who, share]) => [who.toString(), share.toNumber()]),
+      [[alice.address, 0.6 * PERBILL], [bob.address, 0.4 * PERBILL]],
+    );
+    assert.equal(model.liveVersions.toNumber(), 1);
+    const version = (await api.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
+    assert.equal(version.artifact.hash.toHex(), artifactHash);
+    assert.equal(version.artifact.size.toNumber(), 123_456);
+    assert.equal(version.format.toString(), 'Onnx');
+    assert.equal(version.label.toUtf8(), 'v1.0.0');
+    const byHash = (await api.query.modelRegistry.modelVersionByHash(artifactHash)).unwrap();
+    assert.deepEqual(byHash.toJSON(), { model: modelId, version: 0 });
+    const held = await api.query.balances.holds(alice.address);
+    assert.ok(held.some((h) => h.id.toJSON().modelRegistry === 'StorageDeposit'), 'deposit held');
+  });
+
+  it('answers the runtime API from metadata', async () => {
+    const answer = await api.call.modelRegistryApi.model(modelId);
+    const [model, versions] = answer.unwrap();
+    assert.equal(model.owner.toString(), alice.address);
+    assert.equal(versions.length, 1);
+    const found = await api.call.modelRegistryApi.versionByHash(artifactHash);
+    assert.deepEqual(found.unwrap().toJSON(), { model: { model: modelId, version: 0 } });
+  });
+
+  it('splits a usage fee exactly between the contributors', async () => {
+    const before = {
+      alice: (await api.query.system.account(alice.address)).data.free.toBigInt(),
+      bob: (await api.query.system.account(bob.address)).data.free.toBigInt(),
+    };
+    const { blockHash } = await sendAndWait(api.tx.modelRegistry.payUsage(
+      { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false },
+    ), charlie);
+    const at = await api.at(blockHash);
+    const after = {
+      alice: (await at.query.system.account(alice.address)).data.free.toBigInt(),
+      bob: (await at.query.system.account(bob.address)).data.free.toBigInt(),
+    };
+    assert.equal(after.alice - before.alice, 1_800_000_000_000n);
+    assert.equal(after.bob - before.bob, 1_200_000_000_000n);
+    const version = (await at.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
+    assert.equal(version.uses.toNumber(), 1);
+  });
+
+  it('names the error of shares that do not add up to 100%', async () => {
+    await assert.rejects(
+      sendAndWait(api.tx.modelRegistry.registerModel(
+        'bad', '', [], licence, 0, [[alice.address, 0.5 * PERBILL], [bob.address, 0.4 * PERBILL]],
+      ), alice),
+      /modelRegistry\.SharesNotOneHundredPercent/,
+    );
+  });
+
+  it('names the error of a version whose parent does not exist', async () => {
+    await assert.rejects(
+      sendAndWait(api.tx.modelRegistry.publishModelVersion(
+        modelId, `0x${'cd'.repeat(32)}`, 1, 'Gguf', 'https://x', 'v2', [{ model: modelId, version: 9 }], [], null, 0,
+      ), alice),
+      /modelRegistry\.ParentVersionUnknown/,
+    );
+  });
+});
+}

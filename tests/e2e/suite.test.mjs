@@ -1,0 +1,30 @@
+// The end-to-end suite: one real `deai-node --dev` for all areas, started and stopped here.
+import { after, before } from 'node:test';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode } from './lib/node.mjs';
+import { cliTests } from './cli.mjs';
+import { smokeTests } from './smoke.mjs';
+// import { registryTests } from './registry.mjs';
+
+const ctx = {};
+
+before(async () => {
+  await cryptoWaitReady();
+  ctx.node = await startDevNode();
+  ctx.api = ctx.node.api;
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  for (const name of ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']) {
+    ctx[name.toLowerCase()] = keyring.addFromUri(`//${name}`);
+  }
+});
+
+after(async () => {
+  if (!ctx.node) return;
+  const { peakRssMiB } = await ctx.node.stop();
+  console.log(`deai-node peak memory (VmHWM): ${peakRssMiB} MiB`);
+});
+
+cliTests();
+smokeTests(ctx);
+// registryTests(ctx);
