@@ -3,7 +3,7 @@
 use crate::{
 	configs::{xcm_config, ConsensusHook},
 	constants::consensus::RELAY_PARENT_OFFSET,
-	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt,
+	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry,
 	Nonce, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeGenesisConfig, OriginCaller, SessionKeys, System, TransactionPayment, SLOT_DURATION,
 	VERSION,
@@ -262,6 +262,47 @@ impl_runtime_apis! {
 		}
 		fn is_trusted_teleporter(asset: VersionedAsset, location: VersionedLocation) -> xcm_runtime_apis::trusted_query::XcmTrustedQueryResult {
 			PolkadotXcm::is_trusted_teleporter(asset, location)
+		}
+	}
+
+	impl pallet_model_registry::runtime_api::ModelRegistryApi<
+		Block,
+		pallet_model_registry::ModelInfo<Runtime>,
+		pallet_model_registry::ModelVersionInfo<Runtime>,
+		pallet_model_registry::EvaluationInfo<Runtime>,
+	> for Runtime {
+		fn model(model: deai_primitives::ModelId) -> Option<(
+			pallet_model_registry::ModelInfo<Runtime>,
+			Vec<(deai_primitives::VersionIndex, pallet_model_registry::ModelVersionInfo<Runtime>)>,
+		)> {
+			ModelRegistry::model_with_versions(model)
+		}
+
+		fn lineage(
+			version: deai_primitives::ModelVersionRef,
+			depth: u32,
+		) -> Option<pallet_model_registry::Lineage> {
+			ModelRegistry::lineage(version, depth)
+		}
+
+		fn training_datasets(
+			version: deai_primitives::ModelVersionRef,
+		) -> Vec<deai_primitives::DatasetVersionRef> {
+			pallet_model_registry::ModelVersions::<Runtime>::get(version.model, version.version)
+				.map(|v| v.trained_on.into_inner())
+				.unwrap_or_default()
+		}
+
+		fn evaluations(
+			version: deai_primitives::ModelVersionRef,
+		) -> Vec<(deai_primitives::EvaluationId, pallet_model_registry::EvaluationInfo<Runtime>)> {
+			ModelRegistry::evaluations_of(version)
+		}
+
+		fn version_by_hash(
+			hash: deai_primitives::ContentHash,
+		) -> Option<pallet_model_registry::VersionRef> {
+			ModelRegistry::version_by_hash(hash)
 		}
 	}
 

@@ -28,6 +28,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_whitelist, Whitelist]
 	[pallet_parameters, Parameters]
 	[pallet_contracts, Contracts]
+	[pallet_model_registry, ModelRegistry]
 	[pallet_sudo, Sudo]
 );
 

@@ -217,8 +217,9 @@ mod runtime {
 	#[runtime::pallet_index(55)]
 	pub type Parameters = pallet_parameters;
 
-	// --- DeAI (60-69): 60 ModelRegistry, 61 ComputeMarket, 62 ContributorRewards are reserved
-	// for the DeAI pallets. -----------------------------------------------------------------
+	// --- DeAI (60-69): 61 ComputeMarket and 62 ContributorRewards are reserved. -------------
+	#[runtime::pallet_index(60)]
+	pub type ModelRegistry = pallet_model_registry;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]

@@ -1,9 +1,9 @@
 //! Benchmarks of every call at its worst case.
 
 use super::*;
-use crate::{pallet::*, types::*};
+use crate::types::*;
 use alloc::{vec, vec::Vec};
-use deai_primitives::{DatasetVersionRef, IntendedUse, ModelVersionRef};
+use deai_primitives::{DatasetId, DatasetVersionRef, EvaluationId, IntendedUse, ModelId, ModelVersionRef};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},

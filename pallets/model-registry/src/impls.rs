@@ -13,13 +13,12 @@ use frame_support::{
 	ensure,
 	pallet_prelude::*,
 	traits::{
-		fungible::{BalancedHold, Inspect, InspectHold, Mutate, MutateHold},
+		fungible::{BalancedHold, Mutate, MutateHold},
 		tokens::{Fortitude, Precision, Preservation, Restriction},
 		Get, OnUnbalanced,
 	},
 	BoundedVec,
 };
-use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{CheckedAdd, Saturating, Zero},
 	DispatchError, DispatchResult, FixedI64, Perbill,
@@ -362,14 +361,18 @@ impl<T: Config> Pallet<T> {
 		for parent in info.parents.iter() {
 			ModelVersions::<T>::mutate(parent.model, parent.version, |p| match p {
 				Some(p) => Self::decrement(&mut p.children),
-				None => defensive!("a parent was removed before its child"),
+				None => {
+				defensive!("a parent was removed before its child");
+			},
 			});
 			ModelVersionChildren::<T>::remove(parent, version);
 		}
 		for data in info.trained_on.iter() {
 			DatasetVersions::<T>::mutate(data.dataset, data.version, |d| match d {
 				Some(d) => Self::decrement(&mut d.dependents),
-				None => defensive!("a training dataset was removed before its dependent"),
+				None => {
+				defensive!("a training dataset was removed before its dependent");
+			},
 			});
 		}
 		Self::decrement(&mut model.live_versions);
@@ -627,17 +630,6 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Makes `to` the owner of a record whose deposit `from` holds: `to` holds it from now on.
-	fn move_deposit(
-		from: &T::AccountId,
-		to: &T::AccountId,
-		deposit: BalanceOf<T>,
-	) -> DispatchResult {
-		Self::hold(HoldReason::StorageDeposit, to, deposit)?;
-		Self::release(HoldReason::StorageDeposit, from, deposit);
-		Ok(())
-	}
-
 	pub(crate) fn do_accept_ownership(who: T::AccountId, item: RegistryItem) -> DispatchResult {
 		let from = match item {
 			RegistryItem::Model(id) => {
@@ -770,7 +762,9 @@ impl<T: Config> Pallet<T> {
 		let data = info.dataset_version;
 		DatasetVersions::<T>::mutate(data.dataset, data.version, |d| match d {
 			Some(d) => Self::decrement(&mut d.dependents),
-			None => defensive!("a benchmark's dataset version was removed before it"),
+			None => {
+				defensive!("a benchmark's dataset version was removed before it");
+			},
 		});
 		Benchmarks::<T>::remove(benchmark);
 		Self::release(HoldReason::StorageDeposit, &info.creator, info.deposit);
@@ -926,7 +920,9 @@ impl<T: Config> Pallet<T> {
 		);
 		Benchmarks::<T>::mutate(info.benchmark, |b| match b {
 			Some(b) => Self::decrement(&mut b.evaluations),
-			None => defensive!("a benchmark was removed before its evaluation"),
+			None => {
+				defensive!("a benchmark was removed before its evaluation");
+			},
 		});
 		EvaluationsOf::<T>::remove(info.model_version, evaluation);
 		Evaluations::<T>::remove(evaluation);
@@ -1182,9 +1178,10 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeMap;
+		use frame_support::traits::fungible::InspectHold;
 		use sp_runtime::TryRuntimeError;
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		let mut add = |map: &mut BTreeMap<T::AccountId, BalanceOf<T>>, who: &T::AccountId, amount| {
+		let add = |map: &mut BTreeMap<T::AccountId, BalanceOf<T>>, who: &T::AccountId, amount| {
 			let entry = map.entry(who.clone()).or_insert_with(Zero::zero);
 			*entry = entry.saturating_add(amount);
 		};
@@ -1450,7 +1447,9 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn unpin_model(version: &ModelVersionRef, used: bool) {
 		ModelVersions::<T>::mutate(version.model, version.version, |v| match v {
 			Some(v) => Self::decrement(&mut v.pins),
-			None => defensive!("a pinned model version was removed"),
+			None => {
+				defensive!("a pinned model version was removed");
+			},
 		});
 		if used {
 			Self::count_model_use(version);
@@ -1467,7 +1466,9 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn unpin_dataset(version: &DatasetVersionRef, used: bool) {
 		DatasetVersions::<T>::mutate(version.dataset, version.version, |v| match v {
 			Some(v) => Self::decrement(&mut v.pins),
-			None => defensive!("a pinned dataset version was removed"),
+			None => {
+				defensive!("a pinned dataset version was removed");
+			},
 		});
 		if used {
 			Self::count_dataset_use(version);

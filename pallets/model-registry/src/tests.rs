@@ -616,6 +616,7 @@ mod datasets {
 				Registry::update_dataset(RuntimeOrigin::signed(ALICE), id, None, None, Some(AccessPolicy::Open), None),
 				Error::<Test>::HasApprovedProviders
 			);
+			let version_deposit = DatasetVersions::<Test>::get(id, v.version).unwrap().deposit;
 			assert_ok!(Registry::remove_dataset_version(RuntimeOrigin::signed(ALICE), v));
 			assert_noop!(
 				Registry::remove_dataset(RuntimeOrigin::signed(ALICE), id),
@@ -627,7 +628,10 @@ mod datasets {
 				Registry::revoke_provider(RuntimeOrigin::signed(ALICE), id, DAVE),
 				Error::<Test>::ProviderNotApproved
 			);
-			assert_eq!(held(ALICE), before + ApprovedProviders::<Test>::get(id, EVE).unwrap().1);
+			assert_eq!(
+				held(ALICE),
+				before + ApprovedProviders::<Test>::get(id, EVE).unwrap().1 - version_deposit
+			);
 		});
 	}
 }
@@ -1100,7 +1104,7 @@ mod properties {
 				let split = Registry::model_royalty_split(&v, fee).unwrap();
 				let total: u128 = split.iter().map(|p| p.amount).sum();
 				prop_assert_eq!(total, fee);
-				prop_assert!(split.len() <= <Test as crate::Config>::MaxRoyaltyPayees::get() as usize);
+				prop_assert!(split.len() <= <<Test as crate::Config>::MaxRoyaltyPayees as Get<u32>>::get() as usize);
 				Ok(())
 			})?;
 		}

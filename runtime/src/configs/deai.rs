@@ -62,5 +62,5 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxRoyaltyPayees = ConstU32<32>;
 	type MaxLineageDepth = ConstU32<16>;
 	type MaxLineageNodes = ConstU32<256>;
-	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = ();
 }

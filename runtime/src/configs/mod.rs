@@ -2,6 +2,7 @@
 
 pub mod collators;
 pub mod contracts;
+pub mod deai;
 pub mod governance;
 pub mod monetary;
 pub mod utility;
