@@ -155,8 +155,8 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// down) and its licence allows `usage`; otherwise the registry's named error.
 	fn ensure_model_usable(version: &ModelVersionRef, usage: IntendedUse) -> DispatchResult;
 
-	/// `Ok` when the dataset version is usable for `usage` by a job that `provider` runs: for a
-	/// compute-to-data dataset the provider must be approved by the dataset's owner.
+	/// `Ok` when the dataset version is usable for `usage`; when `provider` is named, also that
+	/// it may run jobs on it (for a compute-to-data dataset, the owner must have approved it).
 	fn ensure_dataset_usable(
 		version: &DatasetVersionRef,
 		usage: IntendedUse,
@@ -182,6 +182,9 @@ pub trait ModelRegistry<AccountId, Balance> {
 		fee: Balance,
 	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError>;
 
+	/// The most payees one royalty split returns (for weighing settlements).
+	fn max_royalty_payees() -> u32;
+
 	/// Pins a model version while a job that uses it is open: a pinned version cannot be
 	/// removed.
 	fn pin_model(version: &ModelVersionRef) -> DispatchResult;
@@ -196,4 +199,23 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// Releases a pin taken with [`Self::pin_dataset`]; with `used`, counts one use and credits
 	/// the dataset's contributors.
 	fn unpin_dataset(version: &DatasetVersionRef, used: bool);
+}
+
+/// Decides whether a result with a proof settles a compute-market job: the seam for verification
+/// modes beyond requester approval, redundancy and designated verifiers (a TEE signature, a ZK
+/// proof). `()` verifies nothing: jobs cannot ask for proof verification.
+pub trait ResultVerifier<AccountId> {
+	/// Whether this runtime can verify proofs at all.
+	fn is_available() -> bool;
+	/// Whether `proof` shows that `provider` computed `result` for `job`.
+	fn verify(job: JobId, provider: &AccountId, result: &ContentHash, proof: &[u8]) -> bool;
+}
+
+impl<AccountId> ResultVerifier<AccountId> for () {
+	fn is_available() -> bool {
+		false
+	}
+	fn verify(_: JobId, _: &AccountId, _: &ContentHash, _: &[u8]) -> bool {
+		false
+	}
 }

@@ -3,7 +3,7 @@
 use crate::{
 	configs::{xcm_config, ConsensusHook},
 	constants::consensus::RELAY_PARENT_OFFSET,
-	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry,
+	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry, ComputeMarket,
 	Nonce, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeGenesisConfig, OriginCaller, SessionKeys, System, TransactionPayment, SLOT_DURATION,
 	VERSION,
@@ -303,6 +303,40 @@ impl_runtime_apis! {
 			hash: deai_primitives::ContentHash,
 		) -> Option<pallet_model_registry::VersionRef> {
 			ModelRegistry::version_by_hash(hash)
+		}
+	}
+
+	impl pallet_compute_market::runtime_api::ComputeMarketApi<
+		Block,
+		AccountId,
+		Balance,
+		pallet_compute_market::Job<Runtime>,
+		pallet_compute_market::ProviderInfo<Runtime>,
+		pallet_compute_market::Receipt<Runtime>,
+	> for Runtime {
+		fn eligible_jobs(provider: AccountId, start: deai_primitives::JobId, limit: u32) -> Vec<deai_primitives::JobId> {
+			ComputeMarket::eligible_jobs(&provider, start, limit)
+		}
+
+		fn job(job: deai_primitives::JobId) -> Option<(pallet_compute_market::Job<Runtime>, Vec<(AccountId, Balance)>)> {
+			ComputeMarket::job_with_bids(job)
+		}
+
+		fn provider(provider: AccountId) -> Option<pallet_compute_market::ProviderInfo<Runtime>> {
+			pallet_compute_market::Providers::<Runtime>::get(provider)
+		}
+
+		fn receipt(job: deai_primitives::JobId) -> Option<pallet_compute_market::Receipt<Runtime>> {
+			pallet_compute_market::Receipts::<Runtime>::get(job)
+		}
+
+		fn quote(
+			model: Option<deai_primitives::ModelVersionRef>,
+			datasets: Vec<deai_primitives::DatasetVersionRef>,
+			price: Balance,
+			providers: u32,
+		) -> Option<pallet_compute_market::runtime_api::Quote<Balance>> {
+			ComputeMarket::quote(model, datasets, price, providers)
 		}
 	}
 

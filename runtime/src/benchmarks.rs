@@ -29,6 +29,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_parameters, Parameters]
 	[pallet_contracts, Contracts]
 	[pallet_model_registry, ModelRegistry]
+	[pallet_compute_market, ComputeMarket]
 	[pallet_sudo, Sudo]
 );
 

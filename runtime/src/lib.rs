@@ -217,9 +217,11 @@ mod runtime {
 	#[runtime::pallet_index(55)]
 	pub type Parameters = pallet_parameters;
 
-	// --- DeAI (60-69): 61 ComputeMarket and 62 ContributorRewards are reserved. -------------
+	// --- DeAI (60-69): 62 ContributorRewards is reserved. -----------------------------------
 	#[runtime::pallet_index(60)]
 	pub type ModelRegistry = pallet_model_registry;
+	#[runtime::pallet_index(61)]
+	pub type ComputeMarket = pallet_compute_market;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]

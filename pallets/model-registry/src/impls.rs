@@ -949,6 +949,13 @@ impl<T: Config> Pallet<T> {
 			},
 			VersionRef::Dataset(v) => {
 				<Self as ModelRegistry<_, _>>::ensure_dataset_usable(&v, usage, None)?;
+				// Compute-to-data is only ever used by approved providers' jobs, never paid for
+				// and used directly.
+				let dataset = Datasets::<T>::get(v.dataset).ok_or(Error::<T>::DatasetNotFound)?;
+				ensure!(
+					!matches!(dataset.access, AccessPolicy::ComputeToData { .. }),
+					Error::<T>::ProviderNotApproved
+				);
 				let fee = <Self as ModelRegistry<_, _>>::dataset_usage_fee(&v)?;
 				ensure!(!fee.is_zero(), Error::<T>::NothingToPay);
 				(fee, Self::dataset_royalty_split(&v, fee)?)
@@ -1399,10 +1406,11 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		ensure!(dataset.status == ItemStatus::Active, Error::<T>::ItemTakenDown);
 		ensure!(info.status != VersionStatus::Yanked, Error::<T>::VersionYanked);
 		Self::ensure_licence_allows(&dataset.licence, usage)?;
-		if matches!(dataset.access, AccessPolicy::ComputeToData { .. }) {
-			let approved = provider
-				.is_some_and(|p| ApprovedProviders::<T>::contains_key(version.dataset, p));
-			ensure!(approved, Error::<T>::ProviderNotApproved);
+		if let (AccessPolicy::ComputeToData { .. }, Some(provider)) = (&dataset.access, provider) {
+			ensure!(
+				ApprovedProviders::<T>::contains_key(version.dataset, provider),
+				Error::<T>::ProviderNotApproved
+			);
 		}
 		Ok(())
 	}
@@ -1435,6 +1443,10 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		fee: BalanceOf<T>,
 	) -> Result<Vec<Payout<T::AccountId, BalanceOf<T>>>, DispatchError> {
 		Pallet::<T>::dataset_royalty_split(version, fee)
+	}
+
+	fn max_royalty_payees() -> u32 {
+		T::MaxRoyaltyPayees::get()
 	}
 
 	fn pin_model(version: &ModelVersionRef) -> DispatchResult {
@@ -1476,3 +1488,68 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 }
 
+
+/// Registry items for other pallets' benchmarks (the compute market's).
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	fn benchmark_owner(index: u32) -> T::AccountId {
+		use frame_support::traits::fungible::Mutate;
+		let owner: T::AccountId = frame_benchmarking::account("registry-owner", index, 0);
+		let amount = T::Currency::minimum_balance().saturating_mul(1_000_000_000u32.into());
+		T::Currency::set_balance(&owner, amount);
+		owner
+	}
+
+	fn benchmark_contributors(count: u32, offset: u32) -> ContributorsOf<T> {
+		let count = count.clamp(1, T::MaxContributors::get());
+		let mut left = Perbill::one();
+		let mut list = Vec::new();
+		for i in 0..count {
+			let share = if i + 1 == count { left } else { Perbill::from_rational(1u32, count) };
+			left = left.saturating_sub(share);
+			list.push((frame_benchmarking::account("registry-payee", offset + i, 0), share));
+		}
+		list.try_into().unwrap_or_default()
+	}
+
+	fn benchmark_licence() -> Licence<T> {
+		Licence { spdx: BoundedVec::new(), commercial_use: true, derivatives: true, attribution: false }
+	}
+
+	/// A usable model version whose usage fee `fee` is paid to about `payees` accounts (its
+	/// contributors, and those of parent models it passes an upstream share to).
+	pub fn benchmark_model(payees: u32, fee: BalanceOf<T>) -> ModelVersionRef {
+		let owner = Self::benchmark_owner(0);
+		let per_model = T::MaxContributors::get();
+		let mut parents = Vec::new();
+		let mut left = payees.saturating_sub(per_model);
+		let mut offset = per_model;
+		while left > 0 && (parents.len() as u32) < T::MaxParents::get() {
+			let count = left.min(per_model);
+			let parent = NextModelId::<T>::get();
+			let _ = Self::do_register_model(owner.clone(), BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), Zero::zero(), Self::benchmark_contributors(count, offset));
+			let _ = Self::do_publish_model_version(owner.clone(), parent, Artifact { hash: [parent as u8; 32].map(|b| b ^ 0x55), size: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), None, Perbill::zero());
+			parents.push(ModelVersionRef { model: parent, version: 0 });
+			left = left.saturating_sub(count);
+			offset = offset.saturating_add(count);
+		}
+		let model = NextModelId::<T>::get();
+		let _ = Self::do_register_model(owner.clone(), BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), fee, Self::benchmark_contributors(payees.min(per_model), 0));
+		let upstream = if parents.is_empty() { Perbill::zero() } else { Perbill::from_percent(50) };
+		let mut hash = [0xAA; 32];
+		hash[..8].copy_from_slice(&model.to_le_bytes());
+		let _ = Self::do_publish_model_version(owner, model, Artifact { hash, size: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), parents.try_into().unwrap_or_default(), BoundedVec::new(), None, upstream);
+		ModelVersionRef { model, version: 0 }
+	}
+
+	/// A usable open dataset version with usage fee `fee`.
+	pub fn benchmark_dataset(index: u32, fee: BalanceOf<T>) -> DatasetVersionRef {
+		let owner = Self::benchmark_owner(1);
+		let dataset = NextDatasetId::<T>::get();
+		let _ = Self::do_register_dataset(owner.clone(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), AccessPolicy::Licensed { fee }, Self::benchmark_contributors(1, 10_000 + index));
+		let mut hash = [0xBB; 32];
+		hash[..8].copy_from_slice(&dataset.to_le_bytes());
+		let _ = Self::do_publish_dataset_version(owner, dataset, Artifact { hash, size: 1, uri: BoundedVec::new() }, BoundedVec::new());
+		DatasetVersionRef { dataset, version: 0 }
+	}
+}

@@ -599,8 +599,10 @@ mod datasets {
 			let (_, deposit) = ApprovedProviders::<Test>::get(id, DAVE).unwrap();
 			assert_eq!(held(ALICE), before + deposit);
 			assert_ok!(Registry::ensure_dataset_usable(&v, IntendedUse::default(), Some(&DAVE)));
+			// Without a provider only the dataset itself is checked.
+			assert_ok!(Registry::ensure_dataset_usable(&v, IntendedUse::default(), None));
 			assert_noop!(
-				Registry::ensure_dataset_usable(&v, IntendedUse::default(), None),
+				Registry::ensure_dataset_usable(&v, IntendedUse::default(), Some(&CHARLIE)),
 				Error::<Test>::ProviderNotApproved
 			);
 			assert_noop!(

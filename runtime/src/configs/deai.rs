@@ -1,10 +1,11 @@
 //! The DeAI pallets: the model registry (and, in their own issues, the compute market and
 //! contributor rewards).
 
-use super::governance::{origins, TreasuryAccount};
+use super::governance::{dynamic_params, origins, TreasuryAccount};
 use crate::{
-	constants::time::{prod_or_fast, DAYS},
-	deposit, AccountId, Balance, Balances, BlockNumber, Runtime, RuntimeHoldReason, UNIT,
+	constants::time::{prod_or_fast, DAYS, HOURS, MINUTES},
+	deposit, AccountId, Balance, Balances, BlockNumber, ModelRegistry, Runtime, RuntimeHoldReason,
+	UNIT,
 };
 use frame_support::{
 	parameter_types,
@@ -63,4 +64,70 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxLineageDepth = ConstU32<16>;
 	type MaxLineageNodes = ConstU32<256>;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// A provider loses 10% of its bond for a missed deadline or an outvoted result.
+	pub const MissedDeadlineSlash: Perbill = Perbill::from_percent(10);
+	/// ... and 20% for a lost dispute.
+	pub const DisputeSlash: Perbill = Perbill::from_percent(20);
+	/// A requester who loses a dispute pays half its dispute bond to the provider.
+	pub const DisputeWinnerShare: Perbill = Perbill::from_percent(50);
+	/// Providers wait 7 days for their bond (10 blocks with `fast-runtime`).
+	pub const UnbondingPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
+	/// Requesters have an hour to review a result (5 blocks with `fast-runtime`).
+	pub const ReviewPeriod: BlockNumber = prod_or_fast(HOURS, 5);
+	/// Redundant providers have 10 minutes to reveal (5 blocks with `fast-runtime`).
+	pub const RevealPeriod: BlockNumber = prod_or_fast(10 * MINUTES, 5);
+	pub const MaxMatchingBlocks: BlockNumber = DAYS;
+	pub const MaxExecutionBlocks: BlockNumber = 7 * DAYS;
+}
+
+impl pallet_compute_market::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Registry = ModelRegistry;
+	// Contributions are discarded until the contributor-rewards pallet exists.
+	type ContributionSink = ();
+	// No proof verifier yet (TEE signatures, ZK proofs plug in here).
+	type ResultVerifier = ();
+	type AttestorOrigin = ArbiterOrRoot;
+	type DisputeResolverOrigin = ArbiterOrRoot;
+	type FeeDestination = TreasuryAccount;
+	type ProtocolFee = dynamic_params::market::ProtocolFee;
+	type MinProviderBond = dynamic_params::market::MinProviderBond;
+	type DisputeBond = dynamic_params::market::DisputeBond;
+	type MissedDeadlineSlash = MissedDeadlineSlash;
+	type DisputeSlash = DisputeSlash;
+	type DisputeWinnerShare = DisputeWinnerShare;
+	type UnbondingPeriod = UnbondingPeriod;
+	type ReviewPeriod = ReviewPeriod;
+	type RevealPeriod = RevealPeriod;
+	type MaxMatchingBlocks = MaxMatchingBlocks;
+	type MaxExecutionBlocks = MaxExecutionBlocks;
+	type DepositBase = RegistryDepositBase;
+	type DepositPerByte = RegistryDepositPerByte;
+	type MaxRedundancy = ConstU32<5>;
+	type MaxBids = ConstU32<32>;
+	type MaxJobDatasets = ConstU32<4>;
+	type MaxUriLen = ConstU32<256>;
+	type MaxAcceleratorLen = ConstU32<32>;
+	type MaxProofLen = ConstU32<4096>;
+	type MaxDeadlinesPerBlock = ConstU32<64>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MarketBenchmarkHelper;
+}
+
+/// Real registry items for the market's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MarketBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_compute_market::BenchmarkHelper<Balance> for MarketBenchmarkHelper {
+	fn model(payees: u32, fee: Balance) -> deai_primitives::ModelVersionRef {
+		ModelRegistry::benchmark_model(payees, fee)
+	}
+	fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef {
+		ModelRegistry::benchmark_dataset(index, fee)
+	}
 }

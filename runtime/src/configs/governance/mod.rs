@@ -25,6 +25,8 @@ use sp_runtime::traits::IdentityLookup;
 
 /// Root, or the origin of a referendum on the treasurer track.
 pub type TreasurerOrRoot = EitherOfDiverse<EnsureRoot<AccountId>, origins::Treasurer>;
+/// Root, or the origin of a referendum on the DeAI parameters track.
+pub type DeaiParametersOrRoot = EitherOfDiverse<EnsureRoot<AccountId>, origins::DeaiParameters>;
 
 /// Runtime parameters that governance changes with `Parameters::set_parameter`.
 #[dynamic_params(RuntimeParameters, pallet_parameters::Parameters::<Runtime>)]
@@ -38,6 +40,23 @@ pub mod dynamic_params {
 		/// The share of unspent treasury funds burned at the end of each spend period.
 		#[codec(index = 0)]
 		pub static Burn: sp_runtime::Permill = sp_runtime::Permill::zero();
+	}
+
+	/// Compute-market parameters (the `deai_parameters` track).
+	#[dynamic_pallet_params]
+	#[codec(index = 1)]
+	pub mod market {
+		/// The protocol fee on what providers are paid, to the treasury.
+		#[codec(index = 0)]
+		pub static ProtocolFee: sp_runtime::Permill = sp_runtime::Permill::from_percent(2);
+
+		/// The least bond an active provider holds.
+		#[codec(index = 1)]
+		pub static MinProviderBond: crate::Balance = 100 * crate::UNIT;
+
+		/// The bond a requester holds to dispute a result.
+		#[codec(index = 2)]
+		pub static DisputeBond: crate::Balance = 10 * crate::UNIT;
 	}
 }
 
@@ -60,10 +79,12 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterAdmin
 		origin: RuntimeOrigin,
 		key: &RuntimeParametersKey,
 	) -> Result<Self::Success, RuntimeOrigin> {
+		use frame_support::traits::EnsureOrigin;
 		match key {
 			RuntimeParametersKey::Treasury(_) =>
-				<TreasurerOrRoot as frame_support::traits::EnsureOrigin<_>>::try_origin(origin)
-					.map(|_| ()),
+				<TreasurerOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ()),
+			RuntimeParametersKey::Market(_) =>
+				<DeaiParametersOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ()),
 		}
 	}
 

@@ -1,0 +1,407 @@
+//! Benchmarks of every call, settlement and the deadline hook, at their worst cases.
+
+use super::*;
+use crate::{results::commitment_of, types::*};
+use deai_primitives::ModelRegistry;
+use alloc::{vec, vec::Vec};
+use deai_primitives::JobId;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Get},
+	weights::WeightMeter,
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use sp_runtime::Saturating;
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let amount = T::Currency::minimum_balance().saturating_mul(1_000_000_000u32.into());
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+fn text<L: Get<u32>>() -> BoundedVec<u8, L> {
+	vec![b'x'; L::get() as usize].try_into().expect("exactly the bound")
+}
+
+fn caps<T: Config>() -> Capabilities<T> {
+	Capabilities {
+		device: DeviceClass::Server,
+		accelerator: text::<T::MaxAcceleratorLen>(),
+		vram_mib: u32::MAX,
+		ram_mib: u32::MAX,
+		cpu_cores: u16::MAX,
+		region: 1,
+		job_kinds: 0b1111,
+		max_concurrent_jobs: u32::MAX,
+	}
+}
+
+fn bond<T: Config>() -> BalanceOf<T> {
+	T::MinProviderBond::get().saturating_add(T::Currency::minimum_balance())
+}
+
+fn provider<T: Config>(index: u32) -> T::AccountId {
+	let who = funded::<T>("provider", index);
+	Pallet::<T>::do_register_provider(who.clone(), caps::<T>(), text::<T::MaxUriLen>(), bond::<T>())
+		.expect("registers");
+	who
+}
+
+fn fee<T: Config>() -> BalanceOf<T> {
+	T::Currency::minimum_balance().saturating_mul(1_000u32.into())
+}
+
+/// The costliest job spec: a model whose fee splits among `payees`, every dataset slot used,
+/// the longest URIs and every requirement set.
+fn spec<T: Config>(
+	payees: u32,
+	matching: MatchingMode<T::AccountId, BalanceOf<T>>,
+	verification: VerificationMode<T::AccountId>,
+) -> JobSpec<T> {
+	let datasets: Vec<_> = (0..T::MaxJobDatasets::get())
+		.map(|i| T::BenchmarkHelper::dataset(i, fee::<T>()))
+		.collect();
+	JobSpec {
+		kind: JobKind::Inference,
+		model: Some(T::BenchmarkHelper::model(payees, fee::<T>())),
+		datasets: datasets.try_into().expect("the bound"),
+		input_hash: [1; 32],
+		input_uri: text::<T::MaxUriLen>(),
+		requirements: Requirements {
+			min_vram_mib: 1,
+			min_ram_mib: 1,
+			accelerator: Some(text::<T::MaxAcceleratorLen>()),
+			region: Some(1),
+			tee_required: false,
+			min_reputation: 0,
+		},
+		commercial: true,
+		budget: T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()),
+		matching_blocks: T::MaxMatchingBlocks::get(),
+		execution_blocks: T::MaxExecutionBlocks::get(),
+		matching,
+		verification,
+	}
+}
+
+fn post<T: Config>(requester: &T::AccountId, spec: JobSpec<T>) -> JobId {
+	Pallet::<T>::do_post_job(requester.clone(), spec).expect("posts")
+}
+
+fn redundant<T: Config>() -> VerificationMode<T::AccountId> {
+	let providers = T::MaxRedundancy::get().max(2) as u8;
+	VerificationMode::Redundant { providers, quorum: providers / 2 + 1 }
+}
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	let event: <T as frame_system::Config>::RuntimeEvent = event.into();
+	frame_system::Pallet::<T>::assert_last_event(event);
+}
+
+/// A redundant job whose providers all committed and all but the last revealed (the same
+/// result): the last reveal settles it, paying `payees` royalty payees.
+fn nearly_revealed<T: Config>(payees: u32) -> (JobId, T::AccountId) {
+	let requester = funded::<T>("requester", 0);
+	let providers = T::MaxRedundancy::get().max(2);
+	let job = post::<T>(&requester, spec::<T>(payees, MatchingMode::Auction, redundant::<T>()));
+	let winners: Vec<_> = (0..providers).map(|i| (provider::<T>(i), T::Currency::minimum_balance())).collect();
+	let job_info = Jobs::<T>::get(job).expect("posted");
+	Pallet::<T>::assign(job, job_info, winners.clone()).expect("assigns");
+	for (who, _) in winners.iter() {
+		Pallet::<T>::do_commit_result(who.clone(), job, commitment_of(&[9; 32], &[3; 32])).expect("commits");
+	}
+	let (last, _) = winners.last().cloned().expect("providers");
+	for (who, _) in winners.iter().take(winners.len() - 1) {
+		Pallet::<T>::do_reveal_result(who.clone(), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]).expect("reveals");
+	}
+	(job, last)
+}
+
+/// A single-provider job with a submitted result whose review ends at `at`.
+fn submitted<T: Config>(index: u32, payees: u32) -> JobId {
+	let requester = funded::<T>("requester", index);
+	let who = provider::<T>(1_000 + index);
+	let job = post::<T>(
+		&requester,
+		spec::<T>(payees, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+	);
+	Pallet::<T>::do_accept_job(who.clone(), job).expect("accepts");
+	Pallet::<T>::do_submit_result(who, job, [5; 32], text::<T::MaxUriLen>(), BoundedVec::new()).expect("submits");
+	job
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_provider() {
+		let who = funded::<T>("provider", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), caps::<T>(), text::<T::MaxUriLen>(), bond::<T>());
+		assert_last_event::<T>(Event::ProviderRegistered { provider: who, bond: bond::<T>() });
+	}
+
+	#[benchmark]
+	fn update_provider() {
+		let who = provider::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), Some(caps::<T>()), Some(text::<T::MaxUriLen>()));
+		assert_last_event::<T>(Event::ProviderUpdated { provider: who });
+	}
+
+	#[benchmark]
+	fn submit_attestation() {
+		let who = provider::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), TeeKind::Sgx, [3; 32]);
+		assert_last_event::<T>(Event::AttestationSubmitted { provider: who, kind: TeeKind::Sgx });
+	}
+
+	#[benchmark]
+	fn review_attestation() -> Result<(), BenchmarkError> {
+		let who = provider::<T>(0);
+		Pallet::<T>::do_submit_attestation(who.clone(), TeeKind::Sgx, [3; 32]).unwrap();
+		let origin = T::AttestorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone(), true);
+		assert_last_event::<T>(Event::AttestationReviewed { provider: who, trusted: true });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_paused() {
+		let who = provider::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), true);
+		assert_last_event::<T>(Event::ProviderPaused { provider: who, paused: true });
+	}
+
+	#[benchmark]
+	fn top_up_bond() {
+		let who = provider::<T>(0);
+		let amount = T::Currency::minimum_balance();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+		assert_last_event::<T>(Event::BondToppedUp { provider: who, bond: bond::<T>().saturating_add(amount) });
+	}
+
+	#[benchmark]
+	fn start_unbonding() {
+		let who = provider::<T>(0);
+		let unlock_at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert_last_event::<T>(Event::UnbondingStarted { provider: who, unlock_at });
+	}
+
+	#[benchmark]
+	fn withdraw_bond() {
+		let who = provider::<T>(0);
+		Pallet::<T>::do_start_unbonding(who.clone()).unwrap();
+		let later = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		frame_system::Pallet::<T>::set_block_number(later);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert_last_event::<T>(Event::ProviderLeft { provider: who, bond: bond::<T>() });
+	}
+
+	#[benchmark]
+	fn post_job() {
+		let requester = funded::<T>("requester", 0);
+		let spec = spec::<T>(1, MatchingMode::Auction, redundant::<T>());
+		let budget = spec.budget;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester.clone()), spec);
+		assert_last_event::<T>(Event::JobPosted { job: 0, requester, budget });
+	}
+
+	#[benchmark]
+	fn cancel_job(b: Linear<0, { T::MaxBids::get() }>) {
+		let requester = funded::<T>("requester", 0);
+		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		for i in 0..b {
+			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance()).unwrap();
+		}
+		let budget = Jobs::<T>::get(job).unwrap().spec.budget;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job);
+		assert_last_event::<T>(Event::JobFailed { job, reason: FailureReason::Cancelled, refunded: budget });
+	}
+
+	#[benchmark]
+	fn place_bid() {
+		let requester = funded::<T>("requester", 0);
+		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		for i in 1..T::MaxBids::get() {
+			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance()).unwrap();
+		}
+		let who = provider::<T>(0);
+		let price = T::Currency::minimum_balance();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), job, price);
+		assert_last_event::<T>(Event::BidPlaced { job, provider: who, price });
+	}
+
+	#[benchmark]
+	fn select_bids(b: Linear<{ T::MaxRedundancy::get().max(2) }, { T::MaxBids::get() }>) {
+		let requester = funded::<T>("requester", 0);
+		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		let mut bidders = Vec::new();
+		for i in 0..b {
+			let who = provider::<T>(i);
+			Pallet::<T>::do_place_bid(who.clone(), job, T::Currency::minimum_balance()).unwrap();
+			bidders.push(who);
+		}
+		let chosen: BoundedVec<_, _> =
+			bidders.into_iter().take(T::MaxRedundancy::get().max(2) as usize).collect::<Vec<_>>().try_into().unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job, chosen);
+		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Assigned);
+	}
+
+	#[benchmark]
+	fn accept_job() {
+		let requester = funded::<T>("requester", 0);
+		let who = provider::<T>(0);
+		let job = post::<T>(
+			&requester,
+			spec::<T>(1, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), job);
+		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Assigned);
+	}
+
+	#[benchmark]
+	fn claim_job() {
+		let requester = funded::<T>("requester", 0);
+		let price = T::Currency::minimum_balance();
+		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()));
+		let needed = T::MaxRedundancy::get().max(2);
+		for i in 1..needed {
+			Pallet::<T>::do_claim_job(provider::<T>(i), job).unwrap();
+		}
+		let who = provider::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), job);
+		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Assigned);
+	}
+
+	#[benchmark]
+	fn submit_result() {
+		let requester = funded::<T>("requester", 0);
+		let who = provider::<T>(0);
+		let job = post::<T>(
+			&requester,
+			spec::<T>(1, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+		);
+		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), job, [5; 32], text::<T::MaxUriLen>(), text::<T::MaxProofLen>());
+		assert_last_event::<T>(Event::ResultSubmitted { job, provider: who, result_hash: [5; 32] });
+	}
+
+	#[benchmark]
+	fn commit_result() {
+		let requester = funded::<T>("requester", 0);
+		let price = T::Currency::minimum_balance();
+		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()));
+		let needed = T::MaxRedundancy::get().max(2);
+		let providers: Vec<_> = (0..needed).map(|i| provider::<T>(i)).collect();
+		for who in providers.iter() {
+			Pallet::<T>::do_claim_job(who.clone(), job).unwrap();
+		}
+		for who in providers.iter().skip(1) {
+			Pallet::<T>::do_commit_result(who.clone(), job, [1; 32]).unwrap();
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(providers[0].clone()), job, [1; 32]);
+		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Revealing);
+	}
+
+	/// A reveal that does not yet decide the job (the deciding one is `settle`).
+	#[benchmark]
+	fn reveal_result() {
+		let (job, _) = nearly_revealed::<T>(1);
+		let first = Jobs::<T>::get(job).unwrap().assignments[0].provider.clone();
+		// Un-reveal the first provider so that its reveal is not the last.
+		Jobs::<T>::mutate(job, |j| {
+			if let Some(j) = j {
+				j.assignments[0].result = None;
+				j.assignments[0].result_uri = None;
+			}
+		});
+		#[extrinsic_call]
+		_(RawOrigin::Signed(first.clone()), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]);
+		assert_last_event::<T>(Event::ResultRevealed { job, provider: first, result_hash: [9; 32] });
+	}
+
+	#[benchmark]
+	fn report_failure() {
+		let requester = funded::<T>("requester", 0);
+		let who = provider::<T>(0);
+		let job = post::<T>(
+			&requester,
+			spec::<T>(1, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+		);
+		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), job, u16::MAX, [4; 32]);
+		assert!(Receipts::<T>::contains_key(job));
+	}
+
+	#[benchmark]
+	fn dispute_result() {
+		let job = submitted::<T>(0, 1);
+		let requester = Jobs::<T>::get(job).unwrap().requester;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job);
+		assert_last_event::<T>(Event::JobDisputed { job, bond: T::DisputeBond::get() });
+	}
+
+	#[benchmark]
+	fn remove_receipt() {
+		let requester = funded::<T>("requester", 0);
+		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		Pallet::<T>::do_cancel_job(requester.clone(), job).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job);
+		assert_last_event::<T>(Event::ReceiptRemoved { job });
+	}
+
+	/// The deciding reveal of a job with the most providers, paying `p` royalty payees for the
+	/// model (and every dataset slot).
+	#[benchmark]
+	fn settle(p: Linear<1, { T::Registry::max_royalty_payees() }>) {
+		let (job, last) = nearly_revealed::<T>(p);
+		#[extrinsic_call]
+		reveal_result(RawOrigin::Signed(last), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]);
+		assert!(matches!(
+			Receipts::<T>::get(job).map(|r| r.outcome),
+			Some(Outcome::Completed { .. })
+		));
+	}
+
+	/// `n` review deadlines due in one block, each settling a job with the most royalty payees.
+	#[benchmark]
+	fn on_initialize_deadlines(n: Linear<0, { T::MaxDeadlinesPerBlock::get() }>) {
+		let jobs: Vec<JobId> = (0..n).map(|i| submitted::<T>(i, T::Registry::max_royalty_payees())).collect();
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(T::ReviewPeriod::get());
+		frame_system::Pallet::<T>::set_block_number(due);
+		DeadlineCursor::<T>::put(due);
+		#[block]
+		{
+			let mut meter = WeightMeter::new();
+			Pallet::<T>::process_deadlines(due, &mut meter);
+		}
+		for job in jobs {
+			assert!(Receipts::<T>::contains_key(job));
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}
+

@@ -1,0 +1,199 @@
+//! The deadline queue's processing in `on_initialize`, and the market's invariants.
+
+use crate::{pallet::*, types::*, WeightInfo};
+use deai_primitives::JobId;
+use frame_support::{traits::Get, weights::WeightMeter};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{One, Saturating, Zero};
+
+impl<T: Config> Pallet<T> {
+	/// The weight of handling the costliest single deadline.
+	pub(crate) fn deadline_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::on_initialize_deadlines(1)
+			.saturating_sub(T::WeightInfo::on_initialize_deadlines(0))
+	}
+
+	/// Handles due deadlines, oldest first, while `meter` allows; what does not fit waits for
+	/// the next block (the cursor remembers where to resume).
+	pub(crate) fn process_deadlines(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
+		let base = T::WeightInfo::on_initialize_deadlines(0);
+		if meter.try_consume(base).is_err() {
+			return;
+		}
+		let per_deadline = Self::deadline_weight();
+		let mut cursor = DeadlineCursor::<T>::get();
+		if cursor.is_zero() {
+			cursor = now;
+		}
+		while cursor <= now {
+			let mut queue = DeadlineQueue::<T>::take(cursor);
+			while !queue.is_empty() {
+				if meter.try_consume(per_deadline).is_err() {
+					// Out of weight: the rest waits, in order, for the next block.
+					DeadlineQueue::<T>::insert(cursor, queue);
+					DeadlineCursor::<T>::put(cursor);
+					return;
+				}
+				let job = queue.remove(0);
+				Self::handle_deadline(job, cursor);
+			}
+			cursor = cursor.saturating_add(One::one());
+		}
+		DeadlineCursor::<T>::put(cursor);
+	}
+
+	/// What happens when a job's deadline at `at` passes.
+	fn handle_deadline(id: JobId, at: BlockNumberFor<T>) {
+		let Some(mut job) = Jobs::<T>::get(id) else {
+			frame_support::defensive!("a deadline outlived its job");
+			return;
+		};
+		let Some((due, kind)) = job.deadline.take() else {
+			frame_support::defensive!("a queued job has no deadline");
+			return;
+		};
+		if due != at {
+			frame_support::defensive!("a job was queued at another block than its deadline");
+		}
+		match (kind, &job.status) {
+			(DeadlineKind::Matching, JobStatus::Open) => match job.spec.matching {
+				MatchingMode::Auction => Self::close_auction(id, job),
+				_ => Self::fail(id, job, FailureReason::NoProviders),
+			},
+			(DeadlineKind::Execution, JobStatus::Assigned) => Self::execution_missed(id, job),
+			(DeadlineKind::Reveal, JobStatus::Revealing) => {
+				Self::tally(id, job);
+			},
+			(DeadlineKind::Review, JobStatus::Submitted) => {
+				// Silence accepts.
+				match job.assignments.first().and_then(|a| a.result) {
+					Some(result) => {
+						Self::settle(id, job, result);
+					},
+					None => Self::fail(id, job, FailureReason::MissedDeadline),
+				}
+			},
+			_ => {
+				frame_support::defensive!("a deadline does not match its job's status");
+				Jobs::<T>::insert(id, job);
+			},
+		}
+	}
+
+	/// The execution window closed. A single provider that did not deliver is slashed and the
+	/// requester refunded. In a redundant job, providers that did not commit are slashed and
+	/// dropped; if a quorum committed, they go on to reveal, otherwise the job fails.
+	fn execution_missed(id: JobId, mut job: Job<T>) {
+		let requester = job.requester.clone();
+		let missed = |provider: &T::AccountId| {
+			Self::slash_provider(provider, T::MissedDeadlineSlash::get(), &requester, id);
+			Self::release_provider(provider, |r| r.failed = r.failed.saturating_add(1));
+		};
+		match job.spec.verification {
+			VerificationMode::Redundant { quorum, .. } => {
+				let (committed, silent): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) =
+					core::mem::take(&mut job.assignments).into_iter().partition(|a| a.commitment.is_some());
+				for assignment in silent {
+					missed(&assignment.provider);
+				}
+				job.assignments = committed.try_into().unwrap_or_default();
+				if (job.assignments.len() as u32) < u32::from(quorum) {
+					return Self::fail(id, job, FailureReason::NoQuorum);
+				}
+				job.status = JobStatus::Revealing;
+				if Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal).is_err() {
+					return Self::fail(id, job, FailureReason::NoQuorum);
+				}
+				Jobs::<T>::insert(id, job);
+			},
+			_ => {
+				for assignment in core::mem::take(&mut job.assignments) {
+					missed(&assignment.provider);
+				}
+				Self::fail(id, job, FailureReason::MissedDeadline);
+			},
+		}
+	}
+
+	/// The market's invariants: escrow, bonds, dispute bonds and deposits held equal what the
+	/// records justify; provider job counts match the assignments; every pending deadline is
+	/// queued exactly where its job says and every queue entry is a live job's.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use crate::BalanceOf;
+		use alloc::collections::BTreeMap;
+		use frame_support::{ensure, traits::fungible::InspectHold};
+		use sp_runtime::TryRuntimeError;
+
+		let mut expected: BTreeMap<(u8, T::AccountId), BalanceOf<T>> = BTreeMap::new();
+		let mut add = |reason: u8, who: &T::AccountId, amount: BalanceOf<T>| {
+			let entry = expected.entry((reason, who.clone())).or_insert_with(Zero::zero);
+			*entry = entry.saturating_add(amount);
+		};
+		let mut active: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let next = NextJobId::<T>::get();
+		for (id, job) in Jobs::<T>::iter() {
+			ensure!(id < next, TryRuntimeError::Other("job id not below NextJobId"));
+			add(1, &job.requester, job.spec.budget);
+			add(3, &job.requester, job.deposit);
+			add(2, &job.requester, job.dispute_bond);
+			ensure!(
+				(job.dispute_bond.is_zero()) == (job.status != JobStatus::Disputed),
+				TryRuntimeError::Other("a dispute bond without a dispute, or the reverse")
+			);
+			for assignment in job.assignments.iter() {
+				*active.entry(assignment.provider.clone()).or_default() += 1;
+			}
+			let bids = Bids::<T>::iter_prefix(id).count() as u32;
+			ensure!(bids == job.bids, TryRuntimeError::Other("bid count out of date"));
+			match job.deadline {
+				Some((at, _)) => ensure!(
+					DeadlineQueue::<T>::get(at).contains(&id),
+					TryRuntimeError::Other("a job's deadline is not queued")
+				),
+				None => ensure!(
+					job.status == JobStatus::Disputed,
+					TryRuntimeError::Other("only a disputed job waits without a deadline")
+				),
+			}
+		}
+		for (id, bidder, (_, deposit)) in Bids::<T>::iter() {
+			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("a bid outlived its job"));
+			add(3, &bidder, deposit);
+		}
+		for (at, queue) in DeadlineQueue::<T>::iter() {
+			for id in queue {
+				let job = Jobs::<T>::get(id).ok_or(TryRuntimeError::Other("a queued job does not exist"))?;
+				ensure!(
+					job.deadline.map(|(due, _)| due) == Some(at),
+					TryRuntimeError::Other("a queue entry disagrees with its job")
+				);
+			}
+		}
+		for (id, receipt) in Receipts::<T>::iter() {
+			ensure!(id < next, TryRuntimeError::Other("receipt id not below NextJobId"));
+			add(3, &receipt.requester, receipt.deposit);
+		}
+		for (who, info) in Providers::<T>::iter() {
+			add(0, &who, info.bond);
+			add(3, &who, info.deposit);
+			ensure!(
+				active.get(&who).copied().unwrap_or_default() == info.active_jobs,
+				TryRuntimeError::Other("a provider's active_jobs does not count its assignments")
+			);
+		}
+		for ((reason, who), amount) in expected {
+			let reason = match reason {
+				0 => HoldReason::ProviderBond,
+				1 => HoldReason::JobEscrow,
+				2 => HoldReason::DisputeBond,
+				_ => HoldReason::StorageDeposit,
+			};
+			ensure!(
+				T::Currency::balance_on_hold(&reason.into(), &who) == amount,
+				TryRuntimeError::Other("an account's hold differs from the market's records")
+			);
+		}
+		Ok(())
+	}
+}

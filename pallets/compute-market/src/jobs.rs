@@ -1,0 +1,451 @@
+//! Jobs: posting, matching (auction, direct, fixed price), deadlines, and how a job ends.
+
+use crate::{pallet::*, types::*, BalanceOf};
+use alloc::vec::Vec;
+use codec::MaxEncodedLen;
+use deai_primitives::{IntendedUse, JobId, ModelRegistry};
+use frame_support::{ensure, traits::Get, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding,
+	traits::{CheckedAdd, CheckedSub, One, SaturatedConversion, Saturating, Zero},
+	DispatchError, DispatchResult, Rounding,
+};
+
+/// How far past a full block the deadline queue looks for room.
+const DEADLINE_SEARCH_BLOCKS: u32 = 16;
+
+impl<T: Config> Pallet<T> {
+	/// The licence use a job declares: commercial or not; derivative when it trains or
+	/// fine-tunes.
+	pub(crate) fn intended_use(spec: &JobSpec<T>) -> IntendedUse {
+		IntendedUse { commercial: spec.commercial, derivative: spec.kind.is_derivative() }
+	}
+
+	/// The storage deposit of a job: enough for its largest encoding and for its receipt.
+	pub fn job_deposit() -> BalanceOf<T> {
+		Self::deposit_for_bytes(Job::<T>::max_encoded_len().max(Receipt::<T>::max_encoded_len()))
+	}
+
+	/// The storage deposit of a bid.
+	pub fn bid_deposit() -> BalanceOf<T> {
+		Self::deposit_for_bytes(
+			JobId::max_encoded_len() + T::AccountId::max_encoded_len() + 2 * BalanceOf::<T>::max_encoded_len(),
+		)
+	}
+
+	/// What one provider may be paid from `budget` once the usage fees and the protocol fee on
+	/// the providers' pay are covered.
+	pub fn price_cap(
+		budget: BalanceOf<T>,
+		usage_fees: BalanceOf<T>,
+		protocol_fee: sp_runtime::Permill,
+		providers: u32,
+	) -> Option<BalanceOf<T>> {
+		let available: u128 = budget.checked_sub(&usage_fees)?.saturated_into();
+		// Exact integer arithmetic: pool × (1 + fee) never exceeds what is available.
+		let pool = multiply_by_rational_with_rounding(
+			available,
+			1_000_000,
+			1_000_000u128.saturating_add(protocol_fee.deconstruct().into()),
+			Rounding::Down,
+		)?;
+		Some((pool / u128::from(providers.max(1))).saturated_into())
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// The deadline queue
+	// ---------------------------------------------------------------------------------------
+
+	/// Queues `job` at `at`, or the first later block with room. Returns the block.
+	pub(crate) fn schedule(job: JobId, at: BlockNumberFor<T>) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut block = at;
+		for _ in 0..DEADLINE_SEARCH_BLOCKS {
+			if DeadlineQueue::<T>::try_mutate(block, |queue| queue.try_push(job)).is_ok() {
+				return Ok(block);
+			}
+			block = block.saturating_add(One::one());
+		}
+		Err(Error::<T>::DeadlineQueueFull.into())
+	}
+
+	/// Takes `job` out of the queue at `at`.
+	pub(crate) fn unschedule(job: JobId, at: BlockNumberFor<T>) {
+		DeadlineQueue::<T>::mutate_exists(at, |queue| {
+			if let Some(entries) = queue {
+				entries.retain(|j| *j != job);
+				if entries.is_empty() {
+					*queue = None;
+				}
+			}
+		});
+	}
+
+	/// Replaces a job's pending deadline with `kind` in `blocks` blocks.
+	pub(crate) fn set_deadline(
+		id: JobId,
+		job: &mut Job<T>,
+		blocks: BlockNumberFor<T>,
+		kind: DeadlineKind,
+	) -> DispatchResult {
+		if let Some((at, _)) = job.deadline.take() {
+			Self::unschedule(id, at);
+		}
+		let at = frame_system::Pallet::<T>::block_number().saturating_add(blocks);
+		job.deadline = Some((Self::schedule(id, at)?, kind));
+		Ok(())
+	}
+
+	/// Removes a job's pending deadline.
+	pub(crate) fn clear_deadline(id: JobId, job: &mut Job<T>) {
+		if let Some((at, _)) = job.deadline.take() {
+			Self::unschedule(id, at);
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Posting and matching
+	// ---------------------------------------------------------------------------------------
+
+	pub(crate) fn do_post_job(requester: T::AccountId, spec: JobSpec<T>) -> Result<JobId, DispatchError> {
+		ensure!(
+			!spec.matching_blocks.is_zero() && spec.matching_blocks <= T::MaxMatchingBlocks::get(),
+			Error::<T>::InvalidWindow
+		);
+		ensure!(
+			!spec.execution_blocks.is_zero() && spec.execution_blocks <= T::MaxExecutionBlocks::get(),
+			Error::<T>::InvalidWindow
+		);
+		let providers = spec.verification.providers();
+		match &spec.verification {
+			VerificationMode::Redundant { providers, quorum } => ensure!(
+				*providers >= 2 &&
+					u32::from(*providers) <= T::MaxRedundancy::get() &&
+					*quorum <= *providers &&
+					u32::from(*quorum) * 2 > u32::from(*providers) &&
+					!matches!(spec.matching, MatchingMode::Direct { .. }),
+				Error::<T>::InvalidRedundancy
+			),
+			VerificationMode::Proof => ensure!(
+				<T::ResultVerifier as deai_primitives::ResultVerifier<T::AccountId>>::is_available(),
+				Error::<T>::ProofVerificationUnavailable
+			),
+			_ => {},
+		}
+		ensure!(
+			spec.model.is_some() || spec.kind == JobKind::Training,
+			Error::<T>::ModelRequired
+		);
+		if let MatchingMode::Direct { provider } = &spec.matching {
+			ensure!(Providers::<T>::contains_key(provider), Error::<T>::NotProvider);
+		}
+
+		// Licences are checked now: a use the licence forbids is refused at posting.
+		let usage = Self::intended_use(&spec);
+		let model_fee = match &spec.model {
+			Some(model) => {
+				T::Registry::ensure_model_usable(model, usage)?;
+				T::Registry::model_usage_fee(model)?
+			},
+			None => Zero::zero(),
+		};
+		let mut dataset_fees = BoundedVec::<BalanceOf<T>, T::MaxJobDatasets>::new();
+		let mut usage_fees = model_fee;
+		for dataset in spec.datasets.iter() {
+			T::Registry::ensure_dataset_usable(dataset, usage, None)?;
+			let fee = T::Registry::dataset_usage_fee(dataset)?;
+			usage_fees = usage_fees.checked_add(&fee).ok_or(Error::<T>::BudgetTooLow)?;
+			dataset_fees.try_push(fee).map_err(|_| Error::<T>::Overflow)?;
+		}
+		let protocol_fee = T::ProtocolFee::get();
+		let price_cap = Self::price_cap(spec.budget, usage_fees, protocol_fee, providers)
+			.filter(|cap| !cap.is_zero())
+			.ok_or(Error::<T>::BudgetTooLow)?;
+		if let MatchingMode::FixedPrice { price } = &spec.matching {
+			ensure!(!price.is_zero(), Error::<T>::BudgetTooLow);
+			ensure!(*price <= price_cap, Error::<T>::BidTooHigh);
+		}
+
+		let id = NextJobId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		let deposit = Self::job_deposit();
+		Self::hold(HoldReason::JobEscrow, &requester, spec.budget)?;
+		Self::hold(HoldReason::StorageDeposit, &requester, deposit)?;
+		if let Some(model) = &spec.model {
+			T::Registry::pin_model(model)?;
+		}
+		for dataset in spec.datasets.iter() {
+			T::Registry::pin_dataset(dataset)?;
+		}
+		let budget = spec.budget;
+		let matching_blocks = spec.matching_blocks;
+		let mut job = Job {
+			requester: requester.clone(),
+			spec,
+			status: JobStatus::Open,
+			assignments: BoundedVec::new(),
+			bids: 0,
+			price_cap,
+			protocol_fee,
+			model_fee,
+			dataset_fees,
+			deadline: None,
+			dispute_bond: Zero::zero(),
+			deposit,
+			posted_at: frame_system::Pallet::<T>::block_number(),
+		};
+		Self::set_deadline(id, &mut job, matching_blocks, DeadlineKind::Matching)?;
+		Jobs::<T>::insert(id, job);
+		NextJobId::<T>::put(next);
+		Self::deposit_event(Event::JobPosted { job: id, requester, budget });
+		Ok(id)
+	}
+
+	/// The job, if it exists and `who` posted it.
+	pub(crate) fn requested_job(who: &T::AccountId, id: JobId) -> Result<Job<T>, DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		ensure!(&job.requester == who, Error::<T>::NotRequester);
+		Ok(job)
+	}
+
+	/// The job, if it is open, and the eligible provider record of `who`.
+	fn open_job_for(
+		who: &T::AccountId,
+		id: JobId,
+	) -> Result<(Job<T>, ProviderInfo<T>), DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
+		let info = Providers::<T>::get(who).ok_or(Error::<T>::NotProvider)?;
+		Self::ensure_eligible(who, &info, &job)?;
+		Ok((job, info))
+	}
+
+	pub(crate) fn do_cancel_job(who: T::AccountId, id: JobId) -> DispatchResult {
+		let job = Self::requested_job(&who, id)?;
+		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
+		Self::fail(id, job, FailureReason::Cancelled);
+		Ok(())
+	}
+
+	pub(crate) fn do_place_bid(who: T::AccountId, id: JobId, price: BalanceOf<T>) -> DispatchResult {
+		let (mut job, _) = Self::open_job_for(&who, id)?;
+		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
+		ensure!(!price.is_zero() && price <= job.price_cap, Error::<T>::BidTooHigh);
+		ensure!(!Bids::<T>::contains_key(id, &who), Error::<T>::AlreadyBid);
+		ensure!(job.bids < T::MaxBids::get(), Error::<T>::TooManyBids);
+		let deposit = Self::bid_deposit();
+		Self::hold(HoldReason::StorageDeposit, &who, deposit)?;
+		Bids::<T>::insert(id, &who, (price, deposit));
+		job.bids = job.bids.saturating_add(1);
+		Jobs::<T>::insert(id, job);
+		Self::deposit_event(Event::BidPlaced { job: id, provider: who, price });
+		Ok(())
+	}
+
+	/// Removes every bid on a job, returning the bidders' deposits; returns the bids.
+	pub(crate) fn clear_bids(id: JobId, job: &mut Job<T>) -> Vec<(T::AccountId, BalanceOf<T>)> {
+		let bids: Vec<_> = Bids::<T>::drain_prefix(id)
+			.map(|(bidder, (price, deposit))| {
+				Self::release(HoldReason::StorageDeposit, &bidder, deposit);
+				(bidder, price)
+			})
+			.collect();
+		job.bids = 0;
+		bids
+	}
+
+	pub(crate) fn do_select_bids(
+		who: T::AccountId,
+		id: JobId,
+		chosen: BoundedVec<T::AccountId, T::MaxRedundancy>,
+	) -> DispatchResult {
+		let mut job = Self::requested_job(&who, id)?;
+		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
+		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
+		ensure!(chosen.len() as u32 == job.spec.verification.providers(), Error::<T>::InvalidSelection);
+		let mut winners = Vec::new();
+		for provider in chosen.iter() {
+			ensure!(!winners.iter().any(|(p, _)| p == provider), Error::<T>::InvalidSelection);
+			let (price, _) = Bids::<T>::get(id, provider).ok_or(Error::<T>::InvalidSelection)?;
+			let info = Providers::<T>::get(provider).ok_or(Error::<T>::NotProvider)?;
+			Self::ensure_eligible(provider, &info, &job)?;
+			winners.push((provider.clone(), price));
+		}
+		Self::clear_bids(id, &mut job);
+		Self::assign(id, job, winners)
+	}
+
+	/// Ends an auction at its deadline: the best eligible bids win (lowest price, then highest
+	/// reputation), or the job fails when too few are left.
+	pub(crate) fn close_auction(id: JobId, mut job: Job<T>) {
+		let needed = job.spec.verification.providers() as usize;
+		let mut eligible: Vec<(BalanceOf<T>, u32, T::AccountId)> = Self::clear_bids(id, &mut job)
+			.into_iter()
+			.filter_map(|(bidder, price)| {
+				let info = Providers::<T>::get(&bidder)?;
+				Self::ensure_eligible(&bidder, &info, &job).ok()?;
+				Some((price, info.reputation.score(), bidder))
+			})
+			.collect();
+		if eligible.len() < needed {
+			return Self::fail(id, job, FailureReason::NoProviders);
+		}
+		eligible.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+		let winners = eligible.into_iter().take(needed).map(|(price, _, who)| (who, price)).collect();
+		if Self::assign(id, job.clone(), winners).is_err() {
+			Self::fail(id, job, FailureReason::NoProviders);
+		}
+	}
+
+	pub(crate) fn do_accept_job(who: T::AccountId, id: JobId) -> DispatchResult {
+		let (job, _) = Self::open_job_for(&who, id)?;
+		let MatchingMode::Direct { provider } = &job.spec.matching else {
+			return Err(Error::<T>::WrongMatchingMode.into());
+		};
+		ensure!(provider == &who, Error::<T>::ProviderNotEligible);
+		let price = job.price_cap;
+		Self::assign(id, job, alloc::vec![(who, price)])
+	}
+
+	pub(crate) fn do_claim_job(who: T::AccountId, id: JobId) -> DispatchResult {
+		let (mut job, _) = Self::open_job_for(&who, id)?;
+		let MatchingMode::FixedPrice { price } = job.spec.matching else {
+			return Err(Error::<T>::WrongMatchingMode.into());
+		};
+		ensure!(!job.assignments.iter().any(|a| a.provider == who), Error::<T>::AlreadyClaimed);
+		job.assignments
+			.try_push(Assignment { provider: who.clone(), price, commitment: None, result: None, result_uri: None })
+			.map_err(|_| Error::<T>::Overflow)?;
+		Self::take_on(&who)?;
+		Self::deposit_event(Event::JobClaimed { job: id, provider: who });
+		if job.assignments.len() as u32 == job.spec.verification.providers() {
+			let claimed = core::mem::take(&mut job.assignments);
+			return Self::start_execution(id, job, claimed);
+		}
+		Jobs::<T>::insert(id, job);
+		Ok(())
+	}
+
+	/// Counts a job against a provider's capacity.
+	fn take_on(provider: &T::AccountId) -> DispatchResult {
+		Providers::<T>::try_mutate(provider, |info| {
+			let info = info.as_mut().ok_or(Error::<T>::NotProvider)?;
+			info.active_jobs = info.active_jobs.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})
+	}
+
+	/// Assigns a job to `winners` (provider, price) and starts its execution window.
+	pub(crate) fn assign(
+		id: JobId,
+		job: Job<T>,
+		winners: Vec<(T::AccountId, BalanceOf<T>)>,
+	) -> DispatchResult {
+		let mut assignments = BoundedVec::new();
+		for (provider, price) in winners {
+			Self::take_on(&provider)?;
+			assignments
+				.try_push(Assignment { provider, price, commitment: None, result: None, result_uri: None })
+				.map_err(|_| Error::<T>::Overflow)?;
+		}
+		Self::start_execution(id, job, assignments)
+	}
+
+	fn start_execution(
+		id: JobId,
+		mut job: Job<T>,
+		assignments: BoundedVec<Assignment<T>, T::MaxRedundancy>,
+	) -> DispatchResult {
+		job.assignments = assignments;
+		job.status = JobStatus::Assigned;
+		let execution = job.spec.execution_blocks;
+		Self::set_deadline(id, &mut job, execution, DeadlineKind::Execution)?;
+		let providers: BoundedVec<_, _> = job
+			.assignments
+			.iter()
+			.map(|a| a.provider.clone())
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| Error::<T>::Overflow)?;
+		let deadline = job.deadline.map(|(at, _)| at).unwrap_or_default();
+		Jobs::<T>::insert(id, job);
+		Self::deposit_event(Event::JobAssigned { job: id, providers, deadline });
+		Ok(())
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Ending a job
+	// ---------------------------------------------------------------------------------------
+
+	/// Removes a finished job and writes its receipt; the job's deposit stays held for the
+	/// receipt. Unpins the model and datasets (`used` when the job completed).
+	pub(crate) fn finish(
+		id: JobId,
+		mut job: Job<T>,
+		outcome: Outcome,
+		providers: BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxRedundancy>,
+		protocol_fee: BalanceOf<T>,
+		usage_fees: BalanceOf<T>,
+		refunded: BalanceOf<T>,
+	) {
+		Self::clear_deadline(id, &mut job);
+		Self::clear_bids(id, &mut job);
+		let used = matches!(outcome, Outcome::Completed { .. });
+		if let Some(model) = &job.spec.model {
+			T::Registry::unpin_model(model, used);
+		}
+		for dataset in job.spec.datasets.iter() {
+			T::Registry::unpin_dataset(dataset, used);
+		}
+		Jobs::<T>::remove(id);
+		Receipts::<T>::insert(
+			id,
+			Receipt {
+				job: id,
+				requester: job.requester,
+				kind: job.spec.kind,
+				model: job.spec.model,
+				datasets: job.spec.datasets,
+				input_hash: job.spec.input_hash,
+				verification: job.spec.verification,
+				outcome,
+				providers,
+				protocol_fee,
+				usage_fees,
+				refunded,
+				finished_at: frame_system::Pallet::<T>::block_number(),
+				deposit: job.deposit,
+			},
+		);
+	}
+
+	/// Ends a job without success: the whole budget (and any dispute bond) goes back to the
+	/// requester; its providers are released. Emits `JobFailed`.
+	pub(crate) fn fail(id: JobId, job: Job<T>, reason: FailureReason) {
+		let refunded = job.spec.budget;
+		Self::release(HoldReason::JobEscrow, &job.requester, refunded);
+		Self::release(HoldReason::DisputeBond, &job.requester, job.dispute_bond);
+		for assignment in job.assignments.iter() {
+			Self::release_provider(&assignment.provider, |_| {});
+		}
+		Self::finish(
+			id,
+			job,
+			Outcome::Failed { reason },
+			BoundedVec::new(),
+			Zero::zero(),
+			Zero::zero(),
+			refunded,
+		);
+		Self::deposit_event(Event::JobFailed { job: id, reason, refunded });
+	}
+
+	pub(crate) fn do_remove_receipt(who: T::AccountId, id: JobId) -> DispatchResult {
+		let receipt = Receipts::<T>::get(id).ok_or(Error::<T>::ReceiptNotFound)?;
+		ensure!(receipt.requester == who, Error::<T>::NotRequester);
+		Receipts::<T>::remove(id);
+		Self::release(HoldReason::StorageDeposit, &who, receipt.deposit);
+		Self::deposit_event(Event::ReceiptRemoved { job: id });
+		Ok(())
+	}
+}

@@ -1,0 +1,786 @@
+//! # Compute market
+//!
+//! People post AI jobs (inference, fine-tuning, training, evaluation) with their budget held in
+//! escrow; bonded providers with declared capabilities bid for them, accept them or claim them;
+//! results are verified (requester approval, redundant commit-reveal agreement, a designated
+//! verifier, or a pluggable proof verifier); disputes are judged by governance; settlement pays
+//! providers, the protocol fee, the model's and datasets' contributors and refunds the rest, in
+//! one step, exactly, and leaves a receipt.
+//!
+//! ## Money
+//! Budgets (`JobEscrow`), provider bonds (`ProviderBond`), dispute bonds (`DisputeBond`) and
+//! storage deposits (`StorageDeposit`) are holds on their owners' accounts. Settlement moves held
+//! funds straight to the payees. Slashes are transfers (to the wronged party, or the fee
+//! destination); the market never mints or burns.
+//!
+//! ## Deadlines
+//! Every job has one pending deadline in a per-block queue; `on_initialize` handles at most as
+//! many as fit in `MaxDeadlinesPerBlock`, weighs them, and carries the rest to the next block.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod deadlines;
+mod jobs;
+#[cfg(test)]
+mod mock;
+mod providers;
+mod queries;
+mod results;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use frame_support::traits::fungible::Inspect;
+
+/// A balance of the market's currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use deai_primitives::{
+		ContentHash, ContributionSink, JobId, ModelRegistry, ResultVerifier,
+	};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Mutate, MutateHold},
+		weights::WeightMeter,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{Perbill, Permill};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why the market holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A provider's bond.
+		ProviderBond,
+		/// A job's budget, until settlement.
+		JobEscrow,
+		/// A requester's dispute bond, until the dispute is resolved.
+		DisputeBond,
+		/// The storage deposit of a provider record, a bid, a job or a receipt.
+		StorageDeposit,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency budgets, bonds and fees are paid in.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The model registry: usability, licences, usage fees and royalty splits.
+		type Registry: ModelRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// Receives "compute delivered" contributions.
+		type ContributionSink: ContributionSink<Self::AccountId>;
+
+		/// Verifies results submitted with a proof (`VerificationMode::Proof`).
+		type ResultVerifier: ResultVerifier<Self::AccountId>;
+
+		/// Confirms (or rejects) providers' TEE attestations.
+		type AttestorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Resolves disputes.
+		type DisputeResolverOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Where protocol fees and the fee share of lost dispute bonds go (the treasury).
+		type FeeDestination: Get<Self::AccountId>;
+
+		/// The protocol fee, on what providers are paid (governance sets it).
+		type ProtocolFee: Get<Permill>;
+
+		/// The least bond an active provider holds (governance sets it).
+		type MinProviderBond: Get<BalanceOf<Self>>;
+
+		/// The bond a requester holds to dispute a result (governance sets it).
+		type DisputeBond: Get<BalanceOf<Self>>;
+
+		/// The share of its bond a provider loses for a missed deadline or an outvoted result;
+		/// it goes to the requester.
+		#[pallet::constant]
+		type MissedDeadlineSlash: Get<Perbill>;
+
+		/// The share of its bond a provider loses with a dispute; it goes to the requester.
+		#[pallet::constant]
+		type DisputeSlash: Get<Perbill>;
+
+		/// The share of a lost dispute bond paid to the provider; the rest goes to the fee
+		/// destination.
+		#[pallet::constant]
+		type DisputeWinnerShare: Get<Perbill>;
+
+		/// How long an unbonding provider waits for its bond.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// How long a requester (or verifier) has to review a result; silence accepts.
+		#[pallet::constant]
+		type ReviewPeriod: Get<BlockNumberFor<Self>>;
+
+		/// How long redundant providers have to reveal once every commitment is in.
+		#[pallet::constant]
+		type RevealPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The longest matching window.
+		#[pallet::constant]
+		type MaxMatchingBlocks: Get<BlockNumberFor<Self>>;
+
+		/// The longest execution window.
+		#[pallet::constant]
+		type MaxExecutionBlocks: Get<BlockNumberFor<Self>>;
+
+		/// The deposit of any record, before its size.
+		#[pallet::constant]
+		type DepositBase: Get<BalanceOf<Self>>;
+
+		/// The deposit per byte of a record's encoding.
+		#[pallet::constant]
+		type DepositPerByte: Get<BalanceOf<Self>>;
+
+		/// The most providers one job may need.
+		#[pallet::constant]
+		type MaxRedundancy: Get<u32>;
+
+		/// The most bids one job takes.
+		#[pallet::constant]
+		type MaxBids: Get<u32>;
+
+		/// The most dataset versions one job uses.
+		#[pallet::constant]
+		type MaxJobDatasets: Get<u32>;
+
+		/// The longest URI, in bytes.
+		#[pallet::constant]
+		type MaxUriLen: Get<u32>;
+
+		/// The longest accelerator name, in bytes.
+		#[pallet::constant]
+		type MaxAcceleratorLen: Get<u32>;
+
+		/// The longest result proof, in bytes.
+		#[pallet::constant]
+		type MaxProofLen: Get<u32>;
+
+		/// The most deadlines one block's queue holds (later ones go to the next block with
+		/// room), and the most `on_initialize` handles in one block.
+		#[pallet::constant]
+		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// Weights of this pallet's calls and hook.
+		type WeightInfo: WeightInfo;
+
+		/// Creates the registry items benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<BalanceOf<Self>>;
+	}
+
+	/// Creates usable registry items for the market's benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper<Balance> {
+		/// A usable model version, its usage fee `fee` split among `payees` accounts.
+		fn model(payees: u32, fee: Balance) -> deai_primitives::ModelVersionRef;
+		/// A usable open dataset version with usage fee `fee`.
+		fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef;
+	}
+
+	/// Registered providers.
+	#[pallet::storage]
+	pub type Providers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProviderInfo<T>>;
+
+	/// The id the next job gets.
+	#[pallet::storage]
+	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Jobs not yet finished.
+	#[pallet::storage]
+	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>>;
+
+	/// Bids on auction jobs: the price, and the bid's storage deposit.
+	#[pallet::storage]
+	pub type Bids<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		JobId,
+		Blake2_128Concat,
+		T::AccountId,
+		(BalanceOf<T>, BalanceOf<T>),
+	>;
+
+	/// Receipts of finished jobs, until their requesters remove them.
+	#[pallet::storage]
+	pub type Receipts<T: Config> = StorageMap<_, Twox64Concat, JobId, Receipt<T>>;
+
+	/// Jobs whose deadline falls in each block.
+	#[pallet::storage]
+	pub type DeadlineQueue<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<JobId, T::MaxDeadlinesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The first block whose deadlines have not all been handled.
+	#[pallet::storage]
+	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A provider registered with a bond.
+		ProviderRegistered {
+			/// The provider.
+			provider: T::AccountId,
+			/// Its bond.
+			bond: BalanceOf<T>,
+		},
+		/// A provider changed its capabilities or endpoint.
+		ProviderUpdated {
+			/// The provider.
+			provider: T::AccountId,
+		},
+		/// A provider submitted a TEE attestation (untrusted until confirmed).
+		AttestationSubmitted {
+			/// The provider.
+			provider: T::AccountId,
+			/// The hardware.
+			kind: TeeKind,
+		},
+		/// The attestor origin confirmed or rejected a provider's attestation.
+		AttestationReviewed {
+			/// The provider.
+			provider: T::AccountId,
+			/// Whether it is trusted now.
+			trusted: bool,
+		},
+		/// A provider paused or resumed.
+		ProviderPaused {
+			/// The provider.
+			provider: T::AccountId,
+			/// Paused (true) or active again (false).
+			paused: bool,
+		},
+		/// A provider added to its bond.
+		BondToppedUp {
+			/// The provider.
+			provider: T::AccountId,
+			/// Its bond now.
+			bond: BalanceOf<T>,
+		},
+		/// A provider started unbonding.
+		UnbondingStarted {
+			/// The provider.
+			provider: T::AccountId,
+			/// When it may withdraw.
+			unlock_at: BlockNumberFor<T>,
+		},
+		/// A provider withdrew its bond and left.
+		ProviderLeft {
+			/// The provider.
+			provider: T::AccountId,
+			/// The bond released.
+			bond: BalanceOf<T>,
+		},
+		/// A provider was slashed.
+		ProviderSlashed {
+			/// The provider.
+			provider: T::AccountId,
+			/// The job.
+			job: JobId,
+			/// How much of its bond it lost.
+			amount: BalanceOf<T>,
+		},
+		/// A job was posted; its budget is held in escrow.
+		JobPosted {
+			/// The job.
+			job: JobId,
+			/// Who posted it.
+			requester: T::AccountId,
+			/// Its budget.
+			budget: BalanceOf<T>,
+		},
+		/// A provider bid on an auction job.
+		BidPlaced {
+			/// The job.
+			job: JobId,
+			/// The bidder.
+			provider: T::AccountId,
+			/// Its price.
+			price: BalanceOf<T>,
+		},
+		/// A provider claimed a fixed-price job.
+		JobClaimed {
+			/// The job.
+			job: JobId,
+			/// The provider.
+			provider: T::AccountId,
+		},
+		/// A job got all its providers and the execution window started.
+		JobAssigned {
+			/// The job.
+			job: JobId,
+			/// Its providers.
+			providers: BoundedVec<T::AccountId, T::MaxRedundancy>,
+			/// The execution deadline.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A provider submitted a result.
+		ResultSubmitted {
+			/// The job.
+			job: JobId,
+			/// The provider.
+			provider: T::AccountId,
+			/// The result's hash.
+			result_hash: ContentHash,
+		},
+		/// A redundant provider committed to a result.
+		ResultCommitted {
+			/// The job.
+			job: JobId,
+			/// The provider.
+			provider: T::AccountId,
+		},
+		/// A redundant provider revealed its result.
+		ResultRevealed {
+			/// The job.
+			job: JobId,
+			/// The provider.
+			provider: T::AccountId,
+			/// The result's hash.
+			result_hash: ContentHash,
+		},
+		/// A provider reported that it cannot run a job.
+		FailureReported {
+			/// The job.
+			job: JobId,
+			/// The provider.
+			provider: T::AccountId,
+			/// Its reason code.
+			code: u16,
+			/// The hash of its explanation.
+			message_hash: ContentHash,
+		},
+		/// The requester disputed a result; its dispute bond is held.
+		JobDisputed {
+			/// The job.
+			job: JobId,
+			/// The bond.
+			bond: BalanceOf<T>,
+		},
+		/// The dispute resolver decided a dispute.
+		DisputeResolved {
+			/// The job.
+			job: JobId,
+			/// The provider was at fault.
+			provider_at_fault: bool,
+		},
+		/// A job completed: everyone was paid.
+		JobSettled {
+			/// The job.
+			job: JobId,
+			/// The accepted result.
+			result_hash: ContentHash,
+			/// Paid to the providers.
+			paid_to_providers: BalanceOf<T>,
+			/// The protocol fee.
+			protocol_fee: BalanceOf<T>,
+			/// Paid to model and dataset contributors.
+			usage_fees: BalanceOf<T>,
+			/// Returned to the requester.
+			refunded: BalanceOf<T>,
+		},
+		/// A job ended without success; the requester got its budget back.
+		JobFailed {
+			/// The job.
+			job: JobId,
+			/// Why.
+			reason: FailureReason,
+			/// Returned to the requester.
+			refunded: BalanceOf<T>,
+		},
+		/// A requester removed a receipt and got its deposit back.
+		ReceiptRemoved {
+			/// The job.
+			job: JobId,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already a provider.
+		AlreadyProvider,
+		/// The account is not a provider.
+		NotProvider,
+		/// The bond is below `MinProviderBond`.
+		BondTooLow,
+		/// The provider is unbonding.
+		ProviderUnbonding,
+		/// The provider already has this paused state.
+		PausedUnchanged,
+		/// The provider has unfinished jobs.
+		HasActiveJobs,
+		/// The provider is not unbonding.
+		NotUnbonding,
+		/// The unbonding period has not ended.
+		StillUnbonding,
+		/// The provider has no TEE attestation.
+		NoAttestation,
+		/// Capabilities declare no job kind, or concurrency zero.
+		InvalidCapabilities,
+		/// No job with this id (or it has finished).
+		JobNotFound,
+		/// No receipt for this job.
+		ReceiptNotFound,
+		/// Only the job's requester may do this.
+		NotRequester,
+		/// The job is not open.
+		JobNotOpen,
+		/// The job is not assigned.
+		JobNotAssigned,
+		/// The job's result is not awaiting review.
+		NotSubmitted,
+		/// The job is not in its reveal phase.
+		NotRevealing,
+		/// The job is not disputed.
+		NotDisputed,
+		/// The job's matching mode does not allow this.
+		WrongMatchingMode,
+		/// The job's verification mode does not allow this.
+		WrongVerificationMode,
+		/// The account is not one of the job's providers.
+		NotAssignedProvider,
+		/// Only the job's verifier may do this.
+		NotVerifier,
+		/// The provider does not meet the job's requirements.
+		ProviderNotEligible,
+		/// The provider takes no new work (paused, unbonding or under-bonded).
+		ProviderInactive,
+		/// The provider runs as many jobs as it takes.
+		ProviderAtCapacity,
+		/// The price is above what the budget allows per provider.
+		BidTooHigh,
+		/// The provider already bid.
+		AlreadyBid,
+		/// The job has as many bids as it takes.
+		TooManyBids,
+		/// The provider already claimed the job.
+		AlreadyClaimed,
+		/// The selected providers did not all bid, or are the wrong number.
+		InvalidSelection,
+		/// The budget does not cover the usage fees and a provider.
+		BudgetTooLow,
+		/// A window of zero blocks, or longer than allowed.
+		InvalidWindow,
+		/// Redundancy needs at least two providers, at most `MaxRedundancy`, and a quorum
+		/// above half of them.
+		InvalidRedundancy,
+		/// The job kind needs a model.
+		ModelRequired,
+		/// No proof verifier is available in this runtime.
+		ProofVerificationUnavailable,
+		/// The proof does not verify.
+		InvalidProof,
+		/// The provider already submitted, committed or revealed.
+		AlreadySubmitted,
+		/// The revealed result does not match the commitment.
+		RevealMismatch,
+		/// The provider did not commit.
+		NotCommitted,
+		/// The job's deadline has passed.
+		DeadlinePassed,
+		/// The job's deadline has not passed.
+		DeadlineNotPassed,
+		/// The deadline queue has no room in the coming blocks.
+		DeadlineQueueFull,
+		/// An id or counter overflowed.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let mut meter = WeightMeter::with_limit(
+				T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get()),
+			);
+			Self::process_deadlines(now, &mut meter);
+			meter.consumed()
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxRedundancy::get() >= 1, "a job needs a provider");
+			assert!(T::MaxDeadlinesPerBlock::get() >= 1, "deadlines must be processed");
+			assert!(T::MaxBids::get() >= T::MaxRedundancy::get(), "auctions must fill redundant jobs");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Registers the signer as a provider, holding `bond` (at least `MinProviderBond`) and a
+		/// storage deposit. Emits `ProviderRegistered`.
+		#[pallet::call_index(0)]
+		pub fn register_provider(
+			origin: OriginFor<T>,
+			capabilities: Capabilities<T>,
+			endpoint: BoundedText<T::MaxUriLen>,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register_provider(who, capabilities, endpoint, bond)
+		}
+
+		/// Changes the signer's capabilities and endpoint (each when given). Emits
+		/// `ProviderUpdated`.
+		#[pallet::call_index(1)]
+		pub fn update_provider(
+			origin: OriginFor<T>,
+			capabilities: Option<Capabilities<T>>,
+			endpoint: Option<BoundedText<T::MaxUriLen>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_update_provider(who, capabilities, endpoint)
+		}
+
+		/// Records the signer's TEE attestation, untrusted until `AttestorOrigin` confirms it.
+		/// Emits `AttestationSubmitted`.
+		#[pallet::call_index(2)]
+		pub fn submit_attestation(
+			origin: OriginFor<T>,
+			kind: TeeKind,
+			report_hash: ContentHash,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_attestation(who, kind, report_hash)
+		}
+
+		/// Confirms (`trusted`) or rejects a provider's TEE attestation (`AttestorOrigin`).
+		/// Emits `AttestationReviewed`.
+		#[pallet::call_index(3)]
+		pub fn review_attestation(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			trusted: bool,
+		) -> DispatchResult {
+			T::AttestorOrigin::ensure_origin(origin)?;
+			Self::do_review_attestation(provider, trusted)
+		}
+
+		/// Pauses (no new work) or resumes the signer. Emits `ProviderPaused`.
+		#[pallet::call_index(4)]
+		pub fn set_paused(origin: OriginFor<T>, paused: bool) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_paused(who, paused)
+		}
+
+		/// Adds `amount` to the signer's bond. Emits `BondToppedUp`.
+		#[pallet::call_index(5)]
+		pub fn top_up_bond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_top_up_bond(who, amount)
+		}
+
+		/// Starts the signer's unbonding period; it takes no new work. Not while it has
+		/// unfinished jobs. Emits `UnbondingStarted`.
+		#[pallet::call_index(6)]
+		pub fn start_unbonding(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_start_unbonding(who)
+		}
+
+		/// Releases the bond and deposit of a provider whose unbonding period ended, and removes
+		/// it. Emits `ProviderLeft`.
+		#[pallet::call_index(7)]
+		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_bond(who)
+		}
+
+		/// Posts a job, holding its budget in escrow and a storage deposit. The model (if any)
+		/// must be usable and its licence, like the datasets', must allow the declared use.
+		/// Emits `JobPosted`.
+		#[pallet::call_index(8)]
+		pub fn post_job(origin: OriginFor<T>, spec: JobSpec<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_post_job(who, spec).map(|_| ())
+		}
+
+		/// Cancels an open job: the budget and deposits come back in full. Requester only.
+		/// Emits `JobFailed` with `Cancelled`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::cancel_job(T::MaxBids::get()))]
+		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_job(who, job)
+		}
+
+		/// Bids `price` (at most the job's per-provider cap) on an open auction job; the bid
+		/// holds a storage deposit until the auction ends. Eligible providers only. Emits
+		/// `BidPlaced`.
+		#[pallet::call_index(10)]
+		pub fn place_bid(origin: OriginFor<T>, job: JobId, price: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_place_bid(who, job, price)
+		}
+
+		/// Ends an auction early by choosing its winning bidders (as many as the job needs).
+		/// Requester only. Emits `JobAssigned`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::select_bids(T::MaxBids::get()))]
+		pub fn select_bids(
+			origin: OriginFor<T>,
+			job: JobId,
+			providers: BoundedVec<T::AccountId, T::MaxRedundancy>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_select_bids(who, job, providers)
+		}
+
+		/// Accepts a direct job addressed to the signer. Emits `JobAssigned`.
+		#[pallet::call_index(12)]
+		pub fn accept_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_job(who, job)
+		}
+
+		/// Claims a place in a fixed-price job; the last place assigns it. Eligible providers
+		/// only. Emits `JobClaimed` (and `JobAssigned`).
+		#[pallet::call_index(13)]
+		pub fn claim_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_job(who, job)
+		}
+
+		/// Submits the result of a single-provider job (with a proof in `Proof` mode, which
+		/// settles it at once). Emits `ResultSubmitted`.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::submit_result().max(T::WeightInfo::settle(T::Registry::max_royalty_payees())))]
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			result_hash: ContentHash,
+			result_uri: BoundedText<T::MaxUriLen>,
+			proof: BoundedVec<u8, T::MaxProofLen>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_result(who, job, result_hash, result_uri, proof)
+		}
+
+		/// Commits to a result in a redundant job: `commitment = blake2_256(result_hash ++
+		/// salt)`. Emits `ResultCommitted`.
+		#[pallet::call_index(15)]
+		pub fn commit_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			commitment: ContentHash,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_result(who, job, commitment)
+		}
+
+		/// Reveals a committed result. The last reveal decides the job. Emits `ResultRevealed`.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::reveal_result().max(T::WeightInfo::settle(T::Registry::max_royalty_payees())))]
+		pub fn reveal_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			result_hash: ContentHash,
+			result_uri: BoundedText<T::MaxUriLen>,
+			salt: ContentHash,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal_result(who, job, result_hash, result_uri, salt)
+		}
+
+		/// Reports that the signer cannot run an assigned job: it is not paid and not slashed,
+		/// but the failure counts in its reputation; a single-provider job fails and is
+		/// refunded in full. Emits `FailureReported`.
+		#[pallet::call_index(17)]
+		pub fn report_failure(
+			origin: OriginFor<T>,
+			job: JobId,
+			code: u16,
+			message_hash: ContentHash,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_report_failure(who, job, code, message_hash)
+		}
+
+		/// Accepts a submitted result and settles the job. Requester only. Emits `JobSettled`.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
+		pub fn accept_result(origin: OriginFor<T>, job: JobId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_result(who, job)
+		}
+
+		/// Disputes a submitted result, holding `DisputeBond`; the dispute resolver decides.
+		/// Requester only, within the review period. Emits `JobDisputed`.
+		#[pallet::call_index(19)]
+		pub fn dispute_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_dispute_result(who, job)
+		}
+
+		/// The designated verifier attests the result: valid settles the job, invalid fails it
+		/// (and slashes the provider). Emits `JobSettled` or `JobFailed`.
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
+		pub fn attest_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			valid: bool,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_attest_result(who, job, valid)
+		}
+
+		/// Decides a dispute (`DisputeResolverOrigin`). Provider at fault: `DisputeSlash` of its
+		/// bond goes to the requester, who is refunded in full and gets its dispute bond back.
+		/// Requester at fault: `DisputeWinnerShare` of the dispute bond goes to the provider,
+		/// the rest to the fee destination, and the job settles. Emits `DisputeResolved`.
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
+		pub fn resolve_dispute(
+			origin: OriginFor<T>,
+			job: JobId,
+			provider_at_fault: bool,
+		) -> DispatchResultWithPostInfo {
+			T::DisputeResolverOrigin::ensure_origin(origin)?;
+			Self::do_resolve_dispute(job, provider_at_fault)
+		}
+
+		/// Removes a receipt and returns its deposit. Requester only. Emits `ReceiptRemoved`.
+		#[pallet::call_index(22)]
+		pub fn remove_receipt(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_receipt(who, job)
+		}
+	}
+}

@@ -1,0 +1,375 @@
+//! A test runtime: System, Balances and the market, with a scriptable model registry, a
+//! recording contribution sink and a proof verifier that accepts the proof `valid`.
+
+use crate as pallet_compute_market;
+use deai_primitives::{
+	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, IntendedUse, JobId,
+	ModelRegistry, ModelVersionRef, Payout, ResultVerifier,
+};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU128, ConstU32, ConstU64},
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult, Perbill, Permill};
+use std::{cell::RefCell, collections::BTreeMap};
+
+pub type AccountId = u64;
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Market = pallet_compute_market;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<1>;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const TREASURY: AccountId = 999;
+pub const REQUESTER: AccountId = 1;
+pub const P1: AccountId = 11;
+pub const P2: AccountId = 12;
+pub const P3: AccountId = 13;
+pub const P4: AccountId = 14;
+pub const VERIFIER: AccountId = 20;
+pub const MODEL_OWNER: AccountId = 30;
+pub const MODEL_CONTRIBUTOR: AccountId = 31;
+pub const DATA_OWNER: AccountId = 32;
+pub const INITIAL: Balance = 1_000_000;
+
+/// A model or dataset version as the mock registry knows it.
+#[derive(Clone, Debug)]
+pub struct MockItem {
+	pub usable: bool,
+	pub commercial: bool,
+	pub derivatives: bool,
+	pub fee: Balance,
+	pub payees: Vec<(AccountId, Perbill)>,
+	pub approved: Vec<AccountId>,
+	pub compute_to_data: bool,
+	pub pins: u32,
+	pub uses: u32,
+}
+
+impl MockItem {
+	pub fn new(fee: Balance, payees: Vec<(AccountId, Perbill)>) -> Self {
+		Self {
+			usable: true,
+			commercial: true,
+			derivatives: true,
+			fee,
+			payees,
+			approved: vec![],
+			compute_to_data: false,
+			pins: 0,
+			uses: 0,
+		}
+	}
+}
+
+thread_local! {
+	pub static MODELS: RefCell<BTreeMap<ModelVersionRef, MockItem>> = RefCell::new(BTreeMap::new());
+	pub static DATASETS: RefCell<BTreeMap<DatasetVersionRef, MockItem>> = RefCell::new(BTreeMap::new());
+	pub static CONTRIBUTIONS: RefCell<Vec<(AccountId, ContributionCategory, u128)>> = const { RefCell::new(Vec::new()) };
+}
+
+pub fn model_ref(model: u64) -> ModelVersionRef {
+	ModelVersionRef { model, version: 0 }
+}
+pub fn dataset_ref(dataset: u64) -> DatasetVersionRef {
+	DatasetVersionRef { dataset, version: 0 }
+}
+pub fn set_model(model: u64, item: MockItem) {
+	MODELS.with(|m| m.borrow_mut().insert(model_ref(model), item));
+}
+pub fn set_dataset(dataset: u64, item: MockItem) {
+	DATASETS.with(|m| m.borrow_mut().insert(dataset_ref(dataset), item));
+}
+pub fn model(model: u64) -> MockItem {
+	MODELS.with(|m| m.borrow().get(&model_ref(model)).cloned().expect("model"))
+}
+pub fn dataset(dataset: u64) -> MockItem {
+	DATASETS.with(|m| m.borrow().get(&dataset_ref(dataset)).cloned().expect("dataset"))
+}
+pub fn contributions() -> Vec<(AccountId, ContributionCategory, u128)> {
+	CONTRIBUTIONS.with(|c| c.borrow().clone())
+}
+
+fn split(item: &MockItem, fee: Balance) -> Vec<Payout<AccountId, Balance>> {
+	let mut out: Vec<Payout<AccountId, Balance>> = Vec::new();
+	let mut paid = 0;
+	for (who, share) in &item.payees {
+		let amount = share.mul_floor(fee);
+		paid += amount;
+		out.push(Payout { who: *who, amount });
+	}
+	if let Some(first) = out.first_mut() {
+		first.amount += fee - paid;
+	}
+	out.retain(|p| p.amount > 0);
+	out
+}
+
+fn check(item: Option<&MockItem>, usage: IntendedUse) -> DispatchResult {
+	let item = item.ok_or(DispatchError::Other("unknown version"))?;
+	if !item.usable {
+		return Err(DispatchError::Other("unusable"));
+	}
+	if usage.commercial && !item.commercial {
+		return Err(DispatchError::Other("LicenceForbidsCommercialUse"));
+	}
+	if usage.derivative && !item.derivatives {
+		return Err(DispatchError::Other("LicenceForbidsDerivatives"));
+	}
+	Ok(())
+}
+
+/// The registry as the market sees it, scripted per test.
+pub struct MockRegistry;
+impl ModelRegistry<AccountId, Balance> for MockRegistry {
+	fn ensure_model_usable(version: &ModelVersionRef, usage: IntendedUse) -> DispatchResult {
+		MODELS.with(|m| check(m.borrow().get(version), usage))
+	}
+	fn ensure_dataset_usable(
+		version: &DatasetVersionRef,
+		usage: IntendedUse,
+		provider: Option<&AccountId>,
+	) -> DispatchResult {
+		DATASETS.with(|m| {
+			let map = m.borrow();
+			let item = map.get(version);
+			check(item, usage)?;
+			match (item, provider) {
+				(Some(i), Some(p)) if i.compute_to_data && !i.approved.contains(p) =>
+					Err(DispatchError::Other("ProviderNotApproved")),
+				_ => Ok(()),
+			}
+		})
+	}
+	fn model_usage_fee(version: &ModelVersionRef) -> Result<Balance, DispatchError> {
+		MODELS.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
+	}
+	fn dataset_usage_fee(version: &DatasetVersionRef) -> Result<Balance, DispatchError> {
+		DATASETS.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
+	}
+	fn model_royalty_split(v: &ModelVersionRef, fee: Balance) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
+		MODELS.with(|m| m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown")))
+	}
+	fn dataset_royalty_split(v: &DatasetVersionRef, fee: Balance) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
+		DATASETS.with(|m| m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown")))
+	}
+	fn max_royalty_payees() -> u32 {
+		8
+	}
+	fn pin_model(v: &ModelVersionRef) -> DispatchResult {
+		MODELS.with(|m| m.borrow_mut().get_mut(v).map(|i| i.pins += 1).ok_or(DispatchError::Other("unknown")))
+	}
+	fn unpin_model(v: &ModelVersionRef, used: bool) {
+		MODELS.with(|m| {
+			if let Some(i) = m.borrow_mut().get_mut(v) {
+				i.pins -= 1;
+				i.uses += used as u32;
+			}
+		})
+	}
+	fn pin_dataset(v: &DatasetVersionRef) -> DispatchResult {
+		DATASETS.with(|m| m.borrow_mut().get_mut(v).map(|i| i.pins += 1).ok_or(DispatchError::Other("unknown")))
+	}
+	fn unpin_dataset(v: &DatasetVersionRef, used: bool) {
+		DATASETS.with(|m| {
+			if let Some(i) = m.borrow_mut().get_mut(v) {
+				i.pins -= 1;
+				i.uses += used as u32;
+			}
+		})
+	}
+}
+
+pub struct RecordingSink;
+impl ContributionSink<AccountId> for RecordingSink {
+	fn record(who: &AccountId, category: ContributionCategory, points: u128) {
+		CONTRIBUTIONS.with(|c| c.borrow_mut().push((*who, category, points)));
+	}
+	fn revoke(_: &AccountId, _: ContributionCategory, _: u128) {}
+}
+
+/// Accepts exactly the proof `valid`.
+pub struct MockVerifier;
+impl ResultVerifier<AccountId> for MockVerifier {
+	fn is_available() -> bool {
+		true
+	}
+	fn verify(_: JobId, _: &AccountId, _: &ContentHash, proof: &[u8]) -> bool {
+		proof == b"valid"
+	}
+}
+
+parameter_types! {
+	pub static ProtocolFee: Permill = Permill::from_percent(5);
+	pub static MinProviderBond: Balance = 1_000;
+	pub static DisputeBond: Balance = 300;
+	pub const FeeDestination: AccountId = TREASURY;
+}
+
+impl pallet_compute_market::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Registry = MockRegistry;
+	type ContributionSink = RecordingSink;
+	type ResultVerifier = MockVerifier;
+	type AttestorOrigin = EnsureRoot<AccountId>;
+	type DisputeResolverOrigin = EnsureRoot<AccountId>;
+	type FeeDestination = FeeDestination;
+	type ProtocolFee = ProtocolFee;
+	type MinProviderBond = MinProviderBond;
+	type DisputeBond = DisputeBond;
+	type MissedDeadlineSlash = MissedDeadlineSlash;
+	type DisputeSlash = DisputeSlash;
+	type DisputeWinnerShare = DisputeWinnerShare;
+	type UnbondingPeriod = ConstU64<5>;
+	type ReviewPeriod = ConstU64<5>;
+	type RevealPeriod = ConstU64<3>;
+	type MaxMatchingBlocks = ConstU64<100>;
+	type MaxExecutionBlocks = ConstU64<100>;
+	type DepositBase = ConstU128<10>;
+	type DepositPerByte = ConstU128<1>;
+	type MaxRedundancy = ConstU32<3>;
+	type MaxBids = ConstU32<5>;
+	type MaxJobDatasets = ConstU32<2>;
+	type MaxUriLen = ConstU32<64>;
+	type MaxAcceleratorLen = ConstU32<16>;
+	type MaxProofLen = ConstU32<64>;
+	type MaxDeadlinesPerBlock = ConstU32<4>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockBenchmarkHelper;
+}
+
+/// Puts benchmark models and datasets into the mock registry.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<Balance> for MockBenchmarkHelper {
+	fn model(payees: u32, fee: Balance) -> ModelVersionRef {
+		let payees = (0..payees.max(1))
+			.map(|i| (1_000 + i as u64, Perbill::from_rational(1, payees.max(1))))
+			.collect();
+		// Jobs share this model: keep its pins when asked again.
+		MODELS.with(|m| {
+			m.borrow_mut().entry(model_ref(7)).or_insert_with(|| MockItem::new(fee, payees));
+		});
+		model_ref(7)
+	}
+	fn dataset(index: u32, fee: Balance) -> DatasetVersionRef {
+		DATASETS.with(|m| {
+			m.borrow_mut()
+				.entry(dataset_ref(100 + index as u64))
+				.or_insert_with(|| MockItem::new(fee, vec![(2_000 + index as u64, Perbill::one())]));
+		});
+		dataset_ref(100 + index as u64)
+	}
+}
+
+parameter_types! {
+	pub const MissedDeadlineSlash: Perbill = Perbill::from_percent(10);
+	pub const DisputeSlash: Perbill = Perbill::from_percent(20);
+	pub const DisputeWinnerShare: Perbill = Perbill::from_percent(50);
+}
+
+/// Externalities with funded accounts, a model (fee 100, paid 70/30 to its owner and a
+/// contributor) and a dataset (fee 40), at block 1. `do_try_state` runs after the test.
+pub fn new_test_ext() -> TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [REQUESTER, P1, P2, P3, P4, VERIFIER, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER, TREASURY]
+			.into_iter()
+			.map(|who| (who, INITIAL))
+			.collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		MODELS.with(|m| m.borrow_mut().clear());
+		DATASETS.with(|m| m.borrow_mut().clear());
+		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
+		set_model(
+			0,
+			MockItem::new(
+				100,
+				vec![(MODEL_OWNER, Perbill::from_percent(70)), (MODEL_CONTRIBUTOR, Perbill::from_percent(30))],
+			),
+		);
+		set_dataset(0, MockItem::new(40, vec![(DATA_OWNER, Perbill::one())]));
+		ProtocolFee::set(Permill::from_percent(5));
+		MinProviderBond::set(1_000);
+		DisputeBond::set(300);
+	});
+	TestExternalities(ext)
+}
+
+/// Runs `do_try_state` after every test body.
+pub struct TestExternalities(sp_io::TestExternalities);
+impl TestExternalities {
+	pub fn execute_with<R>(&mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			Market::do_try_state().expect("market invariants hold after the test");
+			result
+		})
+	}
+}
+
+/// Advances to block `n`, running the market's `on_initialize` in each block.
+pub fn run_to_block(n: u64) {
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Market::on_initialize(next);
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}

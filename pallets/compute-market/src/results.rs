@@ -1,0 +1,367 @@
+//! Results: submission, commit-reveal, verification, disputes, and settlement.
+
+use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
+use alloc::{collections::BTreeMap, vec::Vec};
+use deai_primitives::{ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier};
+use frame_support::{
+	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, BoundedVec,
+};
+use sp_runtime::{
+	traits::{SaturatedConversion, Saturating, Zero},
+	DispatchError, DispatchResult,
+};
+
+/// A commitment to a result: `blake2_256(result_hash ++ salt)`.
+pub fn commitment_of(result: &ContentHash, salt: &ContentHash) -> ContentHash {
+	let mut bytes = [0u8; 64];
+	bytes[..32].copy_from_slice(result);
+	bytes[32..].copy_from_slice(salt);
+	sp_io::hashing::blake2_256(&bytes)
+}
+
+impl<T: Config> Pallet<T> {
+	/// The job and the index of `who` among its providers.
+	fn assigned_job(who: &T::AccountId, id: JobId) -> Result<(Job<T>, usize), DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		let index = job
+			.assignments
+			.iter()
+			.position(|a| &a.provider == who)
+			.ok_or(Error::<T>::NotAssignedProvider)?;
+		Ok((job, index))
+	}
+
+	fn ensure_before_deadline(job: &Job<T>) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(job.deadline.map_or(true, |(at, _)| now <= at), Error::<T>::DeadlinePassed);
+		Ok(())
+	}
+
+	pub(crate) fn do_submit_result(
+		who: T::AccountId,
+		id: JobId,
+		result_hash: ContentHash,
+		result_uri: BoundedText<T::MaxUriLen>,
+		proof: BoundedVec<u8, T::MaxProofLen>,
+	) -> DispatchResultWithPostInfo {
+		let (mut job, index) = Self::assigned_job(&who, id)?;
+		ensure!(job.status == JobStatus::Assigned, Error::<T>::JobNotAssigned);
+		ensure!(
+			!matches!(job.spec.verification, VerificationMode::Redundant { .. }),
+			Error::<T>::WrongVerificationMode
+		);
+		Self::ensure_before_deadline(&job)?;
+		if job.spec.verification == VerificationMode::Proof {
+			ensure!(
+				T::ResultVerifier::verify(id, &who, &result_hash, &proof),
+				Error::<T>::InvalidProof
+			);
+		}
+		let assignment = &mut job.assignments[index];
+		assignment.result = Some(result_hash);
+		assignment.result_uri = Some(result_uri);
+		Self::deposit_event(Event::ResultSubmitted { job: id, provider: who, result_hash });
+		if job.spec.verification == VerificationMode::Proof {
+			let payees = Self::settle(id, job, result_hash);
+			return Ok(Some(
+				T::WeightInfo::submit_result().saturating_add(T::WeightInfo::settle(payees)),
+			)
+			.into());
+		}
+		job.status = JobStatus::Submitted;
+		Self::set_deadline(id, &mut job, T::ReviewPeriod::get(), DeadlineKind::Review)?;
+		Jobs::<T>::insert(id, job);
+		Ok(Some(T::WeightInfo::submit_result()).into())
+	}
+
+	pub(crate) fn do_commit_result(
+		who: T::AccountId,
+		id: JobId,
+		commitment: ContentHash,
+	) -> DispatchResult {
+		let (mut job, index) = Self::assigned_job(&who, id)?;
+		ensure!(job.status == JobStatus::Assigned, Error::<T>::JobNotAssigned);
+		ensure!(
+			matches!(job.spec.verification, VerificationMode::Redundant { .. }),
+			Error::<T>::WrongVerificationMode
+		);
+		Self::ensure_before_deadline(&job)?;
+		ensure!(job.assignments[index].commitment.is_none(), Error::<T>::AlreadySubmitted);
+		job.assignments[index].commitment = Some(commitment);
+		if job.assignments.iter().all(|a| a.commitment.is_some()) {
+			job.status = JobStatus::Revealing;
+			Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal)?;
+		}
+		Jobs::<T>::insert(id, job);
+		Self::deposit_event(Event::ResultCommitted { job: id, provider: who });
+		Ok(())
+	}
+
+	pub(crate) fn do_reveal_result(
+		who: T::AccountId,
+		id: JobId,
+		result_hash: ContentHash,
+		result_uri: BoundedText<T::MaxUriLen>,
+		salt: ContentHash,
+	) -> DispatchResultWithPostInfo {
+		let (mut job, index) = Self::assigned_job(&who, id)?;
+		ensure!(job.status == JobStatus::Revealing, Error::<T>::NotRevealing);
+		Self::ensure_before_deadline(&job)?;
+		let assignment = &mut job.assignments[index];
+		let commitment = assignment.commitment.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
+		ensure!(commitment_of(&result_hash, &salt) == commitment, Error::<T>::RevealMismatch);
+		assignment.result = Some(result_hash);
+		assignment.result_uri = Some(result_uri);
+		Self::deposit_event(Event::ResultRevealed { job: id, provider: who, result_hash });
+		if job.assignments.iter().all(|a| a.result.is_some()) {
+			let payees = Self::tally(id, job);
+			return Ok(Some(
+				T::WeightInfo::reveal_result().saturating_add(T::WeightInfo::settle(payees)),
+			)
+			.into());
+		}
+		Jobs::<T>::insert(id, job);
+		Ok(Some(T::WeightInfo::reveal_result()).into())
+	}
+
+	/// Decides a redundant job from its revealed results: the result at least `quorum`
+	/// providers agree on wins and they are paid; providers that revealed another result or
+	/// none are slashed. Without a quorum the job fails (only non-revealers are slashed).
+	/// Returns the settlement's payee count.
+	pub(crate) fn tally(id: JobId, mut job: Job<T>) -> u32 {
+		let VerificationMode::Redundant { quorum, .. } = job.spec.verification else {
+			frame_support::defensive!("tally of a job that is not redundant");
+			return 0;
+		};
+		let mut counts: BTreeMap<ContentHash, u32> = BTreeMap::new();
+		for result in job.assignments.iter().filter_map(|a| a.result) {
+			*counts.entry(result).or_default() += 1;
+		}
+		let winner = counts
+			.into_iter()
+			.max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+			.filter(|(_, count)| *count >= u32::from(quorum))
+			.map(|(hash, _)| hash);
+		let requester = job.requester.clone();
+		let mut keep = BoundedVec::new();
+		for assignment in core::mem::take(&mut job.assignments) {
+			let agrees = winner.is_some() && assignment.result == winner;
+			let punished = match winner {
+				Some(_) => !agrees,
+				None => assignment.result.is_none(),
+			};
+			if punished {
+				Self::slash_provider(&assignment.provider, T::MissedDeadlineSlash::get(), &requester, id);
+				Self::release_provider(&assignment.provider, |r| r.failed = r.failed.saturating_add(1));
+			} else if agrees {
+				// Bounded by the job's own assignments.
+				let _ = keep.try_push(assignment);
+			} else {
+				Self::release_provider(&assignment.provider, |_| {});
+			}
+		}
+		job.assignments = keep;
+		match winner {
+			Some(result) => Self::settle(id, job, result),
+			None => {
+				Self::fail(id, job, FailureReason::NoQuorum);
+				0
+			},
+		}
+	}
+
+	pub(crate) fn do_report_failure(
+		who: T::AccountId,
+		id: JobId,
+		code: u16,
+		message_hash: ContentHash,
+	) -> DispatchResult {
+		let (mut job, index) = Self::assigned_job(&who, id)?;
+		ensure!(
+			matches!(job.status, JobStatus::Assigned | JobStatus::Revealing),
+			Error::<T>::JobNotAssigned
+		);
+		Self::deposit_event(Event::FailureReported { job: id, provider: who.clone(), code, message_hash });
+		let failed = |r: &mut Reputation<BalanceOf<T>>| r.failed = r.failed.saturating_add(1);
+		match job.spec.verification {
+			VerificationMode::Redundant { quorum, .. } => {
+				job.assignments.remove(index);
+				Self::release_provider(&who, failed);
+				if (job.assignments.len() as u32) < u32::from(quorum) {
+					Self::fail(id, job, FailureReason::NoQuorum);
+				} else if job.status == JobStatus::Revealing &&
+					job.assignments.iter().all(|a| a.result.is_some())
+				{
+					Self::tally(id, job);
+				} else {
+					Jobs::<T>::insert(id, job);
+				}
+			},
+			_ => {
+				job.assignments.remove(index);
+				Self::release_provider(&who, failed);
+				Self::fail(id, job, FailureReason::ProviderFailure { code });
+			},
+		}
+		Ok(())
+	}
+
+	/// The submitted result of a single-provider job awaiting review.
+	fn submitted_result(job: &Job<T>) -> Result<ContentHash, DispatchError> {
+		ensure!(job.status == JobStatus::Submitted, Error::<T>::NotSubmitted);
+		job.assignments.first().and_then(|a| a.result).ok_or_else(|| Error::<T>::NotSubmitted.into())
+	}
+
+	pub(crate) fn do_accept_result(who: T::AccountId, id: JobId) -> DispatchResultWithPostInfo {
+		let job = Self::requested_job(&who, id)?;
+		let result = Self::submitted_result(&job)?;
+		let payees = Self::settle(id, job, result);
+		Ok(Some(T::WeightInfo::settle(payees)).into())
+	}
+
+	pub(crate) fn do_dispute_result(who: T::AccountId, id: JobId) -> DispatchResult {
+		let mut job = Self::requested_job(&who, id)?;
+		Self::submitted_result(&job)?;
+		Self::ensure_before_deadline(&job)?;
+		let bond = T::DisputeBond::get();
+		Self::hold(HoldReason::DisputeBond, &who, bond)?;
+		job.dispute_bond = bond;
+		job.status = JobStatus::Disputed;
+		// The resolver decides; the review deadline no longer applies.
+		Self::clear_deadline(id, &mut job);
+		Jobs::<T>::insert(id, job);
+		Self::deposit_event(Event::JobDisputed { job: id, bond });
+		Ok(())
+	}
+
+	pub(crate) fn do_attest_result(who: T::AccountId, id: JobId, valid: bool) -> DispatchResultWithPostInfo {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		let VerificationMode::Verifier { verifier } = &job.spec.verification else {
+			return Err(Error::<T>::WrongVerificationMode.into());
+		};
+		ensure!(verifier == &who, Error::<T>::NotVerifier);
+		let result = Self::submitted_result(&job)?;
+		if valid {
+			let payees = Self::settle(id, job, result);
+			return Ok(Some(T::WeightInfo::settle(payees)).into());
+		}
+		Self::punish_and_fail(id, job, FailureReason::RejectedByVerifier);
+		Ok(Some(T::WeightInfo::settle(0)).into())
+	}
+
+	/// Slashes a single-provider job's provider (`DisputeSlash`, to the requester), counts a
+	/// lost dispute, and fails the job.
+	fn punish_and_fail(id: JobId, mut job: Job<T>, reason: FailureReason) {
+		let requester = job.requester.clone();
+		for assignment in core::mem::take(&mut job.assignments) {
+			Self::slash_provider(&assignment.provider, T::DisputeSlash::get(), &requester, id);
+			Self::release_provider(&assignment.provider, |r| {
+				r.disputes_lost = r.disputes_lost.saturating_add(1)
+			});
+		}
+		Self::fail(id, job, reason);
+	}
+
+	pub(crate) fn do_resolve_dispute(id: JobId, provider_at_fault: bool) -> DispatchResultWithPostInfo {
+		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		ensure!(job.status == JobStatus::Disputed, Error::<T>::NotDisputed);
+		Self::deposit_event(Event::DisputeResolved { job: id, provider_at_fault });
+		if provider_at_fault {
+			Self::punish_and_fail(id, job, FailureReason::DisputeLost);
+			return Ok(Some(T::WeightInfo::settle(0)).into());
+		}
+		// The requester was wrong: its bond goes to the provider and the fee destination.
+		let bond = core::mem::take(&mut job.dispute_bond);
+		let result = job.assignments.first().and_then(|a| a.result).ok_or(Error::<T>::NotSubmitted)?;
+		if let Some(provider) = job.assignments.first().map(|a| a.provider.clone()) {
+			let to_provider = T::DisputeWinnerShare::get().mul_floor(bond);
+			Self::pay_from_hold(HoldReason::DisputeBond, &job.requester, &provider, to_provider);
+			Self::pay_from_hold(
+				HoldReason::DisputeBond,
+				&job.requester,
+				&T::FeeDestination::get(),
+				bond.saturating_sub(to_provider),
+			);
+		}
+		let payees = Self::settle(id, job, result);
+		Ok(Some(T::WeightInfo::settle(payees)).into())
+	}
+
+	/// Pays a completed job from its escrow, in one step: each provider its price, the protocol
+	/// fee to the fee destination, the usage fees to the model's and datasets' payees (by the
+	/// registry's exact royalty splits), and the rest back to the requester. Writes the receipt.
+	/// Returns how many royalty payees were paid. Emits `JobSettled`.
+	pub(crate) fn settle(id: JobId, job: Job<T>, result_hash: ContentHash) -> u32 {
+		let requester = job.requester.clone();
+		let escrow = HoldReason::JobEscrow;
+		let mut paid_to_providers = BalanceOf::<T>::zero();
+		let mut providers = BoundedVec::new();
+		for assignment in job.assignments.iter() {
+			let paid = Self::pay_from_hold(escrow, &requester, &assignment.provider, assignment.price);
+			paid_to_providers = paid_to_providers.saturating_add(paid);
+			Self::release_provider(&assignment.provider, |r| {
+				r.completed = r.completed.saturating_add(1);
+				r.total_paid = r.total_paid.saturating_add(paid);
+			});
+			T::ContributionSink::record(
+				&assignment.provider,
+				ContributionCategory::Compute,
+				paid.saturated_into::<u128>(),
+			);
+			// Bounded by the job's own assignments.
+			let _ = providers.try_push((assignment.provider.clone(), paid));
+		}
+		let protocol_fee = Self::pay_from_hold(
+			escrow,
+			&requester,
+			&T::FeeDestination::get(),
+			job.protocol_fee.mul_floor(paid_to_providers),
+		);
+
+		let mut usage_fees = BalanceOf::<T>::zero();
+		let mut payees = 0u32;
+		let mut pay_split = |split: Result<Vec<deai_primitives::Payout<T::AccountId, BalanceOf<T>>>, DispatchError>| {
+			// A split that fails (defensive: pinned versions cannot disappear) stays with the
+			// requester.
+			for payout in split.unwrap_or_default() {
+				usage_fees = usage_fees
+					.saturating_add(Self::pay_from_hold(escrow, &requester, &payout.who, payout.amount));
+				payees = payees.saturating_add(1);
+			}
+		};
+		if let Some(model) = &job.spec.model {
+			pay_split(T::Registry::model_royalty_split(model, job.model_fee));
+		}
+		for (dataset, fee) in job.spec.datasets.iter().zip(job.dataset_fees.iter()) {
+			pay_split(T::Registry::dataset_royalty_split(dataset, *fee));
+		}
+
+		let refunded = job
+			.spec
+			.budget
+			.saturating_sub(paid_to_providers)
+			.saturating_sub(protocol_fee)
+			.saturating_sub(usage_fees);
+		Self::release(escrow, &requester, refunded);
+		Self::release(HoldReason::DisputeBond, &requester, job.dispute_bond);
+		Self::finish(
+			id,
+			job,
+			Outcome::Completed { result_hash },
+			providers,
+			protocol_fee,
+			usage_fees,
+			refunded,
+		);
+		Self::deposit_event(Event::JobSettled {
+			job: id,
+			result_hash,
+			paid_to_providers,
+			protocol_fee,
+			usage_fees,
+			refunded,
+		});
+		payees
+	}
+}
