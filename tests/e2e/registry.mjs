@@ -14,17 +14,20 @@ describe('model registry', () => {
   let alice;
   let bob;
   let charlie;
+  let eve;
+  let ferdie;
   let modelId;
   const artifactHash = `0x${'ab'.repeat(32)}`;
   const licence = { spdx: 'Apache-2.0', commercialUse: true, derivatives: true, attribution: true };
 
-  before(() => ({ api, alice, bob, charlie } = ctx));
+  // Contributors are Eve and Ferdie: Alice and Bob are collators, whose balances block rewards move.
+  before(() => ({ api, alice, bob, charlie, eve, ferdie } = ctx));
 
   it('registers a model with two contributors and publishes a version', async () => {
     const fee = 3n * UNIT;
     const registered = await sendAndWait(api.tx.modelRegistry.registerModel(
       'tiny-classifier', 'A small ONNX classifier', ['vision', 'classification'], licence, fee,
-      [[alice.address, 0.6 * PERBILL], [bob.address, 0.4 * PERBILL]],
+      [[eve.address, 0.6 * PERBILL], [ferdie.address, 0.4 * PERBILL]],
     ), alice);
     const event = registered.events.find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event));
     assert.ok(event, 'ModelRegistered');
@@ -40,12 +43,12 @@ describe('model registry', () => {
     assert.equal(model.usageFee.toBigInt(), fee);
     assert.deepEqual(
       model.contributors.map(([who, share]) => [who.toString(), share.toNumber()]),
-      [[alice.address, 0.6 * PERBILL], [bob.address, 0.4 * PERBILL]],
+      [[eve.address, 0.6 * PERBILL], [ferdie.address, 0.4 * PERBILL]],
     );
     assert.equal(model.liveVersions.toNumber(), 1);
     const version = (await api.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
-    assert.equal(version.artifact.hash.toHex(), artifactHash);
-    assert.equal(version.artifact.size.toNumber(), 123_456);
+    assert.equal(version.artifact.contentHash.toHex(), artifactHash);
+    assert.equal(version.artifact.sizeBytes.toNumber(), 123_456);
     assert.equal(version.format.toString(), 'Onnx');
     assert.equal(version.label.toUtf8(), 'v1.0.0');
     const byHash = (await api.query.modelRegistry.modelVersionByHash(artifactHash)).unwrap();
@@ -65,19 +68,19 @@ describe('model registry', () => {
 
   it('splits a usage fee exactly between the contributors', async () => {
     const before = {
-      alice: (await api.query.system.account(alice.address)).data.free.toBigInt(),
-      bob: (await api.query.system.account(bob.address)).data.free.toBigInt(),
+      eve: (await api.query.system.account(eve.address)).data.free.toBigInt(),
+      ferdie: (await api.query.system.account(ferdie.address)).data.free.toBigInt(),
     };
     const { blockHash } = await sendAndWait(api.tx.modelRegistry.payUsage(
       { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false },
     ), charlie);
     const at = await api.at(blockHash);
     const after = {
-      alice: (await at.query.system.account(alice.address)).data.free.toBigInt(),
-      bob: (await at.query.system.account(bob.address)).data.free.toBigInt(),
+      eve: (await at.query.system.account(eve.address)).data.free.toBigInt(),
+      ferdie: (await at.query.system.account(ferdie.address)).data.free.toBigInt(),
     };
-    assert.equal(after.alice - before.alice, 1_800_000_000_000n);
-    assert.equal(after.bob - before.bob, 1_200_000_000_000n);
+    assert.equal(after.eve - before.eve, 1_800_000_000_000n);
+    assert.equal(after.ferdie - before.ferdie, 1_200_000_000_000n);
     const version = (await at.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
     assert.equal(version.uses.toNumber(), 1);
   });

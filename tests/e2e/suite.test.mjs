@@ -5,7 +5,8 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from './lib/node.mjs';
 import { cliTests } from './cli.mjs';
 import { smokeTests } from './smoke.mjs';
-// import { registryTests } from './registry.mjs';
+import { registryTests } from './registry.mjs';
+import { marketTests } from './market.mjs';
 
 const ctx = {};
 
@@ -27,4 +28,5 @@ after(async () => {
 
 cliTests();
 smokeTests(ctx);
-// registryTests(ctx);
+registryTests(ctx);
+marketTests(ctx);

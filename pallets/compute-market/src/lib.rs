@@ -522,8 +522,12 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			// At most `MaxDeadlinesPerBlock` deadlines, and never more than a quarter of a block.
+			let quarter_block = Perbill::from_percent(25) *
+				<T as frame_system::Config>::BlockWeights::get().max_block;
 			let mut meter = WeightMeter::with_limit(
-				T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get()),
+				T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get())
+					.min(quarter_block),
 			);
 			Self::process_deadlines(now, &mut meter);
 			meter.consumed()

@@ -78,7 +78,7 @@ fn new_version<T: Config>(
 	Pallet::<T>::do_publish_model_version(
 		owner.clone(),
 		model,
-		Artifact { hash: content_hash(seed, 1), size: u64::MAX, uri: text::<T::MaxUriLen>() },
+		Artifact { content_hash: content_hash(seed, 1), size_bytes: u64::MAX, uri: text::<T::MaxUriLen>() },
 		ModelFormat::Safetensors,
 		text::<T::MaxLabelLen>(),
 		parents.try_into().expect("bounded"),
@@ -109,7 +109,7 @@ fn new_dataset_version<T: Config>(owner: &T::AccountId, dataset: DatasetId, seed
 	Pallet::<T>::do_publish_dataset_version(
 		owner.clone(),
 		dataset,
-		Artifact { hash: content_hash(seed, 2), size: u64::MAX, uri: text::<T::MaxUriLen>() },
+		Artifact { content_hash: content_hash(seed, 2), size_bytes: u64::MAX, uri: text::<T::MaxUriLen>() },
 		text::<T::MaxLabelLen>(),
 	)
 	.expect("publishes");

@@ -249,9 +249,9 @@ impl<T: Config> Pallet<T> {
 		upstream_share: Perbill,
 	) -> DispatchResult {
 		let mut info = Self::maintained_model(&publisher, model)?;
-		ensure!(artifact.size > 0, Error::<T>::EmptyArtifact);
+		ensure!(artifact.size_bytes > 0, Error::<T>::EmptyArtifact);
 		ensure!(
-			!ModelVersionByHash::<T>::contains_key(artifact.hash),
+			!ModelVersionByHash::<T>::contains_key(artifact.content_hash),
 			Error::<T>::ContentHashAlreadyRegistered
 		);
 		ensure!(
@@ -284,7 +284,7 @@ impl<T: Config> Pallet<T> {
 		info.next_version = Self::next_id(index)?;
 		Self::increment(&mut info.live_versions)?;
 		let this = ModelVersionRef { model, version: index };
-		let hash = artifact.hash;
+		let hash = artifact.content_hash;
 		let mut version = ModelVersionInfo::<T> {
 			artifact,
 			format,
@@ -377,7 +377,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::decrement(&mut model.live_versions);
 		Models::<T>::insert(version.model, model);
-		ModelVersionByHash::<T>::remove(info.artifact.hash);
+		ModelVersionByHash::<T>::remove(info.artifact.content_hash);
 		ModelVersions::<T>::remove(version.model, version.version);
 		Self::release(HoldReason::StorageDeposit, &info.publisher, info.deposit);
 		Self::deposit_event(Event::ModelVersionRemoved { version });
@@ -490,16 +490,16 @@ impl<T: Config> Pallet<T> {
 		label: BoundedText<T::MaxLabelLen>,
 	) -> DispatchResult {
 		let mut info = Self::owned_dataset(&publisher, dataset)?;
-		ensure!(artifact.size > 0, Error::<T>::EmptyArtifact);
+		ensure!(artifact.size_bytes > 0, Error::<T>::EmptyArtifact);
 		ensure!(
-			!DatasetVersionByHash::<T>::contains_key(artifact.hash),
+			!DatasetVersionByHash::<T>::contains_key(artifact.content_hash),
 			Error::<T>::ContentHashAlreadyRegistered
 		);
 		let index = info.next_version;
 		info.next_version = Self::next_id(index)?;
 		Self::increment(&mut info.live_versions)?;
 		let this = DatasetVersionRef { dataset, version: index };
-		let hash = artifact.hash;
+		let hash = artifact.content_hash;
 		let mut version = DatasetVersionInfo::<T> {
 			artifact,
 			label,
@@ -546,7 +546,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(info.dependents.is_zero(), Error::<T>::HasDependents);
 		Self::decrement(&mut dataset.live_versions);
 		Datasets::<T>::insert(version.dataset, dataset);
-		DatasetVersionByHash::<T>::remove(info.artifact.hash);
+		DatasetVersionByHash::<T>::remove(info.artifact.content_hash);
 		DatasetVersions::<T>::remove(version.dataset, version.version);
 		Self::release(HoldReason::StorageDeposit, &info.publisher, info.deposit);
 		Self::deposit_event(Event::DatasetVersionRemoved { version });
@@ -1209,7 +1209,7 @@ impl<T: Config> Pallet<T> {
 				add(&mut deposits, &version.publisher, version.deposit);
 				let this = ModelVersionRef { model: id, version: index };
 				ensure!(
-					ModelVersionByHash::<T>::get(version.artifact.hash) == Some(this),
+					ModelVersionByHash::<T>::get(version.artifact.content_hash) == Some(this),
 					TryRuntimeError::Other("content hash index out of date")
 				);
 				for parent in version.parents.iter() {
@@ -1273,7 +1273,7 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(
 			DatasetVersionByHash::<T>::iter().all(|(hash, v)| DatasetVersions::<T>::get(v.dataset, v.version)
-				.is_some_and(|info| info.artifact.hash == hash)),
+				.is_some_and(|info| info.artifact.content_hash == hash)),
 			TryRuntimeError::Other("dataset content hash index out of date")
 		);
 		ensure!(
@@ -1528,7 +1528,7 @@ impl<T: Config> Pallet<T> {
 			let count = left.min(per_model);
 			let parent = NextModelId::<T>::get();
 			let _ = Self::do_register_model(owner.clone(), BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), Zero::zero(), Self::benchmark_contributors(count, offset));
-			let _ = Self::do_publish_model_version(owner.clone(), parent, Artifact { hash: [parent as u8; 32].map(|b| b ^ 0x55), size: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), None, Perbill::zero());
+			let _ = Self::do_publish_model_version(owner.clone(), parent, Artifact { content_hash: [parent as u8; 32].map(|b| b ^ 0x55), size_bytes: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), None, Perbill::zero());
 			parents.push(ModelVersionRef { model: parent, version: 0 });
 			left = left.saturating_sub(count);
 			offset = offset.saturating_add(count);
@@ -1538,7 +1538,7 @@ impl<T: Config> Pallet<T> {
 		let upstream = if parents.is_empty() { Perbill::zero() } else { Perbill::from_percent(50) };
 		let mut hash = [0xAA; 32];
 		hash[..8].copy_from_slice(&model.to_le_bytes());
-		let _ = Self::do_publish_model_version(owner, model, Artifact { hash, size: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), parents.try_into().unwrap_or_default(), BoundedVec::new(), None, upstream);
+		let _ = Self::do_publish_model_version(owner, model, Artifact { content_hash: hash, size_bytes: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), parents.try_into().unwrap_or_default(), BoundedVec::new(), None, upstream);
 		ModelVersionRef { model, version: 0 }
 	}
 
@@ -1549,7 +1549,7 @@ impl<T: Config> Pallet<T> {
 		let _ = Self::do_register_dataset(owner.clone(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), AccessPolicy::Licensed { fee }, Self::benchmark_contributors(1, 10_000 + index));
 		let mut hash = [0xBB; 32];
 		hash[..8].copy_from_slice(&dataset.to_le_bytes());
-		let _ = Self::do_publish_dataset_version(owner, dataset, Artifact { hash, size: 1, uri: BoundedVec::new() }, BoundedVec::new());
+		let _ = Self::do_publish_dataset_version(owner, dataset, Artifact { content_hash: hash, size_bytes: 1, uri: BoundedVec::new() }, BoundedVec::new());
 		DatasetVersionRef { dataset, version: 0 }
 	}
 }

@@ -695,7 +695,7 @@ pub mod pallet {
 			Self::do_publish_model_version(
 				who,
 				model,
-				Artifact { hash, size, uri },
+				Artifact { content_hash: hash, size_bytes: size, uri },
 				format,
 				label,
 				parents,
@@ -784,7 +784,7 @@ pub mod pallet {
 			label: BoundedText<T::MaxLabelLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_publish_dataset_version(who, dataset, Artifact { hash, size, uri }, label)
+			Self::do_publish_dataset_version(who, dataset, Artifact { content_hash: hash, size_bytes: size, uri }, label)
 		}
 
 		/// Deprecates, un-deprecates or yanks (finally) a dataset version. Owner only. Emits

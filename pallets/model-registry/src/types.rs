@@ -132,9 +132,9 @@ impl<Balance: Copy + Default> AccessPolicy<Balance> {
 #[codec(mel_bound())]
 pub struct Artifact<T: Config> {
 	/// The content hash of the artifact's bytes.
-	pub hash: ContentHash,
+	pub content_hash: ContentHash,
 	/// Its size in bytes.
-	pub size: u64,
+	pub size_bytes: u64,
 	/// Where to fetch it (IPFS CID, https, ...).
 	pub uri: BoundedText<T::MaxUriLen>,
 }

@@ -1,0 +1,129 @@
+// The compute market from polkadot.js: a provider registers, a requester posts a job naming a
+// registered model, the provider bids and wins, submits a result, the requester accepts, and
+// every balance the settlement touches is checked exactly.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sendAndWait } from './lib/node.mjs';
+
+const UNIT = 10n ** 12n;
+const PERBILL = 1_000_000_000;
+
+export function marketTests(ctx) {
+describe('compute market', () => {
+  let api;
+  let alice;
+  let bob;
+  let charlie;
+  let dave;
+  let eve;
+  let ferdie;
+  let modelId;
+  let jobId;
+
+  // Contributors are Eve and Ferdie: Alice and Bob are collators, whose balances block rewards move.
+  before(() => ({ api, alice, bob, charlie, dave, eve, ferdie } = ctx));
+
+  const free = async (at, who) => (await at.query.system.account(who)).data.free.toBigInt();
+  const feePaid = (events, who) => events
+    .filter(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
+    .filter(({ event }) => event.data.who.toString() === who)
+    .reduce((sum, { event }) => sum + event.data.actualFee.toBigInt(), 0n);
+
+  it('registers a provider and a model to run', async () => {
+    const licence = { spdx: 'MIT', commercialUse: true, derivatives: true, attribution: false };
+    const registered = await sendAndWait(api.tx.modelRegistry.registerModel(
+      'market-model', 'a model for the market test', ['inference'], licence, 3n * UNIT,
+      [[eve.address, 0.6 * PERBILL], [ferdie.address, 0.4 * PERBILL]],
+    ), alice);
+    modelId = registered.events
+      .find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event)).event.data.model.toNumber();
+    await sendAndWait(api.tx.modelRegistry.publishModelVersion(
+      modelId, `0x${'5e'.repeat(32)}`, 4096, 'Onnx', 'http://127.0.0.1/model.onnx', 'v1', [], [], null, 0,
+    ), alice);
+
+    const capabilities = {
+      device: 'Server', accelerator: 'cpu', vramMib: 0, ramMib: 16_384, cpuCores: 8, region: 276,
+      jobKinds: 0b1111, maxConcurrentJobs: 4,
+    };
+    const bond = 100n * UNIT;
+    const { events } = await sendAndWait(
+      api.tx.computeMarket.registerProvider(capabilities, 'http://127.0.0.1:8080', bond), charlie);
+    assert.ok(events.some(({ event }) => api.events.computeMarket.ProviderRegistered.is(event)));
+    const provider = (await api.query.computeMarket.providers(charlie.address)).unwrap();
+    assert.equal(provider.bond.toBigInt(), bond);
+    assert.equal(provider.status.toString(), 'Active');
+  });
+
+  it('runs a job from posting to settlement and pays everyone exactly', async () => {
+    const budget = 50n * UNIT;
+    const spec = {
+      kind: 'Inference',
+      model: { model: modelId, version: 0 },
+      datasets: [],
+      inputHash: `0x${'1a'.repeat(32)}`,
+      inputUri: 'http://127.0.0.1/input.bin',
+      requirements: { minVramMib: 0, minRamMib: 1024, accelerator: null, region: null, teeRequired: false, minReputation: 0 },
+      commercial: false,
+      budget,
+      matchingBlocks: 50,
+      executionBlocks: 50,
+      matching: 'Auction',
+      verification: 'RequesterApproval',
+    };
+    const posted = await sendAndWait(api.tx.computeMarket.postJob(spec), dave);
+    jobId = posted.events
+      .find(({ event }) => api.events.computeMarket.JobPosted.is(event)).event.data.job.toNumber();
+    const eligible = await api.call.computeMarketApi.eligibleJobs(charlie.address, 0, 10);
+    assert.ok(eligible.map((j) => j.toNumber()).includes(jobId), 'the provider sees the job');
+
+    const price = 10n * UNIT;
+    await sendAndWait(api.tx.computeMarket.placeBid(jobId, price), charlie);
+    await sendAndWait(api.tx.computeMarket.selectBids(jobId, [charlie.address]), dave);
+    const assigned = (await api.query.computeMarket.jobs(jobId)).unwrap();
+    assert.equal(assigned.status.toString(), 'Assigned');
+    await sendAndWait(api.tx.computeMarket.submitResult(
+      jobId, `0x${'0f'.repeat(32)}`, 'http://127.0.0.1/output.bin', '0x'), charlie);
+
+    const treasury = api.consts.treasury.potAccount.toString();
+    const accounts = { dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, treasury };
+    const { blockHash, events } = await sendAndWait(api.tx.computeMarket.acceptResult(jobId), dave);
+    const header = await api.rpc.chain.getHeader(blockHash);
+    const before = await api.at(header.parentHash);
+    const after = await api.at(blockHash);
+    const delta = {};
+    for (const [name, who] of Object.entries(accounts)) {
+      delta[name] = (await free(after, who)) - (await free(before, who));
+    }
+
+    const settled = events.find(({ event }) => api.events.computeMarket.JobSettled.is(event)).event.data;
+    const protocolFee = price * 2n / 100n;           // 2% of the provider's pay
+    const usageFee = 3n * UNIT;                       // the model's fee, 60% / 40%
+    const refund = budget - price - protocolFee - usageFee;
+    assert.equal(settled.paidToProviders.toBigInt(), price);
+    assert.equal(settled.protocolFee.toBigInt(), protocolFee);
+    assert.equal(settled.usageFees.toBigInt(), usageFee);
+    assert.equal(settled.refunded.toBigInt(), refund);
+    assert.equal(delta.charlie, price);
+    assert.equal(delta.treasury, protocolFee);
+    assert.equal(delta.eve, usageFee * 6n / 10n);
+    assert.equal(delta.ferdie, usageFee * 4n / 10n);
+    assert.equal(delta.dave, refund - feePaid(events, dave.address));
+
+    const receipt = (await after.query.computeMarket.receipts(jobId)).unwrap();
+    assert.deepEqual(receipt.outcome.toJSON(), { completed: { resultHash: `0x${'0f'.repeat(32)}` } });
+    assert.deepEqual(receipt.model.toJSON(), { model: modelId, version: 0 });
+    const viaApi = (await api.call.computeMarketApi.receipt(jobId)).unwrap();
+    assert.equal(viaApi.providers[0][0].toString(), charlie.address);
+    const provider = (await after.query.computeMarket.providers(charlie.address)).unwrap();
+    assert.equal(provider.reputation.completed.toNumber(), 1);
+    assert.equal(provider.reputation.totalPaid.toBigInt(), price);
+  });
+
+  it('names the error of accepting a job that already settled', async () => {
+    await assert.rejects(
+      sendAndWait(api.tx.computeMarket.acceptResult(jobId), dave),
+      /computeMarket\.JobNotFound/,
+    );
+  });
+});
+}
