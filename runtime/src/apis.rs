@@ -3,7 +3,7 @@
 use crate::{
 	configs::{xcm_config, ConsensusHook},
 	constants::consensus::RELAY_PARENT_OFFSET,
-	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry, ComputeMarket,
+	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry, ComputeMarket, ContributorRewards, BlockNumber,
 	Nonce, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeGenesisConfig, OriginCaller, SessionKeys, System, TransactionPayment, SLOT_DURATION,
 	VERSION,
@@ -337,6 +337,29 @@ impl_runtime_apis! {
 			providers: u32,
 		) -> Option<pallet_compute_market::runtime_api::Quote<Balance>> {
 			ComputeMarket::quote(model, datasets, price, providers)
+		}
+	}
+
+	impl pallet_contributor_rewards::runtime_api::ContributorRewardsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn current_epoch() -> (pallet_contributor_rewards::EpochIndex, BlockNumber, BlockNumber) {
+			ContributorRewards::epoch_info()
+		}
+
+		fn points(who: AccountId) -> pallet_contributor_rewards::PerCategory<u128> {
+			let epoch = pallet_contributor_rewards::CurrentEpoch::<Runtime>::get();
+			pallet_contributor_rewards::Points::<Runtime>::get(epoch, who).points
+		}
+
+		fn claimable(who: AccountId) -> Vec<(pallet_contributor_rewards::EpochIndex, Balance)> {
+			ContributorRewards::claimable(&who)
+		}
+
+		fn category_weights() -> pallet_contributor_rewards::PerCategory<sp_runtime::Perbill> {
+			pallet_contributor_rewards::CategoryWeights::<Runtime>::get()
+		}
+
+		fn pot() -> pallet_contributor_rewards::PotInfo<Balance> {
+			ContributorRewards::pot_info()
 		}
 	}
 

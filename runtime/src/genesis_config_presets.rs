@@ -3,7 +3,8 @@
 
 use crate::{
 	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig,
-	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, Treasury,
+	ContributorRewards, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, Treasury,
 	EXISTENTIAL_DEPOSIT, PARACHAIN_ID, UNIT,
 };
 use alloc::{vec, vec::Vec};
@@ -15,6 +16,8 @@ use sp_keyring::Sr25519Keyring;
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
 /// What the treasury starts with on development and local networks.
 pub const TREASURY_ENDOWMENT: Balance = 1_000_000 * UNIT;
+/// What the contributor-rewards pot starts with on development and local networks.
+pub const REWARDS_POT_ENDOWMENT: Balance = 1_000_000 * UNIT;
 /// The bond a collator candidate (beyond the invulnerables) must lock.
 pub const CANDIDACY_BOND: Balance = 16 * UNIT;
 
@@ -42,6 +45,7 @@ fn testnet_genesis(
 	let mut balances: Vec<(AccountId, Balance)> =
 		endowed_accounts.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect();
 	balances.push((Treasury::account_id(), TREASURY_ENDOWMENT));
+	balances.push((ContributorRewards::pot_account(), REWARDS_POT_ENDOWMENT));
 
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },

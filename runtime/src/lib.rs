@@ -217,11 +217,13 @@ mod runtime {
 	#[runtime::pallet_index(55)]
 	pub type Parameters = pallet_parameters;
 
-	// --- DeAI (60-69): 62 ContributorRewards is reserved. -----------------------------------
+	// --- DeAI (60-69) ------------------------------------------------------------------------
 	#[runtime::pallet_index(60)]
 	pub type ModelRegistry = pallet_model_registry;
 	#[runtime::pallet_index(61)]
 	pub type ComputeMarket = pallet_compute_market;
+	#[runtime::pallet_index(62)]
+	pub type ContributorRewards = pallet_contributor_rewards;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]

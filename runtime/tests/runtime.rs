@@ -71,9 +71,11 @@ fn assert_testnet_genesis(preset: &str) {
 		}
 		let treasury = deai_runtime::Treasury::account_id();
 		assert_eq!(Balances::free_balance(&treasury), TREASURY_ENDOWMENT);
+		let pot = deai_runtime::ContributorRewards::pot_account();
+		assert_eq!(Balances::free_balance(&pot), REWARDS_POT_ENDOWMENT);
 		assert_eq!(
 			Balances::total_issuance(),
-			DEV_ENDOWMENT * endowed.len() as Balance + TREASURY_ENDOWMENT
+			DEV_ENDOWMENT * endowed.len() as Balance + TREASURY_ENDOWMENT + REWARDS_POT_ENDOWMENT
 		);
 
 		let alice = Sr25519Keyring::Alice.to_account_id();

@@ -3,6 +3,7 @@
 // every balance the settlement touches is checked exactly.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { sendAndWait } from './lib/node.mjs';
 
 const UNIT = 10n ** 12n;
@@ -85,7 +86,13 @@ describe('compute market', () => {
       jobId, `0x${'0f'.repeat(32)}`, 'http://127.0.0.1/output.bin', '0x'), charlie);
 
     const treasury = api.consts.treasury.potAccount.toString();
-    const accounts = { dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, treasury };
+    // The rewards pot: `modl` ++ pallet id, zero-padded to 32 bytes.
+    const rewardsPot = api.createType('AccountId', u8aConcat(
+      stringToU8a('modl'), api.consts.contributorRewards.palletId.toU8a(), new Uint8Array(20),
+    )).toString();
+    const accounts = {
+      dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, treasury, rewardsPot,
+    };
     const { blockHash, events } = await sendAndWait(api.tx.computeMarket.acceptResult(jobId), dave);
     const header = await api.rpc.chain.getHeader(blockHash);
     const before = await api.at(header.parentHash);
@@ -104,7 +111,9 @@ describe('compute market', () => {
     assert.equal(settled.usageFees.toBigInt(), usageFee);
     assert.equal(settled.refunded.toBigInt(), refund);
     assert.equal(delta.charlie, price);
-    assert.equal(delta.treasury, protocolFee);
+    // Half the protocol fee (the default RewardsFeeShare) funds the contributor rewards.
+    assert.equal(delta.rewardsPot, protocolFee / 2n);
+    assert.equal(delta.treasury, protocolFee - protocolFee / 2n);
     assert.equal(delta.eve, usageFee * 6n / 10n);
     assert.equal(delta.ferdie, usageFee * 4n / 10n);
     assert.equal(delta.dave, refund - feePaid(events, dave.address));

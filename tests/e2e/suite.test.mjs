@@ -7,6 +7,7 @@ import { cliTests } from './cli.mjs';
 import { smokeTests } from './smoke.mjs';
 import { registryTests } from './registry.mjs';
 import { marketTests } from './market.mjs';
+import { rewardsTests } from './rewards.mjs';
 
 const ctx = {};
 
@@ -30,3 +31,4 @@ cliTests();
 smokeTests(ctx);
 registryTests(ctx);
 marketTests(ctx);
+rewardsTests(ctx);

@@ -112,6 +112,13 @@ pub mod pallet {
 		/// The protocol fee, on what providers are paid (governance sets it).
 		type ProtocolFee: Get<Permill>;
 
+		/// The contributor-rewards pot, which receives a share of the protocol fees.
+		type RewardsAccount: Get<Self::AccountId>;
+
+		/// The share of each protocol fee paid to the rewards pot; the rest goes to
+		/// `FeeDestination` (governance sets it).
+		type RewardsFeeShare: Get<Perbill>;
+
 		/// The least bond an active provider holds (governance sets it).
 		type MinProviderBond: Get<BalanceOf<Self>>;
 

@@ -60,6 +60,7 @@ impl pallet_balances::Config for Test {
 }
 
 pub const TREASURY: AccountId = 999;
+pub const REWARDS_POT: AccountId = 998;
 pub const REQUESTER: AccountId = 1;
 pub const P1: AccountId = 11;
 pub const P2: AccountId = 12;
@@ -243,6 +244,8 @@ parameter_types! {
 	pub static MinProviderBond: Balance = 1_000;
 	pub static DisputeBond: Balance = 300;
 	pub const FeeDestination: AccountId = TREASURY;
+	pub const RewardsAccount: AccountId = REWARDS_POT;
+	pub static RewardsFeeShare: Perbill = Perbill::zero();
 }
 
 impl pallet_compute_market::Config for Test {
@@ -254,6 +257,8 @@ impl pallet_compute_market::Config for Test {
 	type AttestorOrigin = EnsureRoot<AccountId>;
 	type DisputeResolverOrigin = EnsureRoot<AccountId>;
 	type FeeDestination = FeeDestination;
+	type RewardsAccount = RewardsAccount;
+	type RewardsFeeShare = RewardsFeeShare;
 	type ProtocolFee = ProtocolFee;
 	type MinProviderBond = MinProviderBond;
 	type DisputeBond = DisputeBond;
@@ -315,7 +320,7 @@ parameter_types! {
 pub fn new_test_ext() -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [REQUESTER, P1, P2, P3, P4, VERIFIER, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER, TREASURY]
+		balances: [REQUESTER, P1, P2, P3, P4, VERIFIER, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER, TREASURY, REWARDS_POT]
 			.into_iter()
 			.map(|who| (who, INITIAL))
 			.collect(),
@@ -340,6 +345,7 @@ pub fn new_test_ext() -> TestExternalities {
 		ProtocolFee::set(Permill::from_percent(5));
 		MinProviderBond::set(1_000);
 		DisputeBond::set(300);
+		RewardsFeeShare::set(Perbill::zero());
 	});
 	TestExternalities(ext)
 }

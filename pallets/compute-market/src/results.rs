@@ -312,12 +312,15 @@ impl<T: Config> Pallet<T> {
 			// Bounded by the job's own assignments.
 			let _ = providers.try_push((assignment.provider.clone(), paid));
 		}
-		let protocol_fee = Self::pay_from_hold(
-			escrow,
-			&requester,
-			&T::FeeDestination::get(),
-			job.protocol_fee.mul_floor(paid_to_providers),
-		);
+		let fee = job.protocol_fee.mul_floor(paid_to_providers);
+		let to_rewards = T::RewardsFeeShare::get().mul_floor(fee);
+		let protocol_fee = Self::pay_from_hold(escrow, &requester, &T::RewardsAccount::get(), to_rewards)
+			.saturating_add(Self::pay_from_hold(
+				escrow,
+				&requester,
+				&T::FeeDestination::get(),
+				fee.saturating_sub(to_rewards),
+			));
 
 		let mut usage_fees = BalanceOf::<T>::zero();
 		let mut payees = 0u32;

@@ -559,6 +559,21 @@ mod settlement {
 	}
 
 	#[test]
+	fn a_share_of_the_protocol_fee_funds_the_rewards_pot() {
+		new_test_ext().execute_with(|| {
+			RewardsFeeShare::set(sp_runtime::Perbill::from_percent(40));
+			let job = direct_job();
+			submit(P1, job, 42);
+			let (treasury, pot) = (free(TREASURY), free(REWARDS_POT));
+			assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
+			// 40% of the 476 fee is 190 (rounded down); the treasury gets the other 286.
+			assert_eq!(free(REWARDS_POT), pot + 190);
+			assert_eq!(free(TREASURY), treasury + 286);
+			assert_eq!(Receipts::<Test>::get(job).unwrap().protocol_fee, 476);
+		});
+	}
+
+	#[test]
 	fn silence_accepts_at_the_end_of_review() {
 		new_test_ext().execute_with(|| {
 			let job = direct_job();

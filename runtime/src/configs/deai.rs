@@ -1,15 +1,16 @@
 //! The DeAI pallets: the model registry (and, in their own issues, the compute market and
 //! contributor rewards).
 
-use super::governance::{dynamic_params, origins, TreasuryAccount};
+use super::governance::{dynamic_params, origins, DeaiParametersOrRoot, TreasuryAccount};
 use crate::{
 	constants::time::{prod_or_fast, DAYS, HOURS, MINUTES},
-	deposit, AccountId, Balance, Balances, BlockNumber, ModelRegistry, Runtime, RuntimeHoldReason,
-	UNIT,
+	deposit, AccountId, Balance, Balances, BlockNumber, ContributorRewards, ModelRegistry, Runtime,
+	RuntimeHoldReason, UNIT,
 };
 use frame_support::{
 	parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU128, ConstU32, EitherOf},
+	PalletId,
 };
 use frame_system::EnsureRoot;
 use sp_runtime::Perbill;
@@ -36,8 +37,7 @@ impl pallet_model_registry::Config for Runtime {
 	type ModeratorOrigin = ArbiterOrRoot;
 	type EvaluationJudgeOrigin = ArbiterOrRoot;
 	type Slash = ResolveTo<TreasuryAccount, Balances>;
-	// Contributions are discarded until the contributor-rewards pallet exists.
-	type ContributionSink = ();
+	type ContributionSink = ContributorRewards;
 	type DepositBase = RegistryDepositBase;
 	type DepositPerByte = RegistryDepositPerByte;
 	type EvaluationBond = EvaluationBond;
@@ -87,13 +87,14 @@ impl pallet_compute_market::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = ModelRegistry;
-	// Contributions are discarded until the contributor-rewards pallet exists.
-	type ContributionSink = ();
+	type ContributionSink = ContributorRewards;
 	// No proof verifier yet (TEE signatures, ZK proofs plug in here).
 	type ResultVerifier = ();
 	type AttestorOrigin = ArbiterOrRoot;
 	type DisputeResolverOrigin = ArbiterOrRoot;
 	type FeeDestination = TreasuryAccount;
+	type RewardsAccount = RewardsPotAccount;
+	type RewardsFeeShare = dynamic_params::market::RewardsFeeShare;
 	type ProtocolFee = dynamic_params::market::ProtocolFee;
 	type MinProviderBond = dynamic_params::market::MinProviderBond;
 	type DisputeBond = dynamic_params::market::DisputeBond;
@@ -130,4 +131,26 @@ impl pallet_compute_market::BenchmarkHelper<Balance> for MarketBenchmarkHelper {
 	fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef {
 		ModelRegistry::benchmark_dataset(index, fee)
 	}
+}
+
+parameter_types! {
+	/// The contributor-rewards pot's id.
+	pub const RewardsPalletId: PalletId = PalletId(*b"py/rewrd");
+	pub RewardsPotAccount: AccountId = ContributorRewards::pot_account();
+	/// A contributor gets at most 20% of a category's pot in an epoch.
+	pub const MaxRewardShare: Perbill = Perbill::from_percent(20);
+}
+
+impl pallet_contributor_rewards::Config for Runtime {
+	type Currency = Balances;
+	type PalletId = RewardsPalletId;
+	type EpochLength = dynamic_params::rewards::EpochLength;
+	type RewardPerEpoch = dynamic_params::rewards::RewardPerEpoch;
+	/// Rewards can be claimed for 30 epochs.
+	type ClaimEpochs = ConstU32<30>;
+	type MaxShare = MaxRewardShare;
+	/// Below a thousand points a category pays nothing (dust from rounding, or farming).
+	type MinPoints = ConstU128<1_000>;
+	type WeightsOrigin = DeaiParametersOrRoot;
+	type WeightInfo = ();
 }

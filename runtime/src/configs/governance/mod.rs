@@ -57,6 +57,24 @@ pub mod dynamic_params {
 		/// The bond a requester holds to dispute a result.
 		#[codec(index = 2)]
 		pub static DisputeBond: crate::Balance = 10 * crate::UNIT;
+
+		/// The share of each protocol fee paid to the contributor-rewards pot (the rest goes to
+		/// the treasury).
+		#[codec(index = 3)]
+		pub static RewardsFeeShare: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(50);
+	}
+
+	/// Contributor-rewards parameters (the `deai_parameters` track).
+	#[dynamic_pallet_params]
+	#[codec(index = 2)]
+	pub mod rewards {
+		/// Blocks per reward epoch: a day (it applies from the current epoch on).
+		#[codec(index = 0)]
+		pub static EpochLength: crate::BlockNumber = crate::DAYS;
+
+		/// What one epoch pays at most, from the rewards pot.
+		#[codec(index = 1)]
+		pub static RewardPerEpoch: crate::Balance = 10_000 * crate::UNIT;
 	}
 }
 
@@ -83,7 +101,7 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterAdmin
 		match key {
 			RuntimeParametersKey::Treasury(_) =>
 				<TreasurerOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ()),
-			RuntimeParametersKey::Market(_) =>
+			RuntimeParametersKey::Market(_) | RuntimeParametersKey::Rewards(_) =>
 				<DeaiParametersOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ()),
 		}
 	}

@@ -1,0 +1,260 @@
+//! Tests of the contributor rewards. Every test ends with `do_try_state`.
+
+use crate::{mock::*, pallet::*, types::*, Event as RewardsEvent};
+use deai_primitives::{ContributionCategory::*, ContributionSink};
+use frame_support::{assert_noop, assert_ok};
+use sp_runtime::{DispatchError, Perbill};
+
+fn last_event() -> RewardsEvent<Test> {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Rewards(e) => Some(e),
+			_ => None,
+		})
+		.expect("a rewards event")
+}
+
+fn events() -> Vec<RewardsEvent<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Rewards(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn free(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+fn claim(epoch: EpochIndex, who: AccountId) -> sp_runtime::DispatchResult {
+	Rewards::claim(RuntimeOrigin::signed(CHARLIE), epoch, who)
+}
+
+mod epochs {
+	use super::*;
+
+	#[test]
+	fn an_epoch_closes_in_o1_and_freezes_pot_and_weights() {
+		new_test_ext().execute_with(|| {
+			Rewards::record(&ALICE, Compute, 3);
+			Rewards::record(&BOB, Model, 1);
+			assert_eq!(Rewards::epoch_info(), (0, 0, 10));
+			run_to_block(9);
+			assert_eq!(CurrentEpoch::<Test>::get(), 0);
+			run_to_block(10);
+			assert_eq!(CurrentEpoch::<Test>::get(), 1);
+			// Two categories have points: half the pot is payable.
+			assert!(events().contains(&RewardsEvent::EpochClosed { epoch: 0, pot: 1_000_000, payable: 500_000 }));
+			let info = Epochs::<Test>::get(0).unwrap();
+			assert_eq!(info.totals.compute, 3);
+			assert_eq!(info.status, EpochStatus::Claimable { until: 3 });
+			assert_eq!(Committed::<Test>::get(), 500_000);
+			assert_eq!(Epochs::<Test>::get(1).unwrap().start, 10);
+		});
+	}
+
+	#[test]
+	fn a_short_pot_pays_what_it_holds() {
+		new_test_ext().execute_with(|| {
+			RewardPerEpoch::set(POT * 10);
+			Rewards::record(&ALICE, Compute, 1);
+			run_to_block(10);
+			// The pot keeps its existential deposit.
+			assert_eq!(Epochs::<Test>::get(0).unwrap().pot, POT - 1);
+			Rewards::record(&ALICE, Compute, 1);
+			run_to_block(20);
+			// Epoch 0 owes a quarter of it (one category with points): the rest is available.
+			let owed = Perbill::from_percent(25).mul_floor(POT - 1);
+			assert_eq!(Epochs::<Test>::get(1).unwrap().pot, POT - 1 - owed);
+		});
+	}
+
+	#[test]
+	fn expiry_returns_the_unclaimed_to_the_pot() {
+		new_test_ext().execute_with(|| {
+			Rewards::record(&ALICE, Compute, 1);
+			Rewards::record(&BOB, Compute, 1);
+			run_to_block(10);
+			assert_ok!(claim(0, ALICE));
+			assert_eq!(Committed::<Test>::get(), 125_000);
+			run_to_block(30);
+			assert!(events().contains(&RewardsEvent::EpochExpired { epoch: 0, unclaimed: 125_000 }));
+			assert_eq!(Committed::<Test>::get(), 0);
+			assert_noop!(claim(0, BOB), Error::<Test>::EpochNotClaimable);
+			run_to_block(31);
+			// on_idle cleared the expired epoch.
+			assert!(Epochs::<Test>::get(0).is_none());
+			assert_eq!(Points::<Test>::iter_prefix(0).count(), 0);
+			assert_eq!(ClearedUpTo::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn weights_are_set_by_governance_and_frozen_at_close() {
+		new_test_ext().execute_with(|| {
+			let weights = PerCategory {
+				compute: Perbill::from_percent(70),
+				model: Perbill::from_percent(10),
+				dataset: Perbill::from_percent(10),
+				evaluation: Perbill::from_percent(10),
+			};
+			assert_noop!(
+				Rewards::set_category_weights(RuntimeOrigin::signed(ALICE), weights),
+				DispatchError::BadOrigin
+			);
+			let mut bad = weights;
+			bad.compute = Perbill::from_percent(69);
+			assert_noop!(
+				Rewards::set_category_weights(RuntimeOrigin::root(), bad),
+				Error::<Test>::WeightsNotOneHundredPercent
+			);
+			assert_ok!(Rewards::set_category_weights(RuntimeOrigin::root(), weights));
+			assert_eq!(last_event(), RewardsEvent::CategoryWeightsSet { weights });
+			Rewards::record(&ALICE, Compute, 1);
+			run_to_block(10);
+			assert_eq!(Epochs::<Test>::get(0).unwrap().weights, weights);
+			assert_ok!(claim(0, ALICE));
+			assert_eq!(free(ALICE), 1 + 700_000);
+		});
+	}
+}
+
+mod claims {
+	use super::*;
+
+	#[test]
+	fn a_claim_pays_the_exact_share_to_the_contributor() {
+		new_test_ext().execute_with(|| {
+			Rewards::record(&ALICE, Compute, 3);
+			Rewards::record(&BOB, Compute, 1);
+			Rewards::record(&ALICE, Evaluation, 7);
+			assert_noop!(claim(0, ALICE), Error::<Test>::EpochNotClaimable);
+			run_to_block(10);
+			assert_eq!(Rewards::claimable(&ALICE), vec![(0, 187_500 + 250_000)]);
+			let pot = free(Rewards::pot_account());
+			assert_ok!(claim(0, ALICE));
+			assert_eq!(last_event(), RewardsEvent::Claimed { epoch: 0, who: ALICE, amount: 437_500 });
+			assert_eq!(free(ALICE), 1 + 437_500);
+			assert_eq!(free(Rewards::pot_account()), pot - 437_500);
+			assert_eq!(free(CHARLIE), 1, "the caller is not paid");
+			assert_noop!(claim(0, ALICE), Error::<Test>::AlreadyClaimed);
+			assert_noop!(claim(0, CHARLIE), Error::<Test>::NothingToClaim);
+			assert_ok!(claim(0, BOB));
+			assert_eq!(free(BOB), 1 + 62_500);
+			assert!(Rewards::claimable(&ALICE).is_empty());
+			assert_noop!(claim(7, ALICE), Error::<Test>::EpochNotClaimable);
+		});
+	}
+
+	#[test]
+	fn rounding_down_leaves_the_remainder_in_the_pot() {
+		new_test_ext().execute_with(|| {
+			for who in [ALICE, BOB, CHARLIE] {
+				Rewards::record(&who, Dataset, 1);
+			}
+			run_to_block(10);
+			for who in [ALICE, BOB, CHARLIE] {
+				assert_ok!(claim(0, who));
+			}
+			// 250_000 / 3 = 83_333 each; 1 stays in the pot.
+			assert_eq!(Epochs::<Test>::get(0).unwrap().claimed, 249_999);
+			assert_eq!(Committed::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn the_cap_and_the_threshold_stop_farming() {
+		new_test_ext().execute_with(|| {
+			MaxShare::set(Perbill::from_percent(50));
+			MinPoints::set(2);
+			Rewards::record(&ALICE, Compute, 9);
+			Rewards::record(&BOB, Compute, 1);
+			run_to_block(10);
+			// Alice's 90% of 250_000 is capped at half; Bob is below the threshold.
+			assert_ok!(claim(0, ALICE));
+			assert_eq!(free(ALICE), 1 + 125_000);
+			assert_noop!(claim(0, BOB), Error::<Test>::NothingToClaim);
+		});
+	}
+
+	#[test]
+	fn revoked_points_earn_nothing() {
+		new_test_ext().execute_with(|| {
+			Rewards::record(&ALICE, Compute, 5);
+			Rewards::record(&BOB, Compute, 5);
+			Rewards::revoke(&BOB, Compute, 5);
+			Rewards::revoke(&CHARLIE, Compute, 5);
+			assert_eq!(Epochs::<Test>::get(0).unwrap().totals.compute, 5);
+			assert!(!Points::<Test>::contains_key(0, BOB));
+			run_to_block(10);
+			// Revoking after the epoch closed no longer changes it.
+			Rewards::revoke(&ALICE, Compute, 5);
+			assert_ok!(claim(0, ALICE));
+			assert_eq!(free(ALICE), 1 + 250_000);
+		});
+	}
+}
+
+mod properties {
+	use super::*;
+	use proptest::prelude::*;
+
+	#[derive(Clone, Debug)]
+	enum Action {
+		Record(u8, u8, u16),
+		Revoke(u8, u8, u16),
+		Claim(u8, u8),
+		Advance(u8),
+	}
+
+	fn category(c: u8) -> deai_primitives::ContributionCategory {
+		[Compute, Model, Dataset, Evaluation][c as usize % 4]
+	}
+
+	fn action() -> impl Strategy<Value = Action> {
+		prop_oneof![
+			(0u8..5, 0u8..4, 0u16..1_000).prop_map(|(w, c, p)| Action::Record(w, c, p)),
+			(0u8..5, 0u8..4, 0u16..1_000).prop_map(|(w, c, p)| Action::Revoke(w, c, p)),
+			(0u8..6, 0u8..5).prop_map(|(e, w)| Action::Claim(e, w)),
+			(1u8..15).prop_map(Action::Advance),
+		]
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(1_000))]
+
+		/// Whatever is recorded, revoked and claimed: no epoch pays more than its pot, nobody is
+		/// paid twice for an epoch, no DEAI is created, and the pot always covers what it owes.
+		#[test]
+		fn claims_never_exceed_the_pot_or_repeat(actions in proptest::collection::vec(action(), 1..60)) {
+			new_test_ext().execute_with(|| {
+				let issuance = Balances::total_issuance();
+				let mut paid: std::collections::BTreeMap<(EpochIndex, AccountId), u32> = Default::default();
+				for action in actions {
+					match action {
+						Action::Record(w, c, p) => Rewards::record(&(10 + w as u64), category(c), p as u128),
+						Action::Revoke(w, c, p) => Rewards::revoke(&(10 + w as u64), category(c), p as u128),
+						Action::Claim(e, w) => {
+							let who = 10 + w as u64;
+							if claim(e as u32, who).is_ok() {
+								*paid.entry((e as u32, who)).or_default() += 1;
+							}
+						},
+						Action::Advance(n) => run_to_block(System::block_number() + n as u64),
+					}
+					prop_assert!(Rewards::do_try_state().is_ok());
+					for info in Epochs::<Test>::iter_values() {
+						prop_assert!(info.claimed <= info.pot);
+					}
+				}
+				prop_assert!(paid.values().all(|n| *n == 1), "nobody claims an epoch twice");
+				prop_assert_eq!(Balances::total_issuance(), issuance);
+				Ok(())
+			})?;
+		}
+	}
+}
