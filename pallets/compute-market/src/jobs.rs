@@ -292,7 +292,9 @@ impl<T: Config> Pallet<T> {
 		}
 		eligible.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
 		let winners = eligible.into_iter().take(needed).map(|(price, _, who)| (who, price)).collect();
-		if Self::assign(id, job.clone(), winners).is_err() {
+		// Hooks are not transactional: a failed assignment must leave nothing half-done.
+		let assigned = frame_support::storage::with_storage_layer(|| Self::assign(id, job.clone(), winners));
+		if assigned.is_err() {
 			Self::fail(id, job, FailureReason::NoProviders);
 		}
 	}
