@@ -7,7 +7,7 @@ ENV := source scripts/env.sh &&
 NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup node test-rust test-e2e chain-specs check-chain-specs clean-chain-data
+.PHONY: run test setup node test-rust test-e2e chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -35,3 +35,7 @@ test-e2e:
 ## Regenerates chain-specs/ from the runtime's genesis presets.
 chain-specs: node
 	@$(ENV) bash scripts/chain-specs.sh
+
+## Regenerates the DeAI pallets' weights with frame-omni-bencher (slow: not part of `make test`).
+weights:
+	@bash scripts/benchmark.sh

@@ -25,7 +25,7 @@ echo "[benchmark] building the runtime with runtime-benchmarks"
 wasm="$bench_target/debug/wbuild/deai-runtime/deai_runtime.compact.compressed.wasm"
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_model_registry)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_model_registry pallet_compute_market pallet_contributor_rewards)
 steps="${BENCH_STEPS:-50}"
 repeat="${BENCH_REPEAT:-20}"
 for pallet in "${pallets[@]}"; do
@@ -40,4 +40,4 @@ done
 "$bencher" v1 benchmark pallet --runtime "$wasm" --pallet pallet_balances \
   --extrinsic transfer_keep_alive --steps "$steps" --repeat "$repeat" --heap-pages 4096 \
   --output "$DEAI_CACHE/balances-reference-weights.rs" >/dev/null
-grep -A3 'fn transfer_keep_alive' "$DEAI_CACHE/balances-reference-weights.rs" | grep from_parts
+grep -A8 'fn transfer_keep_alive' "$DEAI_CACHE/balances-reference-weights.rs" | grep from_parts || true

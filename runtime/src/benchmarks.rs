@@ -12,7 +12,6 @@ frame_benchmarking::define_benchmarks!(
 	[cumulus_pallet_weight_reclaim, WeightReclaim]
 	[pallet_timestamp, Timestamp]
 	[pallet_balances, Balances]
-	[pallet_transaction_payment, TransactionPayment]
 	[pallet_collator_selection, CollatorSelection]
 	[pallet_session, SessionBench::<Runtime>]
 	[cumulus_pallet_xcmp_queue, XcmpQueue]

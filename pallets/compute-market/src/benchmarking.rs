@@ -191,9 +191,9 @@ mod benchmarks {
 	#[benchmark]
 	fn start_unbonding() {
 		let who = provider::<T>(0);
-		let unlock_at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
+		let unlock_at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		assert_last_event::<T>(Event::UnbondingStarted { provider: who, unlock_at });
 	}
 

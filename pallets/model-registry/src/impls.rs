@@ -1493,7 +1493,7 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> Pallet<T> {
 	fn benchmark_owner(index: u32) -> T::AccountId {
-		use frame_support::traits::fungible::Mutate;
+		use frame_support::traits::fungible::{Inspect, Mutate};
 		let owner: T::AccountId = frame_benchmarking::account("registry-owner", index, 0);
 		let amount = T::Currency::minimum_balance().saturating_mul(1_000_000_000u32.into());
 		T::Currency::set_balance(&owner, amount);

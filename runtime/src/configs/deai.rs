@@ -63,7 +63,7 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxRoyaltyPayees = ConstU32<32>;
 	type MaxLineageDepth = ConstU32<16>;
 	type MaxLineageNodes = ConstU32<256>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {
@@ -115,7 +115,7 @@ impl pallet_compute_market::Config for Runtime {
 	type MaxAcceleratorLen = ConstU32<32>;
 	type MaxProofLen = ConstU32<4096>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_compute_market::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketBenchmarkHelper;
 }
@@ -152,5 +152,5 @@ impl pallet_contributor_rewards::Config for Runtime {
 	/// Below a thousand points a category pays nothing (dust from rounding, or farming).
 	type MinPoints = ConstU128<1_000>;
 	type WeightsOrigin = DeaiParametersOrRoot;
-	type WeightInfo = ();
+	type WeightInfo = pallet_contributor_rewards::weights::SubstrateWeight<Runtime>;
 }
