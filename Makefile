@@ -5,9 +5,11 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 NODE := $${CARGO_TARGET_DIR}/debug/deai-node
+# The end-to-end tests run a node built with `fast-runtime` (governance periods of blocks, not days).
+FAST_NODE := $${CARGO_TARGET_DIR}/debug/fast-runtime/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup node test-rust test-e2e chain-specs weights
+.PHONY: run test setup node node-fast test-rust test-e2e chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -16,7 +18,7 @@ run: setup node
 	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
 
 ## Everything CI runs: Rust tests (pallets, runtime, chain specs) and the end-to-end tests.
-test: setup node test-rust test-e2e
+test: setup node-fast node test-rust test-e2e
 
 ## Installs what the project needs (idempotent).
 setup:
@@ -26,11 +28,19 @@ setup:
 node:
 	@$(ENV) cargo build --locked -p deai-node
 
+## Builds deai-node with the `fast-runtime` feature, kept in target/debug/fast-runtime/ for the
+## e2e tests.
+## (Built before `node` so that target/debug/deai-node stays the production node.)
+node-fast:
+	@$(ENV) cargo build --locked -p deai-node --features fast-runtime && \
+	  mkdir -p "$$(dirname "$(FAST_NODE)")" && \
+	  cp -f "$(NODE)" "$(FAST_NODE).tmp" && mv -f "$(FAST_NODE).tmp" "$(FAST_NODE)"
+
 test-rust:
 	@$(ENV) cargo test --locked --workspace
 
-test-e2e:
-	@$(ENV) cd tests/e2e && DEAI_NODE="$(NODE)" npm test
+test-e2e: node-fast
+	@$(ENV) cd tests/e2e && DEAI_NODE="$(FAST_NODE)" npm test
 
 ## Regenerates chain-specs/ from the runtime's genesis presets.
 chain-specs: node

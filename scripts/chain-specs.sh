@@ -5,6 +5,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/scripts/env.sh"
+if [ -z "${DEAI_NODE:-}" ]; then
+  # Build (or re-link) the production node: target/debug/deai-node may be a fast-runtime build.
+  (cd "$here" && cargo build --locked -q -p deai-node)
+fi
 node="${DEAI_NODE:-$CARGO_TARGET_DIR/debug/deai-node}"
 out="$here/chain-specs"
 mkdir -p "$out"

@@ -38,6 +38,7 @@ describe('compute market', () => {
     ), alice);
     modelId = registered.events
       .find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event)).event.data.model.toNumber();
+    ctx.marketModelId = modelId;
     await sendAndWait(api.tx.modelRegistry.publishModelVersion(
       modelId, `0x${'5e'.repeat(32)}`, 4096, 'Onnx', 'http://127.0.0.1/model.onnx', 'v1', [], [], null, 0,
     ), alice);

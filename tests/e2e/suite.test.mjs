@@ -8,6 +8,7 @@ import { smokeTests } from './smoke.mjs';
 import { registryTests } from './registry.mjs';
 import { marketTests } from './market.mjs';
 import { rewardsTests } from './rewards.mjs';
+import { governanceTests } from './governance.mjs';
 
 const ctx = {};
 
@@ -32,3 +33,5 @@ smokeTests(ctx);
 registryTests(ctx);
 marketTests(ctx);
 rewardsTests(ctx);
+// Last: its votes lock balances for the rest of the run.
+governanceTests(ctx);

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
 const targetDir = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target');
-export const NODE_BINARY = process.env.DEAI_NODE || join(targetDir, 'debug/deai-node');
+// The suite needs a `fast-runtime` node (`make node-fast` builds it into
+// target/debug/fast-runtime/).
+export const NODE_BINARY = process.env.DEAI_NODE || join(targetDir, 'debug/fast-runtime/deai-node');
 
 /** A TCP port nothing listens on right now. */
 export function freePort() {
@@ -52,7 +54,7 @@ export function peakRssMiB(pid) {
  */
 export async function startDevNode({ extraArgs = [], timeoutMs = 180_000 } = {}) {
   if (!existsSync(NODE_BINARY)) {
-    throw new Error(`${NODE_BINARY} does not exist: build it with \`make node\``);
+    throw new Error(`${NODE_BINARY} does not exist: build it with \`make node-fast\``);
   }
   const rpcPort = await freePort();
   const p2pPort = await freePort();
