@@ -7,11 +7,14 @@
 //! - [`ModelRegistry`]: implemented by `pallet-model-registry`, used by the compute market.
 //! - [`ContributionSink`]: implemented by `pallet-contributor-rewards`, fed by the registry and
 //!   the market; `()` discards contributions.
+//! - [`contracts`]: the ABI of the chain extension through which smart contracts use DeAI Chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
 
 extern crate alloc;
+
+pub mod contracts;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

@@ -2,7 +2,10 @@
 //!
 //! Code and storage are paid for with deposits held on the uploader's and the caller's accounts;
 //! execution is paid in weight like any extrinsic. Limits follow the pallet's own integrity check
-//! (code size against runtime memory and call depth).
+//! (code size against runtime memory and call depth). Contracts reach DeAI Chain through
+//! [`chain_extension::DeaiChainExtension`].
+
+pub mod chain_extension;
 
 use crate::{
 	deposit, Balance, Balances, PolkadotXcm, RandomnessCollectiveFlip, Runtime, RuntimeCall,
@@ -39,7 +42,7 @@ impl pallet_contracts::Config for Runtime {
 	type CallFilter = Nothing;
 	type WeightPrice = TransactionPayment<Self>;
 	type WeightInfo = pallet_contracts::weights::SubstrateWeight<Self>;
-	type ChainExtension = ();
+	type ChainExtension = chain_extension::DeaiChainExtension;
 	type Schedule = Schedule;
 	type CallStack = [pallet_contracts::Frame<Self>; 5];
 	type DepositPerByte = ContractDepositPerByte;
