@@ -9,7 +9,7 @@ NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 FAST_NODE := $${CARGO_TARGET_DIR}/debug/fast-runtime/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup node node-fast test-rust test-e2e chain-specs weights
+.PHONY: run test setup node node-fast contracts test-rust test-e2e chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -18,7 +18,7 @@ run: setup node
 	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
 
 ## Everything CI runs: Rust tests (pallets, runtime, chain specs) and the end-to-end tests.
-test: setup node-fast node test-rust test-e2e
+test: setup node-fast node contracts test-rust test-e2e
 
 ## Installs what the project needs (idempotent).
 setup:
@@ -36,10 +36,14 @@ node-fast:
 	  mkdir -p "$$(dirname "$(FAST_NODE)")" && \
 	  cp -f "$(NODE)" "$(FAST_NODE).tmp" && mv -f "$(FAST_NODE).tmp" "$(FAST_NODE)"
 
+## Builds the example ink! contracts (contracts/*) into $(DEAI_CACHE)/contracts, for the e2e tests.
+contracts:
+	@bash scripts/build-contracts.sh
+
 test-rust:
 	@$(ENV) cargo test --locked --workspace
 
-test-e2e: node-fast
+test-e2e: node-fast contracts
 	@$(ENV) cd tests/e2e && DEAI_NODE="$(FAST_NODE)" npm test
 
 ## Regenerates chain-specs/ from the runtime's genesis presets.

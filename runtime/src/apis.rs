@@ -1,9 +1,9 @@
 //! The runtime APIs the node and clients call.
 
 use crate::{
-	configs::{xcm_config, ConsensusHook},
+	configs::{xcm_config, ConsensusHook, RuntimeBlockWeights},
 	constants::consensus::RELAY_PARENT_OFFSET,
-	genesis_config_presets, AccountId, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry, ComputeMarket, ContributorRewards, BlockNumber,
+	genesis_config_presets, AccountId, Contracts, Hash, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry, ComputeMarket, ContributorRewards, BlockNumber,
 	Nonce, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeGenesisConfig, OriginCaller, SessionKeys, System, TransactionPayment, SLOT_DURATION,
 	VERSION,
@@ -22,6 +22,9 @@ use sp_runtime::{
 	ApplyExtrinsicResult,
 };
 use sp_version::RuntimeVersion;
+
+/// The event records contract dry runs return.
+type ContractsEventRecord = frame_system::EventRecord<RuntimeEvent, Hash>;
 use xcm::{
 	latest::prelude::AssetId, Version as XcmVersion, VersionedAsset, VersionedAssetId,
 	VersionedAssets, VersionedLocation, VersionedXcm,
@@ -303,6 +306,70 @@ impl_runtime_apis! {
 			hash: deai_primitives::ContentHash,
 		) -> Option<pallet_model_registry::VersionRef> {
 			ModelRegistry::version_by_hash(hash)
+		}
+	}
+
+	impl pallet_contracts::ContractsApi<Block, AccountId, Balance, BlockNumber, Hash, ContractsEventRecord>
+		for Runtime
+	{
+		// Dry runs for clients (polkadot.js' api-contract estimates gas and deposits with them).
+		// Debug output and events are collected: these are never executed on chain.
+		fn call(
+			origin: AccountId,
+			dest: AccountId,
+			value: Balance,
+			gas_limit: Option<Weight>,
+			storage_deposit_limit: Option<Balance>,
+			input_data: Vec<u8>,
+		) -> pallet_contracts::ContractExecResult<Balance, ContractsEventRecord> {
+			let gas_limit = gas_limit.unwrap_or(RuntimeBlockWeights::get().max_block);
+			Contracts::bare_call(
+				origin,
+				dest,
+				value,
+				gas_limit,
+				storage_deposit_limit,
+				input_data,
+				pallet_contracts::DebugInfo::UnsafeDebug,
+				pallet_contracts::CollectEvents::UnsafeCollect,
+				pallet_contracts::Determinism::Enforced,
+			)
+		}
+
+		fn instantiate(
+			origin: AccountId,
+			value: Balance,
+			gas_limit: Option<Weight>,
+			storage_deposit_limit: Option<Balance>,
+			code: pallet_contracts::Code<Hash>,
+			data: Vec<u8>,
+			salt: Vec<u8>,
+		) -> pallet_contracts::ContractInstantiateResult<AccountId, Balance, ContractsEventRecord> {
+			let gas_limit = gas_limit.unwrap_or(RuntimeBlockWeights::get().max_block);
+			Contracts::bare_instantiate(
+				origin,
+				value,
+				gas_limit,
+				storage_deposit_limit,
+				code,
+				data,
+				salt,
+				pallet_contracts::DebugInfo::UnsafeDebug,
+				pallet_contracts::CollectEvents::UnsafeCollect,
+			)
+		}
+
+		fn upload_code(
+			origin: AccountId,
+			code: Vec<u8>,
+			storage_deposit_limit: Option<Balance>,
+			determinism: pallet_contracts::Determinism,
+		) -> pallet_contracts::CodeUploadResult<Hash, Balance> {
+			Contracts::bare_upload_code(origin, code, storage_deposit_limit, determinism)
+		}
+
+		fn get_storage(address: AccountId, key: Vec<u8>) -> pallet_contracts::GetStorageResult {
+			Contracts::get_storage(address, key)
 		}
 	}
 

@@ -9,6 +9,7 @@ import { registryTests } from './registry.mjs';
 import { marketTests } from './market.mjs';
 import { rewardsTests } from './rewards.mjs';
 import { governanceTests } from './governance.mjs';
+import { contractsTests } from './contracts.mjs';
 
 const ctx = {};
 
@@ -33,5 +34,6 @@ smokeTests(ctx);
 registryTests(ctx);
 marketTests(ctx);
 rewardsTests(ctx);
-// Last: its votes lock balances for the rest of the run.
+// Its votes lock balances for the rest of the run.
 governanceTests(ctx);
+contractsTests(ctx);

@@ -1,0 +1,160 @@
+// Smart contracts from polkadot.js (@polkadot/api-contract): the ink! bounty contract
+// (contracts/bounty, built by scripts/build-contracts.sh) is uploaded and instantiated for the
+// market tests' model, posts an inference job through DeAI Chain's chain extension, a provider
+// runs it, the contract accepts the result, and every balance is checked exactly: the provider's
+// pay, the model contributors' royalties, the contract's release of its funds to its owner.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CodePromise, ContractPromise } from '@polkadot/api-contract';
+import { sendAndWait } from './lib/node.mjs';
+
+const UNIT = 10n ** 12n;
+const CONTRACTS_DIR = process.env.DEAI_CONTRACTS ||
+  join(process.env.DEAI_CACHE || join(homedir(), '.cache/deai-chain'), 'contracts');
+
+export function contractsTests(ctx) {
+describe('smart contracts (ink! bounty via the chain extension)', () => {
+  let api;
+  let charlie;
+  let dave;
+  let eve;
+  let ferdie;
+  let abi;
+  let wasm;
+  let contract;
+  let job;
+  let gasLimit;
+  const endowment = 100n * UNIT;
+  const budget = 50n * UNIT;
+  const price = 10n * UNIT;
+  const result = `0x${'6e'.repeat(32)}`;
+
+  before(() => {
+    ({ api, charlie, dave, eve, ferdie } = ctx);
+    const metadataPath = join(CONTRACTS_DIR, 'deai_bounty.json');
+    if (!existsSync(metadataPath)) {
+      throw new Error(`${metadataPath} does not exist: build it with \`make contracts\``);
+    }
+    abi = JSON.parse(readFileSync(metadataPath, 'utf8'));
+    wasm = readFileSync(join(CONTRACTS_DIR, 'deai_bounty.wasm'));
+    gasLimit = api.registry.createType('WeightV2', { refTime: 200_000_000_000n, proofSize: 1_000_000n });
+  });
+
+  const free = async (at, who) => (await at.query.system.account(who)).data.free.toBigInt();
+  const feePaid = (events, who) => events
+    .filter(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
+    .filter(({ event }) => event.data.who.toString() === who)
+    .reduce((sum, { event }) => sum + event.data.actualFee.toBigInt(), 0n);
+
+  it('uploads and instantiates the contract for a usable model, refusing an unknown one', async () => {
+    const code = new CodePromise(api, abi, wasm);
+    await assert.rejects(
+      sendAndWait(code.tx.new({ gasLimit, storageDepositLimit: null, value: endowment }, 9_999, 0), dave),
+      /contracts\.ContractReverted/,
+      'the constructor reverts when the registry does not know the model',
+    );
+    const { events } = await sendAndWait(
+      code.tx.new({ gasLimit, storageDepositLimit: null, value: endowment }, ctx.marketModelId, 0), dave);
+    const instantiated = events.find(({ event }) => api.events.contracts.Instantiated.is(event)).event.data;
+    assert.equal(instantiated.deployer.toString(), dave.address);
+    contract = new ContractPromise(api, abi, instantiated.contract);
+    // The deployer also pays the contract account's existential deposit.
+    const ed = api.consts.balances.existentialDeposit.toBigInt();
+    assert.equal(await free(api, contract.address), endowment + ed, 'the contract holds its endowment');
+
+    const { output } = await contract.query.model(dave.address, { gasLimit });
+    const [model, usageFee] = output.toJSON().ok.ok;
+    assert.deepEqual(model, { model: ctx.marketModelId, version: 0 });
+    assert.equal(BigInt(usageFee), 3n * UNIT, 'the registry\'s usage fee, read through the chain extension');
+  });
+
+  it('posts a job funded by the contract, which appears in the market', async () => {
+    const { events } = await sendAndWait(contract.tx.post(
+      { gasLimit, storageDepositLimit: null },
+      `0x${'4d'.repeat(32)}`, 'http://127.0.0.1/contract-input.bin', budget, price,
+    ), dave);
+    const posted = events.find(({ event }) => api.events.computeMarket.JobPosted.is(event)).event.data;
+    job = posted.job.toNumber();
+    const onChain = (await api.query.computeMarket.jobs(job)).unwrap();
+    assert.equal(onChain.requester.toString(), contract.address.toString(), 'the contract is the requester');
+    assert.equal(onChain.spec.budget.toBigInt(), budget);
+    assert.deepEqual(onChain.spec.model.toJSON(), { model: ctx.marketModelId, version: 0 });
+    const held = (await api.query.system.account(contract.address)).data.reserved.toBigInt();
+    assert.ok(held >= budget, 'the budget is held on the contract\'s account');
+
+    const { output } = await contract.query.status(dave.address, { gasLimit });
+    assert.deepEqual(output.toJSON(), { ok: { ok: { open: null } } });
+    await assert.rejects(
+      sendAndWait(contract.tx.post({ gasLimit, storageDepositLimit: null },
+        `0x${'4d'.repeat(32)}`, 'http://127.0.0.1/again.bin', budget, price), dave),
+      /contracts\.ContractReverted/,
+      'one job per bounty',
+    );
+  });
+
+  it('follows the provider\'s work through the chain extension', async () => {
+    await sendAndWait(api.tx.computeMarket.claimJob(job), charlie);
+    let { output } = await contract.query.status(dave.address, { gasLimit });
+    assert.deepEqual(output.toJSON(), { ok: { ok: { assigned: null } } });
+    await sendAndWait(api.tx.computeMarket.submitResult(job, result, 'http://127.0.0.1/contract-output.bin', '0x'), charlie);
+    ({ output } = await contract.query.status(dave.address, { gasLimit }));
+    assert.deepEqual(output.toJSON(), { ok: { ok: { submitted: { resultHash: result } } } });
+  });
+
+  it('refuses the accept of anyone but the owner', async () => {
+    await assert.rejects(
+      sendAndWait(contract.tx.accept({ gasLimit, storageDepositLimit: null }), eve),
+      /contracts\.ContractReverted/,
+    );
+    const { output } = await contract.query.accept(eve.address, { gasLimit });
+    assert.deepEqual(output.toJSON(), { ok: { err: { notOwner: null } } });
+  });
+
+  it('accepts the result: the market settles and the contract releases its funds to its owner', async () => {
+    const address = contract.address.toString();
+    const accounts = { dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, contract: address };
+    const { blockHash, events } = await sendAndWait(contract.tx.accept({ gasLimit, storageDepositLimit: null }), dave);
+    const header = await api.rpc.chain.getHeader(blockHash);
+    const before = await api.at(header.parentHash);
+    const after = await api.at(blockHash);
+    const delta = {};
+    for (const [name, who] of Object.entries(accounts)) {
+      delta[name] = (await free(after, who)) - (await free(before, who));
+    }
+    const settled = events.find(({ event }) => api.events.computeMarket.JobSettled.is(event)).event.data;
+    assert.equal(settled.job.toNumber(), job);
+    assert.equal(settled.resultHash.toHex(), result);
+    assert.equal(settled.paidToProviders.toBigInt(), price);
+    assert.equal(settled.usageFees.toBigInt(), 3n * UNIT);
+    const refunded = settled.refunded.toBigInt();
+    assert.equal(refunded, budget - price - settled.protocolFee.toBigInt() - 3n * UNIT);
+    assert.equal(delta.charlie, price);
+    assert.equal(delta.eve, 3n * UNIT * 6n / 10n);
+    assert.equal(delta.ferdie, 3n * UNIT * 4n / 10n);
+
+    // The contract keeps only the existential deposit; everything else went to Dave.
+    const ed = api.consts.balances.existentialDeposit.toBigInt();
+    const contractFree = await free(after, address);
+    assert.equal(contractFree, ed);
+    const released = (await free(before, address)) + refunded - ed;
+    assert.equal(delta.dave, released - feePaid(events, dave.address));
+    const accepted = events
+      .filter((record) => api.events.contracts.ContractEmitted.is(record.event))
+      .map((record) => contract.abi.decodeEvent(record))
+      .find((decoded) => decoded.event.identifier.endsWith('Accepted'));
+    assert.ok(accepted, 'the contract emitted Accepted');
+    const [acceptedJob, acceptedHash, acceptedReleased] = accepted.args;
+    assert.equal(acceptedJob.toNumber(), job);
+    assert.equal(acceptedHash.toHex(), result);
+    assert.equal(acceptedReleased.toBigInt(), released);
+
+    const { output } = await contract.query.status(dave.address, { gasLimit });
+    assert.deepEqual(output.toJSON(), { ok: { ok: { completed: { resultHash: result } } } });
+    const receipt = (await api.query.computeMarket.receipts(job)).unwrap();
+    assert.equal(receipt.requester.toString(), address, 'the receipt names the contract as requester');
+  });
+});
+}
