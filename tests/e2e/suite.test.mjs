@@ -7,6 +7,7 @@ import { cliTests } from './cli.mjs';
 import { smokeTests } from './smoke.mjs';
 import { registryTests } from './registry.mjs';
 import { marketTests } from './market.mjs';
+import { verificationTests } from './verification.mjs';
 import { rewardsTests } from './rewards.mjs';
 import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
@@ -33,6 +34,7 @@ cliTests();
 smokeTests(ctx);
 registryTests(ctx);
 marketTests(ctx);
+verificationTests(ctx);
 rewardsTests(ctx);
 // Its votes lock balances for the rest of the run.
 governanceTests(ctx);
