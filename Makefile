@@ -9,7 +9,7 @@ NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 FAST_NODE := $${CARGO_TARGET_DIR}/debug/fast-runtime/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup node node-fast contracts test-rust test-e2e chain-specs weights
+.PHONY: run test setup node node-fast contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -18,7 +18,7 @@ run: setup node
 	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
 
 ## Everything CI runs: Rust tests (pallets, runtime, chain specs) and the end-to-end tests.
-test: setup node-fast node contracts test-rust test-e2e
+test: setup node-fast node contracts test-rust test-e2e test-zombienet
 
 ## Installs what the project needs (idempotent).
 setup:
@@ -45,6 +45,19 @@ test-rust:
 
 test-e2e: node-fast contracts
 	@$(ENV) cd tests/e2e && DEAI_NODE="$(FAST_NODE)" npm test
+
+## A local testnet: relay chain (rococo-local) + DeAI Chain para 2000, until Ctrl-C. Builds the
+## relay binaries first when they are not cached (once; over an hour).
+zombienet: setup node
+	@bash scripts/zombienet.sh spawn
+
+## The zombienet test (zombienet/deai-local.zndsl); skipped, with one line, without relay binaries.
+test-zombienet: node
+	@bash scripts/zombienet.sh test
+
+## Builds the relay binaries (polkadot 41.0.0 and its workers) into the cache.
+relay:
+	@bash scripts/build-relay.sh
 
 ## Regenerates chain-specs/ from the runtime's genesis presets.
 chain-specs: node

@@ -3,7 +3,8 @@
 #   1. Debian packages (protobuf-compiler, clang, libclang-dev, lld, ...),
 #   2. a `wasm32v1-none` standard library for the WASM runtime: rustup's own target when rustup
 #      can download it, otherwise Debian's rustc-web toolchain plus a sysroot built from its sources,
-#   3. the Node.js packages of the end-to-end tests (npm ci, from the committed lockfile).
+#   3. the Node.js packages of the end-to-end tests and of zombienet (npm ci, from the committed
+#      lockfiles).
 # Running it twice changes nothing. It writes the chosen WASM toolchain to $DEAI_CACHE/wasm-toolchain,
 # which scripts/env.sh reads.
 set -euo pipefail
@@ -94,17 +95,18 @@ if [ "$(cat "$DEAI_CACHE/wasm-toolchain" 2>/dev/null)" != "$wasm_toolchain" ]; t
 fi
 log "WASM toolchain: $wasm_toolchain"
 
-# --- 3. Node.js packages of the end-to-end tests -------------------------------------------------
-if [ -f "$here/tests/e2e/package-lock.json" ]; then
-  # Node.js (with npm) may come from Debian or from NodeSource; only install it when missing.
-  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    apt_install nodejs npm
-  fi
-  lock_sum=$(sha256sum "$here/tests/e2e/package-lock.json" | cut -d' ' -f1)
-  if [ "$(cat "$here/tests/e2e/node_modules/.deai-lock" 2>/dev/null)" != "$lock_sum" ]; then
-    log "npm ci (tests/e2e)"
-    (cd "$here/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$lock_sum" > "$here/tests/e2e/node_modules/.deai-lock"
-  fi
+# --- 3. Node.js packages: the end-to-end tests and zombienet -------------------------------------
+# Node.js (with npm) may come from Debian or from NodeSource; only install it when missing.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
 fi
+for dir in tests/e2e zombienet; do
+  [ -f "$here/$dir/package-lock.json" ] || continue
+  lock_sum=$(sha256sum "$here/$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$here/$dir/node_modules/.deai-lock" 2>/dev/null)" != "$lock_sum" ]; then
+    log "npm ci ($dir)"
+    (cd "$here/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" > "$here/$dir/node_modules/.deai-lock"
+  fi
+done
 log "done"

@@ -1,0 +1,49 @@
+// Helpers of the zombienet js-scripts (CommonJS: zombienet `require`s them, with polkadot.js in
+// the global `zombie`).
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const UNIT = 10n ** 12n;
+const STATE = path.join(process.env.DEAI_ZOMBIE_STATE || os.tmpdir(), 'deai-zombienet-state.json');
+
+/** Connects to a node of the network by its name. */
+async function connect(networkInfo, name) {
+  await zombie.util.cryptoWaitReady();
+  return zombie.connect(networkInfo.nodesByName[name].wsUri);
+}
+
+/** A dev account: //Alice, //Charlie, ... */
+function dev(name) {
+  return new zombie.Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(`//${name}`);
+}
+
+/** Signs and sends `tx`; resolves with the events once finalized, rejects with the named error. */
+function finalized(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe;
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsubscribe?.();
+        reject(new Error(`transaction ${status.type}`));
+      } else if (status.isFinalized) {
+        unsubscribe?.();
+        if (dispatchError?.isModule) {
+          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+          reject(new Error(`${section}.${name}`));
+        } else if (dispatchError) {
+          reject(new Error(dispatchError.toString()));
+        } else {
+          resolve(events);
+        }
+      }
+    }).then((u) => { unsubscribe = u; }, reject);
+  });
+}
+
+const best = async (api) => (await api.rpc.chain.getHeader()).number.toNumber();
+const saveState = (state) => fs.writeFileSync(STATE, JSON.stringify(state));
+const loadState = () => JSON.parse(fs.readFileSync(STATE, 'utf8'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { UNIT, connect, dev, finalized, best, saveState, loadState, sleep };
