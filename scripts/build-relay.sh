@@ -9,6 +9,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/scripts/env.sh"
+# The relay runtimes' WASM builds must look for their packages in polkadot's own workspace, not ours.
+unset WASM_BUILD_WORKSPACE_HINT
 version=41.0.0
 root="$DEAI_CACHE/relay"
 bin="$root/bin"
