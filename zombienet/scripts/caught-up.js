@@ -4,10 +4,20 @@
 const { dev, best, connect, loadState, sleep } = require('./common.js');
 
 async function run(nodeName, networkInfo) {
+  try {
+    return await check(nodeName, networkInfo);
+  } catch (error) {
+    // Zombienet prints rejections that are not Errors as "[object Object]": name the cause.
+    throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  }
+}
+
+async function check(nodeName, networkInfo) {
   const { height, bobHeight, bobHash } = loadState();
   const bob = await connect(networkInfo, nodeName);
   const alice = await connect(networkInfo, 'alice');
   try {
+    console.log(`bob restarted at #${await best(bob)} (it had #${bobHeight} when killed); alice at #${await best(alice)}`);
     const kept = (await bob.rpc.chain.getBlockHash(bobHeight)).toHex();
     if (kept !== bobHash) throw new Error(`after the restart bob's #${bobHeight} is ${kept}, before it was ${bobHash}`);
     const target = await best(alice);
@@ -21,7 +31,7 @@ async function run(nodeName, networkInfo) {
     const finalizedAt = async () => (await bob.rpc.chain.getHeader(await bob.rpc.chain.getFinalizedHead())).number.toNumber();
     const start = await finalizedAt();
     while (await finalizedAt() <= start) await sleep(2_000);
-    return best(bob);
+    return await best(bob);
   } finally {
     await bob.disconnect();
     await alice.disconnect();

@@ -5,12 +5,35 @@ const os = require('os');
 const path = require('path');
 
 const UNIT = 10n ** 12n;
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 const STATE = path.join(process.env.DEAI_ZOMBIE_STATE || os.tmpdir(), 'deai-zombienet-state.json');
 
-/** Connects to a node of the network by its name. */
-async function connect(networkInfo, name) {
+/**
+ * Connects to a node of the network by its name, once its RPC server answers (a restarted node
+ * logs long before it serves RPC, and polkadot.js' first failed connection attempts would end as
+ * an unhandled rejection that stops zombienet).
+ */
+async function connect(networkInfo, name, timeoutMs = 240_000) {
   await zombie.util.cryptoWaitReady();
-  return zombie.connect(networkInfo.nodesByName[name].wsUri);
+  const wsUri = networkInfo.nodesByName[name].wsUri;
+  const httpUri = wsUri.replace(/^ws/, 'http');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(httpUri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_health', params: [] }),
+      });
+      if (response.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${name}'s RPC (${httpUri}) did not answer in ${timeoutMs} ms`);
+    await sleep(2_000);
+  }
+  return zombie.connect(wsUri);
 }
 
 /** A dev account: //Alice, //Charlie, ... */
@@ -44,6 +67,5 @@ function finalized(api, tx, signer) {
 const best = async (api) => (await api.rpc.chain.getHeader()).number.toNumber();
 const saveState = (state) => fs.writeFileSync(STATE, JSON.stringify(state));
 const loadState = () => JSON.parse(fs.readFileSync(STATE, 'utf8'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 module.exports = { UNIT, connect, dev, finalized, best, saveState, loadState, sleep };
