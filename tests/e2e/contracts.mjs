@@ -10,8 +10,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CodePromise, ContractPromise } from '@polkadot/api-contract';
 import { sendAndWait } from './lib/node.mjs';
+import { UNIT, feePaid, free, freeDeltas } from './lib/chain.mjs';
 
-const UNIT = 10n ** 12n;
 const CONTRACTS_DIR = process.env.DEAI_CONTRACTS ||
   join(process.env.DEAI_CACHE || join(homedir(), '.cache/deai-chain'), 'contracts');
 
@@ -43,11 +43,6 @@ describe('smart contracts (ink! bounty via the chain extension)', () => {
     gasLimit = api.registry.createType('WeightV2', { refTime: 200_000_000_000n, proofSize: 1_000_000n });
   });
 
-  const free = async (at, who) => (await at.query.system.account(who)).data.free.toBigInt();
-  const feePaid = (events, who) => events
-    .filter(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
-    .filter(({ event }) => event.data.who.toString() === who)
-    .reduce((sum, { event }) => sum + event.data.actualFee.toBigInt(), 0n);
 
   it('uploads and instantiates the contract for a usable model, refusing an unknown one', async () => {
     const code = new CodePromise(api, abi, wasm);
@@ -117,13 +112,7 @@ describe('smart contracts (ink! bounty via the chain extension)', () => {
     const address = contract.address.toString();
     const accounts = { dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, contract: address };
     const { blockHash, events } = await sendAndWait(contract.tx.accept({ gasLimit, storageDepositLimit: null }), dave);
-    const header = await api.rpc.chain.getHeader(blockHash);
-    const before = await api.at(header.parentHash);
-    const after = await api.at(blockHash);
-    const delta = {};
-    for (const [name, who] of Object.entries(accounts)) {
-      delta[name] = (await free(after, who)) - (await free(before, who));
-    }
+    const { delta, before, after } = await freeDeltas(api, blockHash, accounts);
     const settled = events.find(({ event }) => api.events.computeMarket.JobSettled.is(event)).event.data;
     assert.equal(settled.job.toNumber(), job);
     assert.equal(settled.resultHash.toHex(), result);
@@ -140,7 +129,7 @@ describe('smart contracts (ink! bounty via the chain extension)', () => {
     const contractFree = await free(after, address);
     assert.equal(contractFree, ed);
     const released = (await free(before, address)) + refunded - ed;
-    assert.equal(delta.dave, released - feePaid(events, dave.address));
+    assert.equal(delta.dave, released - feePaid(api, events, dave.address));
     const accepted = events
       .filter((record) => api.events.contracts.ContractEmitted.is(record.event))
       .map((record) => contract.abi.decodeEvent(record))

@@ -5,8 +5,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendAndWait, waitForBlock } from './lib/node.mjs';
+import { CAPABILITIES, UNIT } from './lib/chain.mjs';
 
-const UNIT = 10n ** 12n;
 const DEAI_PARAMETERS_TRACK = 20;
 
 export function governanceTests(ctx) {
@@ -122,11 +122,7 @@ describe('governance (OpenGov)', () => {
 
   it('charges the new fee at the next job settlement', async () => {
     if ((await api.query.computeMarket.providers(charlie.address)).isNone) {
-      const capabilities = {
-        device: 'Server', accelerator: 'cpu', vramMib: 0, ramMib: 16_384, cpuCores: 8, region: 276,
-        jobKinds: 0b1111, maxConcurrentJobs: 4,
-      };
-      await sendAndWait(api.tx.computeMarket.registerProvider(capabilities, 'http://127.0.0.1:8080', 100n * UNIT), charlie);
+      await sendAndWait(api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1:8080', 100n * UNIT), charlie);
     }
     const budget = 20n * UNIT;
     const posted = await sendAndWait(api.tx.computeMarket.postJob({

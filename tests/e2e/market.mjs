@@ -5,8 +5,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { sendAndWait } from './lib/node.mjs';
+import { CAPABILITIES, UNIT, feePaid, freeDeltas } from './lib/chain.mjs';
 
-const UNIT = 10n ** 12n;
 const PERBILL = 1_000_000_000;
 
 export function marketTests(ctx) {
@@ -24,11 +24,6 @@ describe('compute market', () => {
   // Contributors are Eve and Ferdie: Alice and Bob are collators, whose balances block rewards move.
   before(() => ({ api, alice, bob, charlie, dave, eve, ferdie } = ctx));
 
-  const free = async (at, who) => (await at.query.system.account(who)).data.free.toBigInt();
-  const feePaid = (events, who) => events
-    .filter(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
-    .filter(({ event }) => event.data.who.toString() === who)
-    .reduce((sum, { event }) => sum + event.data.actualFee.toBigInt(), 0n);
 
   it('registers a provider and a model to run', async () => {
     const licence = { spdx: 'MIT', commercialUse: true, derivatives: true, attribution: false };
@@ -43,13 +38,9 @@ describe('compute market', () => {
       modelId, `0x${'5e'.repeat(32)}`, 4096, 'Onnx', 'http://127.0.0.1/model.onnx', 'v1', [], [], null, 0,
     ), alice);
 
-    const capabilities = {
-      device: 'Server', accelerator: 'cpu', vramMib: 0, ramMib: 16_384, cpuCores: 8, region: 276,
-      jobKinds: 0b1111, maxConcurrentJobs: 4,
-    };
     const bond = 100n * UNIT;
     const { events } = await sendAndWait(
-      api.tx.computeMarket.registerProvider(capabilities, 'http://127.0.0.1:8080', bond), charlie);
+      api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1:8080', bond), charlie);
     assert.ok(events.some(({ event }) => api.events.computeMarket.ProviderRegistered.is(event)));
     const provider = (await api.query.computeMarket.providers(charlie.address)).unwrap();
     assert.equal(provider.bond.toBigInt(), bond);
@@ -95,13 +86,7 @@ describe('compute market', () => {
       dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, treasury, rewardsPot,
     };
     const { blockHash, events } = await sendAndWait(api.tx.computeMarket.acceptResult(jobId), dave);
-    const header = await api.rpc.chain.getHeader(blockHash);
-    const before = await api.at(header.parentHash);
-    const after = await api.at(blockHash);
-    const delta = {};
-    for (const [name, who] of Object.entries(accounts)) {
-      delta[name] = (await free(after, who)) - (await free(before, who));
-    }
+    const { delta, after } = await freeDeltas(api, blockHash, accounts);
 
     const settled = events.find(({ event }) => api.events.computeMarket.JobSettled.is(event)).event.data;
     const protocolFee = price * 2n / 100n;           // 2% of the provider's pay
@@ -117,7 +102,7 @@ describe('compute market', () => {
     assert.equal(delta.treasury, protocolFee - protocolFee / 2n);
     assert.equal(delta.eve, usageFee * 6n / 10n);
     assert.equal(delta.ferdie, usageFee * 4n / 10n);
-    assert.equal(delta.dave, refund - feePaid(events, dave.address));
+    assert.equal(delta.dave, refund - feePaid(api, events, dave.address));
 
     const receipt = (await after.query.computeMarket.receipts(jobId)).unwrap();
     assert.deepEqual(receipt.outcome.toJSON(), { completed: { resultHash: `0x${'0f'.repeat(32)}` } });

@@ -9,12 +9,8 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { describeDispatchError, sendAndWait } from './lib/node.mjs';
+import { CAPABILITIES, UNIT, feePaid, freeDeltas } from './lib/chain.mjs';
 
-const UNIT = 10n ** 12n;
-const CAPABILITIES = {
-  device: 'Server', accelerator: 'cpu', vramMib: 0, ramMib: 16_384, cpuCores: 8, region: 276,
-  jobKinds: 0b1111, maxConcurrentJobs: 4,
-};
 
 export function verificationTests(ctx) {
 describe('verification modes and disputes', () => {
@@ -33,22 +29,11 @@ describe('verification modes and disputes', () => {
     await sendAndWait(api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1:8081', 100n * UNIT), second);
   });
 
-  const free = async (at, who) => (await at.query.system.account(who)).data.free.toBigInt();
   const bond = async (at, who) => (await at.query.computeMarket.providers(who)).unwrap().bond.toBigInt();
-  const feePaid = (events, who) => events
-    .filter(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
-    .filter(({ event }) => event.data.who.toString() === who)
-    .reduce((sum, { event }) => sum + event.data.actualFee.toBigInt(), 0n);
   const eventData = (events, kind) => events.find(({ event }) => kind.is(event))?.event.data;
 
   /** Free-balance changes of `accounts` in the block `blockHash`. */
-  async function deltas(blockHash, accounts) {
-    const header = await api.rpc.chain.getHeader(blockHash);
-    const [before, after] = [await api.at(header.parentHash), await api.at(blockHash)];
-    const out = {};
-    for (const [name, who] of Object.entries(accounts)) out[name] = (await free(after, who)) - (await free(before, who));
-    return { out, before, after };
-  }
+  const deltas = async (blockHash, accounts) => ({ out: (await freeDeltas(api, blockHash, accounts)).delta });
 
   async function postJob(matching, verification) {
     const { events } = await sendAndWait(api.tx.computeMarket.postJob({
@@ -111,7 +96,7 @@ describe('verification modes and disputes', () => {
     assert.equal(settled.paidToProviders.toBigInt(), 2n * price);
     const { out } = await deltas(blockHash, { charlie: charlie.address, second: second.address, dave: dave.address });
     assert.equal(out.charlie, price);
-    assert.equal(out.second, price - feePaid(events, second.address));
+    assert.equal(out.second, price - feePaid(api, events, second.address));
     assert.equal(out.dave, settled.refunded.toBigInt());
     assert.equal(settled.refunded.toBigInt(),
       budget - 2n * price - settled.protocolFee.toBigInt() - settled.usageFees.toBigInt());
