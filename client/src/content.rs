@@ -1,0 +1,269 @@
+//! Content addressing: every artifact, input and result is named by the blake2-256 hash of its
+//! bytes (the `ContentHash` the chain stores), and is only used after its hash was checked.
+//!
+//! Fetching supports `file://` and `http://` URIs; `http://` content usually comes from a
+//! [`crate::store`] content store (`GET /content/0x<hash>`).
+
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::http;
+
+/// A 32-byte content hash (blake2-256 of the bytes).
+pub type ContentHash = [u8; 32];
+
+/// Why content could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ContentError {
+	/// The bytes do not hash to what the chain says they should.
+	#[error("hash mismatch for {uri}: expected 0x{}, got 0x{}", hex::encode(expected), hex::encode(actual))]
+	HashMismatch {
+		/// Where the bytes came from.
+		uri: String,
+		/// The hash recorded on chain.
+		expected: ContentHash,
+		/// The hash of the bytes received.
+		actual: ContentHash,
+	},
+	/// The URI's scheme is not one we fetch.
+	#[error("unsupported URI `{0}` (file:// and http:// are supported)")]
+	UnsupportedUri(String),
+	/// The content is larger than allowed.
+	#[error("{uri} is larger than the {limit}-byte limit")]
+	TooLarge {
+		/// Where.
+		uri: String,
+		/// The limit.
+		limit: u64,
+	},
+	/// An HTTP error status or a transport failure.
+	#[error("fetching {uri}: {reason}")]
+	Fetch {
+		/// Where.
+		uri: String,
+		/// What went wrong.
+		reason: String,
+	},
+	/// A local file system error.
+	#[error("{context}: {source}")]
+	Io {
+		/// What was being done.
+		context: String,
+		/// The error.
+		source: std::io::Error,
+	},
+}
+
+fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> ContentError {
+	let context = context.into();
+	move |source| ContentError::Io { context, source }
+}
+
+/// An incremental blake2-256 hasher.
+pub struct Hasher(blake2b_simd::State);
+
+impl Default for Hasher {
+	fn default() -> Self {
+		Self(blake2b_simd::Params::new().hash_length(32).to_state())
+	}
+}
+
+impl Hasher {
+	/// Adds bytes.
+	pub fn update(&mut self, bytes: &[u8]) {
+		self.0.update(bytes);
+	}
+	/// The hash of everything added.
+	pub fn finalize(&self) -> ContentHash {
+		let mut out = [0u8; 32];
+		out.copy_from_slice(self.0.finalize().as_bytes());
+		out
+	}
+}
+
+/// blake2-256 of `bytes`.
+pub fn hash_bytes(bytes: &[u8]) -> ContentHash {
+	let mut hasher = Hasher::default();
+	hasher.update(bytes);
+	hasher.finalize()
+}
+
+/// blake2-256 and size of a file, read in chunks.
+pub async fn hash_file(path: &Path, progress: &ProgressBar) -> Result<(ContentHash, u64), ContentError> {
+	let context = format!("reading {}", path.display());
+	let mut file = tokio::fs::File::open(path).await.map_err(io(context.clone()))?;
+	let len = file.metadata().await.map_err(io(context.clone()))?.len();
+	progress.set_length(len);
+	let mut hasher = Hasher::default();
+	let mut buf = vec![0u8; 256 * 1024];
+	let mut size = 0u64;
+	loop {
+		let n = file.read(&mut buf).await.map_err(io(context.clone()))?;
+		if n == 0 {
+			break;
+		}
+		hasher.update(&buf[..n]);
+		size += n as u64;
+		progress.inc(n as u64);
+	}
+	Ok((hasher.finalize(), size))
+}
+
+/// `0x`-prefixed lower-case hex of a hash.
+pub fn hex_hash(hash: &ContentHash) -> String {
+	format!("0x{}", hex::encode(hash))
+}
+
+/// Parses a `0x`-prefixed (or bare) 64-digit hex hash.
+pub fn parse_hash(text: &str) -> Option<ContentHash> {
+	let digits = text.strip_prefix("0x").unwrap_or(text);
+	let bytes = hex::decode(digits).ok()?;
+	bytes.try_into().ok()
+}
+
+/// Fetches `uri` into `cache_dir/0x<expected>` unless a verified copy is already there, checks
+/// that the bytes hash to `expected`, and returns the path. Content that does not match is
+/// deleted and reported as [`ContentError::HashMismatch`]; nothing unverified is ever left
+/// under the final name.
+pub async fn fetch_verified(
+	uri: &str,
+	expected: &ContentHash,
+	cache_dir: &Path,
+	max_bytes: u64,
+	progress: &ProgressBar,
+) -> Result<PathBuf, ContentError> {
+	tokio::fs::create_dir_all(cache_dir)
+		.await
+		.map_err(io(format!("creating {}", cache_dir.display())))?;
+	let target = cache_dir.join(hex_hash(expected));
+	if tokio::fs::try_exists(&target).await.unwrap_or(false) {
+		// Re-verify: a cache on disk can be damaged or edited.
+		let (actual, _) = hash_file(&target, &ProgressBar::hidden()).await?;
+		if &actual == expected {
+			return Ok(target);
+		}
+		let _ = tokio::fs::remove_file(&target).await;
+	}
+	let partial = cache_dir.join(format!("{}.partial-{}", hex_hash(expected), std::process::id()));
+	let outcome = download(uri, &partial, max_bytes, progress).await;
+	let actual = match outcome {
+		Ok(actual) => actual,
+		Err(e) => {
+			let _ = tokio::fs::remove_file(&partial).await;
+			return Err(e);
+		},
+	};
+	if &actual != expected {
+		let _ = tokio::fs::remove_file(&partial).await;
+		return Err(ContentError::HashMismatch { uri: uri.to_string(), expected: *expected, actual });
+	}
+	tokio::fs::rename(&partial, &target)
+		.await
+		.map_err(io(format!("moving into {}", target.display())))?;
+	Ok(target)
+}
+
+/// Copies `uri` to `dest`, hashing on the way; returns the hash.
+async fn download(uri: &str, dest: &Path, max_bytes: u64, progress: &ProgressBar) -> Result<ContentHash, ContentError> {
+	let context = format!("writing {}", dest.display());
+	let mut out = tokio::fs::File::create(dest).await.map_err(io(context.clone()))?;
+	let mut hasher = Hasher::default();
+	let mut written = 0u64;
+	let too_large = || ContentError::TooLarge { uri: uri.to_string(), limit: max_bytes };
+	if let Some(path) = uri.strip_prefix("file://") {
+		let mut file = tokio::fs::File::open(path).await.map_err(io(format!("opening {path}")))?;
+		if let Ok(meta) = file.metadata().await {
+			progress.set_length(meta.len());
+		}
+		let mut buf = vec![0u8; 256 * 1024];
+		loop {
+			let n = file.read(&mut buf).await.map_err(io(format!("reading {path}")))?;
+			if n == 0 {
+				break;
+			}
+			written += n as u64;
+			if written > max_bytes {
+				return Err(too_large());
+			}
+			hasher.update(&buf[..n]);
+			out.write_all(&buf[..n]).await.map_err(io(context.clone()))?;
+			progress.inc(n as u64);
+		}
+	} else if uri.starts_with("http://") {
+		let fetch_error = |reason: String| ContentError::Fetch { uri: uri.to_string(), reason };
+		let mut response = http::get(uri).await.map_err(|e| fetch_error(e.to_string()))?;
+		if !response.status.is_success() {
+			return Err(fetch_error(format!("HTTP {}", response.status)));
+		}
+		if let Some(len) = response.content_length {
+			if len > max_bytes {
+				return Err(too_large());
+			}
+			progress.set_length(len);
+		}
+		while let Some(chunk) = response.next_chunk().await.map_err(|e| fetch_error(e.to_string()))? {
+			written += chunk.len() as u64;
+			if written > max_bytes {
+				return Err(too_large());
+			}
+			hasher.update(&chunk);
+			out.write_all(&chunk).await.map_err(io(context.clone()))?;
+			progress.inc(chunk.len() as u64);
+		}
+	} else {
+		return Err(ContentError::UnsupportedUri(uri.to_string()));
+	}
+	out.flush().await.map_err(io(context.clone()))?;
+	out.sync_all().await.map_err(io(context))?;
+	progress.finish();
+	Ok(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn blake2_256_matches_the_chain() {
+		// blake2_256(b"") as computed by sp_crypto_hashing::blake2_256.
+		assert_eq!(
+			hex_hash(&hash_bytes(b"")),
+			"0x0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8"
+		);
+	}
+
+	#[test]
+	fn parses_hashes() {
+		let hash = hash_bytes(b"deai");
+		assert_eq!(parse_hash(&hex_hash(&hash)), Some(hash));
+		assert_eq!(parse_hash("0x1234"), None);
+		assert_eq!(parse_hash("zz"), None);
+	}
+
+	#[tokio::test]
+	async fn file_fetch_is_verified_and_cached() {
+		let dir = std::env::temp_dir().join(format!("deai-content-test-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		std::fs::create_dir_all(&dir).unwrap();
+		let source = dir.join("model.bin");
+		std::fs::write(&source, b"weights").unwrap();
+		let uri = format!("file://{}", source.display());
+		let cache = dir.join("cache");
+		let expected = hash_bytes(b"weights");
+		let path = fetch_verified(&uri, &expected, &cache, 1024, &ProgressBar::hidden()).await.unwrap();
+		assert_eq!(std::fs::read(&path).unwrap(), b"weights");
+
+		let wrong = hash_bytes(b"other");
+		let err = fetch_verified(&uri, &wrong, &cache, 1024, &ProgressBar::hidden()).await.unwrap_err();
+		assert!(matches!(err, ContentError::HashMismatch { actual, .. } if actual == expected));
+		assert!(!cache.join(hex_hash(&wrong)).exists(), "nothing unverified is kept");
+
+		let err = fetch_verified(&uri, &expected, &dir.join("small"), 3, &ProgressBar::hidden()).await.unwrap_err();
+		assert!(matches!(err, ContentError::TooLarge { .. }));
+		let err = fetch_verified("ftp://x", &expected, &dir.join("c2"), 3, &ProgressBar::hidden()).await.unwrap_err();
+		assert!(matches!(err, ContentError::UnsupportedUri(_)));
+		std::fs::remove_dir_all(&dir).unwrap();
+	}
+}

@@ -1,0 +1,305 @@
+//! The content store: a directory of files named by their content hash, served over HTTP.
+//!
+//! - `PUT /content` stores the body (up to the configured limit) and answers
+//!   `{"hash": "0x…", "size": n, "uri": "http://…/content/0x…"}`; the server hashes what it
+//!   received, so the name is always the bytes' real hash.
+//! - `GET /content/0x<hash>` returns the bytes (404 when absent).
+//! - `GET /health` answers `ok`.
+//!
+//! [`upload`] is the client side, with a progress bar.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use indicatif::ProgressBar;
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+
+use crate::content::{hex_hash, parse_hash, ContentHash, Hasher};
+use crate::http;
+
+/// What a store answers to an upload.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Stored {
+	/// `0x`-prefixed blake2-256 of the bytes.
+	pub hash: String,
+	/// Size in bytes.
+	pub size: u64,
+	/// Where to fetch them.
+	pub uri: String,
+}
+
+/// A running content store's settings.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+	/// Where the files live.
+	pub dir: PathBuf,
+	/// The address to listen on.
+	pub listen: SocketAddr,
+	/// The base URL put in answers (defaults to `http://<listen>`).
+	pub public_url: Option<String>,
+	/// The largest upload accepted, in bytes.
+	pub max_upload_bytes: u64,
+}
+
+/// Binds the store's listener: returns the bound address (useful with port 0) and a future that
+/// serves until `shutdown` resolves.
+pub async fn bind(
+	config: StoreConfig,
+	shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<(SocketAddr, impl std::future::Future<Output = anyhow::Result<()>>)> {
+	tokio::fs::create_dir_all(&config.dir).await?;
+	let listener = tokio::net::TcpListener::bind(config.listen).await?;
+	let local = listener.local_addr()?;
+	let base = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+	let state = Arc::new(State { dir: config.dir.clone(), base, max: config.max_upload_bytes });
+	let serve = async move {
+		tokio::pin!(shutdown);
+		loop {
+			tokio::select! {
+				_ = &mut shutdown => return Ok(()),
+				accepted = listener.accept() => {
+					let (stream, peer) = match accepted {
+						Ok(x) => x,
+						Err(e) => { tracing::warn!("content store: accept failed: {e}"); continue }
+					};
+					let state = state.clone();
+					tokio::spawn(async move {
+						let service = service_fn(move |req| handle(state.clone(), req));
+						if let Err(e) = hyper::server::conn::http1::Builder::new()
+							.serve_connection(TokioIo::new(stream), service)
+							.await
+						{
+							tracing::debug!("content store: connection from {peer}: {e}");
+						}
+					});
+				}
+			}
+		}
+	};
+	Ok((local, serve))
+}
+
+struct State {
+	dir: PathBuf,
+	base: String,
+	max: u64,
+}
+
+fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+	let mut response = Response::new(Full::new(body.into()));
+	*response.status_mut() = status;
+	response
+}
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+	let path = req.uri().path().to_string();
+	let method = req.method().clone();
+	let response = match (method.clone(), path.as_str()) {
+		(Method::GET, "/health") => reply(StatusCode::OK, "ok"),
+		(Method::PUT, "/content") | (Method::POST, "/content") => match receive(&state, req).await {
+			Ok(stored) => reply(StatusCode::OK, serde_json::to_vec(&stored).unwrap_or_default()),
+			Err((status, message)) => reply(status, message),
+		},
+		(Method::GET, p) if p.starts_with("/content/") => {
+			match parse_hash(&p["/content/".len()..]) {
+				None => reply(StatusCode::BAD_REQUEST, "not a content hash"),
+				Some(hash) => match tokio::fs::read(state.dir.join(hex_hash(&hash))).await {
+					Ok(bytes) => reply(StatusCode::OK, bytes),
+					Err(_) => reply(StatusCode::NOT_FOUND, "no such content"),
+				},
+			}
+		},
+		_ => reply(StatusCode::NOT_FOUND, "not found"),
+	};
+	tracing::debug!(target: "deai::store", "{method} {path} -> {}", response.status());
+	Ok(response)
+}
+
+async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (StatusCode, String)> {
+	let internal = |e: std::io::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+	let partial = state.dir.join(format!(".upload-{}-{}", std::process::id(), rand_suffix()));
+	let mut file = tokio::fs::File::create(&partial).await.map_err(internal)?;
+	let mut hasher = Hasher::default();
+	let mut size = 0u64;
+	let mut body = req.into_body();
+	let result: Result<(), (StatusCode, String)> = async {
+		while let Some(frame) = body.frame().await {
+			let frame = frame.map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+			if let Ok(chunk) = frame.into_data() {
+				size += chunk.len() as u64;
+				if size > state.max {
+					return Err((StatusCode::PAYLOAD_TOO_LARGE, format!("larger than {} bytes", state.max)));
+				}
+				hasher.update(&chunk);
+				file.write_all(&chunk).await.map_err(internal)?;
+			}
+		}
+		file.flush().await.map_err(internal)?;
+		Ok(())
+	}
+	.await;
+	if let Err(e) = result {
+		let _ = tokio::fs::remove_file(&partial).await;
+		return Err(e);
+	}
+	let hash = hasher.finalize();
+	tokio::fs::rename(&partial, state.dir.join(hex_hash(&hash))).await.map_err(internal)?;
+	Ok(Stored { hash: hex_hash(&hash), size, uri: format!("{}/content/{}", state.base, hex_hash(&hash)) })
+}
+
+fn rand_suffix() -> u64 {
+	use std::sync::atomic::{AtomicU64, Ordering};
+	static NEXT: AtomicU64 = AtomicU64::new(0);
+	NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Why an upload failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+	/// Reading the file.
+	#[error("reading {path}: {source}")]
+	Io {
+		/// The file.
+		path: String,
+		/// The error.
+		source: std::io::Error,
+	},
+	/// The transport.
+	#[error("uploading to {url}: {source}")]
+	Http {
+		/// The store.
+		url: String,
+		/// The error.
+		source: http::HttpError,
+	},
+	/// The store refused.
+	#[error("the content store at {url} answered HTTP {status}: {message}")]
+	Refused {
+		/// The store.
+		url: String,
+		/// The status.
+		status: u16,
+		/// Its message.
+		message: String,
+	},
+	/// The store named the bytes differently than we hashed them.
+	#[error("the content store stored {got} but the file hashes to {expected}")]
+	WrongHash {
+		/// Our hash.
+		expected: String,
+		/// The store's.
+		got: String,
+	},
+}
+
+/// Uploads `path` (whose hash the caller computed) to the store at `store_url`, showing progress.
+pub async fn upload(
+	store_url: &str,
+	path: &Path,
+	expected: &ContentHash,
+	progress: &ProgressBar,
+) -> Result<Stored, UploadError> {
+	let io_error = |source| UploadError::Io { path: path.display().to_string(), source };
+	let file = tokio::fs::File::open(path).await.map_err(io_error)?;
+	let len = file.metadata().await.map_err(io_error)?.len();
+	progress.set_length(len);
+	let bar = progress.clone();
+	let chunks = futures::stream::unfold(file, move |mut file| {
+		let bar = bar.clone();
+		async move {
+			use tokio::io::AsyncReadExt;
+			let mut buf = vec![0u8; 256 * 1024];
+			match file.read(&mut buf).await {
+				Ok(0) => None,
+				Ok(n) => {
+					buf.truncate(n);
+					bar.inc(n as u64);
+					Some((Ok(Bytes::from(buf)), file))
+				},
+				Err(e) => Some((Err(e), file)),
+			}
+		}
+	});
+	let url = format!("{}/content", store_url.trim_end_matches('/'));
+	let http_error = |source| UploadError::Http { url: url.clone(), source };
+	let response = http::put_stream(&url, chunks, len).await.map_err(http_error)?;
+	let status = response.status;
+	let body = response.bytes().await.map_err(http_error)?;
+	if !status.is_success() {
+		return Err(UploadError::Refused {
+			url,
+			status: status.as_u16(),
+			message: String::from_utf8_lossy(&body).into_owned(),
+		});
+	}
+	let stored: Stored = serde_json::from_slice(&body).map_err(|e| UploadError::Refused {
+		url: url.clone(),
+		status: status.as_u16(),
+		message: format!("unreadable answer: {e}"),
+	})?;
+	if stored.hash != hex_hash(expected) {
+		return Err(UploadError::WrongHash { expected: hex_hash(expected), got: stored.hash });
+	}
+	progress.finish();
+	Ok(stored)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::content::{fetch_verified, hash_bytes};
+
+	#[tokio::test]
+	async fn upload_then_fetch_verified() {
+		let dir = std::env::temp_dir().join(format!("deai-store-test-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		let config = StoreConfig {
+			dir: dir.join("store"),
+			listen: "127.0.0.1:0".parse().unwrap(),
+			public_url: None,
+			max_upload_bytes: 1 << 20,
+		};
+		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+		let (addr, serve) = bind(config, async move { let _ = rx.await; }).await.unwrap();
+		let server = tokio::spawn(serve);
+		let url = format!("http://{addr}");
+
+		std::fs::create_dir_all(&dir).unwrap();
+		let file = dir.join("input.json");
+		let bytes = vec![7u8; 600_000];
+		std::fs::write(&file, &bytes).unwrap();
+		let hash = hash_bytes(&bytes);
+		let stored = upload(&url, &file, &hash, &ProgressBar::hidden()).await.unwrap();
+		assert_eq!(stored.size, 600_000);
+		assert_eq!(stored.uri, format!("{url}/content/{}", hex_hash(&hash)));
+
+		let path = fetch_verified(&stored.uri, &hash, &dir.join("cache"), 1 << 20, &ProgressBar::hidden())
+			.await
+			.unwrap();
+		assert_eq!(std::fs::read(path).unwrap(), bytes);
+
+		// Claiming other content under that hash is caught on both sides.
+		let wrong = hash_bytes(b"else");
+		assert!(matches!(
+			upload(&url, &file, &wrong, &ProgressBar::hidden()).await,
+			Err(UploadError::WrongHash { .. })
+		));
+		let missing = format!("{url}/content/{}", hex_hash(&wrong));
+		assert!(fetch_verified(&missing, &wrong, &dir.join("cache"), 1 << 20, &ProgressBar::hidden())
+			.await
+			.is_err());
+
+		tx.send(()).unwrap();
+		server.await.unwrap().unwrap();
+		std::fs::remove_dir_all(&dir).unwrap();
+	}
+}

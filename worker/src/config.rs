@@ -1,0 +1,222 @@
+//! The worker's configuration: a TOML file, overridable by flags.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+/// `worker.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+	/// The node's RPC URL.
+	#[serde(default = "default_rpc")]
+	pub rpc_url: String,
+	/// The provider's secret URI or phrase (prefer `key_file`).
+	pub key: Option<String>,
+	/// A file holding it.
+	pub key_file: Option<PathBuf>,
+	/// Job state, results and the artifact cache live here.
+	#[serde(default = "default_work_dir")]
+	pub work_dir: PathBuf,
+	/// Where verified models and inputs are cached (default `<work_dir>/cache`).
+	pub cache_dir: Option<PathBuf>,
+	/// The content store results are uploaded to (`http://host:port`).
+	pub store_url: String,
+	/// The endpoint advertised on chain when registering (default: `store_url`).
+	pub endpoint: Option<String>,
+	/// The bond put up when the worker registers the provider, in DEAI.
+	#[serde(default = "default_bond")]
+	pub bond: String,
+	/// The largest model or input fetched, in bytes.
+	#[serde(default = "default_max_content")]
+	pub max_content_bytes: u64,
+	/// The price policy.
+	#[serde(default)]
+	pub price: PricePolicy,
+	/// Overrides of what is detected from the machine.
+	#[serde(default)]
+	pub capabilities: CapabilityOverrides,
+	/// How many open jobs are looked at per block.
+	#[serde(default = "default_scan")]
+	pub scan_limit: u32,
+	/// How far back (in job ids) open jobs are looked for.
+	#[serde(default = "default_scan_window")]
+	pub scan_window: u64,
+}
+
+/// Which jobs are worth taking, and the bids.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricePolicy {
+	/// The least a job must pay this provider, in DEAI.
+	#[serde(default = "default_min_price")]
+	pub min_price: String,
+	/// Auction bids are the job's price cap less this many percent (never below `min_price`).
+	#[serde(default)]
+	pub auction_discount_percent: u8,
+}
+
+impl Default for PricePolicy {
+	fn default() -> Self {
+		Self { min_price: default_min_price(), auction_discount_percent: 0 }
+	}
+}
+
+/// Capabilities the machine cannot tell (or that the operator wants to state).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityOverrides {
+	/// `server`, `desktop`, `mobile` or `edge`.
+	pub device: Option<String>,
+	/// Accelerator model (`cpu` when none).
+	pub accelerator: Option<String>,
+	/// Accelerator memory, MiB.
+	pub vram_mib: Option<u32>,
+	/// System memory, MiB (detected from /proc/meminfo).
+	pub ram_mib: Option<u32>,
+	/// CPU cores (detected).
+	pub cpu_cores: Option<u16>,
+	/// Region code (ISO 3166-1 numeric).
+	pub region: Option<u16>,
+	/// Jobs run at once (default: the CPU cores).
+	pub max_concurrent_jobs: Option<u32>,
+}
+
+fn default_rpc() -> String {
+	"ws://127.0.0.1:9944".into()
+}
+fn default_work_dir() -> PathBuf {
+	PathBuf::from("deai-worker-data")
+}
+fn default_bond() -> String {
+	"100".into()
+}
+fn default_max_content() -> u64 {
+	256 * 1024 * 1024
+}
+fn default_min_price() -> String {
+	"0.1".into()
+}
+fn default_scan() -> u32 {
+	32
+}
+fn default_scan_window() -> u64 {
+	512
+}
+
+impl Config {
+	/// Reads a TOML file.
+	pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
+		let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+		let config: Config = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+		config.check()?;
+		Ok(config)
+	}
+
+	/// Rejects settings that cannot work.
+	pub fn check(&self) -> anyhow::Result<()> {
+		if self.key.is_none() && self.key_file.is_none() {
+			bail!("set `key` or `key_file`");
+		}
+		if deai_client::chain::parse_balance(&self.bond).is_none() {
+			bail!("`bond` is not an amount: {}", self.bond);
+		}
+		if deai_client::chain::parse_balance(&self.price.min_price).is_none() {
+			bail!("`price.min_price` is not an amount: {}", self.price.min_price);
+		}
+		if self.price.auction_discount_percent > 100 {
+			bail!("`price.auction_discount_percent` must be at most 100");
+		}
+		Ok(())
+	}
+
+	/// The cache directory.
+	pub fn cache_dir(&self) -> PathBuf {
+		self.cache_dir.clone().unwrap_or_else(|| self.work_dir.join("cache"))
+	}
+}
+
+/// What this machine offers, as the chain records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detected {
+	/// Device class name.
+	pub device: String,
+	/// Accelerator.
+	pub accelerator: String,
+	/// VRAM MiB.
+	pub vram_mib: u32,
+	/// RAM MiB.
+	pub ram_mib: u32,
+	/// Cores.
+	pub cpu_cores: u16,
+	/// Region.
+	pub region: u16,
+	/// Concurrency.
+	pub max_concurrent_jobs: u32,
+}
+
+/// Detects the machine's capabilities and applies the overrides.
+pub fn detect(overrides: &CapabilityOverrides) -> Detected {
+	let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(u16::MAX as usize) as u16;
+	let ram_mib = std::fs::read_to_string("/proc/meminfo")
+		.ok()
+		.and_then(|text| {
+			text.lines()
+				.find(|l| l.starts_with("MemTotal:"))
+				.and_then(|l| l.split_whitespace().nth(1))
+				.and_then(|kib| kib.parse::<u64>().ok())
+		})
+		.map(|kib| (kib / 1024).min(u32::MAX as u64) as u32)
+		.unwrap_or(0);
+	Detected {
+		device: overrides.device.clone().unwrap_or_else(|| "server".into()),
+		accelerator: overrides.accelerator.clone().unwrap_or_else(|| "cpu".into()),
+		vram_mib: overrides.vram_mib.unwrap_or(0),
+		ram_mib: overrides.ram_mib.unwrap_or(ram_mib),
+		cpu_cores: overrides.cpu_cores.unwrap_or(cores),
+		region: overrides.region.unwrap_or(0),
+		max_concurrent_jobs: overrides.max_concurrent_jobs.unwrap_or(cores as u32).max(1),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn parses_a_minimal_config_with_defaults() {
+		let config: Config = toml::from_str(
+			r#"
+			key = "//Charlie"
+			store_url = "http://127.0.0.1:8700"
+			[price]
+			min_price = "2.5"
+			"#,
+		)
+		.unwrap();
+		config.check().unwrap();
+		assert_eq!(config.rpc_url, "ws://127.0.0.1:9944");
+		assert_eq!(config.bond, "100");
+		assert_eq!(config.price.auction_discount_percent, 0);
+		assert_eq!(config.cache_dir(), PathBuf::from("deai-worker-data/cache"));
+	}
+
+	#[test]
+	fn rejects_unknown_keys_and_bad_amounts() {
+		assert!(toml::from_str::<Config>("key = \"//A\"\nstore_url = \"x\"\nbogus = 1").is_err());
+		let config: Config = toml::from_str("key = \"//A\"\nstore_url = \"x\"\nbond = \"lots\"").unwrap();
+		assert!(config.check().is_err());
+		let config: Config = toml::from_str("store_url = \"x\"").unwrap();
+		assert!(config.check().is_err(), "a key is required");
+	}
+
+	#[test]
+	fn detects_cores_and_memory() {
+		let detected = detect(&CapabilityOverrides { region: Some(276), ..Default::default() });
+		assert!(detected.cpu_cores >= 1);
+		assert!(detected.ram_mib > 0);
+		assert_eq!(detected.region, 276);
+		assert_eq!(detected.max_concurrent_jobs, detected.cpu_cores as u32);
+	}
+}

@@ -1,0 +1,130 @@
+//! `deai-worker`: DeAI Chain's provider agent.
+//!
+//! - `deai-worker run --config worker.toml`: registers the provider if needed, then takes,
+//!   runs (ONNX inference with tract) and submits jobs until Ctrl-C;
+//! - `deai-worker serve`: a content store (results, models, inputs) over HTTP;
+//! - `deai-worker infer`: runs a model on an input locally and prints the result and its hash;
+//! - `deai-worker detect`: prints the capabilities it would register.
+
+mod agent;
+mod book;
+mod config;
+mod inference;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use deai_client::chain::Sender;
+use deai_client::keys::{self, KeySource};
+
+#[derive(Parser)]
+#[command(name = "deai-worker", version, about = "DeAI Chain provider agent: runs AI jobs for pay")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Works for the market until Ctrl-C.
+	Run {
+		/// The configuration file.
+		#[arg(long, short)]
+		config: PathBuf,
+		/// Overrides `rpc_url`.
+		#[arg(long)]
+		url: Option<String>,
+		/// Overrides `work_dir`.
+		#[arg(long)]
+		work_dir: Option<PathBuf>,
+	},
+	/// Serves a content store directory over HTTP until Ctrl-C.
+	Serve {
+		/// The directory.
+		#[arg(long, default_value = "deai-store")]
+		dir: PathBuf,
+		/// The address to listen on.
+		#[arg(long, default_value = "127.0.0.1:8700")]
+		listen: std::net::SocketAddr,
+		/// The largest upload, in bytes.
+		#[arg(long, default_value_t = 256 * 1024 * 1024)]
+		max_upload_bytes: u64,
+	},
+	/// Runs an ONNX model on a JSON input and prints the result and its content hash.
+	Infer {
+		/// The model.
+		#[arg(long)]
+		model: PathBuf,
+		/// The input document.
+		#[arg(long)]
+		input: PathBuf,
+	},
+	/// Prints the capabilities this machine would register.
+	Detect {
+		/// A configuration file whose overrides apply.
+		#[arg(long, short)]
+		config: Option<PathBuf>,
+	},
+}
+
+fn init_logging() {
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,jsonrpsee=warn,subxt=warn"));
+	tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+	init_logging();
+	match Cli::parse().command {
+		Command::Run { config, url, work_dir } => {
+			let mut config = config::Config::load(&config)?;
+			if let Some(url) = url {
+				config.rpc_url = url;
+			}
+			if let Some(dir) = work_dir {
+				config.work_dir = dir;
+			}
+			let source = match (&config.key, &config.key_file) {
+				(_, Some(file)) => KeySource::File(file.clone()),
+				(Some(uri), None) => KeySource::Uri(uri.clone()),
+				(None, None) => unreachable!("checked by Config::check"),
+			};
+			let keypair = keys::load(&source)?;
+			let agent = Arc::new(agent::Agent::new(config, Sender::new(keypair))?);
+			let (stop, stopped) = tokio::sync::watch::channel(false);
+			tokio::spawn(async move {
+				let _ = tokio::signal::ctrl_c().await;
+				tracing::info!("Ctrl-C: stopping");
+				let _ = stop.send(true);
+			});
+			agent.run(stopped).await
+		},
+		Command::Serve { dir, listen, max_upload_bytes } => {
+			let config = deai_client::store::StoreConfig { dir: dir.clone(), listen, public_url: None, max_upload_bytes };
+			let (addr, serve) = deai_client::store::bind(config, async {
+				let _ = tokio::signal::ctrl_c().await;
+			})
+			.await?;
+			tracing::info!("content store serving {} on http://{addr}", dir.display());
+			serve.await
+		},
+		Command::Infer { model, input } => {
+			let bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+			let result = inference::Engine::default().run("local", &model, &bytes)?;
+			println!("{}", String::from_utf8_lossy(&result));
+			eprintln!("result hash: {}", deai_client::content::hex_hash(&deai_client::content::hash_bytes(&result)));
+			Ok(())
+		},
+		Command::Detect { config } => {
+			let overrides = match config {
+				Some(path) => config::Config::load(&path)?.capabilities,
+				None => Default::default(),
+			};
+			println!("{:#?}", config::detect(&overrides));
+			Ok(())
+		},
+	}
+}
