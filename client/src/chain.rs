@@ -301,10 +301,20 @@ impl Sender {
 				},
 			};
 			let block = in_block.block_hash();
-			return match in_block.wait_for_success().await {
-				Ok(events) => Ok(Included { block, events }),
-				Err(TransactionEventsError::ExtrinsicFailed(error)) => Err(TxError::from_dispatch(error)),
-				Err(e) => Err(connection(&e)),
+			// The node may announce a block before it serves its header and events: retry a few
+			// times before calling it a connection problem.
+			let mut attempt = 0;
+			return loop {
+				match in_block.wait_for_success().await {
+					Ok(events) => break Ok(Included { block, events }),
+					Err(TransactionEventsError::ExtrinsicFailed(error)) => break Err(TxError::from_dispatch(error)),
+					Err(e) if attempt >= 5 => break Err(connection(&e)),
+					Err(e) => {
+						attempt += 1;
+						tracing::debug!("events of block {block:?} not available yet ({e}); retrying");
+						tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+					},
+				}
 			};
 		}
 		self.reset_nonce().await;

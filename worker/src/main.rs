@@ -72,7 +72,12 @@ enum Command {
 fn init_logging() {
 	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
 		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,jsonrpsee=warn,subxt=warn"));
-	tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+	use std::io::IsTerminal;
+	tracing_subscriber::fmt()
+		.with_env_filter(filter)
+		.with_target(false)
+		.with_ansi(std::io::stdout().is_terminal())
+		.init();
 }
 
 #[tokio::main]
