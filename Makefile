@@ -9,7 +9,7 @@ NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 FAST_NODE := $${CARGO_TARGET_DIR}/debug/fast-runtime/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup node node-fast contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
+.PHONY: run test setup node node-fast tools contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -18,7 +18,7 @@ run: setup node
 	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
 
 ## Everything CI runs: Rust tests (pallets, runtime, chain specs) and the end-to-end tests.
-test: setup node-fast node contracts test-rust test-e2e test-zombienet
+test: setup node-fast node tools contracts test-rust test-e2e test-zombienet
 
 ## Installs what the project needs (idempotent).
 setup:
@@ -36,14 +36,22 @@ node-fast:
 	  mkdir -p "$$(dirname "$(FAST_NODE)")" && \
 	  cp -f "$(NODE)" "$(FAST_NODE).tmp" && mv -f "$(FAST_NODE).tmp" "$(FAST_NODE)"
 
+## Builds the off-chain tools: `deai-worker` (the provider's agent) and `deai` (the command line).
+tools:
+	@$(ENV) cargo build --locked -p deai-worker -p deai-cli
+
 ## Builds the example ink! contracts (contracts/*) into $(DEAI_CACHE)/contracts, for the e2e tests.
 contracts:
 	@bash scripts/build-contracts.sh
 
+## The off-chain tools are tested in their own cargo invocation: built together with the runtime
+## crates, their client dependencies (subxt's RPC stack) would change the features of crates the
+## node shares and rebuild it.
 test-rust:
-	@$(ENV) cargo test --locked --workspace
+	@$(ENV) cargo test --locked --workspace --exclude deai-client --exclude deai-worker --exclude deai-cli && \
+	  cargo test --locked -p deai-client -p deai-worker -p deai-cli
 
-test-e2e: node-fast contracts
+test-e2e: node-fast tools contracts
 	@$(ENV) cd tests/e2e && DEAI_NODE="$(FAST_NODE)" npm test
 
 ## A local testnet: relay chain (rococo-local) + DeAI Chain para 2000, until Ctrl-C. Builds the

@@ -968,9 +968,13 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 				None => {
 					let bytes = std::fs::read(&path)?;
 					if ctx.out.json {
-						let parsed: serde_json::Value =
-							serde_json::from_slice(&bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes)));
-						println!("{}", json!({ "job": id, "result_hash": hex_hash(&hash), "result": parsed }));
+						// A JSON result is embedded byte for byte (re-encoding could change the
+						// last digit of a float); anything else as a string.
+						let result = match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+							Ok(_) => String::from_utf8_lossy(&bytes).into_owned(),
+							Err(_) => json!(String::from_utf8_lossy(&bytes)).to_string(),
+						};
+						println!(r#"{{"job": {id}, "result_hash": "{}", "result": {result}}}"#, hex_hash(&hash));
 					} else {
 						println!("{}", String::from_utf8_lossy(&bytes));
 					}
@@ -1165,5 +1169,30 @@ async fn store_cmd(ctx: &Ctx, cmd: StoreCmd) -> anyhow::Result<()> {
 			);
 			Ok(())
 		},
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn parses_references_shares_and_amounts() {
+		assert_eq!(pair("3:1").unwrap(), (3, 1));
+		assert!(pair("3").is_err());
+		assert!(pair("a:1").is_err());
+		assert_eq!(percent(60).unwrap().0, 600_000_000);
+		assert!(percent(101).is_err());
+		assert_eq!(amount("2.5").unwrap(), 2_500_000_000_000);
+		assert!(amount("two").is_err());
+		let alice = parse_account("//Alice").unwrap();
+		assert_eq!(parse_account(&alice.to_string()).unwrap(), alice);
+		assert!(parse_account("not-an-address").is_err());
+	}
+
+	#[test]
+	fn the_command_line_is_consistent() {
+		use clap::CommandFactory;
+		Cli::command().debug_assert();
 	}
 }

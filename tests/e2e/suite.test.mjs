@@ -11,6 +11,7 @@ import { verificationTests } from './verification.mjs';
 import { rewardsTests } from './rewards.mjs';
 import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
+import { workerTests } from './worker.mjs';
 
 const ctx = {};
 
@@ -39,3 +40,5 @@ rewardsTests(ctx);
 // Its votes lock balances for the rest of the run.
 governanceTests(ctx);
 contractsTests(ctx);
+// Its workers would take other suites' open jobs: it comes last.
+workerTests(ctx);

@@ -133,9 +133,18 @@ impl Agent {
 	/// One connection's life: register if needed, then handle every finalized block.
 	async fn session(self: Arc<Self>, chain: &Chain) -> anyhow::Result<()> {
 		self.ensure_registered(chain).await?;
+		// The subscription may start with a backlog of older finalized blocks: only the newest
+		// state matters, so blocks behind the latest one handled are skipped.
+		let mut newest = chain.at_finalized().await?.block_number();
 		let mut blocks = chain.client.stream_blocks().await?;
+		let mut first = true;
 		while let Some(block) = blocks.next().await {
 			let block = block?;
+			if block.number() < newest || (block.number() == newest && !first) {
+				continue;
+			}
+			first = false;
+			newest = block.number();
 			let at = block.at().await?;
 			self.clone().tick(chain, &at, block.number()).await?;
 		}
@@ -330,6 +339,10 @@ impl Agent {
 	async fn follow(self: Arc<Self>, chain: &Chain, at: &AtBlock, id: u64, job: Option<Job>) -> anyhow::Result<()> {
 		let Some(entry) = self.book.lock().await.jobs.get(&id).cloned() else { return Ok(()) };
 		let Some(job) = job else {
+			let next_job = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await?.decode()?;
+			if id >= next_job {
+				return Ok(()); // a block from before the job was posted
+			}
 			// The job ended: report how, from its receipt.
 			let receipt = at.runtime_apis().call(api::runtime_apis().compute_market_api().receipt(id)).await?;
 			match receipt {

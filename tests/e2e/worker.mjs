@@ -1,0 +1,278 @@
+// deai-worker and the deai CLI against the suite's node: a content store, two workers running
+// the project's ONNX model (models/blobs-classifier) with tract, and the CLI as requester and
+// model owner. A redundant job is run by both workers, whose results agree bit for bit and are
+// paid, with the model's contributors; a tampered artifact is refused and reported on chain;
+// a worker killed after committing is restarted and reveals from its job book, while the other
+// loses its connection to the node and reconnects; `deai bench` runs a short load.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { freePort, sendAndWait } from './lib/node.mjs';
+import { UNIT, free } from './lib/chain.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const modelDir = join(repo, 'models/blobs-classifier');
+const binDir = process.env.DEAI_BIN_DIR
+  || join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target'), 'debug');
+const CLI = join(binDir, 'deai');
+const WORKER = join(binDir, 'deai-worker');
+
+const children = new Set();
+process.on('exit', () => { for (const c of children) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } } });
+
+/** Starts a long-running binary in its own process group, keeping its output. */
+function start(binary, args, name) {
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } });
+  child.name = name;
+  child.output = '';
+  const keep = (chunk) => { child.output += chunk.toString(); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.exited = new Promise((resolve) => child.on('exit', resolve));
+  children.add(child);
+  return child;
+}
+
+async function stop(child, signal = 'SIGINT') {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  try { process.kill(-child.pid, signal); } catch { /* gone */ }
+  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 35_000);
+  await child.exited;
+  clearTimeout(timer);
+  children.delete(child);
+}
+
+/** Waits until `child`'s output matches `pattern` (checked every 100 ms). */
+async function waitForOutput(child, pattern, timeoutMs = 120_000, from = 0) {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(child.output.slice(from))) {
+    if (child.exitCode !== null) throw new Error(`${child.name} exited (${child.exitCode}):\n${child.output.slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`${child.name}: no ${pattern} within ${timeoutMs} ms:\n${child.output.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A TCP proxy to the node that a test can cut and restore: a node outage, as a worker sees it. */
+async function startProxy(targetPort) {
+  const port = await freePort();
+  const sockets = new Set();
+  let server;
+  const listen = () => new Promise((resolve) => {
+    server = createServer((client) => {
+      const upstream = connect(targetPort, '127.0.0.1');
+      for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => {}); }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  await listen();
+  return {
+    port,
+    async cut(forMs) {
+      await new Promise((resolve) => { server.close(resolve); for (const s of sockets) s.destroy(); });
+      await new Promise((r) => setTimeout(r, forMs));
+      await listen();
+    },
+    close() { server.close(); for (const s of sockets) s.destroy(); },
+  };
+}
+
+export function workerTests(ctx) {
+describe('deai-worker and the deai CLI', () => {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const owner = keyring.addFromUri('//DeaiModelOwner');
+  const coauthor = keyring.addFromUri('//DeaiModelCoauthor');
+  const requester = keyring.addFromUri('//DeaiRequester');
+  const providers = [keyring.addFromUri('//DeaiWorker1'), keyring.addFromUri('//DeaiWorker2')];
+  const fee = 2n * UNIT;
+  const price = 10n * UNIT;
+  let api;
+  let dir;
+  let storeUrl;
+  let nodeUrl;
+  let store;
+  let proxy;
+  const workers = [];
+  let modelId;
+
+  /**
+   * Runs the CLI with `--json` and returns its parsed output (throws with its error). Never
+   * spawnSync: the test's proxy and the workers' log pipes need the event loop meanwhile.
+   */
+  async function cli(args, key) {
+    const env = { ...process.env, DEAI_URL: nodeUrl, DEAI_STORE: storeUrl, ...(key ? { DEAI_KEY: key } : {}) };
+    const child = spawn(CLI, ['--json', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    let parsed;
+    try { parsed = JSON.parse(stdout.trim()); } catch { throw new Error(`deai ${args.join(' ')}: not JSON:\n${stdout}\n${stderr}`); }
+    if (code !== 0) throw new Error(`deai ${args.join(' ')}: ${parsed.error}`);
+    return parsed;
+  }
+
+  function workerConfig(index, rpcPort) {
+    const path = join(dir, `worker-${index + 1}.toml`);
+    writeFileSync(path, [
+      `rpc_url = "ws://127.0.0.1:${rpcPort}"`,
+      `key = "//DeaiWorker${index + 1}"`,
+      `work_dir = "${join(dir, `worker-${index + 1}`)}"`,
+      `store_url = "${storeUrl}"`,
+      'bond = "100"',
+      '[price]',
+      // Above the bench's and the other suites' prices: these workers only take this file's jobs.
+      'min_price = "5"',
+      '[capabilities]',
+      'max_concurrent_jobs = 2',
+      'region = 276',
+      '',
+    ].join('\n'));
+    return path;
+  }
+
+  function startWorker(index) {
+    const rpcPort = index === 1 ? proxy.port : ctx.node.rpcPort;
+    workers[index] = start(WORKER, ['run', '--config', workerConfig(index, rpcPort)], `deai-worker ${index + 1}`);
+    return workers[index];
+  }
+
+  before(async () => {
+    for (const binary of [CLI, WORKER]) {
+      if (!existsSync(binary)) throw new Error(`${binary} does not exist: build it with \`make tools\``);
+    }
+    api = ctx.api;
+    dir = mkdtempSync(join(tmpdir(), 'deai-worker-e2e-'));
+    nodeUrl = `ws://127.0.0.1:${ctx.node.rpcPort}`;
+    const storePort = await freePort();
+    storeUrl = `http://127.0.0.1:${storePort}`;
+    store = start(CLI, ['store', 'serve', '--dir', join(dir, 'store'), '--listen', `127.0.0.1:${storePort}`], 'content store');
+    await waitForOutput(store, /serving/);
+    for (const who of [owner, requester, ...providers]) {
+      await sendAndWait(api.tx.balances.transferKeepAlive(who.address, 1_000n * UNIT), ctx.alice);
+    }
+    proxy = await startProxy(ctx.node.rpcPort);
+    startWorker(0);
+    startWorker(1);
+    for (const w of workers) await waitForOutput(w, /provider registered/);
+  });
+
+  after(async () => {
+    for (const w of workers) await stop(w);
+    await stop(store);
+    proxy?.close();
+    // The whole logs stay in the temporary directory's parent for a look after a failure.
+    for (const [i, w] of workers.entries()) {
+      if (!w) continue;
+      const path = join(tmpdir(), `deai-e2e-worker-${i + 1}.log`);
+      writeFileSync(path, w.output);
+      console.log(`${w.name}: ${w.output.split('\n').length} log lines in ${path}`);
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers the ONNX model with the CLI: hashed, uploaded to the store, published', async () => {
+    ({ model: modelId } = await cli([
+      'model', 'register', '--name', 'blobs-classifier', '--description', '3-class MLP (ONNX)', '--tag', 'classification',
+      '--licence', 'Apache-2.0', '--commercial', '--derivatives', '--fee', '2',
+      '--contributor', `${owner.address}=60`, '--contributor', `${coauthor.address}=40`,
+    ], '//DeaiModelOwner'));
+    const published = await cli(['model', 'publish', String(modelId), '--file', join(modelDir, 'model.onnx'), '--label', 'v1.0.0'], '//DeaiModelOwner');
+    const bytes = readFileSync(join(modelDir, 'model.onnx'));
+    assert.equal(published.hash, u8aToHex(blake2AsU8a(bytes, 256)));
+    assert.equal(published.size, bytes.length);
+    const version = (await api.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
+    assert.equal(version.artifact.contentHash.toHex(), published.hash);
+    assert.equal(version.format.toString(), 'Onnx');
+    const served = Buffer.from(await (await fetch(published.uri)).arrayBuffer());
+    assert.ok(served.equals(bytes), 'the store serves the registered bytes');
+    const shown = await cli(['model', 'show', String(modelId)]);
+    assert.equal(shown.versions[0].hash, published.hash);
+    assert.deepEqual(shown.contributors.map((c) => c.percent), [60, 40]);
+  });
+
+  it('a redundant job: both workers run the model, agree bit for bit, and are paid with the contributors', async () => {
+    const input = join(modelDir, 'samples/batch-2.json');
+    // What the model gives on this input, run locally by the same engine.
+    const local = spawnSync(WORKER, ['infer', '--model', join(modelDir, 'model.onnx'), '--input', input], { encoding: 'utf8' });
+    assert.equal(local.status, 0, local.stderr);
+    const expectedHash = /result hash: (0x[0-9a-f]{64})/.exec(local.stderr)[1];
+    const expected = JSON.parse(local.stdout);
+    assert.deepEqual(expected.label, JSON.parse(readFileSync(join(modelDir, 'samples/batch-2.expected.json'))).label);
+
+    const before = { owner: await free(api, owner.address), coauthor: await free(api, coauthor.address) };
+    const receipt = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--providers', '2', '--wait', '--timeout', '300'], '//DeaiRequester');
+    assert.equal(receipt.outcome, 'completed', JSON.stringify(receipt));
+    assert.equal(receipt.result_hash, expectedHash, 'the agreed result is the model\'s output');
+    assert.deepEqual(receipt.providers.map((p) => p.provider).sort(), providers.map((p) => p.address).sort());
+    for (const p of receipt.providers) assert.equal(BigInt(p.paid), price);
+    assert.equal(BigInt(receipt.usage_fees), fee);
+    assert.equal(await free(api, owner.address) - before.owner, fee * 60n / 100n);
+    assert.equal(await free(api, coauthor.address) - before.coauthor, fee * 40n / 100n);
+    for (const w of workers) {
+      assert.match(w.output, new RegExp(`job ${receipt.job}: inference done in \\d+ ms: \\d+ bytes, result ${expectedHash}`));
+      await waitForOutput(w, new RegExp(`job ${receipt.job}: settled: result ${expectedHash} accepted, paid 10 DEAI`));
+    }
+    const result = await cli(['job', 'result', String(receipt.job)]);
+    assert.equal(result.result_hash, expectedHash);
+    assert.deepEqual(result.result, expected);
+  });
+
+  it('a worker refuses a tampered artifact, says why, and reports it on chain; the requester is refunded', async () => {
+    // The registered bytes (a copy with one byte changed) are not what the URI serves.
+    const declared = join(dir, 'declared.onnx');
+    const served = join(dir, 'served.onnx');
+    copyFileSync(join(modelDir, 'model.onnx'), served);
+    const bytes = readFileSync(served);
+    bytes[600] ^= 0xff;
+    writeFileSync(declared, bytes);
+    const published = await cli(['model', 'publish', String(modelId), '--file', declared, '--uri', `file://${served}`, '--label', 'v1.0.0-mirror'], '//DeaiModelOwner');
+    const posted = await cli(['job', 'post', '--model', `${modelId}:${published.version}`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--wait', '--timeout', '300'], '//DeaiRequester');
+    assert.equal(posted.outcome, 'failed');
+    assert.equal(posted.failure, 'ProviderFailure { code: 1 }', 'code 1: model hash mismatch');
+    assert.equal(BigInt(posted.protocol_fee) + BigInt(posted.usage_fees), 0n);
+    const job = posted.job;
+    const refuser = workers.find((w) => new RegExp(`job ${job}: refusing the job: model: hash mismatch for file://${served}: expected ${published.hash}`).test(w.output));
+    assert.ok(refuser, 'a worker logged the refusal with the expected and actual hashes');
+    assert.match(refuser.output, new RegExp(`job ${job}: failure reported on chain \\(code 1\\)`));
+    assert.doesNotMatch(refuser.output, new RegExp(`job ${job}: inference done`), 'the tampered model never ran');
+  });
+
+  it('a worker killed after committing reveals after its restart; a worker cut off from the node reconnects', async () => {
+    const posted = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--providers', '2'], '//DeaiRequester');
+    const job = posted.job;
+    await waitForOutput(workers[0], new RegExp(`job ${job}: result committed`));
+    await stop(workers[0], 'SIGKILL');
+    const before = workers[1].output.length;
+    await proxy.cut(5_000);
+    await waitForOutput(workers[1], /connection lost|reconnecting/, 60_000, before);
+    const restarted = startWorker(0);
+    await waitForOutput(workers[1], /connected to ws:\/\//, 120_000, before);
+    await waitForOutput(restarted, new RegExp(`job ${job}: settled: result 0x[0-9a-f]{64} accepted, paid 10 DEAI`), 240_000);
+    assert.doesNotMatch(restarted.output, new RegExp(`job ${job}: (inference done|result committed|submitting failed|revealing failed)`),
+      'nothing redone or submitted twice after the restart');
+    const receipt = await cli(['job', 'status', String(job)]);
+    assert.equal(receipt.outcome, 'completed');
+    assert.equal(receipt.providers.length, 2);
+  });
+
+  it('deai bench drives requesters and providers through whole lifecycles', async () => {
+    const report = await cli(['bench', '--requesters', '2', '--workers', '2', '--in-flight', '2', '--duration', '20']);
+    assert.ok(report.lifecycles_completed > 0, JSON.stringify(report));
+    assert.equal(report.failures, 0, JSON.stringify(report.failure_samples));
+    console.log(`deai bench (2 requesters x 2, 2 providers, 20 s): ${report.lifecycles_per_minute} lifecycles/min, inclusion p50 ${report.inclusion_ms.p50} ms`);
+  });
+});
+}
