@@ -15,7 +15,7 @@ use clap::Args;
 use deai_client::chain::{api, Chain, Sender, TxError, TxStep, Wait, UNIT};
 use deai_client::content::hash_bytes;
 use deai_client::keys::{self, KeySource};
-use futures::future::join_all;
+use futures::future::{join_all, FutureExt};
 use serde_json::json;
 use tokio::sync::Mutex;
 
@@ -118,9 +118,15 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 
 	// Setup: fund every account, register the providers and a bench model.
 	log(format!("setup: funding {} requesters and {} providers", requesters.len(), workers.len()));
-	let transfers = requesters
+	// Accounts left funded by an earlier run are not funded again.
+	let mut needy = Vec::new();
+	for s in requesters.iter().chain(workers.iter()) {
+		if chain.free_balance(&s.account).await? < 5_000 * UNIT {
+			needy.push(s.clone());
+		}
+	}
+	let transfers: Vec<_> = needy
 		.iter()
-		.chain(workers.iter())
 		.map(|s| {
 			api::runtime_types::deai_runtime::RuntimeCall::Balances(
 				api::runtime_types::pallet_balances::pallet::Call::transfer_keep_alive {
@@ -130,19 +136,27 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 			)
 		})
 		.collect();
-	funder
-		.submit(&chain, &api::tx().utility().batch_all(transfers), Wait::InBlock, |_| {})
-		.await
-		.map_err(|e| anyhow!("funding: {e}"))?;
+	if !transfers.is_empty() {
+		funder
+			.submit(&chain, &api::tx().utility().batch_all(transfers), Wait::InBlock, |_| {})
+			.await
+			.map_err(|e| anyhow!("funding: {e}"))?;
+	}
 	let at = chain.at_finalized().await?;
 	let mut registering = Vec::new();
 	for w in &workers {
-		let known = at
+		let record = at
 			.runtime_apis()
 			.call(api::runtime_apis().compute_market_api().provider(w.account.clone()))
-			.await?
-			.is_some();
-		if !known {
+			.await?;
+		if let Some(record) = record {
+			// A provider slashed in an earlier run takes no work until its bond is back.
+			if record.bond < 100 * UNIT {
+				let call = api::tx().compute_market().top_up_bond(100 * UNIT - record.bond);
+				let (chain, w) = (chain.clone(), w.clone());
+				registering.push(async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await }.boxed());
+			}
+		} else {
 			let capabilities = market::Capabilities {
 				device: market::DeviceClass::Server,
 				accelerator: bounded("cpu"),
@@ -155,7 +169,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 			};
 			let call = api::tx().compute_market().register_provider(capabilities, bounded("http://bench"), 100 * UNIT);
 			let (chain, w) = (chain.clone(), w.clone());
-			registering.push(async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await });
+			registering.push(async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await }.boxed());
 		}
 	}
 	for outcome in join_all(registering).await {
@@ -397,8 +411,17 @@ async fn provide(chain: Chain, me: Arc<Sender>, index: u64, count: u64, stats: S
 				}
 				let result = hash_bytes(&job.to_le_bytes());
 				let call = tx.submit_result(job, result, bounded("bench://result"), BoundedVec(Vec::new()));
-				if let Err(e) = send(&chain, &me, &call, &stats).await {
-					stats.lock().await.failures.push(format!("submit_result({job}): {e}"));
+				match send(&chain, &me, &call, &stats).await {
+					Ok(_) => {},
+					// It may have landed: the chain refuses a second submission by name.
+					Err(TxError::Connection(_)) => {
+						if let Err(e) = send(&chain, &me, &call, &stats).await {
+							if !e.is("ComputeMarket", "AlreadySubmitted") {
+								stats.lock().await.failures.push(format!("submit_result({job}): {e}"));
+							}
+						}
+					},
+					Err(e) => stats.lock().await.failures.push(format!("submit_result({job}): {e}")),
 				}
 			});
 		}

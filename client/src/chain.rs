@@ -77,7 +77,11 @@ impl Chain {
 		let rpc_client = RpcClient::from_insecure_url(url)
 			.await
 			.map_err(|e| anyhow::anyhow!("cannot connect to {url}: {e}"))?;
-		let client = Client::from_rpc_client(rpc_client.clone())
+		// The legacy RPC backend reads any block by hash; the default (chainHead) backend only
+		// serves blocks its follow subscription still pins, which many transactions in flight
+		// on one connection outrun.
+		let backend = subxt::backend::LegacyBackend::<Config>::builder().build(rpc_client.clone());
+		let client = Client::from_backend(std::sync::Arc::new(backend))
 			.await
 			.map_err(|e| anyhow::anyhow!("cannot start a client for {url}: {e}"))?;
 		Ok(Self { client, rpc: LegacyRpcMethods::new(rpc_client), url: url.to_string() })
