@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 use clap::Args;
-use deai_client::chain::{api, Chain, Sender, TxError, TxStep, Wait, UNIT};
+use deai_client::chain::{api, bounded, Chain, Sender, TxError, TxStep, Wait, UNIT};
 use deai_client::content::hash_bytes;
 use deai_client::keys::{self, KeySource};
 use futures::future::{join_all, FutureExt};
@@ -59,9 +59,6 @@ struct Stats {
 
 type Shared = Arc<Mutex<Stats>>;
 
-fn bounded(s: &str) -> BoundedVec<u8> {
-	BoundedVec(s.as_bytes().to_vec())
-}
 
 fn percentile(sorted: &[u64], p: f64) -> u64 {
 	if sorted.is_empty() {
@@ -97,8 +94,8 @@ async fn send<Call: deai_client::subxt::transactions::Payload>(
 
 /// Runs the bench.
 pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
-	if args.requesters == 0 || args.workers == 0 || args.in_flight == 0 {
-		anyhow::bail!("--requesters, --workers and --in-flight must be at least 1");
+	if args.requesters == 0 || args.workers == 0 || args.in_flight == 0 || args.duration == 0 {
+		anyhow::bail!("--requesters, --workers, --in-flight and --duration must be at least 1");
 	}
 	let chain = Chain::connect_with_backoff(url, Duration::from_secs(4), Some(3)).await?;
 	let funder = Sender::new(keys::load(&KeySource::Uri(args.funder.clone()))?);
@@ -416,7 +413,11 @@ async fn provide(chain: Chain, me: Arc<Sender>, index: u64, count: u64, stats: S
 					// It may have landed: the chain refuses a second submission by name.
 					Err(TxError::Connection(_)) => {
 						if let Err(e) = send(&chain, &me, &call, &stats).await {
-							if !e.is("ComputeMarket", "AlreadySubmitted") {
+							// These mean the first one landed (and the job may have moved on).
+							let landed = ["AlreadySubmitted", "JobNotAssigned", "JobNotFound"]
+								.iter()
+								.any(|name| e.is("ComputeMarket", name));
+							if !landed {
 								stats.lock().await.failures.push(format!("submit_result({job}): {e}"));
 							}
 						}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand};
-use deai_client::chain::{api, format_balance, parse_balance, Chain, Sender, Wait};
+use deai_client::chain::{api, bounded, text, format_balance, parse_balance, Chain, Sender, Wait};
 use deai_client::content::{self, hex_hash};
 use deai_client::keys::{self, KeySource};
 use deai_client::store;
@@ -338,6 +338,10 @@ enum StoreCmd {
 		/// The largest upload, in bytes.
 		#[arg(long, default_value_t = 256 * 1024 * 1024)]
 		max_upload_bytes: u64,
+		/// The base URL other hosts reach the store at (default: http://<listen>); it goes into
+		/// the URIs recorded on chain.
+		#[arg(long)]
+		public_url: Option<String>,
 	},
 	/// Uploads a file and prints its hash and URI.
 	Put {
@@ -386,13 +390,7 @@ fn parse_account(text: &str) -> anyhow::Result<AccountId32> {
 	text.parse().map_err(|_| anyhow!("`{text}` is not an SS58 address"))
 }
 
-fn text(v: &BoundedVec<u8>) -> String {
-	String::from_utf8_lossy(&v.0).into_owned()
-}
 
-fn bounded(s: &str) -> BoundedVec<u8> {
-	BoundedVec(s.as_bytes().to_vec())
-}
 
 fn amount(text: &str) -> anyhow::Result<u128> {
 	parse_balance(text).ok_or_else(|| anyhow!("`{text}` is not an amount (e.g. 12.5, or 1000p for planck)"))
@@ -944,7 +942,11 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 						.find(|a| a.result.is_some())
 						.ok_or_else(|| anyhow!("job {id} has no result yet ({:?})", job.status))?;
 					let hash = a.result.ok_or_else(|| anyhow!("no result"))?;
-					let uri = a.result_uri.as_ref().map(text).unwrap_or_else(|| format!("{}/content/{}", ctx.store, hex_hash(&hash)));
+					let uri = a
+						.result_uri
+						.as_ref()
+						.map(text)
+						.unwrap_or_else(|| format!("{}/content/{}", ctx.store.trim_end_matches('/'), hex_hash(&hash)));
 					(hash, uri)
 				},
 				None => match at.runtime_apis().call(market_api.receipt(id)).await? {
@@ -955,8 +957,12 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 					None => bail!("no job {id}"),
 				},
 			};
-			let cache = std::env::temp_dir().join("deai-cli-cache");
-			let path = content::fetch_verified(&uri, &hash, &cache, 1 << 30, &ctx.out.bytes_bar("downloading")).await?;
+			// Results are fetched over HTTP only: a result URI comes from a provider.
+			let cache = std::env::var_os("HOME")
+				.map(|home| PathBuf::from(home).join(".cache/deai/results"))
+				.unwrap_or_else(|| std::env::temp_dir().join(format!("deai-results-{}", std::process::id())));
+			let limits = content::FetchLimits::http_only(1 << 30);
+			let path = content::fetch_verified(&uri, &hash, &cache, &limits, &ctx.out.bytes_bar("downloading")).await?;
 			match out {
 				Some(dest) => {
 					std::fs::copy(&path, &dest).with_context(|| format!("writing {}", dest.display()))?;
@@ -1152,8 +1158,8 @@ async fn provider(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 
 async fn store_cmd(ctx: &Ctx, cmd: StoreCmd) -> anyhow::Result<()> {
 	match cmd {
-		StoreCmd::Serve { dir, listen, max_upload_bytes } => {
-			let config = store::StoreConfig { dir: dir.clone(), listen, public_url: None, max_upload_bytes };
+		StoreCmd::Serve { dir, listen, max_upload_bytes, public_url } => {
+			let config = store::StoreConfig { dir: dir.clone(), listen, public_url, max_upload_bytes };
 			let (addr, serve) = store::bind(config, async {
 				let _ = tokio::signal::ctrl_c().await;
 			})

@@ -30,6 +30,9 @@ pub enum ContentError {
 	/// The URI's scheme is not one we fetch.
 	#[error("unsupported URI `{0}` (file:// and http:// are supported)")]
 	UnsupportedUri(String),
+	/// A `file://` URI outside the directory this process may read (or not a regular file).
+	#[error("`{0}` is not a file this process may read (file:// URIs are served only from its configured directory)")]
+	FileNotAllowed(String),
 	/// The content is larger than allowed.
 	#[error("{uri} is larger than the {limit}-byte limit")]
 	TooLarge {
@@ -123,15 +126,46 @@ pub fn parse_hash(text: &str) -> Option<ContentHash> {
 	bytes.try_into().ok()
 }
 
+/// What a fetch may do.
+#[derive(Clone, Debug)]
+pub struct FetchLimits {
+	/// The largest content accepted, in bytes.
+	pub max_bytes: u64,
+	/// `file://` URIs are read only from under this directory; `None` refuses them all. URIs
+	/// come from the chain (requesters, model owners), so a worker must not read its own disk
+	/// for them by default.
+	pub file_root: Option<PathBuf>,
+}
+
+impl FetchLimits {
+	/// `http://` only, up to `max_bytes`.
+	pub fn http_only(max_bytes: u64) -> Self {
+		Self { max_bytes, file_root: None }
+	}
+
+	/// Whether `uri`'s scheme is one these limits fetch.
+	pub fn supports(&self, uri: &str) -> bool {
+		uri.starts_with("http://") || (uri.starts_with("file://") && self.file_root.is_some())
+	}
+}
+
+/// A name no other fetch of this process uses for its temporary file.
+fn unique_suffix() -> String {
+	use std::sync::atomic::{AtomicU64, Ordering};
+	static NEXT: AtomicU64 = AtomicU64::new(0);
+	format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 /// Fetches `uri` into `cache_dir/0x<expected>` unless a verified copy is already there, checks
 /// that the bytes hash to `expected`, and returns the path. Content that does not match is
 /// deleted and reported as [`ContentError::HashMismatch`]; nothing unverified is ever left
-/// under the final name.
+/// under the final name (each fetch writes its own temporary file, and only a verified one is
+/// renamed into place).
 pub async fn fetch_verified(
 	uri: &str,
 	expected: &ContentHash,
 	cache_dir: &Path,
-	max_bytes: u64,
+	limits: &FetchLimits,
 	progress: &ProgressBar,
 ) -> Result<PathBuf, ContentError> {
 	tokio::fs::create_dir_all(cache_dir)
@@ -146,8 +180,8 @@ pub async fn fetch_verified(
 		}
 		let _ = tokio::fs::remove_file(&target).await;
 	}
-	let partial = cache_dir.join(format!("{}.partial-{}", hex_hash(expected), std::process::id()));
-	let outcome = download(uri, &partial, max_bytes, progress).await;
+	let partial = cache_dir.join(format!("{}.partial-{}", hex_hash(expected), unique_suffix()));
+	let outcome = download(uri, &partial, limits, progress).await;
 	let actual = match outcome {
 		Ok(actual) => actual,
 		Err(e) => {
@@ -166,14 +200,28 @@ pub async fn fetch_verified(
 }
 
 /// Copies `uri` to `dest`, hashing on the way; returns the hash.
-async fn download(uri: &str, dest: &Path, max_bytes: u64, progress: &ProgressBar) -> Result<ContentHash, ContentError> {
+async fn download(uri: &str, dest: &Path, limits: &FetchLimits, progress: &ProgressBar) -> Result<ContentHash, ContentError> {
+	let max_bytes = limits.max_bytes;
 	let context = format!("writing {}", dest.display());
-	let mut out = tokio::fs::File::create(dest).await.map_err(io(context.clone()))?;
+	let mut out = tokio::fs::OpenOptions::new()
+		.write(true)
+		.create_new(true)
+		.open(dest)
+		.await
+		.map_err(io(context.clone()))?;
 	let mut hasher = Hasher::default();
 	let mut written = 0u64;
 	let too_large = || ContentError::TooLarge { uri: uri.to_string(), limit: max_bytes };
 	if let Some(path) = uri.strip_prefix("file://") {
-		let mut file = tokio::fs::File::open(path).await.map_err(io(format!("opening {path}")))?;
+		let not_allowed = || ContentError::FileNotAllowed(uri.to_string());
+		let root = limits.file_root.as_ref().ok_or_else(not_allowed)?;
+		let root = tokio::fs::canonicalize(root).await.map_err(|_| not_allowed())?;
+		let real = tokio::fs::canonicalize(path).await.map_err(|_| not_allowed())?;
+		let meta = tokio::fs::metadata(&real).await.map_err(|_| not_allowed())?;
+		if !real.starts_with(&root) || !meta.is_file() {
+			return Err(not_allowed());
+		}
+		let mut file = tokio::fs::File::open(&real).await.map_err(io(format!("opening {path}")))?;
 		if let Ok(meta) = file.metadata().await {
 			progress.set_length(meta.len());
 		}
@@ -252,18 +300,31 @@ mod tests {
 		let uri = format!("file://{}", source.display());
 		let cache = dir.join("cache");
 		let expected = hash_bytes(b"weights");
-		let path = fetch_verified(&uri, &expected, &cache, 1024, &ProgressBar::hidden()).await.unwrap();
+		let limits = FetchLimits { max_bytes: 1024, file_root: Some(dir.clone()) };
+		let path = fetch_verified(&uri, &expected, &cache, &limits, &ProgressBar::hidden()).await.unwrap();
 		assert_eq!(std::fs::read(&path).unwrap(), b"weights");
 
 		let wrong = hash_bytes(b"other");
-		let err = fetch_verified(&uri, &wrong, &cache, 1024, &ProgressBar::hidden()).await.unwrap_err();
+		let err = fetch_verified(&uri, &wrong, &cache, &limits, &ProgressBar::hidden()).await.unwrap_err();
 		assert!(matches!(err, ContentError::HashMismatch { actual, .. } if actual == expected));
 		assert!(!cache.join(hex_hash(&wrong)).exists(), "nothing unverified is kept");
 
-		let err = fetch_verified(&uri, &expected, &dir.join("small"), 3, &ProgressBar::hidden()).await.unwrap_err();
+		let small = FetchLimits { max_bytes: 3, ..limits.clone() };
+		let err = fetch_verified(&uri, &expected, &dir.join("small"), &small, &ProgressBar::hidden()).await.unwrap_err();
 		assert!(matches!(err, ContentError::TooLarge { .. }));
-		let err = fetch_verified("ftp://x", &expected, &dir.join("c2"), 3, &ProgressBar::hidden()).await.unwrap_err();
+		let err = fetch_verified("ftp://x", &expected, &dir.join("c2"), &limits, &ProgressBar::hidden()).await.unwrap_err();
 		assert!(matches!(err, ContentError::UnsupportedUri(_)));
+		// file:// only under the configured root, and only regular files.
+		let outside = FetchLimits { max_bytes: 1024, file_root: Some(dir.join("cache")) };
+		let err = fetch_verified(&uri, &expected, &dir.join("c3"), &outside, &ProgressBar::hidden()).await.unwrap_err();
+		assert!(matches!(err, ContentError::FileNotAllowed(_)), "{err}");
+		let none = FetchLimits::http_only(1024);
+		assert!(!none.supports(&uri) && none.supports("http://x/y") && limits.supports(&uri));
+		let err = fetch_verified(&uri, &expected, &dir.join("c4"), &none, &ProgressBar::hidden()).await.unwrap_err();
+		assert!(matches!(err, ContentError::FileNotAllowed(_)));
+		let escape = format!("file://{}/cache/../../../etc/hostname", dir.display());
+		let err = fetch_verified(&escape, &expected, &dir.join("c5"), &limits, &ProgressBar::hidden()).await.unwrap_err();
+		assert!(matches!(err, ContentError::FileNotAllowed(_)));
 		std::fs::remove_dir_all(&dir).unwrap();
 	}
 }

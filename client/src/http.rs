@@ -7,6 +7,10 @@ use http_body_util::{BodyExt, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
+use std::time::Duration;
+
+/// How long a connection, the response's headers, or any one chunk of its body may take.
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Errors of the HTTP client.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +29,9 @@ pub enum HttpError {
 	/// The HTTP exchange failed.
 	#[error("HTTP: {0}")]
 	Hyper(#[from] hyper::Error),
+	/// The server stalled.
+	#[error("no answer within {} s", STALL_TIMEOUT.as_secs())]
+	TimedOut,
 	/// Building the request failed.
 	#[error("HTTP request: {0}")]
 	Request(#[from] hyper::http::Error),
@@ -43,7 +50,8 @@ impl Response {
 	/// The next chunk of the body, `None` at its end.
 	pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, HttpError> {
 		loop {
-			match self.body.frame().await {
+			let frame = tokio::time::timeout(STALL_TIMEOUT, self.body.frame()).await.map_err(|_| HttpError::TimedOut)?;
+			match frame {
 				None => return Ok(None),
 				Some(frame) => {
 					if let Ok(data) = frame?.into_data() {
@@ -70,8 +78,9 @@ async fn send(uri: &str, method: hyper::Method, body: BoxBody, len: Option<u64>)
 	let host = parsed.host().ok_or_else(|| HttpError::BadUri(uri.to_string()))?.to_string();
 	let port = parsed.port_u16().unwrap_or(80);
 	let addr = format!("{host}:{port}");
-	let stream = tokio::net::TcpStream::connect(&addr)
+	let stream = tokio::time::timeout(STALL_TIMEOUT, tokio::net::TcpStream::connect(&addr))
 		.await
+		.map_err(|_| HttpError::TimedOut)?
 		.map_err(|source| HttpError::Connect { addr: addr.clone(), source })?;
 	let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
 	tokio::spawn(async move {
@@ -84,7 +93,11 @@ async fn send(uri: &str, method: hyper::Method, body: BoxBody, len: Option<u64>)
 	if let Some(len) = len {
 		request = request.header(hyper::header::CONTENT_LENGTH, len);
 	}
-	let response = sender.send_request(request.body(body)?).await?;
+	// Uploads may take long; only the wait for the answer once the request went out is bounded
+	// per stall by the body's own pace, so allow the whole exchange a generous bound.
+	let response = tokio::time::timeout(STALL_TIMEOUT * 20, sender.send_request(request.body(body)?))
+		.await
+		.map_err(|_| HttpError::TimedOut)??;
 	let status = response.status();
 	let content_length = response
 		.headers()

@@ -57,6 +57,17 @@ pub async fn bind(
 	shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<(SocketAddr, impl std::future::Future<Output = anyhow::Result<()>>)> {
 	tokio::fs::create_dir_all(&config.dir).await?;
+	// Uploads cut short by a previous run leave temporary files behind.
+	let mut entries = tokio::fs::read_dir(&config.dir).await?;
+	while let Some(entry) = entries.next_entry().await? {
+		if entry.file_name().to_string_lossy().starts_with(".upload-") {
+			let _ = tokio::fs::remove_file(entry.path()).await;
+		}
+	}
+	let unreachable = config.public_url.is_none() && config.listen.ip().is_unspecified();
+	if unreachable {
+		tracing::warn!("listening on {} without a public URL: the URIs handed out will not work from other hosts (set the public URL)", config.listen);
+	}
 	let listener = tokio::net::TcpListener::bind(config.listen).await?;
 	let local = listener.local_addr()?;
 	let base = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
@@ -94,13 +105,38 @@ struct State {
 	max: u64,
 }
 
-fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
-	let mut response = Response::new(Full::new(body.into()));
+type Body = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
+
+fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+	let mut response = Response::new(Full::new(body.into()).map_err(|never| match never {}).boxed());
 	*response.status_mut() = status;
 	response
 }
 
-async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+/// Streams a stored file (never read whole into memory).
+async fn serve_file(path: PathBuf) -> Response<Body> {
+	let Ok(file) = tokio::fs::File::open(&path).await else { return reply(StatusCode::NOT_FOUND, "no such content") };
+	let len = file.metadata().await.map(|m| m.len()).ok();
+	let chunks = futures::stream::unfold(file, |mut file| async move {
+		use tokio::io::AsyncReadExt;
+		let mut buf = vec![0u8; 256 * 1024];
+		match file.read(&mut buf).await {
+			Ok(0) => None,
+			Ok(n) => {
+				buf.truncate(n);
+				Some((Ok(hyper::body::Frame::data(Bytes::from(buf))), file))
+			},
+			Err(e) => Some((Err(e), file)),
+		}
+	});
+	let mut response = Response::new(http_body_util::StreamBody::new(chunks).boxed());
+	if let Some(len) = len {
+		response.headers_mut().insert(hyper::header::CONTENT_LENGTH, len.into());
+	}
+	response
+}
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
 	let path = req.uri().path().to_string();
 	let method = req.method().clone();
 	let response = match (method.clone(), path.as_str()) {
@@ -112,10 +148,8 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
 		(Method::GET, p) if p.starts_with("/content/") => {
 			match parse_hash(&p["/content/".len()..]) {
 				None => reply(StatusCode::BAD_REQUEST, "not a content hash"),
-				Some(hash) => match tokio::fs::read(state.dir.join(hex_hash(&hash))).await {
-					Ok(bytes) => reply(StatusCode::OK, bytes),
-					Err(_) => reply(StatusCode::NOT_FOUND, "no such content"),
-				},
+				// The name is re-encoded from the parsed hash: no path from the request is used.
+				Some(hash) => serve_file(state.dir.join(hex_hash(&hash))).await,
 			}
 		},
 		_ => reply(StatusCode::NOT_FOUND, "not found"),
@@ -282,7 +316,8 @@ mod tests {
 		assert_eq!(stored.size, 600_000);
 		assert_eq!(stored.uri, format!("{url}/content/{}", hex_hash(&hash)));
 
-		let path = fetch_verified(&stored.uri, &hash, &dir.join("cache"), 1 << 20, &ProgressBar::hidden())
+		let limits = crate::content::FetchLimits::http_only(1 << 20);
+		let path = fetch_verified(&stored.uri, &hash, &dir.join("cache"), &limits, &ProgressBar::hidden())
 			.await
 			.unwrap();
 		assert_eq!(std::fs::read(path).unwrap(), bytes);
@@ -294,7 +329,7 @@ mod tests {
 			Err(UploadError::WrongHash { .. })
 		));
 		let missing = format!("{url}/content/{}", hex_hash(&wrong));
-		assert!(fetch_verified(&missing, &wrong, &dir.join("cache"), 1 << 20, &ProgressBar::hidden())
+		assert!(fetch_verified(&missing, &wrong, &dir.join("cache"), &limits, &ProgressBar::hidden())
 			.await
 			.is_err());
 

@@ -7,7 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -231,23 +232,27 @@ describe('deai-worker and the deai CLI', () => {
   });
 
   it('a worker refuses a tampered artifact, says why, and reports it on chain; the requester is refunded', async () => {
-    // The registered bytes (a copy with one byte changed) are not what the URI serves.
+    // The registered bytes (a copy with one byte changed) are not what the mirror serves.
     const declared = join(dir, 'declared.onnx');
-    const served = join(dir, 'served.onnx');
-    copyFileSync(join(modelDir, 'model.onnx'), served);
-    const bytes = readFileSync(served);
+    const served = readFileSync(join(modelDir, 'model.onnx'));
+    const bytes = Buffer.from(served);
     bytes[600] ^= 0xff;
     writeFileSync(declared, bytes);
-    const published = await cli(['model', 'publish', String(modelId), '--file', declared, '--uri', `file://${served}`, '--label', 'v1.0.0-mirror'], '//DeaiModelOwner');
+    const mirror = createHttpServer((req, res) => { res.writeHead(200); res.end(served); });
+    await new Promise((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    mirror.unref();
+    const mirrorUri = `http://127.0.0.1:${mirror.address().port}/models/blobs-classifier.onnx`;
+    const published = await cli(['model', 'publish', String(modelId), '--file', declared, '--uri', mirrorUri, '--label', 'v1.0.0-mirror'], '//DeaiModelOwner');
     const posted = await cli(['job', 'post', '--model', `${modelId}:${published.version}`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--wait', '--timeout', '300'], '//DeaiRequester');
     assert.equal(posted.outcome, 'failed');
     assert.equal(posted.failure, 'ProviderFailure { code: 1 }', 'code 1: model hash mismatch');
     assert.equal(BigInt(posted.protocol_fee) + BigInt(posted.usage_fees), 0n);
     const job = posted.job;
-    const refuser = workers.find((w) => new RegExp(`job ${job}: refusing the job: model: hash mismatch for file://${served}: expected ${published.hash}`).test(w.output));
+    const refuser = workers.find((w) => new RegExp(`job ${job}: refusing the job: model: hash mismatch for ${mirrorUri}: expected ${published.hash}, got ${u8aToHex(blake2AsU8a(served, 256))}`).test(w.output));
     assert.ok(refuser, 'a worker logged the refusal with the expected and actual hashes');
-    assert.match(refuser.output, new RegExp(`job ${job}: failure reported on chain \\(code 1\\)`));
+    await waitForOutput(refuser, new RegExp(`job ${job}: failure reported on chain \\(code 1\\)`), 30_000);
     assert.doesNotMatch(refuser.output, new RegExp(`job ${job}: inference done`), 'the tampered model never ran');
+    mirror.close();
   });
 
   it('a worker killed after committing reveals after its restart; a worker cut off from the node reconnects', async () => {

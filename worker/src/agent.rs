@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
-use deai_client::chain::{api, format_balance, parse_balance, AtBlock, Chain, Sender, TxError, Wait};
+use deai_client::chain::{api, bounded, text, format_balance, parse_balance, AtBlock, Chain, Sender, TxError, Wait};
 use deai_client::content::{self, hex_hash, parse_hash, ContentError};
 use deai_client::indicatif::ProgressBar;
 use deai_client::store;
@@ -41,6 +41,8 @@ pub mod failure_code {
 	pub const FETCH_FAILED: u16 = 3;
 	/// The model does not load, or does not run on the input.
 	pub const INFERENCE_FAILED: u16 = 4;
+	/// The work did not finish within the worker's time budget (`job_timeout_secs`).
+	pub const TIMED_OUT: u16 = 5;
 }
 
 /// Transient fetch failures tolerated before a job is reported failed.
@@ -58,13 +60,7 @@ pub struct Agent {
 	min_price: u128,
 }
 
-fn text(v: &BoundedVec<u8>) -> String {
-	String::from_utf8_lossy(&v.0).into_owned()
-}
 
-fn bounded(s: &str) -> BoundedVec<u8> {
-	BoundedVec(s.as_bytes().to_vec())
-}
 
 impl Agent {
 	/// An agent for `config`, signing with `sender`.
@@ -109,7 +105,7 @@ impl Agent {
 			};
 			match outcome {
 				Ok(()) => tracing::warn!("the node closed the block subscription; reconnecting"),
-				Err(e) => tracing::warn!("connection lost: {e:#}; reconnecting in {}s", backoff.as_secs()),
+				Err(e) => tracing::warn!("session ended: {e:#}; reconnecting in {}s", backoff.as_secs()),
 			}
 			if started.elapsed() > Duration::from_secs(60) {
 				backoff = Duration::from_secs(1);
@@ -216,9 +212,24 @@ impl Agent {
 		// windows in practice).
 		let next_job = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await?.decode()?;
 		let start = next_job.saturating_sub(self.config.scan_window);
-		let eligible =
-			at.runtime_apis().call(market.eligible_jobs(self.me().clone(), start, self.config.scan_limit)).await?;
 		self.book.lock().await.prune_skipped_below(start);
+		// Jobs already passed over or booked still count in the API's pages: page on until a
+		// page brings new ones (so cheap jobs posted in bulk cannot hide newer ones).
+		let mut eligible = Vec::new();
+		let mut from = start;
+		for _ in 0..16 {
+			let page = at.runtime_apis().call(market.eligible_jobs(self.me().clone(), from, self.config.scan_limit)).await?;
+			let full = page.len() as u32 >= self.config.scan_limit.min(100);
+			let Some(last) = page.last().copied() else { break };
+			{
+				let book = self.book.lock().await;
+				eligible.extend(page.into_iter().filter(|id| !book.jobs.contains_key(id) && !book.skipped.contains_key(id)));
+			}
+			if !eligible.is_empty() || !full {
+				break;
+			}
+			from = last + 1;
+		}
 		for id in eligible {
 			{
 				let book = self.book.lock().await;
@@ -262,10 +273,21 @@ impl Agent {
 		if version.artifact.size_bytes > self.config.max_content_bytes {
 			return Ok(Err(format!("the model is larger than {} bytes", self.config.max_content_bytes)));
 		}
+		let limits = self.config.fetch_limits();
+		for uri in [text(&version.artifact.uri), text(&job.spec.input_uri)] {
+			if !limits.supports(&uri) {
+				return Ok(Err(format!("cannot fetch `{uri}`")));
+			}
+		}
 		Ok(match &job.spec.matching {
 			MatchingMode::FixedPrice { price } if *price >= self.min_price => Ok(Take::Claim(*price)),
 			MatchingMode::FixedPrice { price } => Err(format!("price {} below the minimum", format_balance(*price))),
-			MatchingMode::Direct { provider } if provider == self.me() => Ok(Take::Accept(job.price_cap)),
+			MatchingMode::Direct { provider } if provider == self.me() && job.price_cap >= self.min_price => {
+				Ok(Take::Accept(job.price_cap))
+			},
+			MatchingMode::Direct { provider } if provider == self.me() => {
+				Err(format!("direct offer of {} below the minimum", format_balance(job.price_cap)))
+			},
 			MatchingMode::Direct { .. } => Err("addressed to another provider".into()),
 			MatchingMode::Auction => {
 				let discount = u128::from(self.config.price.auction_discount_percent);
@@ -314,11 +336,9 @@ impl Agent {
 					}
 				},
 				Err(TxError::Connection(e)) => {
-					// It may have landed: the next block's check tells.
-					tracing::warn!("job {id}: connection lost while taking it ({e})");
-					if let Some(entry) = book.jobs.get_mut(&id) {
-						entry.phase = phase;
-					}
+					// It may have landed: the chain tells at the next blocks (the entry stays
+					// `Taking` until the job shows it assigned to us, or to others).
+					tracing::warn!("job {id}: taking it: {e}");
 				},
 				Err(e) => {
 					tracing::info!("job {id}: not taken: {e}");
@@ -363,9 +383,7 @@ impl Agent {
 				},
 				None => tracing::info!("job {id}: gone (receipt removed)"),
 			}
-			let mut book = self.book.lock().await;
-			book.jobs.remove(&id);
-			book.save()?;
+			self.forget(id).await?;
 			return Ok(());
 		};
 		let mine = job.assignments.0.iter().find(|a| &a.provider == self.me()).cloned();
@@ -374,14 +392,19 @@ impl Agent {
 				return Ok(()); // bid pending, or a claim not final yet
 			}
 			tracing::info!("job {id}: assigned to others");
-			let mut book = self.book.lock().await;
-			book.jobs.remove(&id);
-			book.save()?;
+			self.forget(id).await?;
 			return Ok(());
 		};
 		let redundant = matches!(job.spec.verification, VerificationMode::Redundant { .. });
 		match entry.phase {
-			Phase::Failed => {},
+			Phase::Failed => {
+				// The chain takes the report once the job is assigned (a redundant job may still
+				// be filling).
+				if mine.result.is_none() && matches!(job.status, JobStatus::Assigned | JobStatus::Revealing) {
+					self.spawn_report(chain.clone(), id, entry).await;
+				}
+			},
+			Phase::Reported => {},
 			Phase::Taking | Phase::Taken | Phase::Bid => {
 				if mine.result.is_some() || mine.commitment.is_some() {
 					// Already on chain (a restart lost the book's last step).
@@ -413,6 +436,15 @@ impl Agent {
 		Ok(())
 	}
 
+	/// Drops a finished job from the book, with its result file.
+	async fn forget(&self, id: u64) -> anyhow::Result<()> {
+		let mut book = self.book.lock().await;
+		if let Some(hash) = book.jobs.remove(&id).and_then(|entry| entry.result_hash) {
+			let _ = std::fs::remove_file(self.config.work_dir.join("results").join(hash));
+		}
+		book.save()
+	}
+
 	async fn set_phase(&self, id: u64, phase: Phase) -> anyhow::Result<()> {
 		let mut book = self.book.lock().await;
 		if let Some(entry) = book.jobs.get_mut(&id) {
@@ -424,53 +456,75 @@ impl Agent {
 		Ok(())
 	}
 
-	/// Fetches, verifies and runs the job in the background.
+	/// Fetches, verifies and runs the job in the background, within the time budget. A job it
+	/// cannot do is marked `Failed` with a code; `follow` reports it on chain (retrying each
+	/// block until the chain has it).
 	async fn spawn_work(self: Arc<Self>, chain: Chain, id: u64, job: Job) {
 		self.busy.lock().await.insert(id);
 		tokio::spawn(async move {
 			let Ok(_slot) = self.slots.clone().acquire_owned().await else { return };
-			let outcome = self.work(&chain, id, &job).await;
-			let mut report = None;
+			let budget = Duration::from_secs(self.config.job_timeout_secs);
+			let outcome = match tokio::time::timeout(budget, self.work(&chain, id, &job)).await {
+				Ok(outcome) => outcome,
+				Err(_) => Err(WorkError::Refused(
+					failure_code::TIMED_OUT,
+					format!("not done within the worker's {} s budget", budget.as_secs()),
+				)),
+			};
+			let redundant = matches!(job.spec.verification, VerificationMode::Redundant { .. });
 			{
 				let mut book = self.book.lock().await;
 				if let Some(entry) = book.jobs.get_mut(&id) {
+					let mut refusal = None;
 					match outcome {
 						Ok((hash, uri)) => {
-							entry.phase = Phase::Computed;
-							entry.result_hash = Some(hex_hash(&hash));
-							entry.result_uri = Some(uri);
-							if matches!(job.spec.verification, VerificationMode::Redundant { .. }) {
-								let mut salt = [0u8; 32];
-								if getrandom::getrandom(&mut salt).is_ok() {
-									entry.salt = Some(hex_hash(&salt));
-								}
+							let mut salt = [0u8; 32];
+							if redundant && getrandom::getrandom(&mut salt).is_err() {
+								tracing::warn!("job {id}: no randomness for the commit-reveal salt; retrying");
+							} else {
+								entry.phase = Phase::Computed;
+								entry.result_hash = Some(hex_hash(&hash));
+								entry.result_uri = Some(uri);
+								entry.salt = redundant.then(|| hex_hash(&salt));
 							}
 						},
 						Err(WorkError::Transient(e)) => {
 							entry.transient_failures += 1;
 							tracing::warn!("job {id}: {e:#} (attempt {})", entry.transient_failures);
 							if entry.transient_failures >= MAX_TRANSIENT_FAILURES {
-								report = Some((failure_code::FETCH_FAILED, format!("{e:#}")));
+								refusal = Some((failure_code::FETCH_FAILED, format!("{e:#}")));
 							}
 						},
-						Err(WorkError::Refused(code, message)) => report = Some((code, message)),
+						Err(WorkError::Refused(code, message)) => refusal = Some((code, message)),
 					}
-					if let Some((_, message)) = &report {
+					if let Some((code, message)) = refusal {
+						tracing::warn!("job {id}: refusing the job: {message}");
 						entry.phase = Phase::Failed;
-						entry.note = Some(message.clone());
+						entry.failure_code = Some(code);
+						entry.note = Some(message);
 					}
 				}
 				if let Err(e) = book.save() {
 					tracing::error!("saving the job book: {e}");
 				}
 			}
-			if let Some((code, message)) = report {
-				tracing::warn!("job {id}: refusing the job: {message}");
-				let call = api::tx().compute_market().report_failure(id, code, content::hash_bytes(message.as_bytes()));
-				match self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await {
-					Ok(_) => tracing::info!("job {id}: failure reported on chain (code {code})"),
-					Err(e) => tracing::warn!("job {id}: reporting the failure failed: {e}"),
-				}
+			self.busy.lock().await.remove(&id);
+		});
+	}
+
+	/// Reports a refused job on chain.
+	async fn spawn_report(self: Arc<Self>, chain: Chain, id: u64, entry: Entry) {
+		self.busy.lock().await.insert(id);
+		tokio::spawn(async move {
+			let code = entry.failure_code.unwrap_or(failure_code::INFERENCE_FAILED);
+			let message = entry.note.clone().unwrap_or_default();
+			let call = api::tx().compute_market().report_failure(id, code, content::hash_bytes(message.as_bytes()));
+			match self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await {
+				Ok(_) => {
+					tracing::info!("job {id}: failure reported on chain (code {code})");
+					let _ = self.set_phase(id, Phase::Reported).await;
+				},
+				Err(e) => tracing::warn!("job {id}: reporting the failure: {e} (retrying next block)"),
 			}
 			self.busy.lock().await.remove(&id);
 		});
@@ -487,10 +541,10 @@ impl Agent {
 			.and_then(|(_, versions)| versions.into_iter().find(|(v, _)| *v == model_ref.version))
 			.ok_or_else(|| WorkError::Refused(failure_code::INFERENCE_FAILED, "the model version is gone".into()))?;
 		let cache = self.config.cache_dir();
-		let limit = self.config.max_content_bytes;
+		let limits = self.config.fetch_limits();
 		let model_uri = text(&version.artifact.uri);
 		let started = Instant::now();
-		let model_path = content::fetch_verified(&model_uri, &version.artifact.content_hash, &cache, limit, &ProgressBar::hidden())
+		let model_path = content::fetch_verified(&model_uri, &version.artifact.content_hash, &cache, &limits, &ProgressBar::hidden())
 			.await
 			.map_err(|e| WorkError::from_content(e, failure_code::MODEL_HASH_MISMATCH, "model"))?;
 		tracing::info!(
@@ -500,17 +554,23 @@ impl Agent {
 			hex_hash(&version.artifact.content_hash)
 		);
 		let input_uri = text(&job.spec.input_uri);
-		let input_path = content::fetch_verified(&input_uri, &job.spec.input_hash, &cache, limit, &ProgressBar::hidden())
+		let input_path = content::fetch_verified(&input_uri, &job.spec.input_hash, &cache, &limits, &ProgressBar::hidden())
 			.await
 			.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
 		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));
 		let input = tokio::fs::read(&input_path).await.map_err(|e| WorkError::Transient(e.into()))?;
+		if input.len() as u64 > self.config.max_input_bytes {
+			return Err(WorkError::Refused(
+				failure_code::INFERENCE_FAILED,
+				format!("the input is larger than {} bytes", self.config.max_input_bytes),
+			));
+		}
 		let engine = self.engine.clone();
 		let key = hex_hash(&version.artifact.content_hash);
 		let inferred = Instant::now();
 		let result = tokio::task::spawn_blocking(move || engine.run(&key, &model_path, &input))
 			.await
-			.map_err(|e| WorkError::Transient(e.into()))?
+			.map_err(|e| WorkError::Refused(failure_code::INFERENCE_FAILED, format!("inference crashed: {e}")))?
 			.map_err(|e| WorkError::Refused(failure_code::INFERENCE_FAILED, format!("inference failed: {e:#}")))?;
 		let result_hash = content::hash_bytes(&result);
 		tracing::info!(
@@ -550,6 +610,8 @@ impl Agent {
 		let market = api::tx().compute_market();
 		if redundant {
 			let salt = entry.salt.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no salt"))?;
+			// The salt must be on disk before the commitment goes out, or a crash loses the reveal.
+			self.book.lock().await.save().context("saving the job book before committing")?;
 			let mut preimage = hash.to_vec();
 			preimage.extend_from_slice(&salt);
 			let commitment = content::hash_bytes(&preimage);
@@ -608,7 +670,7 @@ impl WorkError {
 	fn from_content(e: ContentError, mismatch_code: u16, what: &str) -> Self {
 		match e {
 			ContentError::HashMismatch { .. } => WorkError::Refused(mismatch_code, format!("{what}: {e}")),
-			ContentError::UnsupportedUri(_) | ContentError::TooLarge { .. } => {
+			ContentError::UnsupportedUri(_) | ContentError::TooLarge { .. } | ContentError::FileNotAllowed(_) => {
 				WorkError::Refused(failure_code::FETCH_FAILED, format!("{what}: {e}"))
 			},
 			other => WorkError::Transient(anyhow!("{what}: {other}")),

@@ -26,8 +26,10 @@ pub enum Phase {
 	Committed,
 	/// Redundant job: revealed.
 	Revealed,
-	/// Reported as failed (the reason is in `note`).
+	/// Refused (the code in `failure_code`, the reason in `note`); the report is not on chain yet.
 	Failed,
+	/// The failure report is on chain; the job is left to end.
+	Reported,
 }
 
 /// One job's entry.
@@ -43,6 +45,9 @@ pub struct Entry {
 	pub salt: Option<String>,
 	/// Why it failed, or other notes.
 	pub note: Option<String>,
+	/// The failure code to report, once refused.
+	#[serde(default)]
+	pub failure_code: Option<u16>,
 	/// Fetch attempts that failed for transient reasons.
 	#[serde(default)]
 	pub transient_failures: u32,
@@ -51,7 +56,7 @@ pub struct Entry {
 impl Entry {
 	/// A fresh entry in `phase`.
 	pub fn new(phase: Phase) -> Self {
-		Self { phase, result_hash: None, result_uri: None, salt: None, note: None, transient_failures: 0 }
+		Self { phase, result_hash: None, result_uri: None, salt: None, note: None, failure_code: None, transient_failures: 0 }
 	}
 }
 
@@ -79,12 +84,18 @@ impl Book {
 		Ok(book)
 	}
 
-	/// Writes it (to a temporary file, then renamed over the old one).
+	/// Writes it durably: to a temporary file, synced, renamed over the old one, and the
+	/// directory synced (the commit-reveal salts must survive a crash or a power loss).
 	pub fn save(&self) -> anyhow::Result<()> {
-		// Passed-over jobs are only a cache: keep the most recent ones.
+		use std::io::Write;
 		let tmp = self.path.with_extension("json.tmp");
-		std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
+		let mut file = std::fs::File::create(&tmp)?;
+		file.write_all(&serde_json::to_vec_pretty(self)?)?;
+		file.sync_all()?;
 		std::fs::rename(&tmp, &self.path)?;
+		if let Some(dir) = self.path.parent() {
+			std::fs::File::open(dir)?.sync_all()?;
+		}
 		Ok(())
 	}
 

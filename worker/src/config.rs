@@ -31,6 +31,16 @@ pub struct Config {
 	/// The largest model or input fetched, in bytes.
 	#[serde(default = "default_max_content")]
 	pub max_content_bytes: u64,
+	/// The largest job input run (it is parsed in memory), in bytes.
+	#[serde(default = "default_max_input")]
+	pub max_input_bytes: u64,
+	/// How long one job's fetching, inference and upload may take, in seconds; then it is
+	/// reported failed (code 5) rather than left to miss its deadline.
+	#[serde(default = "default_job_timeout")]
+	pub job_timeout_secs: u64,
+	/// `file://` model and input URIs are read only from under this directory (unset: refused).
+	/// URIs come from requesters and model owners: never point this at anything private.
+	pub file_uri_root: Option<PathBuf>,
 	/// The price policy.
 	#[serde(default)]
 	pub price: PricePolicy,
@@ -95,6 +105,12 @@ fn default_bond() -> String {
 fn default_max_content() -> u64 {
 	256 * 1024 * 1024
 }
+fn default_max_input() -> u64 {
+	32 * 1024 * 1024
+}
+fn default_job_timeout() -> u64 {
+	600
+}
 fn default_min_price() -> String {
 	"0.1".into()
 }
@@ -125,10 +141,18 @@ impl Config {
 		if deai_client::chain::parse_balance(&self.price.min_price).is_none() {
 			bail!("`price.min_price` is not an amount: {}", self.price.min_price);
 		}
+		if self.job_timeout_secs == 0 {
+			bail!("`job_timeout_secs` must be at least 1");
+		}
 		if self.price.auction_discount_percent > 100 {
 			bail!("`price.auction_discount_percent` must be at most 100");
 		}
 		Ok(())
+	}
+
+	/// What the worker may fetch.
+	pub fn fetch_limits(&self) -> deai_client::content::FetchLimits {
+		deai_client::content::FetchLimits { max_bytes: self.max_content_bytes, file_root: self.file_uri_root.clone() }
 	}
 
 	/// The cache directory.

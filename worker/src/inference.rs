@@ -21,7 +21,7 @@ type Plan = Arc<TypedRunnableModel>;
 /// Runs ONNX models, keeping optimised plans per (model, input shapes).
 #[derive(Default)]
 pub struct Engine {
-	plans: Mutex<HashMap<(String, Vec<Vec<usize>>), (Plan, Vec<String>)>>,
+	plans: Mutex<HashMap<(String, Vec<(String, Vec<usize>)>), (Plan, Vec<String>, Vec<String>)>>,
 }
 
 /// A decoded input tensor.
@@ -103,20 +103,29 @@ impl Engine {
 	}
 
 	/// The optimised plan for these input shapes, ordering `inputs` as the model declares them.
+	/// Plans are cached per (model, named input shapes), at most [`MAX_PLANS`] of them.
 	fn plan(
 		&self,
 		model_key: &str,
 		model_path: &Path,
 		inputs: &mut Vec<(String, Input)>,
 	) -> anyhow::Result<(Plan, Vec<String>)> {
-		let mut model = tract_onnx::onnx()
-			.model_for_path(model_path)
-			.map_err(|e| anyhow!("not a loadable ONNX model: {e}"))?;
-		let input_names: Vec<String> = model
-			.input_outlets()?
-			.iter()
-			.map(|outlet| model.node(outlet.node).name.clone())
-			.collect();
+		let mut named: Vec<(String, Vec<usize>)> = inputs.iter().map(|(n, i)| (n.clone(), i.shape.clone())).collect();
+		named.sort();
+		let key = (model_key.to_string(), named);
+		let cached = self.plans.lock().map_err(|_| anyhow!("plan cache poisoned"))?.get(&key).cloned();
+		let (plan, input_names, output_names) = match cached {
+			Some(found) => found,
+			None => {
+				let built = Self::build(model_path, inputs)?;
+				let mut plans = self.plans.lock().map_err(|_| anyhow!("plan cache poisoned"))?;
+				if plans.len() >= MAX_PLANS {
+					plans.clear();
+				}
+				plans.insert(key, built.clone());
+				built
+			},
+		};
 		let mut ordered = Vec::with_capacity(input_names.len());
 		for name in &input_names {
 			let position = inputs
@@ -129,13 +138,28 @@ impl Engine {
 			bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
 		}
 		*inputs = ordered;
-		let shapes: Vec<Vec<usize>> = inputs.iter().map(|(_, i)| i.shape.clone()).collect();
-		let key = (model_key.to_string(), shapes.clone());
-		if let Some(found) = self.plans.lock().map_err(|_| anyhow!("plan cache poisoned"))?.get(&key) {
-			return Ok(found.clone());
+		Ok((plan, output_names))
+	}
+
+	/// Loads and optimises the model for the shapes of `inputs`.
+	fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan, Vec<String>, Vec<String>)> {
+		let mut model = tract_onnx::onnx()
+			.model_for_path(model_path)
+			.map_err(|e| anyhow!("not a loadable ONNX model: {e}"))?;
+		let input_names: Vec<String> = model
+			.input_outlets()?
+			.iter()
+			.map(|outlet| model.node(outlet.node).name.clone())
+			.collect();
+		for (index, name) in input_names.iter().enumerate() {
+			let (_, input) = inputs
+				.iter()
+				.find(|(n, _)| n == name)
+				.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
+			model = model.with_input_fact(index, f32::fact(&input.shape).into())?;
 		}
-		for (index, shape) in shapes.iter().enumerate() {
-			model = model.with_input_fact(index, f32::fact(shape).into())?;
+		if let Some((extra, _)) = inputs.iter().find(|(n, _)| !input_names.contains(n)) {
+			bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
 		}
 		let output_names: Vec<String> = model
 			.output_outlets()?
@@ -148,11 +172,12 @@ impl Engine {
 			.into_optimized()
 			.map_err(|e| anyhow!("the model does not fit its input: {e}"))?
 			.into_runnable()?;
-		let entry = (plan, output_names);
-		self.plans.lock().map_err(|_| anyhow!("plan cache poisoned"))?.insert(key, entry.clone());
-		Ok(entry)
+		Ok((plan, input_names, output_names))
 	}
 }
+
+/// Optimised plans kept (each holds its model's weights).
+const MAX_PLANS: usize = 16;
 
 #[cfg(test)]
 mod tests {

@@ -51,6 +51,10 @@ enum Command {
 		/// The largest upload, in bytes.
 		#[arg(long, default_value_t = 256 * 1024 * 1024)]
 		max_upload_bytes: u64,
+		/// The base URL other hosts reach the store at (default: http://<listen>); it goes into
+		/// the URIs recorded on chain.
+		#[arg(long)]
+		public_url: Option<String>,
 	},
 	/// Runs an ONNX model on a JSON input and prints the result and its content hash.
 	Infer {
@@ -107,8 +111,8 @@ async fn main() -> anyhow::Result<()> {
 			});
 			agent.run(stopped).await
 		},
-		Command::Serve { dir, listen, max_upload_bytes } => {
-			let config = deai_client::store::StoreConfig { dir: dir.clone(), listen, public_url: None, max_upload_bytes };
+		Command::Serve { dir, listen, max_upload_bytes, public_url } => {
+			let config = deai_client::store::StoreConfig { dir: dir.clone(), listen, public_url, max_upload_bytes };
 			let (addr, serve) = deai_client::store::bind(config, async {
 				let _ = tokio::signal::ctrl_c().await;
 			})
