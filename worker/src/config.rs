@@ -122,12 +122,10 @@ fn default_scan_window() -> u64 {
 }
 
 impl Config {
-	/// Reads a TOML file.
+	/// Reads a TOML file (then apply any flags and [`Config::check`] it).
 	pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
 		let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-		let config: Config = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-		config.check()?;
-		Ok(config)
+		toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 	}
 
 	/// Rejects settings that cannot work.
@@ -224,6 +222,14 @@ mod tests {
 		assert_eq!(config.bond, "100");
 		assert_eq!(config.price.auction_discount_percent, 0);
 		assert_eq!(config.cache_dir(), PathBuf::from("deai-worker-data/cache"));
+	}
+
+	#[test]
+	fn the_example_config_is_valid() {
+		let config: Config = toml::from_str(include_str!("../worker.example.toml")).unwrap();
+		config.check().unwrap();
+		assert_eq!(config.job_timeout_secs, 600);
+		assert!(config.file_uri_root.is_none(), "file:// is off unless the operator names a root");
 	}
 
 	#[test]

@@ -39,6 +39,12 @@ enum Command {
 		/// Overrides `work_dir`.
 		#[arg(long)]
 		work_dir: Option<PathBuf>,
+		/// Overrides `key_file` (and `key`).
+		#[arg(long)]
+		key_file: Option<PathBuf>,
+		/// Overrides `store_url`.
+		#[arg(long)]
+		store_url: Option<String>,
 	},
 	/// Serves a content store directory over HTTP until Ctrl-C.
 	Serve {
@@ -88,18 +94,26 @@ fn init_logging() {
 async fn main() -> anyhow::Result<()> {
 	init_logging();
 	match Cli::parse().command {
-		Command::Run { config, url, work_dir } => {
+		Command::Run { config, url, work_dir, key_file, store_url } => {
 			let mut config = config::Config::load(&config)?;
+			if let Some(file) = key_file {
+				config.key_file = Some(file);
+				config.key = None;
+			}
+			if let Some(store) = store_url {
+				config.store_url = store;
+			}
 			if let Some(url) = url {
 				config.rpc_url = url;
 			}
 			if let Some(dir) = work_dir {
 				config.work_dir = dir;
 			}
+			config.check()?;
 			let source = match (&config.key, &config.key_file) {
 				(_, Some(file)) => KeySource::File(file.clone()),
 				(Some(uri), None) => KeySource::Uri(uri.clone()),
-				(None, None) => unreachable!("checked by Config::check"),
+				(None, None) => anyhow::bail!("set `key` or `key_file`"),
 			};
 			let keypair = keys::load(&source)?;
 			let agent = Arc::new(agent::Agent::new(config, Sender::new(keypair))?);
