@@ -188,10 +188,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 		)
 		.await
 		.map_err(|e| anyhow!("registering the bench model: {e}"))?;
-	let model = included
-		.events
-		.find_first::<api::model_registry::events::ModelRegistered>()
-		.ok_or_else(|| anyhow!("no ModelRegistered event"))??
+	let model = included.event::<api::model_registry::events::ModelRegistered>()?
 		.model;
 	let nonce = format!("{:?}{model}", std::time::SystemTime::now());
 	funder
@@ -324,10 +321,10 @@ async fn request(
 		};
 		let posted = Instant::now();
 		let job = match send(&chain, &me, &api::tx().compute_market().post_job(spec), &stats).await {
-			Ok(included) => match included.events.find_first::<api::compute_market::events::JobPosted>() {
-				Some(Ok(event)) => event.job,
-				_ => {
-					stats.lock().await.failures.push("post_job: no JobPosted event".into());
+			Ok(included) => match included.event::<api::compute_market::events::JobPosted>() {
+				Ok(event) => event.job,
+				Err(e) => {
+					stats.lock().await.failures.push(format!("post_job: {e}"));
 					continue;
 				},
 			},

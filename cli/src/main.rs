@@ -481,10 +481,7 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 				contributors(ctx, &c)?,
 			);
 			let included = ctx.out.submit(&chain, &sender, "register model", &call, ctx.wait).await?;
-			let event = included
-				.events
-				.find_first::<api::model_registry::events::ModelRegistered>()
-				.ok_or_else(|| anyhow!("no ModelRegistered event"))??;
+			let event = included.event::<api::model_registry::events::ModelRegistered>()?;
 			ctx.out.show(|| format!("model {} registered", event.model), json!({ "model": event.model }));
 		},
 		ModelCmd::Publish { model, file, uri, format, label, parents, trained_on, upstream_share } => {
@@ -518,10 +515,7 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 				percent(upstream_share)?,
 			);
 			let included = ctx.out.submit(&chain, &sender, "publish model version", &call, ctx.wait).await?;
-			let event = included
-				.events
-				.find_first::<api::model_registry::events::ModelVersionPublished>()
-				.ok_or_else(|| anyhow!("no ModelVersionPublished event"))??;
+			let event = included.event::<api::model_registry::events::ModelVersionPublished>()?;
 			let v = event.version;
 			ctx.out.show(
 				|| format!("model {}:{} published: {} ({size} bytes) at {uri}", v.model, v.version, hex_hash(&hash)),
@@ -652,10 +646,7 @@ async fn dataset(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 			};
 			let call = reg.register_dataset(bounded(&name), bounded(&description), licence(&l), access, contributors(ctx, &c)?);
 			let included = ctx.out.submit(&chain, &sender, "register dataset", &call, ctx.wait).await?;
-			let event = included
-				.events
-				.find_first::<api::model_registry::events::DatasetRegistered>()
-				.ok_or_else(|| anyhow!("no DatasetRegistered event"))??;
+			let event = included.event::<api::model_registry::events::DatasetRegistered>()?;
 			ctx.out.show(|| format!("dataset {} registered", event.dataset), json!({ "dataset": event.dataset }));
 		},
 		DatasetCmd::Publish { dataset, file, uri, label } => {
@@ -663,10 +654,7 @@ async fn dataset(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 			let (hash, size, uri) = ctx.put(&file, uri).await?;
 			let call = reg.publish_dataset_version(dataset, hash, size, bounded(&uri), bounded(&label));
 			let included = ctx.out.submit(&chain, &sender, "publish dataset version", &call, ctx.wait).await?;
-			let event = included
-				.events
-				.find_first::<api::model_registry::events::DatasetVersionPublished>()
-				.ok_or_else(|| anyhow!("no DatasetVersionPublished event"))??;
+			let event = included.event::<api::model_registry::events::DatasetVersionPublished>()?;
 			let v = event.version;
 			ctx.out.show(
 				|| format!("dataset {}:{} published: {} ({size} bytes) at {uri}", v.dataset, v.version, hex_hash(&hash)),
@@ -848,10 +836,7 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 				verification,
 			};
 			let included = ctx.out.submit(&chain, &sender, "post job", &tx.post_job(spec), ctx.wait).await?;
-			let event = included
-				.events
-				.find_first::<api::compute_market::events::JobPosted>()
-				.ok_or_else(|| anyhow!("no JobPosted event"))??;
+			let event = included.event::<api::compute_market::events::JobPosted>()?;
 			let id = event.job;
 			if !wait {
 				ctx.out.show(
@@ -1159,13 +1144,11 @@ async fn provider(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 async fn store_cmd(ctx: &Ctx, cmd: StoreCmd) -> anyhow::Result<()> {
 	match cmd {
 		StoreCmd::Serve { dir, listen, max_upload_bytes, public_url } => {
-			let config = store::StoreConfig { dir: dir.clone(), listen, public_url, max_upload_bytes };
-			let (addr, serve) = store::bind(config, async {
-				let _ = tokio::signal::ctrl_c().await;
+			let config = store::StoreConfig { dir, listen, public_url, max_upload_bytes };
+			store::serve_until_ctrl_c(config, |addr, dir| {
+				eprintln!("content store: serving {} on http://{addr} (Ctrl-C stops)", dir.display())
 			})
-			.await?;
-			eprintln!("content store: serving {} on http://{addr} (Ctrl-C stops)", dir.display());
-			serve.await
+			.await
 		},
 		StoreCmd::Put { file } => {
 			let (hash, size, uri) = ctx.put(&file, None).await?;

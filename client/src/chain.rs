@@ -225,6 +225,14 @@ pub struct Included {
 	pub events: TxEvents,
 }
 
+impl Included {
+	/// The first `E` event the transaction emitted (an error naming `E` when there is none).
+	pub fn event<E: subxt::events::DecodeAsEvent>(&self) -> anyhow::Result<E> {
+		let name = std::any::type_name::<E>().rsplit("::").next().unwrap_or("expected");
+		Ok(self.events.find_first::<E>().ok_or_else(|| anyhow::anyhow!("no {name} event"))??)
+	}
+}
+
 /// Signs for one account and keeps its nonces, so that several transactions can be in flight
 /// in one block (each `submit` takes the next nonce; a refused one resynchronises from the node).
 pub struct Sender {

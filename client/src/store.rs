@@ -50,6 +50,18 @@ pub struct StoreConfig {
 	pub max_upload_bytes: u64,
 }
 
+/// Serves the store until Ctrl-C, telling `ready` the bound address first (for the `serve`
+/// commands of `deai` and `deai-worker`).
+pub async fn serve_until_ctrl_c(config: StoreConfig, ready: impl FnOnce(SocketAddr, &Path)) -> anyhow::Result<()> {
+	let dir = config.dir.clone();
+	let (addr, serve) = bind(config, async {
+		let _ = tokio::signal::ctrl_c().await;
+	})
+	.await?;
+	ready(addr, &dir);
+	serve.await
+}
+
 /// Binds the store's listener: returns the bound address (useful with port 0) and a future that
 /// serves until `shutdown` resolves.
 pub async fn bind(

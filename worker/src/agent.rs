@@ -198,6 +198,7 @@ impl Agent {
 	/// Handles one finalized block.
 	async fn tick(self: Arc<Self>, chain: &Chain, at: &AtBlock, number: u64) -> anyhow::Result<()> {
 		let market = api::runtime_apis().compute_market_api();
+		let next_job = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await?.decode()?;
 		// 1. Jobs in the book: follow them on chain.
 		let ids: Vec<u64> = self.book.lock().await.jobs.keys().copied().collect();
 		for id in ids {
@@ -205,12 +206,11 @@ impl Agent {
 				continue;
 			}
 			let job = at.runtime_apis().call(market.job(id)).await?;
-			self.clone().follow(chain, at, id, job.map(|(job, _)| job)).await?;
+			self.clone().follow(chain, at, next_job, id, job.map(|(job, _)| job)).await?;
 		}
 		// 2. New open jobs this provider is eligible for, among the latest `scan_window` ids (the
 		// runtime API reads every job from `start`; older open jobs are past their matching
 		// windows in practice).
-		let next_job = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await?.decode()?;
 		let start = next_job.saturating_sub(self.config.scan_window);
 		self.book.lock().await.prune_skipped_below(start);
 		// Jobs already passed over or booked still count in the API's pages: page on until a
@@ -355,11 +355,18 @@ impl Agent {
 		Ok(())
 	}
 
-	/// Moves a booked job along, by what the chain shows.
-	async fn follow(self: Arc<Self>, chain: &Chain, at: &AtBlock, id: u64, job: Option<Job>) -> anyhow::Result<()> {
+	/// Moves a booked job along, by what the chain shows at `at` (where `next_job` is the next
+	/// job id).
+	async fn follow(
+		self: Arc<Self>,
+		chain: &Chain,
+		at: &AtBlock,
+		next_job: u64,
+		id: u64,
+		job: Option<Job>,
+	) -> anyhow::Result<()> {
 		let Some(entry) = self.book.lock().await.jobs.get(&id).cloned() else { return Ok(()) };
 		let Some(job) = job else {
-			let next_job = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await?.decode()?;
 			if id >= next_job {
 				return Ok(()); // a block from before the job was posted
 			}

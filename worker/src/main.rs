@@ -126,13 +126,11 @@ async fn main() -> anyhow::Result<()> {
 			agent.run(stopped).await
 		},
 		Command::Serve { dir, listen, max_upload_bytes, public_url } => {
-			let config = deai_client::store::StoreConfig { dir: dir.clone(), listen, public_url, max_upload_bytes };
-			let (addr, serve) = deai_client::store::bind(config, async {
-				let _ = tokio::signal::ctrl_c().await;
+			let config = deai_client::store::StoreConfig { dir, listen, public_url, max_upload_bytes };
+			deai_client::store::serve_until_ctrl_c(config, |addr, dir| {
+				tracing::info!("content store serving {} on http://{addr}", dir.display())
 			})
-			.await?;
-			tracing::info!("content store serving {} on http://{addr}", dir.display());
-			serve.await
+			.await
 		},
 		Command::Infer { model, input } => {
 			let bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
