@@ -65,7 +65,12 @@ function finalized(api, tx, signer) {
 }
 
 const best = async (api) => (await api.rpc.chain.getHeader()).number.toNumber();
+/** The node's finalized block: its number and hash (hex). */
+async function finalizedHead(api) {
+  const hash = await api.rpc.chain.getFinalizedHead();
+  return { number: (await api.rpc.chain.getHeader(hash)).number.toNumber(), hash: hash.toHex() };
+}
 const saveState = (state) => fs.writeFileSync(STATE, JSON.stringify(state));
 const loadState = () => JSON.parse(fs.readFileSync(STATE, 'utf8'));
 
-module.exports = { UNIT, connect, dev, finalized, best, saveState, loadState, sleep };
+module.exports = { UNIT, connect, dev, finalized, best, finalizedHead, saveState, loadState, sleep };

@@ -1,14 +1,14 @@
-// Notes the time and both collators' best blocks just before Bob is killed. Returns Alice's.
-const { connect, best, saveState } = require('./common.js');
+// Notes the time, Alice's best block and Bob's finalized block just before Bob is killed
+// (finalized, not best: a best block may still be replaced by a fork). Returns Alice's best.
+const { connect, best, finalizedHead, saveState } = require('./common.js');
 
 async function run(nodeName, networkInfo) {
   const alice = await connect(networkInfo, nodeName);
   const bob = await connect(networkInfo, 'bob');
   try {
     const height = await best(alice);
-    const bobHeight = await best(bob);
-    const bobHash = (await bob.rpc.chain.getBlockHash(bobHeight)).toHex();
-    saveState({ killedAt: Date.now(), height, bobHeight, bobHash });
+    const { number: bobFinalized, hash: bobFinalizedHash } = await finalizedHead(bob);
+    saveState({ killedAt: Date.now(), height, bobFinalized, bobFinalizedHash });
     return height;
   } finally {
     await alice.disconnect();
