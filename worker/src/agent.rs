@@ -28,7 +28,7 @@ use api::runtime_types::pallet_model_registry::types::ModelFormat;
 
 use crate::book::{Book, Entry, Phase};
 use crate::config::{detect, Config};
-use crate::inference::Engine;
+use crate::sandbox::{Sandbox, SandboxError};
 
 /// Failure codes the worker reports on chain (`report_failure`), with a blake2-256 hash of the
 /// message it logged.
@@ -39,7 +39,8 @@ pub mod failure_code {
 	pub const INPUT_HASH_MISMATCH: u16 = 2;
 	/// The model or input could not be fetched.
 	pub const FETCH_FAILED: u16 = 3;
-	/// The model does not load, or does not run on the input.
+	/// The model does not load, does not run on the input, needs more memory than the worker's
+	/// limit, crashes its inference process, or writes too large a result.
 	pub const INFERENCE_FAILED: u16 = 4;
 	/// The work did not finish within the worker's time budget (`job_timeout_secs`).
 	pub const TIMED_OUT: u16 = 5;
@@ -52,7 +53,8 @@ const MAX_TRANSIENT_FAILURES: u32 = 3;
 pub struct Agent {
 	config: Config,
 	sender: Arc<Sender>,
-	engine: Arc<Engine>,
+	/// Runs each job's inference in a child process.
+	sandbox: Sandbox,
 	book: Arc<Mutex<Book>>,
 	/// Jobs with a task under way (work or a transaction).
 	busy: Arc<Mutex<HashSet<u64>>>,
@@ -63,18 +65,24 @@ pub struct Agent {
 
 
 impl Agent {
-	/// An agent for `config`, signing with `sender`.
-	pub fn new(config: Config, sender: Sender) -> anyhow::Result<Self> {
+	/// An agent for `config`, signing with `sender`, running inference in child processes of
+	/// `program` (the `deai-worker` binary).
+	pub fn new(config: Config, sender: Sender, program: PathBuf) -> anyhow::Result<Self> {
 		std::fs::create_dir_all(&config.work_dir)
 			.with_context(|| format!("creating {}", config.work_dir.display()))?;
 		let book = Book::load(&config.work_dir.join("jobs.json"))?;
 		let detected = detect(&config.capabilities);
 		let min_price = parse_balance(&config.price.min_price).ok_or_else(|| anyhow!("bad min_price"))?;
+		let sandbox = Sandbox {
+			program,
+			memory_limit_bytes: config.inference_memory_mib.saturating_mul(1024 * 1024),
+			max_result_bytes: config.max_content_bytes,
+		};
 		Ok(Self {
+			sandbox,
 			slots: Arc::new(Semaphore::new(detected.max_concurrent_jobs as usize)),
 			config,
 			sender: Arc::new(sender),
-			engine: Arc::new(Engine::default()),
 			book: Arc::new(Mutex::new(book)),
 			busy: Arc::new(Mutex::new(HashSet::new())),
 			min_price,
@@ -463,7 +471,8 @@ impl Agent {
 		Ok(())
 	}
 
-	/// Fetches, verifies and runs the job in the background, within the time budget. A job it
+	/// Fetches, verifies and runs the job in the background, within the time budget (past it,
+	/// the work is dropped and an inference child with it is killed). A job it
 	/// cannot do is marked `Failed` with a code; `follow` reports it on chain (retrying each
 	/// block until the chain has it).
 	async fn spawn_work(self: Arc<Self>, chain: Chain, id: u64, job: Job) {
@@ -565,20 +574,18 @@ impl Agent {
 			.await
 			.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
 		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));
-		let input = tokio::fs::read(&input_path).await.map_err(|e| WorkError::Transient(e.into()))?;
-		if input.len() as u64 > self.config.max_input_bytes {
+		let input_size = tokio::fs::metadata(&input_path).await.map_err(|e| WorkError::Transient(e.into()))?.len();
+		if input_size > self.config.max_input_bytes {
 			return Err(WorkError::Refused(
 				failure_code::INFERENCE_FAILED,
 				format!("the input is larger than {} bytes", self.config.max_input_bytes),
 			));
 		}
-		let engine = self.engine.clone();
-		let key = hex_hash(&version.artifact.content_hash);
 		let inferred = Instant::now();
-		let result = tokio::task::spawn_blocking(move || engine.run(&key, &model_path, &input))
-			.await
-			.map_err(|e| WorkError::Refused(failure_code::INFERENCE_FAILED, format!("inference crashed: {e}")))?
-			.map_err(|e| WorkError::Refused(failure_code::INFERENCE_FAILED, format!("inference failed: {e:#}")))?;
+		let result = self.sandbox.run(&model_path, &input_path).await.map_err(|e| match e {
+			SandboxError::Job(reason) => WorkError::Refused(failure_code::INFERENCE_FAILED, reason),
+			SandboxError::Local(e) => WorkError::Transient(e.context("running the inference child")),
+		})?;
 		let result_hash = content::hash_bytes(&result);
 		tracing::info!(
 			"job {id}: inference done in {} ms: {} bytes, result {}",

@@ -34,6 +34,10 @@ pub struct Config {
 	/// The largest job input run (it is parsed in memory), in bytes.
 	#[serde(default = "default_max_input")]
 	pub max_input_bytes: u64,
+	/// The heap one job's inference may use, in MiB (it runs in a child process; past this it
+	/// is stopped and the job reported failed, code 4).
+	#[serde(default = "default_inference_memory")]
+	pub inference_memory_mib: u64,
 	/// How long one job's fetching, inference and upload may take, in seconds; then it is
 	/// reported failed (code 5) rather than left to miss its deadline.
 	#[serde(default = "default_job_timeout")]
@@ -108,6 +112,9 @@ fn default_max_content() -> u64 {
 fn default_max_input() -> u64 {
 	32 * 1024 * 1024
 }
+fn default_inference_memory() -> u64 {
+	2048
+}
 fn default_job_timeout() -> u64 {
 	600
 }
@@ -120,6 +127,9 @@ fn default_scan() -> u32 {
 fn default_scan_window() -> u64 {
 	512
 }
+
+/// The least heap an inference child is given: its own start-up and a small model need this.
+pub const MIN_INFERENCE_MEMORY_MIB: u64 = 16;
 
 impl Config {
 	/// Reads a TOML file (then apply any flags and [`Config::check`] it).
@@ -138,6 +148,9 @@ impl Config {
 		}
 		if deai_client::chain::parse_balance(&self.price.min_price).is_none() {
 			bail!("`price.min_price` is not an amount: {}", self.price.min_price);
+		}
+		if self.inference_memory_mib < MIN_INFERENCE_MEMORY_MIB {
+			bail!("`inference_memory_mib` must be at least {MIN_INFERENCE_MEMORY_MIB}");
 		}
 		if self.job_timeout_secs == 0 {
 			bail!("`job_timeout_secs` must be at least 1");
@@ -229,6 +242,7 @@ mod tests {
 		let config: Config = toml::from_str(include_str!("../worker.example.toml")).unwrap();
 		config.check().unwrap();
 		assert_eq!(config.job_timeout_secs, 600);
+		assert_eq!(config.inference_memory_mib, 2048);
 		assert!(config.file_uri_root.is_none(), "file:// is off unless the operator names a root");
 	}
 

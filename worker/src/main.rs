@@ -5,19 +5,23 @@
 //! - `deai-worker serve`: a content store (results, models, inputs) over HTTP;
 //! - `deai-worker infer`: runs a model on an input locally and prints the result and its hash;
 //! - `deai-worker detect`: prints the capabilities it would register.
-
-mod agent;
-mod book;
-mod config;
-mod inference;
+//!
+//! The agent runs each job's inference in a child `deai-worker infer-isolated` process (see
+//! [`deai_worker::sandbox`]).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use deai_client::chain::Sender;
 use deai_client::keys::{self, KeySource};
+use deai_worker::{agent, config, inference, sandbox};
+
+/// Counts the heap in use; the inference child caps it (no cap otherwise).
+#[global_allocator]
+static ALLOCATOR: sandbox::CappedAllocator = sandbox::CappedAllocator;
 
 #[derive(Parser)]
 #[command(name = "deai-worker", version, about = "DeAI Chain provider agent: runs AI jobs for pay")]
@@ -71,6 +75,20 @@ enum Command {
 		#[arg(long)]
 		input: PathBuf,
 	},
+	/// The agent's inference child: runs the model on the input within a heap limit and writes
+	/// the result document to stdout.
+	#[command(name = "infer-isolated", hide = true)]
+	InferIsolated {
+		/// The model.
+		#[arg(long)]
+		model: PathBuf,
+		/// The input document.
+		#[arg(long)]
+		input: PathBuf,
+		/// The heap limit, in bytes.
+		#[arg(long)]
+		memory_limit_bytes: u64,
+	},
 	/// Prints the capabilities this machine would register.
 	Detect {
 		/// A configuration file whose overrides apply.
@@ -90,10 +108,19 @@ fn init_logging() {
 		.init();
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
+	let command = Cli::parse().command;
+	// The inference child logs nothing (its stdout is the result) and needs no async runtime.
+	if let Command::InferIsolated { model, input, memory_limit_bytes } = &command {
+		return Ok(sandbox::child_main(model, input, *memory_limit_bytes));
+	}
 	init_logging();
-	match Cli::parse().command {
+	tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(command))?;
+	Ok(ExitCode::SUCCESS)
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+	match command {
 		Command::Run { config, url, work_dir, key_file, store_url } => {
 			let mut config = config::Config::load(&config)?;
 			if let Some(file) = key_file {
@@ -116,7 +143,8 @@ async fn main() -> anyhow::Result<()> {
 				(None, None) => anyhow::bail!("set `key` or `key_file`"),
 			};
 			let keypair = keys::load(&source)?;
-			let agent = Arc::new(agent::Agent::new(config, Sender::new(keypair))?);
+			let program = std::env::current_exe().context("locating the deai-worker binary")?;
+			let agent = Arc::new(agent::Agent::new(config, Sender::new(keypair), program)?);
 			let (stop, stopped) = tokio::sync::watch::channel(false);
 			tokio::spawn(async move {
 				let _ = tokio::signal::ctrl_c().await;
@@ -139,6 +167,8 @@ async fn main() -> anyhow::Result<()> {
 			eprintln!("result hash: {}", deai_client::content::hex_hash(&deai_client::content::hash_bytes(&result)));
 			Ok(())
 		},
+		// Run by `main` before the async runtime starts.
+		Command::InferIsolated { .. } => anyhow::bail!("`infer-isolated` runs outside the async runtime"),
 		Command::Detect { config } => {
 			let overrides = match config {
 				Some(path) => config::Config::load(&path)?.capabilities,

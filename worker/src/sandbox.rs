@@ -1,0 +1,248 @@
+//! Inference in a child process, with a heap limit and a kill on time-out.
+//!
+//! Models and inputs come from strangers. tract catches most bad models as errors, but a model can
+//! still ask for more memory than the machine has (Rust aborts the process on a failed
+//! allocation), overflow a thread's stack, or run for longer than the job's time budget (a thread
+//! cannot be stopped from outside). So the agent runs each job's inference in a fresh
+//! `deai-worker infer-isolated` process: the child caps its own heap with [`CappedAllocator`]
+//! (an allocation past the cap fails, and the process aborts with "memory allocation of N bytes
+//! failed"), writes the result document to stdout and exits; the parent reads at most
+//! `max_result_bytes` of it, kills the child when the job's time budget ends (the future is
+//! dropped, and the child with it), and turns any other ending into a named failure. The agent
+//! keeps working whatever happens to the child.
+//!
+//! Results stay bit-for-bit reproducible: the child runs the same [`Engine`](crate::inference)
+//! code on the same bytes.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::Context;
+use tokio::io::AsyncReadExt;
+
+/// The subcommand the child runs (hidden from `--help`).
+pub const CHILD_COMMAND: &str = "infer-isolated";
+
+/// Stderr kept from a child, to explain its failure.
+const MAX_STDERR_BYTES: usize = 16 * 1024;
+
+/// A global allocator that counts the heap bytes in use and refuses allocations past a limit
+/// (no limit until [`CappedAllocator::limit_to`] is called). Installed by the `deai-worker`
+/// binary; only the inference child sets a limit.
+pub struct CappedAllocator;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+impl CappedAllocator {
+	/// Refuses allocations that would take the heap in use past `bytes`.
+	pub fn limit_to(bytes: usize) {
+		LIMIT.store(bytes, Ordering::SeqCst);
+	}
+
+	/// Heap bytes in use (allocated through this allocator and not yet freed).
+	pub fn in_use() -> usize {
+		IN_USE.load(Ordering::Relaxed)
+	}
+
+	fn reserve(bytes: usize) -> bool {
+		let before = IN_USE.fetch_add(bytes, Ordering::Relaxed);
+		if before.saturating_add(bytes) > LIMIT.load(Ordering::Relaxed) {
+			IN_USE.fetch_sub(bytes, Ordering::Relaxed);
+			return false;
+		}
+		true
+	}
+
+	fn release(bytes: usize) {
+		IN_USE.fetch_sub(bytes, Ordering::Relaxed);
+	}
+}
+
+// SAFETY: every call is forwarded to `System` with the caller's arguments unchanged; the
+// allocator only adds bookkeeping, and returns null (a failed allocation, which callers handle)
+// instead of forwarding when the limit would be passed.
+unsafe impl GlobalAlloc for CappedAllocator {
+	unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+		if !Self::reserve(layout.size()) {
+			return std::ptr::null_mut();
+		}
+		// SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract for `layout`.
+		let pointer = unsafe { System.alloc(layout) };
+		if pointer.is_null() {
+			Self::release(layout.size());
+		}
+		pointer
+	}
+
+	unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+		if !Self::reserve(layout.size()) {
+			return std::ptr::null_mut();
+		}
+		// SAFETY: as for `alloc`.
+		let pointer = unsafe { System.alloc_zeroed(layout) };
+		if pointer.is_null() {
+			Self::release(layout.size());
+		}
+		pointer
+	}
+
+	unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+		// SAFETY: `pointer` was allocated by `System` (through this allocator) with `layout`.
+		unsafe { System.dealloc(pointer, layout) };
+		Self::release(layout.size());
+	}
+
+	unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+		let old_size = layout.size();
+		if new_size > old_size && !Self::reserve(new_size - old_size) {
+			return std::ptr::null_mut();
+		}
+		// SAFETY: `pointer` was allocated by `System` with `layout`; the caller upholds
+		// `GlobalAlloc::realloc`'s contract for `new_size`.
+		let moved = unsafe { System.realloc(pointer, layout, new_size) };
+		if moved.is_null() {
+			if new_size > old_size {
+				Self::release(new_size - old_size);
+			}
+		} else if new_size < old_size {
+			Self::release(old_size - new_size);
+		}
+		moved
+	}
+}
+
+/// Why a sandboxed run produced no result.
+#[derive(Debug)]
+pub enum SandboxError {
+	/// The job's model or input is at fault (the model failed, was stopped by the memory limit,
+	/// crashed, or wrote too large a result): refuse the job with this reason.
+	Job(String),
+	/// The worker could not run its child at all (its own binary, the machine): retry.
+	Local(anyhow::Error),
+}
+
+impl std::fmt::Display for SandboxError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			SandboxError::Job(reason) => f.write_str(reason),
+			SandboxError::Local(e) => write!(f, "{e:#}"),
+		}
+	}
+}
+
+/// Runs inference in child processes of `program` (the `deai-worker` binary).
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+	/// The `deai-worker` binary.
+	pub program: PathBuf,
+	/// The child's heap limit, in bytes.
+	pub memory_limit_bytes: u64,
+	/// The largest result document accepted, in bytes.
+	pub max_result_bytes: u64,
+}
+
+impl Sandbox {
+	/// Runs the model at `model` on the input document at `input` in a child process and
+	/// returns the result document's bytes. Dropping the future kills the child.
+	pub async fn run(&self, model: &Path, input: &Path) -> Result<Vec<u8>, SandboxError> {
+		let mut child = tokio::process::Command::new(&self.program)
+			.arg(CHILD_COMMAND)
+			.arg("--model")
+			.arg(model)
+			.arg("--input")
+			.arg(input)
+			.arg("--memory-limit-bytes")
+			.arg(self.memory_limit_bytes.to_string())
+			// One line of reason on stderr, no backtraces.
+			.env_remove("RUST_BACKTRACE")
+			.env_remove("RUST_LIB_BACKTRACE")
+			.stdin(Stdio::null())
+			.stdout(Stdio::piped())
+			.stderr(Stdio::piped())
+			.kill_on_drop(true)
+			.spawn()
+			.with_context(|| format!("starting {}", self.program.display()))
+			.map_err(SandboxError::Local)?;
+		let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+			return Err(SandboxError::Local(anyhow::anyhow!("the child's pipes are missing")));
+		};
+		// Stderr is drained to the end (a child blocked on a full pipe would never exit), keeping
+		// its end; stdout is read up to one byte past the limit, and a child past it is killed.
+		let errors = tokio::spawn(drain_keeping_tail(stderr, MAX_STDERR_BYTES));
+		let mut result = Vec::new();
+		let read = stdout.take(self.max_result_bytes.saturating_add(1)).read_to_end(&mut result).await;
+		if result.len() as u64 > self.max_result_bytes {
+			let _ = child.kill().await;
+			errors.abort();
+			return Err(SandboxError::Job(format!("the result is larger than {} bytes", self.max_result_bytes)));
+		}
+		read.context("reading the child's result").map_err(SandboxError::Local)?;
+		let errors = errors.await.unwrap_or_default();
+		let status = child.wait().await.context("waiting for the child").map_err(SandboxError::Local)?;
+		if status.success() {
+			return Ok(result);
+		}
+		let errors = String::from_utf8_lossy(&errors);
+		let last = errors.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("").trim();
+		let allocation_failed = errors.lines().find(|line| line.starts_with("memory allocation of"));
+		Err(SandboxError::Job(if let Some(failed) = allocation_failed {
+			format!(
+				"inference needs more than the worker's memory limit ({} MiB): {failed}",
+				self.memory_limit_bytes / (1024 * 1024)
+			)
+		} else if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+			format!("inference crashed (signal {signal}): {last}")
+		} else if last.is_empty() {
+			format!("inference failed ({status})")
+		} else {
+			format!("inference failed: {last}")
+		}))
+	}
+}
+
+/// Reads `reader` to its end, keeping its last `keep` bytes (where a failure's reason is).
+async fn drain_keeping_tail(mut reader: impl tokio::io::AsyncRead + Unpin, keep: usize) -> Vec<u8> {
+	let (mut kept, mut chunk) = (Vec::new(), [0u8; 4096]);
+	while let Ok(read) = reader.read(&mut chunk).await {
+		if read == 0 {
+			break;
+		}
+		kept.extend_from_slice(&chunk[..read]);
+		if kept.len() > 2 * keep {
+			kept.drain(..kept.len() - keep);
+		}
+	}
+	if kept.len() > keep {
+		kept.drain(..kept.len() - keep);
+	}
+	kept
+}
+
+/// The child's side: limits its heap, runs the model, writes the result to stdout. Errors go to
+/// stderr, one line, for the parent to report.
+pub fn child_main(model: &Path, input: &Path, memory_limit_bytes: u64) -> std::process::ExitCode {
+	use std::io::Write;
+	// A panic (a tract bug) ends the child with one line the parent can report.
+	std::panic::set_hook(Box::new(|info| eprintln!("inference panicked: {}", info.to_string().replace('\n', " "))));
+	let limit = usize::try_from(memory_limit_bytes).unwrap_or(usize::MAX);
+	CappedAllocator::limit_to(limit);
+	let outcome = std::fs::read(input)
+		.with_context(|| format!("reading {}", input.display()))
+		.and_then(|bytes| crate::inference::Engine::default().run("isolated", model, &bytes));
+	match outcome {
+		Ok(result) => {
+			let mut stdout = std::io::stdout().lock();
+			if stdout.write_all(&result).and_then(|()| stdout.flush()).is_err() {
+				return std::process::ExitCode::FAILURE;
+			}
+			std::process::ExitCode::SUCCESS
+		},
+		Err(e) => {
+			eprintln!("{}", format!("{e:#}").replace('\n', " "));
+			std::process::ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,124 @@
+//! The inference sandbox against the real `deai-worker` binary: the child's result is the
+//! in-process engine's, byte for byte; a model past the memory limit, a crash, a too-large
+//! result and a child past its time budget each end as a named failure, and the child is gone.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use deai_worker::inference::Engine;
+use deai_worker::sandbox::{Sandbox, SandboxError};
+
+fn model_dir() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/blobs-classifier")
+}
+
+fn sandbox(memory_limit_bytes: u64) -> Sandbox {
+	Sandbox { program: env!("CARGO_BIN_EXE_deai-worker").into(), memory_limit_bytes, max_result_bytes: 1 << 20 }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+	let dir = std::env::temp_dir().join(format!("deai-sandbox-{name}-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	std::fs::create_dir_all(&dir).unwrap();
+	dir
+}
+
+fn job_failure(outcome: Result<Vec<u8>, SandboxError>) -> String {
+	match outcome {
+		Err(SandboxError::Job(reason)) => reason,
+		Err(SandboxError::Local(e)) => panic!("expected a job failure, got a local error: {e:#}"),
+		Ok(bytes) => panic!("expected a job failure, got {} bytes", bytes.len()),
+	}
+}
+
+/// A stand-in for the worker binary: a shell script.
+fn script(dir: &Path, body: &str) -> PathBuf {
+	use std::os::unix::fs::PermissionsExt;
+	let path = dir.join("child.sh");
+	std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+	std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+	path
+}
+
+#[tokio::test]
+async fn the_child_gives_the_engines_bytes() {
+	let model = model_dir().join("model.onnx");
+	for batch in ["batch-1", "batch-2"] {
+		let input = model_dir().join(format!("samples/{batch}.json"));
+		let in_process = Engine::default().run("m", &model, &std::fs::read(&input).unwrap()).unwrap();
+		for _ in 0..2 {
+			let isolated = sandbox(256 << 20).run(&model, &input).await.unwrap();
+			assert_eq!(isolated, in_process, "{batch}");
+		}
+	}
+}
+
+#[tokio::test]
+async fn bad_models_and_inputs_are_named() {
+	let dir = temp_dir("bad");
+	let junk = dir.join("junk.onnx");
+	std::fs::write(&junk, b"tampered bytes").unwrap();
+	let input = model_dir().join("samples/batch-1.json");
+	let reason = job_failure(sandbox(256 << 20).run(&junk, &input).await);
+	assert!(reason.contains("not a loadable ONNX model"), "{reason}");
+	let bad_input = dir.join("input.json");
+	std::fs::write(&bad_input, br#"{"features": [[1,2,3]]}"#).unwrap();
+	let reason = job_failure(sandbox(256 << 20).run(&model_dir().join("model.onnx"), &bad_input).await);
+	assert!(reason.contains("does not fit"), "{reason}");
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn the_memory_limit_stops_the_child_not_the_worker() {
+	let dir = temp_dir("memory");
+	// 200,000 rows: a few MiB of JSON, far more once parsed.
+	let row = "[0.25,-1.5,3.0,0.125]";
+	let input = dir.join("big.json");
+	std::fs::write(&input, format!("{{\"features\": [{}]}}", vec![row; 200_000].join(","))).unwrap();
+	let model = model_dir().join("model.onnx");
+	let reason = job_failure(sandbox(8 << 20).run(&model, &input).await);
+	assert!(reason.contains("more than the worker's memory limit (8 MiB)"), "{reason}");
+	// The same job within a larger limit runs.
+	let roomy = Sandbox { max_result_bytes: 1 << 30, ..sandbox(1 << 30) };
+	let result = roomy.run(&model, &input).await.unwrap();
+	assert!(result.starts_with(b"{\""), "a result document");
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn crashes_and_oversized_results_are_named_and_a_missing_binary_is_local() {
+	let dir = temp_dir("crash");
+	let (model, input) = (model_dir().join("model.onnx"), model_dir().join("samples/batch-1.json"));
+	let crashing = Sandbox { program: script(&dir, "echo 'thread overflowed its stack' >&2; kill -SEGV $$"), ..sandbox(1 << 20) };
+	let reason = job_failure(crashing.run(&model, &input).await);
+	assert!(reason.contains("crashed (signal 11)") && reason.contains("overflowed"), "{reason}");
+	let small = Sandbox { max_result_bytes: 10, ..sandbox(256 << 20) };
+	let reason = job_failure(small.run(&model, &input).await);
+	assert!(reason.contains("larger than 10 bytes"), "{reason}");
+	let missing = Sandbox { program: dir.join("no-such-binary"), ..sandbox(1 << 20) };
+	assert!(matches!(missing.run(&model, &input).await, Err(SandboxError::Local(_))));
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_child_past_the_time_budget_is_killed() {
+	let dir = temp_dir("slow");
+	let pid_file = dir.join("pid");
+	let slow = Sandbox { program: script(&dir, &format!("echo $$ > {}; exec sleep 60", pid_file.display())), ..sandbox(1 << 20) };
+	let (model, input) = (model_dir().join("model.onnx"), model_dir().join("samples/batch-1.json"));
+	assert!(tokio::time::timeout(Duration::from_secs(2), slow.run(&model, &input)).await.is_err(), "still running");
+	let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_string();
+	let gone = || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+		// Gone, or killed and not reaped yet.
+		Err(_) => true,
+		Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+	};
+	for _ in 0..50 {
+		if gone() {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	assert!(gone(), "the child {pid} outlived its budget");
+	std::fs::remove_dir_all(dir).unwrap();
+}
