@@ -8,21 +8,14 @@
 //! tract runs single-threaded here, floats are printed by serde_json's shortest round-trip
 //! formatting — so redundant providers agree on the result hash.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context};
 use serde_json::{Map, Value};
 use tract_onnx::prelude::*;
 
-type Plan = Arc<TypedRunnableModel>;
-
-/// Runs ONNX models, keeping optimised plans per (model, input shapes).
-#[derive(Default)]
-pub struct Engine {
-	plans: Mutex<HashMap<(String, Vec<(String, Vec<usize>)>), (Plan, Vec<String>, Vec<String>)>>,
-}
+/// An optimised, runnable model.
+type Plan = std::sync::Arc<TypedRunnableModel>;
 
 /// A decoded input tensor.
 struct Input {
@@ -65,119 +58,95 @@ fn to_json<T: Copy>(view: tract_ndarray::ArrayViewD<'_, T>, leaf: &dyn Fn(T) -> 
 	go(view, leaf)
 }
 
-impl Engine {
-	/// Runs the model at `model_path` (identified by `model_key`, its content hash) on the
-	/// JSON input `input`, returning the result document's bytes.
-	pub fn run(&self, model_key: &str, model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
-		let document: Value = serde_json::from_slice(input).context("the input is not JSON")?;
-		let Value::Object(fields) = document else { bail!("the input must be a JSON object of named tensors") };
-		let mut inputs: Vec<(String, Input)> = Vec::new();
-		for (name, value) in &fields {
-			let (mut shape, mut data) = (Vec::new(), Vec::new());
-			flatten(value, 0, &mut shape, &mut data).with_context(|| format!("input `{name}`"))?;
-			inputs.push((name.clone(), Input { shape, data }));
-		}
-		let (plan, output_names) = self.plan(model_key, model_path, &mut inputs)?;
-		let tensors: TVec<TValue> = inputs
-			.into_iter()
-			.map(|(name, input)| {
-				Tensor::from_shape(&input.shape, &input.data)
-					.map(|t| t.into_tvalue())
-					.with_context(|| format!("input `{name}`"))
-			})
-			.collect::<anyhow::Result<_>>()?;
-		let outputs = plan.run(tensors).context("inference failed")?;
-		let mut result = Map::new();
-		for (name, output) in output_names.iter().zip(outputs.iter()) {
-			let value = match output.datum_type() {
-				DatumType::F32 => to_json(output.to_plain_array_view::<f32>()?, &|x: f32| {
-					serde_json::Number::from_f64(x as f64).map(Value::Number).unwrap_or(Value::Null)
-				}),
-				DatumType::I64 => to_json(output.to_plain_array_view::<i64>()?, &|x: i64| Value::from(x)),
-				DatumType::I32 => to_json(output.to_plain_array_view::<i32>()?, &|x: i32| Value::from(x)),
-				other => bail!("output `{name}` has an unsupported type {other:?}"),
-			};
-			result.insert(name.clone(), value);
-		}
-		Ok(serde_json::to_vec(&Value::Object(result))?)
+/// Runs the ONNX model at `model_path` on the JSON input `input` and returns the result
+/// document's bytes. The model is loaded and optimised for the input's shapes on every call: the
+/// worker runs each job in a fresh child process (see [`crate::sandbox`]), where nothing would
+/// be reused.
+pub fn run(model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
+	let document: Value = serde_json::from_slice(input).context("the input is not JSON")?;
+	let Value::Object(fields) = document else { bail!("the input must be a JSON object of named tensors") };
+	let mut inputs: Vec<(String, Input)> = Vec::new();
+	for (name, value) in &fields {
+		let (mut shape, mut data) = (Vec::new(), Vec::new());
+		flatten(value, 0, &mut shape, &mut data).with_context(|| format!("input `{name}`"))?;
+		inputs.push((name.clone(), Input { shape, data }));
 	}
-
-	/// The optimised plan for these input shapes, ordering `inputs` as the model declares them.
-	/// Plans are cached per (model, named input shapes), at most [`MAX_PLANS`] of them.
-	fn plan(
-		&self,
-		model_key: &str,
-		model_path: &Path,
-		inputs: &mut Vec<(String, Input)>,
-	) -> anyhow::Result<(Plan, Vec<String>)> {
-		let mut named: Vec<(String, Vec<usize>)> = inputs.iter().map(|(n, i)| (n.clone(), i.shape.clone())).collect();
-		named.sort();
-		let key = (model_key.to_string(), named);
-		let cached = self.plans.lock().map_err(|_| anyhow!("plan cache poisoned"))?.get(&key).cloned();
-		let (plan, input_names, output_names) = match cached {
-			Some(found) => found,
-			None => {
-				let built = Self::build(model_path, inputs)?;
-				let mut plans = self.plans.lock().map_err(|_| anyhow!("plan cache poisoned"))?;
-				if plans.len() >= MAX_PLANS {
-					plans.clear();
-				}
-				plans.insert(key, built.clone());
-				built
-			},
+	let (plan, output_names) = plan(model_path, &mut inputs)?;
+	let tensors: TVec<TValue> = inputs
+		.into_iter()
+		.map(|(name, input)| {
+			Tensor::from_shape(&input.shape, &input.data)
+				.map(|t| t.into_tvalue())
+				.with_context(|| format!("input `{name}`"))
+		})
+		.collect::<anyhow::Result<_>>()?;
+	let outputs = plan.run(tensors).context("inference failed")?;
+	let mut result = Map::new();
+	for (name, output) in output_names.iter().zip(outputs.iter()) {
+		let value = match output.datum_type() {
+			DatumType::F32 => to_json(output.to_plain_array_view::<f32>()?, &|x: f32| {
+				serde_json::Number::from_f64(x as f64).map(Value::Number).unwrap_or(Value::Null)
+			}),
+			DatumType::I64 => to_json(output.to_plain_array_view::<i64>()?, &|x: i64| Value::from(x)),
+			DatumType::I32 => to_json(output.to_plain_array_view::<i32>()?, &|x: i32| Value::from(x)),
+			other => bail!("output `{name}` has an unsupported type {other:?}"),
 		};
-		let mut ordered = Vec::with_capacity(input_names.len());
-		for name in &input_names {
-			let position = inputs
-				.iter()
-				.position(|(n, _)| n == name)
-				.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
-			ordered.push(inputs.remove(position));
-		}
-		if let Some((extra, _)) = inputs.first() {
-			bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
-		}
-		*inputs = ordered;
-		Ok((plan, output_names))
+		result.insert(name.clone(), value);
 	}
-
-	/// Loads and optimises the model for the shapes of `inputs`.
-	fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan, Vec<String>, Vec<String>)> {
-		let mut model = tract_onnx::onnx()
-			.model_for_path(model_path)
-			.map_err(|e| anyhow!("not a loadable ONNX model: {e}"))?;
-		let input_names: Vec<String> = model
-			.input_outlets()?
-			.iter()
-			.map(|outlet| model.node(outlet.node).name.clone())
-			.collect();
-		for (index, name) in input_names.iter().enumerate() {
-			let (_, input) = inputs
-				.iter()
-				.find(|(n, _)| n == name)
-				.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
-			model = model.with_input_fact(index, f32::fact(&input.shape).into())?;
-		}
-		if let Some((extra, _)) = inputs.iter().find(|(n, _)| !input_names.contains(n)) {
-			bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
-		}
-		let output_names: Vec<String> = model
-			.output_outlets()?
-			.iter()
-			.map(|outlet| {
-				model.outlet_label(*outlet).map(str::to_string).unwrap_or_else(|| model.node(outlet.node).name.clone())
-			})
-			.collect();
-		let plan = model
-			.into_optimized()
-			.map_err(|e| anyhow!("the model does not fit its input: {e}"))?
-			.into_runnable()?;
-		Ok((plan, input_names, output_names))
-	}
+	Ok(serde_json::to_vec(&Value::Object(result))?)
 }
 
-/// Optimised plans kept (each holds its model's weights).
-const MAX_PLANS: usize = 16;
+/// The optimised plan for these input shapes, ordering `inputs` as the model declares them.
+fn plan(model_path: &Path, inputs: &mut Vec<(String, Input)>) -> anyhow::Result<(Plan, Vec<String>)> {
+	let (plan, input_names, output_names) = build(model_path, inputs)?;
+	let mut ordered = Vec::with_capacity(input_names.len());
+	for name in &input_names {
+		let position = inputs
+			.iter()
+			.position(|(n, _)| n == name)
+			.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
+		ordered.push(inputs.remove(position));
+	}
+	if let Some((extra, _)) = inputs.first() {
+		bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
+	}
+	*inputs = ordered;
+	Ok((plan, output_names))
+}
+
+/// Loads and optimises the model for the shapes of `inputs`.
+fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan, Vec<String>, Vec<String>)> {
+	let mut model = tract_onnx::onnx()
+		.model_for_path(model_path)
+		.map_err(|e| anyhow!("not a loadable ONNX model: {e}"))?;
+	let input_names: Vec<String> = model
+		.input_outlets()?
+		.iter()
+		.map(|outlet| model.node(outlet.node).name.clone())
+		.collect();
+	for (index, name) in input_names.iter().enumerate() {
+		let (_, input) = inputs
+			.iter()
+			.find(|(n, _)| n == name)
+			.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
+		model = model.with_input_fact(index, f32::fact(&input.shape).into())?;
+	}
+	if let Some((extra, _)) = inputs.iter().find(|(n, _)| !input_names.contains(n)) {
+		bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
+	}
+	let output_names: Vec<String> = model
+		.output_outlets()?
+		.iter()
+		.map(|outlet| {
+			model.outlet_label(*outlet).map(str::to_string).unwrap_or_else(|| model.node(outlet.node).name.clone())
+		})
+		.collect();
+	let plan = model
+		.into_optimized()
+		.map_err(|e| anyhow!("the model does not fit its input: {e}"))?
+		.into_runnable()?;
+	Ok((plan, input_names, output_names))
+}
 
 #[cfg(test)]
 mod tests {
@@ -189,13 +158,12 @@ mod tests {
 
 	#[test]
 	fn the_project_model_classifies_its_samples() {
-		let engine = Engine::default();
 		for batch in ["batch-1", "batch-2"] {
 			let input = std::fs::read(model_dir().join(format!("samples/{batch}.json"))).unwrap();
 			let expected: Value =
 				serde_json::from_slice(&std::fs::read(model_dir().join(format!("samples/{batch}.expected.json"))).unwrap())
 					.unwrap();
-			let result = engine.run("model", &model_dir().join("model.onnx"), &input).unwrap();
+			let result = run(&model_dir().join("model.onnx"), &input).unwrap();
 			let result: Value = serde_json::from_slice(&result).unwrap();
 			assert_eq!(result["label"], expected["label"], "{batch}: numpy's labels");
 			let got = result["probabilities"].as_array().unwrap();
@@ -213,28 +181,26 @@ mod tests {
 	fn results_are_bit_for_bit_reproducible() {
 		let input = std::fs::read(model_dir().join("samples/batch-2.json")).unwrap();
 		let model = model_dir().join("model.onnx");
-		let first = Engine::default().run("m", &model, &input).unwrap();
-		let engine = Engine::default();
+		let first = run(&model, &input).unwrap();
 		for _ in 0..3 {
-			assert_eq!(engine.run("m", &model, &input).unwrap(), first);
+			assert_eq!(run(&model, &input).unwrap(), first);
 		}
 	}
 
 	#[test]
 	fn bad_inputs_are_named_errors() {
-		let engine = Engine::default();
 		let model = model_dir().join("model.onnx");
-		let err = engine.run("m", &model, b"not json").unwrap_err();
+		let err = run(&model, b"not json").unwrap_err();
 		assert!(err.to_string().contains("not JSON"), "{err}");
-		let err = engine.run("m", &model, br#"{"pixels": [[1,2,3,4]]}"#).unwrap_err();
+		let err = run(&model, br#"{"pixels": [[1,2,3,4]]}"#).unwrap_err();
 		assert!(format!("{err:#}").contains("no tensor named `features`"), "{err:#}");
-		let err = engine.run("m", &model, br#"{"features": [[1,2],[3]]}"#).unwrap_err();
+		let err = run(&model, br#"{"features": [[1,2],[3]]}"#).unwrap_err();
 		assert!(format!("{err:#}").contains("ragged"), "{err:#}");
-		let err = engine.run("m", &model, br#"{"features": [[1,2,3]]}"#).unwrap_err();
+		let err = run(&model, br#"{"features": [[1,2,3]]}"#).unwrap_err();
 		assert!(format!("{err:#}").contains("does not fit"), "{err:#}");
 		let junk = std::env::temp_dir().join(format!("deai-junk-{}.onnx", std::process::id()));
 		std::fs::write(&junk, b"tampered bytes").unwrap();
-		let err = engine.run("junk", &junk, br#"{"features": [[1,2,3,4]]}"#).unwrap_err();
+		let err = run(&junk, br#"{"features": [[1,2,3,4]]}"#).unwrap_err();
 		assert!(err.to_string().contains("not a loadable ONNX model"), "{err}");
 		std::fs::remove_file(junk).unwrap();
 	}

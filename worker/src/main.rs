@@ -162,7 +162,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 		},
 		Command::Infer { model, input } => {
 			let bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
-			let result = inference::Engine::default().run("local", &model, &bytes)?;
+			let result = inference::run(&model, &bytes)?;
 			println!("{}", String::from_utf8_lossy(&result));
 			eprintln!("result hash: {}", deai_client::content::hex_hash(&deai_client::content::hash_bytes(&result)));
 			Ok(())

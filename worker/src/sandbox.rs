@@ -11,7 +11,7 @@
 //! dropped, and the child with it), and turns any other ending into a named failure. The agent
 //! keeps working whatever happens to the child.
 //!
-//! Results stay bit-for-bit reproducible: the child runs the same [`Engine`](crate::inference)
+//! Results stay bit-for-bit reproducible: the child runs the same [`inference::run`](crate::inference::run)
 //! code on the same bytes.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -231,7 +231,7 @@ pub fn child_main(model: &Path, input: &Path, memory_limit_bytes: u64) -> std::p
 	CappedAllocator::limit_to(limit);
 	let outcome = std::fs::read(input)
 		.with_context(|| format!("reading {}", input.display()))
-		.and_then(|bytes| crate::inference::Engine::default().run("isolated", model, &bytes));
+		.and_then(|bytes| crate::inference::run(model, &bytes));
 	match outcome {
 		Ok(result) => {
 			let mut stdout = std::io::stdout().lock();

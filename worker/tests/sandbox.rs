@@ -1,11 +1,11 @@
 //! The inference sandbox against the real `deai-worker` binary: the child's result is the
-//! in-process engine's, byte for byte; a model past the memory limit, a crash, a too-large
+//! in-process run's, byte for byte; a model past the memory limit, a crash, a too-large
 //! result and a child past its time budget each end as a named failure, and the child is gone.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use deai_worker::inference::Engine;
+use deai_worker::inference;
 use deai_worker::sandbox::{Sandbox, SandboxError};
 
 fn model_dir() -> PathBuf {
@@ -41,11 +41,11 @@ fn script(dir: &Path, body: &str) -> PathBuf {
 }
 
 #[tokio::test]
-async fn the_child_gives_the_engines_bytes() {
+async fn the_child_gives_the_in_process_bytes() {
 	let model = model_dir().join("model.onnx");
 	for batch in ["batch-1", "batch-2"] {
 		let input = model_dir().join(format!("samples/{batch}.json"));
-		let in_process = Engine::default().run("m", &model, &std::fs::read(&input).unwrap()).unwrap();
+		let in_process = inference::run(&model, &std::fs::read(&input).unwrap()).unwrap();
 		for _ in 0..2 {
 			let isolated = sandbox(256 << 20).run(&model, &input).await.unwrap();
 			assert_eq!(isolated, in_process, "{batch}");
