@@ -149,6 +149,14 @@ impl FetchLimits {
 	}
 }
 
+/// Where [`fetch_verified`] keeps the content hashing to `hash` in `cache_dir`.
+pub fn cached_path(cache_dir: &Path, hash: &ContentHash) -> PathBuf {
+	cache_dir.join(hex_hash(hash))
+}
+
+/// What names a fetch's temporary file in a cache directory (`0x<hash>.partial-<suffix>`).
+pub const PARTIAL_MARKER: &str = ".partial-";
+
 /// A name no other fetch of this process uses for its temporary file.
 fn unique_suffix() -> String {
 	use std::sync::atomic::{AtomicU64, Ordering};
@@ -171,7 +179,7 @@ pub async fn fetch_verified(
 	tokio::fs::create_dir_all(cache_dir)
 		.await
 		.map_err(io(format!("creating {}", cache_dir.display())))?;
-	let target = cache_dir.join(hex_hash(expected));
+	let target = cached_path(cache_dir, expected);
 	if tokio::fs::try_exists(&target).await.unwrap_or(false) {
 		// Re-verify: a cache on disk can be damaged or edited.
 		let (actual, _) = hash_file(&target, &ProgressBar::hidden()).await?;
@@ -180,7 +188,7 @@ pub async fn fetch_verified(
 		}
 		let _ = tokio::fs::remove_file(&target).await;
 	}
-	let partial = cache_dir.join(format!("{}.partial-{}", hex_hash(expected), unique_suffix()));
+	let partial = cache_dir.join(format!("{}{PARTIAL_MARKER}{}", hex_hash(expected), unique_suffix()));
 	let outcome = download(uri, &partial, limits, progress).await;
 	let actual = match outcome {
 		Ok(actual) => actual,

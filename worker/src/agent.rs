@@ -27,6 +27,7 @@ use api::runtime_types::pallet_compute_market::types::{
 use api::runtime_types::pallet_model_registry::types::ModelFormat;
 
 use crate::book::{Book, Entry, Phase};
+use crate::cache::ArtifactCache;
 use crate::config::{detect, Config};
 use crate::sandbox::{Sandbox, SandboxError};
 
@@ -55,6 +56,8 @@ pub struct Agent {
 	sender: Arc<Sender>,
 	/// Runs each job's inference in a child process.
 	sandbox: Sandbox,
+	/// Verified models and inputs.
+	cache: Arc<ArtifactCache>,
 	book: Arc<Mutex<Book>>,
 	/// Jobs with a task under way (work or a transaction).
 	busy: Arc<Mutex<HashSet<u64>>>,
@@ -78,8 +81,11 @@ impl Agent {
 			memory_limit_bytes: config.inference_memory_mib.saturating_mul(1024 * 1024),
 			max_result_bytes: config.max_content_bytes,
 		};
+		let cache = ArtifactCache::new(config.cache_dir(), config.cache_max_mib.saturating_mul(1024 * 1024));
+		std::fs::create_dir_all(cache.dir()).with_context(|| format!("creating {}", cache.dir().display()))?;
 		Ok(Self {
 			sandbox,
+			cache,
 			slots: Arc::new(Semaphore::new(detected.max_concurrent_jobs as usize)),
 			config,
 			sender: Arc::new(sender),
@@ -487,6 +493,7 @@ impl Agent {
 					format!("not done within the worker's {} s budget", budget.as_secs()),
 				)),
 			};
+			self.tidy_cache(job.spec.input_hash).await;
 			let redundant = matches!(job.spec.verification, VerificationMode::Redundant { .. });
 			{
 				let mut book = self.book.lock().await;
@@ -528,6 +535,28 @@ impl Agent {
 		});
 	}
 
+	/// After a job's work: drops its input from the cache (unless another job holds it) and
+	/// keeps the cache within `cache_max_mib`.
+	async fn tidy_cache(&self, input_hash: content::ContentHash) {
+		let cache = self.cache.clone();
+		let tidied = tokio::task::spawn_blocking(move || {
+			cache.discard(&input_hash);
+			cache.prune()
+		})
+		.await;
+		match tidied {
+			Ok(Ok(pruned)) if pruned.removed > 0 => tracing::info!(
+				"cache: removed {} least recently used files ({} KiB), {} KiB kept",
+				pruned.removed,
+				pruned.removed_bytes / 1024,
+				pruned.kept_bytes / 1024
+			),
+			Ok(Ok(_)) => {},
+			Ok(Err(e)) => tracing::warn!("cache: pruning {}: {e}", self.cache.dir().display()),
+			Err(e) => tracing::warn!("cache: pruning stopped: {e}"),
+		}
+	}
+
 	/// Reports a refused job on chain.
 	async fn spawn_report(self: Arc<Self>, chain: Chain, id: u64, entry: Entry) {
 		self.busy.lock().await.insert(id);
@@ -556,11 +585,14 @@ impl Agent {
 			.map_err(|e| WorkError::Transient(e.into()))?
 			.and_then(|(_, versions)| versions.into_iter().find(|(v, _)| *v == model_ref.version))
 			.ok_or_else(|| WorkError::Refused(failure_code::INFERENCE_FAILED, "the model version is gone".into()))?;
-		let cache = self.config.cache_dir();
+		let cache = self.cache.dir();
+		// Held from before the fetch until the work ends: the cache never removes them meanwhile.
+		let _model_held = self.cache.hold(&version.artifact.content_hash);
+		let _input_held = self.cache.hold(&job.spec.input_hash);
 		let limits = self.config.fetch_limits();
 		let model_uri = text(&version.artifact.uri);
 		let started = Instant::now();
-		let model_path = content::fetch_verified(&model_uri, &version.artifact.content_hash, &cache, &limits, &ProgressBar::hidden())
+		let model_path = content::fetch_verified(&model_uri, &version.artifact.content_hash, cache, &limits, &ProgressBar::hidden())
 			.await
 			.map_err(|e| WorkError::from_content(e, failure_code::MODEL_HASH_MISMATCH, "model"))?;
 		tracing::info!(
@@ -570,7 +602,7 @@ impl Agent {
 			hex_hash(&version.artifact.content_hash)
 		);
 		let input_uri = text(&job.spec.input_uri);
-		let input_path = content::fetch_verified(&input_uri, &job.spec.input_hash, &cache, &limits, &ProgressBar::hidden())
+		let input_path = content::fetch_verified(&input_uri, &job.spec.input_hash, cache, &limits, &ProgressBar::hidden())
 			.await
 			.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
 		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));

@@ -21,6 +21,10 @@ pub struct Config {
 	pub work_dir: PathBuf,
 	/// Where verified models and inputs are cached (default `<work_dir>/cache`).
 	pub cache_dir: Option<PathBuf>,
+	/// The cache's size cap, in MiB: past it, the least recently used files no running job
+	/// holds are removed (a job's input goes when its work ends).
+	#[serde(default = "default_cache_max")]
+	pub cache_max_mib: u64,
 	/// The content store results are uploaded to (`http://host:port`).
 	pub store_url: String,
 	/// The endpoint advertised on chain when registering (default: `store_url`).
@@ -111,6 +115,9 @@ fn default_max_content() -> u64 {
 }
 fn default_max_input() -> u64 {
 	32 * 1024 * 1024
+}
+fn default_cache_max() -> u64 {
+	4096
 }
 fn default_inference_memory() -> u64 {
 	2048
@@ -243,6 +250,7 @@ mod tests {
 		config.check().unwrap();
 		assert_eq!(config.job_timeout_secs, 600);
 		assert_eq!(config.inference_memory_mib, 2048);
+		assert_eq!(config.cache_max_mib, 4096);
 		assert!(config.file_uri_root.is_none(), "file:// is off unless the operator names a root");
 	}
 

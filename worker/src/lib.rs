@@ -1,9 +1,10 @@
-//! `deai-worker`'s library: the agent, its configuration and job book, ONNX inference and the
-//! inference sandbox. The binary (`main.rs`) is the command line over it; integration tests use
+//! `deai-worker`'s library: the agent, its configuration, job book and artifact cache, ONNX
+//! inference and the inference sandbox. The binary (`main.rs`) is the command line over it; integration tests use
 //! both.
 
 pub mod agent;
 pub mod book;
+pub mod cache;
 pub mod config;
 pub mod inference;
 pub mod sandbox;
