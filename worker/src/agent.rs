@@ -79,7 +79,7 @@ impl Agent {
 		let sandbox = Sandbox {
 			program,
 			memory_limit_bytes: config.inference_memory_mib.saturating_mul(1024 * 1024),
-			max_result_bytes: config.max_content_bytes,
+			max_result_bytes: config.max_result_bytes,
 		};
 		let cache = ArtifactCache::new(config.cache_dir(), config.cache_max_mib.saturating_mul(1024 * 1024));
 		std::fs::create_dir_all(cache.dir()).with_context(|| format!("creating {}", cache.dir().display()))?;

@@ -38,6 +38,9 @@ pub struct Config {
 	/// The largest job input run (it is parsed in memory), in bytes.
 	#[serde(default = "default_max_input")]
 	pub max_input_bytes: u64,
+	/// The largest result document a job's inference may write, in bytes (then code 4).
+	#[serde(default = "default_max_result")]
+	pub max_result_bytes: u64,
 	/// The heap one job's inference may use, in MiB (it runs in a child process; past this it
 	/// is stopped and the job reported failed, code 4).
 	#[serde(default = "default_inference_memory")]
@@ -114,6 +117,9 @@ fn default_max_content() -> u64 {
 	256 * 1024 * 1024
 }
 fn default_max_input() -> u64 {
+	32 * 1024 * 1024
+}
+fn default_max_result() -> u64 {
 	32 * 1024 * 1024
 }
 fn default_cache_max() -> u64 {

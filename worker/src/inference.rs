@@ -116,9 +116,13 @@ fn plan(model_path: &Path, inputs: &mut Vec<(String, Input)>) -> anyhow::Result<
 
 /// Loads and optimises the model for the shapes of `inputs`.
 fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan, Vec<String>, Vec<String>)> {
+	// Read from an open file, not by path: given a path, tract resolves the model's "external
+	// data" references to files beside it — the cache, whose files are named by public hashes —
+	// so a hostile model could read another job's input. Without a path it refuses them.
+	let mut file = std::fs::File::open(model_path).with_context(|| format!("opening {}", model_path.display()))?;
 	let mut model = tract_onnx::onnx()
-		.model_for_path(model_path)
-		.map_err(|e| anyhow!("not a loadable ONNX model: {e}"))?;
+		.model_for_read(&mut file)
+		.map_err(|e| anyhow!("not a loadable ONNX model: {e:#}"))?;
 	let input_names: Vec<String> = model
 		.input_outlets()?
 		.iter()

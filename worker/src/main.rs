@@ -143,7 +143,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
 				(None, None) => anyhow::bail!("set `key` or `key_file`"),
 			};
 			let keypair = keys::load(&source)?;
-			let program = std::env::current_exe().context("locating the deai-worker binary")?;
+			let program = sandbox::own_binary().context("locating the deai-worker binary")?;
 			let agent = Arc::new(agent::Agent::new(config, Sender::new(keypair), program)?);
 			let (stop, stopped) = tokio::sync::watch::channel(false);
 			tokio::spawn(async move {

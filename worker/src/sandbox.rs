@@ -11,6 +11,15 @@
 //! dropped, and the child with it), and turns any other ending into a named failure. The agent
 //! keeps working whatever happens to the child.
 //!
+//! Whose fault: the child exits with [`JOB_FAILED_EXIT`] when the model or input failed, and a
+//! panic or a crash signal is the job's too ([`SandboxError::Job`], reported on chain); any other
+//! ending — a signal from outside such as the OOM killer, a usage error, an unreadable input
+//! file — is the worker's ([`SandboxError::Local`], retried). The child runs in its own process
+//! group, so a Ctrl-C at the worker's terminal does not kill a job under way, and exits when its
+//! stdin (held open by the worker) closes, so it never outlives a worker that was killed.
+//! Models are read from an open file, never by path, so a model cannot pull in other files of the
+//! cache as ONNX "external data".
+//!
 //! Results stay bit-for-bit reproducible: the child runs the same [`inference::run`](crate::inference::run)
 //! code on the same bytes.
 
@@ -19,7 +28,6 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::Context;
 use tokio::io::AsyncReadExt;
 
 /// The subcommand the child runs (hidden from `--help`).
@@ -148,6 +156,7 @@ impl Sandbox {
 	/// Runs the model at `model` on the input document at `input` in a child process and
 	/// returns the result document's bytes. Dropping the future kills the child.
 	pub async fn run(&self, model: &Path, input: &Path) -> Result<Vec<u8>, SandboxError> {
+		let local = |context: &'static str| move |e: std::io::Error| SandboxError::Local(anyhow::Error::new(e).context(context));
 		let mut child = tokio::process::Command::new(&self.program)
 			.arg(CHILD_COMMAND)
 			.arg("--model")
@@ -159,14 +168,18 @@ impl Sandbox {
 			// One line of reason on stderr, no backtraces.
 			.env_remove("RUST_BACKTRACE")
 			.env_remove("RUST_LIB_BACKTRACE")
-			.stdin(Stdio::null())
+			// Its own process group: a Ctrl-C at the worker's terminal is the worker's to handle
+			// (it lets work under way finish), not a crash of the job.
+			.process_group(0)
+			// The child exits when this pipe closes: when the worker is gone, however it ended.
+			.stdin(Stdio::piped())
 			.stdout(Stdio::piped())
 			.stderr(Stdio::piped())
 			.kill_on_drop(true)
 			.spawn()
-			.with_context(|| format!("starting {}", self.program.display()))
-			.map_err(SandboxError::Local)?;
-		let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+			.map_err(|e| SandboxError::Local(anyhow::Error::new(e).context(format!("starting {}", self.program.display()))))?;
+		let (Some(lifeline), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
+		else {
 			return Err(SandboxError::Local(anyhow::anyhow!("the child's pipes are missing")));
 		};
 		// Stderr is drained to the end (a child blocked on a full pipe would never exit), keeping
@@ -179,28 +192,55 @@ impl Sandbox {
 			errors.abort();
 			return Err(SandboxError::Job(format!("the result is larger than {} bytes", self.max_result_bytes)));
 		}
-		read.context("reading the child's result").map_err(SandboxError::Local)?;
+		read.map_err(local("reading the child's result"))?;
 		let errors = errors.await.unwrap_or_default();
-		let status = child.wait().await.context("waiting for the child").map_err(SandboxError::Local)?;
+		let status = child.wait().await.map_err(local("waiting for the child"))?;
+		drop(lifeline);
 		if status.success() {
 			return Ok(result);
 		}
 		let errors = String::from_utf8_lossy(&errors);
-		let last = errors.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("").trim();
-		let allocation_failed = errors.lines().find(|line| line.starts_with("memory allocation of"));
-		Err(SandboxError::Job(if let Some(failed) = allocation_failed {
-			format!(
+		let last = errors.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("").trim().to_string();
+		if let Some(failed) = errors.lines().find(|line| line.starts_with("memory allocation of")) {
+			return Err(SandboxError::Job(format!(
 				"inference needs more than the worker's memory limit ({} MiB): {failed}",
 				self.memory_limit_bytes / (1024 * 1024)
-			)
-		} else if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-			format!("inference crashed (signal {signal}): {last}")
-		} else if last.is_empty() {
-			format!("inference failed ({status})")
-		} else {
-			format!("inference failed: {last}")
-		}))
+			)));
+		}
+		use std::os::unix::process::ExitStatusExt;
+		match (status.code(), status.signal()) {
+			(Some(JOB_FAILED_EXIT), _) => Err(SandboxError::Job(format!("inference failed: {last}"))),
+			(Some(PANIC_EXIT), _) => Err(SandboxError::Job(last)),
+			(_, Some(signal)) if CRASH_SIGNALS.contains(&signal) => {
+				Err(SandboxError::Job(format!("inference crashed (signal {signal}): {last}")))
+			},
+			// Stopped from outside (the OOM killer, an operator), or the binary could not run
+			// the child at all (a usage error, an unreadable input): not the job's fault.
+			(_, Some(signal)) => Err(SandboxError::Local(anyhow::anyhow!("the inference child was stopped by signal {signal}"))),
+			(code, None) => Err(SandboxError::Local(anyhow::anyhow!(
+				"the inference child exited with {}: {last}",
+				code.map_or("no code".to_string(), |c| format!("code {c}"))
+			))),
+		}
 	}
+}
+
+/// The child's exit code when the job's model or input failed.
+pub const JOB_FAILED_EXIT: i32 = 3;
+/// Rust's exit code for a panic that unwound out of `main`.
+const PANIC_EXIT: i32 = 101;
+/// Signals of a crashing process (invalid memory access, abort — stack overflow, a failed
+/// allocation —, bad instruction, arithmetic fault): the model or input made the engine crash.
+const CRASH_SIGNALS: [i32; 5] = [4, 6, 7, 8, 11];
+
+/// The binary to run children of: the running executable itself (`/proc/self/exe` on Linux,
+/// so an upgrade that replaces the file on disk cannot mix engine versions within one worker).
+pub fn own_binary() -> std::io::Result<PathBuf> {
+	let proc_self = Path::new("/proc/self/exe");
+	if proc_self.exists() {
+		return Ok(proc_self.to_path_buf());
+	}
+	std::env::current_exe()
 }
 
 /// Reads `reader` to its end, keeping its last `keep` bytes (where a failure's reason is).
@@ -221,18 +261,28 @@ async fn drain_keeping_tail(mut reader: impl tokio::io::AsyncRead + Unpin, keep:
 	kept
 }
 
-/// The child's side: limits its heap, runs the model, writes the result to stdout. Errors go to
-/// stderr, one line, for the parent to report.
+/// The child's side: limits its heap, runs the model, writes the result to stdout. A failure's
+/// reason goes to stderr, one line, for the parent to report; the exit code says whose fault
+/// it is (see [`Sandbox::run`]).
 pub fn child_main(model: &Path, input: &Path, memory_limit_bytes: u64) -> std::process::ExitCode {
-	use std::io::Write;
+	use std::io::{Read, Write};
 	// A panic (a tract bug) ends the child with one line the parent can report.
 	std::panic::set_hook(Box::new(|info| eprintln!("inference panicked: {}", info.to_string().replace('\n', " "))));
+	// The worker holds the other end of stdin while it waits for us: EOF means it is gone.
+	std::thread::spawn(|| {
+		let _ = std::io::stdin().read(&mut [0u8; 1]);
+		std::process::exit(1);
+	});
 	let limit = usize::try_from(memory_limit_bytes).unwrap_or(usize::MAX);
 	CappedAllocator::limit_to(limit);
-	let outcome = std::fs::read(input)
-		.with_context(|| format!("reading {}", input.display()))
-		.and_then(|bytes| crate::inference::run(model, &bytes));
-	match outcome {
+	let bytes = match std::fs::read(input) {
+		Ok(bytes) => bytes,
+		Err(e) => {
+			eprintln!("reading {}: {e}", input.display());
+			return std::process::ExitCode::FAILURE;
+		},
+	};
+	match crate::inference::run(model, &bytes) {
 		Ok(result) => {
 			let mut stdout = std::io::stdout().lock();
 			if stdout.write_all(&result).and_then(|()| stdout.flush()).is_err() {
@@ -242,7 +292,7 @@ pub fn child_main(model: &Path, input: &Path, memory_limit_bytes: u64) -> std::p
 		},
 		Err(e) => {
 			eprintln!("{}", format!("{e:#}").replace('\n', " "));
-			std::process::ExitCode::FAILURE
+			std::process::ExitCode::from(JOB_FAILED_EXIT as u8)
 		},
 	}
 }

@@ -1,6 +1,7 @@
 //! The inference sandbox against the real `deai-worker` binary: the child's result is the
-//! in-process run's, byte for byte; a model past the memory limit, a crash, a too-large
-//! result and a child past its time budget each end as a named failure, and the child is gone.
+//! in-process run's, byte for byte; a model past the memory limit, a crash, a too-large result
+//! and a model reaching for files beside it are the job's failures, named; a usage error, an
+//! unreadable input or a missing binary are the worker's; a child past its time budget is gone.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,13 +32,10 @@ fn job_failure(outcome: Result<Vec<u8>, SandboxError>) -> String {
 	}
 }
 
-/// A stand-in for the worker binary: a shell script.
-fn script(dir: &Path, body: &str) -> PathBuf {
-	use std::os::unix::fs::PermissionsExt;
-	let path = dir.join("child.sh");
-	std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-	std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-	path
+/// A stand-in for the worker binary: a checked-in shell script (written once, never while other
+/// tests spawn children, which would make running it fail with "text file busy").
+fn fixture(name: &str) -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 #[tokio::test]
@@ -86,27 +84,56 @@ async fn the_memory_limit_stops_the_child_not_the_worker() {
 }
 
 #[tokio::test]
-async fn crashes_and_oversized_results_are_named_and_a_missing_binary_is_local() {
+async fn crashes_and_oversized_results_are_the_jobs_fault_other_endings_the_workers() {
 	let dir = temp_dir("crash");
 	let (model, input) = (model_dir().join("model.onnx"), model_dir().join("samples/batch-1.json"));
-	let crashing = Sandbox { program: script(&dir, "echo 'thread overflowed its stack' >&2; kill -SEGV $$"), ..sandbox(1 << 20) };
+	let crashing = Sandbox { program: fixture("crash.sh"), ..sandbox(1 << 20) };
 	let reason = job_failure(crashing.run(&model, &input).await);
 	assert!(reason.contains("crashed (signal 11)") && reason.contains("overflowed"), "{reason}");
 	let small = Sandbox { max_result_bytes: 10, ..sandbox(256 << 20) };
 	let reason = job_failure(small.run(&model, &input).await);
 	assert!(reason.contains("larger than 10 bytes"), "{reason}");
+	// A binary that does not know the child's flags, an unreadable input, a missing binary.
+	let outdated = Sandbox { program: fixture("usage-error.sh"), ..sandbox(1 << 20) };
+	assert!(matches!(outdated.run(&model, &input).await, Err(SandboxError::Local(_))));
+	assert!(matches!(sandbox(256 << 20).run(&model, &dir.join("gone.json")).await, Err(SandboxError::Local(_))));
 	let missing = Sandbox { program: dir.join("no-such-binary"), ..sandbox(1 << 20) };
 	assert!(matches!(missing.run(&model, &input).await, Err(SandboxError::Local(_))));
 	std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]
+async fn models_cannot_read_files_beside_them() {
+	// The model's weights name `secret.bin` beside it as ONNX external data.
+	let dir = temp_dir("external");
+	let model = dir.join("external-data.onnx");
+	std::fs::copy(fixture("external-data.onnx"), &model).unwrap();
+	std::fs::write(dir.join("secret.bin"), [0x3f80_0000u32.to_le_bytes(); 4].concat()).unwrap();
+	let input = dir.join("input.json");
+	std::fs::write(&input, br#"{"features": [[0, 0, 0, 0]]}"#).unwrap();
+	// Loaded by path, tract would read it.
+	use tract_onnx::prelude::Framework;
+	assert!(tract_onnx::onnx().model_for_path(&model).is_ok(), "the fixture does load by path");
+	let reason = job_failure(sandbox(256 << 20).run(&model, &input).await);
+	assert!(reason.contains("not a loadable ONNX model") && reason.contains("external data"), "{reason}");
+	std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
 async fn a_child_past_the_time_budget_is_killed() {
 	let dir = temp_dir("slow");
-	let pid_file = dir.join("pid");
-	let slow = Sandbox { program: script(&dir, &format!("echo $$ > {}; exec sleep 60", pid_file.display())), ..sandbox(1 << 20) };
-	let (model, input) = (model_dir().join("model.onnx"), model_dir().join("samples/batch-1.json"));
+	let input = dir.join("input.json");
+	std::fs::write(&input, b"{}").unwrap();
+	let slow = Sandbox { program: fixture("slow.sh"), ..sandbox(1 << 20) };
+	let model = model_dir().join("model.onnx");
 	assert!(tokio::time::timeout(Duration::from_secs(2), slow.run(&model, &input)).await.is_err(), "still running");
+	let pid_file = dir.join("input.json.pid");
+	for _ in 0..100 {
+		if pid_file.exists() {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
 	let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_string();
 	let gone = || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
 		// Gone, or killed and not reaped yet.
