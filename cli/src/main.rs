@@ -38,6 +38,9 @@ struct Cli {
 	/// The content store uploads go to and results are fetched from.
 	#[arg(long, global = true, env = "DEAI_STORE", default_value = "http://127.0.0.1:8700")]
 	store: String,
+	/// A file holding the content store's upload token (for stores that need one).
+	#[arg(long, global = true, env = "DEAI_STORE_TOKEN_FILE")]
+	store_token_file: Option<PathBuf>,
 	/// Print JSON (one document) instead of human-readable lines.
 	#[arg(long, global = true)]
 	json: bool,
@@ -328,21 +331,7 @@ enum ProviderCmd {
 #[derive(Subcommand)]
 enum StoreCmd {
 	/// Serves a content store directory until Ctrl-C.
-	Serve {
-		/// The directory.
-		#[arg(long, default_value = "deai-store")]
-		dir: PathBuf,
-		/// The address to listen on.
-		#[arg(long, default_value = "127.0.0.1:8700")]
-		listen: std::net::SocketAddr,
-		/// The largest upload, in bytes.
-		#[arg(long, default_value_t = 256 * 1024 * 1024)]
-		max_upload_bytes: u64,
-		/// The base URL other hosts reach the store at (default: http://<listen>); it goes into
-		/// the URIs recorded on chain.
-		#[arg(long)]
-		public_url: Option<String>,
-	},
+	Serve(store::ServeArgs),
 	/// Uploads a file and prints its hash and URI.
 	Put {
 		/// The file.
@@ -355,6 +344,8 @@ struct Ctx {
 	url: String,
 	key: Option<KeySource>,
 	store: String,
+	/// The file of the upload token, when the store needs one.
+	store_token_file: Option<PathBuf>,
 	wait: Wait,
 }
 
@@ -377,7 +368,10 @@ impl Ctx {
 		let (hash, size) = content::hash_file(file, &self.out.bytes_bar("hashing")).await?;
 		let uri = match uri {
 			Some(uri) => uri,
-			None => store::upload(&self.store, file, &hash, &self.out.bytes_bar("uploading")).await?.uri,
+			None => {
+				let token = self.store_token_file.as_deref().map(store::read_token).transpose()?;
+				store::upload(&self.store, token.as_deref(), file, &hash, &self.out.bytes_bar("uploading")).await?.uri
+			},
 		};
 		Ok((hash, size, uri))
 	}
@@ -446,7 +440,14 @@ async fn main() {
 		(None, Some(uri)) => Some(KeySource::Uri(uri)),
 		(None, None) => None,
 	};
-	let ctx = Ctx { out, url: cli.url, key, store: cli.store, wait: if cli.finalized { Wait::Finalized } else { Wait::InBlock } };
+	let ctx = Ctx {
+		out,
+		url: cli.url,
+		key,
+		store: cli.store,
+		store_token_file: cli.store_token_file,
+		wait: if cli.finalized { Wait::Finalized } else { Wait::InBlock },
+	};
 	let outcome = match cli.command {
 		Command::Model(cmd) => model(&ctx, cmd).await,
 		Command::Dataset(cmd) => dataset(&ctx, cmd).await,
@@ -1143,9 +1144,8 @@ async fn provider(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 
 async fn store_cmd(ctx: &Ctx, cmd: StoreCmd) -> anyhow::Result<()> {
 	match cmd {
-		StoreCmd::Serve { dir, listen, max_upload_bytes, public_url } => {
-			let config = store::StoreConfig { dir, listen, public_url, max_upload_bytes };
-			store::serve_until_ctrl_c(config, |addr, dir| {
+		StoreCmd::Serve(args) => {
+			store::serve_until_ctrl_c(args.config()?, |addr, dir| {
 				eprintln!("content store: serving {} on http://{addr} (Ctrl-C stops)", dir.display())
 			})
 			.await

@@ -70,7 +70,13 @@ impl Response {
 
 type BoxBody = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
 
-async fn send(uri: &str, method: hyper::Method, body: BoxBody, len: Option<u64>) -> Result<Response, HttpError> {
+async fn send(
+	uri: &str,
+	method: hyper::Method,
+	body: BoxBody,
+	len: Option<u64>,
+	bearer: Option<&str>,
+) -> Result<Response, HttpError> {
 	let parsed: hyper::Uri = uri.parse().map_err(|_| HttpError::BadUri(uri.to_string()))?;
 	if parsed.scheme_str() != Some("http") {
 		return Err(HttpError::BadUri(uri.to_string()));
@@ -93,6 +99,9 @@ async fn send(uri: &str, method: hyper::Method, body: BoxBody, len: Option<u64>)
 	if let Some(len) = len {
 		request = request.header(hyper::header::CONTENT_LENGTH, len);
 	}
+	if let Some(token) = bearer {
+		request = request.header(hyper::header::AUTHORIZATION, format!("Bearer {token}"));
+	}
 	// Uploads may take long; only the wait for the answer once the request went out is bounded
 	// per stall by the body's own pace, so allow the whole exchange a generous bound.
 	let response = tokio::time::timeout(STALL_TIMEOUT * 20, sender.send_request(request.body(body)?))
@@ -110,15 +119,16 @@ async fn send(uri: &str, method: hyper::Method, body: BoxBody, len: Option<u64>)
 /// `GET uri`.
 pub async fn get(uri: &str) -> Result<Response, HttpError> {
 	let empty = http_body_util::Empty::<Bytes>::new().map_err(|never| match never {}).boxed();
-	send(uri, hyper::Method::GET, empty, None).await
+	send(uri, hyper::Method::GET, empty, None, None).await
 }
 
-/// `PUT uri` with a body streamed from `chunks` (of `len` bytes in all).
-pub async fn put_stream<S>(uri: &str, chunks: S, len: u64) -> Result<Response, HttpError>
+/// `PUT uri` with a body streamed from `chunks` (of `len` bytes in all), with
+/// `Authorization: Bearer <bearer>` when given.
+pub async fn put_stream<S>(uri: &str, chunks: S, len: u64, bearer: Option<&str>) -> Result<Response, HttpError>
 where
 	S: futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static,
 {
 	use futures::TryStreamExt;
 	let body = StreamBody::new(chunks.map_ok(Frame::data)).boxed();
-	send(uri, hyper::Method::PUT, body, Some(len)).await
+	send(uri, hyper::Method::PUT, body, Some(len), bearer).await
 }

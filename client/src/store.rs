@@ -2,7 +2,9 @@
 //!
 //! - `PUT /content` stores the body (up to the configured limit) and answers
 //!   `{"hash": "0x…", "size": n, "uri": "http://…/content/0x…"}`; the server hashes what it
-//!   received, so the name is always the bytes' real hash.
+//!   received, so the name is always the bytes' real hash. With upload tokens configured, an
+//!   upload needs `Authorization: Bearer <token>` (401 otherwise); with a quota, an upload that
+//!   would take the store past it is refused (507).
 //! - `GET /content/0x<hash>` returns the bytes (404 when absent).
 //! - `GET /health` answers `ok`.
 //!
@@ -11,6 +13,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -48,6 +51,89 @@ pub struct StoreConfig {
 	pub public_url: Option<String>,
 	/// The largest upload accepted, in bytes.
 	pub max_upload_bytes: u64,
+	/// The most the store holds, in bytes (`None`: no quota).
+	pub max_store_bytes: Option<u64>,
+	/// Tokens accepted for uploads (empty: anyone may upload).
+	pub upload_tokens: Vec<String>,
+}
+
+impl StoreConfig {
+	/// A store of `dir` on `listen` with the default limits, open uploads and no quota.
+	pub fn new(dir: PathBuf, listen: SocketAddr) -> Self {
+		Self {
+			dir,
+			listen,
+			public_url: None,
+			max_upload_bytes: 256 * 1024 * 1024,
+			max_store_bytes: None,
+			upload_tokens: Vec::new(),
+		}
+	}
+}
+
+/// The flags of the `serve` commands (`deai store serve`, `deai-worker serve`).
+#[derive(clap::Args, Clone, Debug)]
+pub struct ServeArgs {
+	/// The directory.
+	#[arg(long, default_value = "deai-store")]
+	pub dir: PathBuf,
+	/// The address to listen on.
+	#[arg(long, default_value = "127.0.0.1:8700")]
+	pub listen: SocketAddr,
+	/// The largest upload, in bytes.
+	#[arg(long, default_value_t = 256 * 1024 * 1024)]
+	pub max_upload_bytes: u64,
+	/// The most the store holds, in bytes (default: no quota).
+	#[arg(long)]
+	pub max_store_bytes: Option<u64>,
+	/// A file of upload tokens, one per line (at least 16 characters each); uploads then need
+	/// one (`Authorization: Bearer <token>`). Without it anyone who reaches the store may upload.
+	#[arg(long)]
+	pub upload_tokens_file: Option<PathBuf>,
+	/// The base URL other hosts reach the store at (default: http://<listen>); it goes into
+	/// the URIs recorded on chain.
+	#[arg(long)]
+	pub public_url: Option<String>,
+}
+
+impl ServeArgs {
+	/// The store these flags describe (reads the tokens file).
+	pub fn config(self) -> anyhow::Result<StoreConfig> {
+		Ok(StoreConfig {
+			upload_tokens: self.upload_tokens_file.as_deref().map(read_tokens).transpose()?.unwrap_or_default(),
+			max_store_bytes: self.max_store_bytes,
+			max_upload_bytes: self.max_upload_bytes,
+			public_url: self.public_url,
+			..StoreConfig::new(self.dir, self.listen)
+		})
+	}
+}
+
+/// Reads upload tokens from a file: one per line; blank lines and `#` comments are skipped.
+pub fn read_tokens(path: &Path) -> anyhow::Result<Vec<String>> {
+	use anyhow::Context;
+	let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+	let tokens: Vec<String> = text
+		.lines()
+		.map(str::trim)
+		.filter(|line| !line.is_empty() && !line.starts_with('#'))
+		.map(str::to_string)
+		.collect();
+	if tokens.is_empty() {
+		anyhow::bail!("{} holds no token", path.display());
+	}
+	if let Some(short) = tokens.iter().find(|t| t.len() < MIN_TOKEN_CHARS) {
+		anyhow::bail!("{}: a token of {} characters is too short (at least {MIN_TOKEN_CHARS})", path.display(), short.len());
+	}
+	Ok(tokens)
+}
+
+/// The shortest upload token accepted (a guessable token is no protection).
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+/// Reads the token for uploads from a file: its first line that is not blank or a comment.
+pub fn read_token(path: &Path) -> anyhow::Result<String> {
+	Ok(read_tokens(path)?.swap_remove(0))
 }
 
 /// Serves the store until Ctrl-C, telling `ready` the bound address first (for the `serve`
@@ -80,10 +166,26 @@ pub async fn bind(
 	if unreachable {
 		tracing::warn!("listening on {} without a public URL: the URIs handed out will not work from other hosts (set the public URL)", config.listen);
 	}
+	if config.upload_tokens.is_empty() && !config.listen.ip().is_loopback() {
+		tracing::warn!("listening on {} with open uploads: anyone who reaches it can fill its disk (give upload tokens)", config.listen);
+	}
+	// What the store holds now, for the quota.
+	let mut held = 0u64;
+	let mut entries = tokio::fs::read_dir(&config.dir).await?;
+	while let Some(entry) = entries.next_entry().await? {
+		held += entry.metadata().await.map(|m| if m.is_file() { m.len() } else { 0 }).unwrap_or(0);
+	}
 	let listener = tokio::net::TcpListener::bind(config.listen).await?;
 	let local = listener.local_addr()?;
 	let base = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
-	let state = Arc::new(State { dir: config.dir.clone(), base, max: config.max_upload_bytes });
+	let state = Arc::new(State {
+		dir: config.dir.clone(),
+		base,
+		max: config.max_upload_bytes,
+		quota: config.max_store_bytes,
+		held: AtomicU64::new(held),
+		tokens: config.upload_tokens.clone(),
+	});
 	let serve = async move {
 		tokio::pin!(shutdown);
 		loop {
@@ -115,6 +217,52 @@ struct State {
 	dir: PathBuf,
 	base: String,
 	max: u64,
+	/// The store's quota, in bytes.
+	quota: Option<u64>,
+	/// Bytes held: stored files and uploads under way.
+	held: AtomicU64,
+	tokens: Vec<String>,
+}
+
+impl State {
+	/// Whether the request carries an accepted upload token (always, when none are configured).
+	fn authorized(&self, req: &Request<Incoming>) -> bool {
+		if self.tokens.is_empty() {
+			return true;
+		}
+		let Some(given) = req
+			.headers()
+			.get(hyper::header::AUTHORIZATION)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.strip_prefix("Bearer "))
+		else {
+			return false;
+		};
+		// Every token is compared in full, so the time taken does not say how much matched.
+		self.tokens.iter().fold(false, |found, token| constant_time_eq(token.as_bytes(), given.trim().as_bytes()) | found)
+	}
+
+	/// Counts `bytes` more against the quota, unless that would pass it.
+	fn reserve(&self, bytes: u64) -> bool {
+		let Some(quota) = self.quota else {
+			self.held.fetch_add(bytes, Ordering::SeqCst);
+			return true;
+		};
+		self.held
+			.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| held.checked_add(bytes).filter(|total| *total <= quota))
+			.is_ok()
+	}
+
+	fn release(&self, bytes: u64) {
+		self.held.fetch_sub(bytes, Ordering::SeqCst);
+	}
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+	if a.len() != b.len() {
+		return false;
+	}
+	a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 type Body = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
@@ -153,6 +301,11 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
 	let method = req.method().clone();
 	let response = match (method.clone(), path.as_str()) {
 		(Method::GET, "/health") => reply(StatusCode::OK, "ok"),
+		(Method::PUT, "/content") | (Method::POST, "/content") if !state.authorized(&req) => {
+			let mut response = reply(StatusCode::UNAUTHORIZED, "uploads need an upload token (Authorization: Bearer <token>)");
+			response.headers_mut().insert(hyper::header::WWW_AUTHENTICATE, hyper::header::HeaderValue::from_static("Bearer"));
+			response
+		},
 		(Method::PUT, "/content") | (Method::POST, "/content") => match receive(&state, req).await {
 			Ok(stored) => reply(StatusCode::OK, serde_json::to_vec(&stored).unwrap_or_default()),
 			Err((status, message)) => reply(status, message),
@@ -181,10 +334,13 @@ async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (Statu
 		while let Some(frame) = body.frame().await {
 			let frame = frame.map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
 			if let Ok(chunk) = frame.into_data() {
-				size += chunk.len() as u64;
-				if size > state.max {
+				if size + chunk.len() as u64 > state.max {
 					return Err((StatusCode::PAYLOAD_TOO_LARGE, format!("larger than {} bytes", state.max)));
 				}
+				if !state.reserve(chunk.len() as u64) {
+					return Err((StatusCode::INSUFFICIENT_STORAGE, "the store is full (its quota is reached)".to_string()));
+				}
+				size += chunk.len() as u64;
 				hasher.update(&chunk);
 				file.write_all(&chunk).await.map_err(internal)?;
 			}
@@ -195,10 +351,20 @@ async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (Statu
 	.await;
 	if let Err(e) = result {
 		let _ = tokio::fs::remove_file(&partial).await;
+		state.release(size);
 		return Err(e);
 	}
 	let hash = hasher.finalize();
-	tokio::fs::rename(&partial, state.dir.join(hex_hash(&hash))).await.map_err(internal)?;
+	let target = state.dir.join(hex_hash(&hash));
+	// Content already stored is not stored twice: the upload's bytes are not counted again.
+	if tokio::fs::try_exists(&target).await.unwrap_or(false) {
+		let _ = tokio::fs::remove_file(&partial).await;
+		state.release(size);
+	} else if let Err(e) = tokio::fs::rename(&partial, &target).await {
+		let _ = tokio::fs::remove_file(&partial).await;
+		state.release(size);
+		return Err(internal(e));
+	}
 	Ok(Stored { hash: hex_hash(&hash), size, uri: format!("{}/content/{}", state.base, hex_hash(&hash)) })
 }
 
@@ -247,9 +413,11 @@ pub enum UploadError {
 	},
 }
 
-/// Uploads `path` (whose hash the caller computed) to the store at `store_url`, showing progress.
+/// Uploads `path` (whose hash the caller computed) to the store at `store_url`, with the upload
+/// token `token` when the store needs one, showing progress.
 pub async fn upload(
 	store_url: &str,
+	token: Option<&str>,
 	path: &Path,
 	expected: &ContentHash,
 	progress: &ProgressBar,
@@ -277,7 +445,7 @@ pub async fn upload(
 	});
 	let url = format!("{}/content", store_url.trim_end_matches('/'));
 	let http_error = |source| UploadError::Http { url: url.clone(), source };
-	let response = http::put_stream(&url, chunks, len).await.map_err(http_error)?;
+	let response = http::put_stream(&url, chunks, len, token).await.map_err(http_error)?;
 	let status = response.status;
 	let body = response.bytes().await.map_err(http_error)?;
 	if !status.is_success() {
@@ -308,12 +476,7 @@ mod tests {
 	async fn upload_then_fetch_verified() {
 		let dir = std::env::temp_dir().join(format!("deai-store-test-{}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
-		let config = StoreConfig {
-			dir: dir.join("store"),
-			listen: "127.0.0.1:0".parse().unwrap(),
-			public_url: None,
-			max_upload_bytes: 1 << 20,
-		};
+		let config = StoreConfig { max_upload_bytes: 1 << 20, ..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap()) };
 		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
 		let (addr, serve) = bind(config, async move { let _ = rx.await; }).await.unwrap();
 		let server = tokio::spawn(serve);
@@ -324,7 +487,7 @@ mod tests {
 		let bytes = vec![7u8; 600_000];
 		std::fs::write(&file, &bytes).unwrap();
 		let hash = hash_bytes(&bytes);
-		let stored = upload(&url, &file, &hash, &ProgressBar::hidden()).await.unwrap();
+		let stored = upload(&url, None, &file, &hash, &ProgressBar::hidden()).await.unwrap();
 		assert_eq!(stored.size, 600_000);
 		assert_eq!(stored.uri, format!("{url}/content/{}", hex_hash(&hash)));
 
@@ -337,7 +500,7 @@ mod tests {
 		// Claiming other content under that hash is caught on both sides.
 		let wrong = hash_bytes(b"else");
 		assert!(matches!(
-			upload(&url, &file, &wrong, &ProgressBar::hidden()).await,
+			upload(&url, None, &file, &wrong, &ProgressBar::hidden()).await,
 			Err(UploadError::WrongHash { .. })
 		));
 		let missing = format!("{url}/content/{}", hex_hash(&wrong));
@@ -345,6 +508,53 @@ mod tests {
 			.await
 			.is_err());
 
+		tx.send(()).unwrap();
+		server.await.unwrap().unwrap();
+		std::fs::remove_dir_all(&dir).unwrap();
+	}
+
+	#[tokio::test]
+	async fn upload_tokens_and_the_quota_are_enforced() {
+		let dir = std::env::temp_dir().join(format!("deai-store-auth-test-{}", std::process::id()));
+		let _ = std::fs::remove_dir_all(&dir);
+		std::fs::create_dir_all(&dir).unwrap();
+		let tokens = dir.join("tokens");
+		std::fs::write(&tokens, "# workers\nworker-one-0123456789\n\nrequester-0123456789\n").unwrap();
+		let config = StoreConfig {
+			max_store_bytes: Some(1000),
+			upload_tokens: read_tokens(&tokens).unwrap(),
+			..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap())
+		};
+		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+		let (addr, serve) = bind(config, async move { let _ = rx.await; }).await.unwrap();
+		let server = tokio::spawn(serve);
+		let url = format!("http://{addr}");
+		let file = |name: &str, bytes: &[u8]| {
+			let path = dir.join(name);
+			std::fs::write(&path, bytes).unwrap();
+			(path, hash_bytes(bytes))
+		};
+		let (small, small_hash) = file("small", &[1u8; 400]);
+		let refused = |e| matches!(e, Err(UploadError::Refused { status, .. }) if status == 401);
+		assert!(refused(upload(&url, None, &small, &small_hash, &ProgressBar::hidden()).await), "no token");
+		assert!(refused(upload(&url, Some("worker-one-0123456780"), &small, &small_hash, &ProgressBar::hidden()).await));
+		upload(&url, Some("requester-0123456789"), &small, &small_hash, &ProgressBar::hidden()).await.unwrap();
+		// The same bytes again take no more room once received (while they arrive they need it).
+		upload(&url, Some("worker-one-0123456789"), &small, &small_hash, &ProgressBar::hidden()).await.unwrap();
+		let (big, big_hash) = file("big", &[2u8; 700]);
+		let full = upload(&url, Some("worker-one-0123456789"), &big, &big_hash, &ProgressBar::hidden()).await;
+		assert!(matches!(full, Err(UploadError::Refused { status: 507, .. })), "{full:?}");
+		let (fits, fits_hash) = file("fits", &[3u8; 600]);
+		upload(&url, Some("worker-one-0123456789"), &fits, &fits_hash, &ProgressBar::hidden()).await.unwrap();
+		// Reads stay open to all: content is fetched by hash and verified by whoever fetches it.
+		let limits = crate::content::FetchLimits::http_only(1 << 20);
+		let uri = format!("{url}/content/{}", hex_hash(&small_hash));
+		fetch_verified(&uri, &small_hash, &dir.join("cache"), &limits, &ProgressBar::hidden()).await.unwrap();
+		// Short or missing tokens are refused when the store starts.
+		std::fs::write(&tokens, "short\n").unwrap();
+		assert!(read_tokens(&tokens).is_err());
+		std::fs::write(&tokens, "# none\n").unwrap();
+		assert!(read_tokens(&tokens).is_err());
 		tx.send(()).unwrap();
 		server.await.unwrap().unwrap();
 		std::fs::remove_dir_all(&dir).unwrap();

@@ -110,7 +110,10 @@ describe('deai-worker and the deai CLI', () => {
    * spawnSync: the test's proxy and the workers' log pipes need the event loop meanwhile.
    */
   async function cli(args, key) {
-    const env = { ...process.env, DEAI_URL: nodeUrl, DEAI_STORE: storeUrl, ...(key ? { DEAI_KEY: key } : {}) };
+    const env = {
+      ...process.env, DEAI_URL: nodeUrl, DEAI_STORE: storeUrl, DEAI_STORE_TOKEN_FILE: join(dir, 'requester.token'),
+      ...(key ? { DEAI_KEY: key } : {}),
+    };
     const child = spawn(CLI, ['--json', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -132,6 +135,7 @@ describe('deai-worker and the deai CLI', () => {
       `key = "//DeaiWorker${index + 1}"`,
       `work_dir = "${join(dir, `worker-${index + 1}`)}"`,
       `store_url = "${storeUrl}"`,
+      `store_token_file = "${join(dir, 'worker.token')}"`,
       'bond = "100"',
       '[price]',
       // Above the bench's and the other suites' prices: these workers only take this file's jobs.
@@ -159,7 +163,14 @@ describe('deai-worker and the deai CLI', () => {
     nodeUrl = `ws://127.0.0.1:${ctx.node.rpcPort}`;
     const storePort = await freePort();
     storeUrl = `http://127.0.0.1:${storePort}`;
-    store = start(CLI, ['store', 'serve', '--dir', join(dir, 'store'), '--listen', `127.0.0.1:${storePort}`], 'content store');
+    // Uploads need a token: one for the requesters' CLI, one for the workers.
+    writeFileSync(join(dir, 'requester.token'), 'requester-e2e-0123456789\n');
+    writeFileSync(join(dir, 'worker.token'), 'worker-e2e-0123456789\n');
+    writeFileSync(join(dir, 'tokens'), '# the e2e store\nrequester-e2e-0123456789\nworker-e2e-0123456789\n');
+    store = start(CLI, [
+      'store', 'serve', '--dir', join(dir, 'store'), '--listen', `127.0.0.1:${storePort}`,
+      '--upload-tokens-file', join(dir, 'tokens'), '--max-store-bytes', String(64 * 1024 * 1024),
+    ], 'content store');
     await waitForOutput(store, /serving/);
     for (const who of [owner, requester, ...providers]) {
       await sendAndWait(api.tx.balances.transferKeepAlive(who.address, 1_000n * UNIT), ctx.alice);
@@ -199,6 +210,11 @@ describe('deai-worker and the deai CLI', () => {
     assert.equal(version.format.toString(), 'Onnx');
     const served = Buffer.from(await (await fetch(published.uri)).arrayBuffer());
     assert.ok(served.equals(bytes), 'the store serves the registered bytes');
+    // Reads are open; uploads without a token (or with a wrong one) are refused.
+    for (const headers of [{}, { authorization: 'Bearer requester-e2e-0123456780' }]) {
+      const refused = await fetch(`${storeUrl}/content`, { method: 'PUT', body: 'spam', headers });
+      assert.equal(refused.status, 401);
+    }
     const shown = await cli(['model', 'show', String(modelId)]);
     assert.equal(shown.versions[0].hash, published.hash);
     assert.deepEqual(shown.contributors.map((c) => c.percent), [60, 40]);

@@ -58,6 +58,8 @@ pub struct Agent {
 	sandbox: Sandbox,
 	/// Verified models and inputs.
 	cache: Arc<ArtifactCache>,
+	/// The content store's upload token, when it needs one.
+	store_token: Option<String>,
 	book: Arc<Mutex<Book>>,
 	/// Jobs with a task under way (work or a transaction).
 	busy: Arc<Mutex<HashSet<u64>>>,
@@ -83,9 +85,11 @@ impl Agent {
 		};
 		let cache = ArtifactCache::new(config.cache_dir(), config.cache_max_mib.saturating_mul(1024 * 1024));
 		std::fs::create_dir_all(cache.dir()).with_context(|| format!("creating {}", cache.dir().display()))?;
+		let store_token = config.store_token_file.as_deref().map(store::read_token).transpose()?;
 		Ok(Self {
 			sandbox,
 			cache,
+			store_token,
 			slots: Arc::new(Semaphore::new(detected.max_concurrent_jobs as usize)),
 			config,
 			sender: Arc::new(sender),
@@ -629,7 +633,7 @@ impl Agent {
 		tokio::fs::create_dir_all(&results_dir).await.map_err(|e| WorkError::Transient(e.into()))?;
 		let result_path: PathBuf = results_dir.join(hex_hash(&result_hash));
 		tokio::fs::write(&result_path, &result).await.map_err(|e| WorkError::Transient(e.into()))?;
-		let stored = store::upload(&self.config.store_url, &result_path, &result_hash, &ProgressBar::hidden())
+		let stored = store::upload(&self.config.store_url, self.store_token.as_deref(), &result_path, &result_hash, &ProgressBar::hidden())
 			.await
 			.map_err(|e| WorkError::Transient(e.into()))?;
 		tracing::info!("job {id}: result stored at {} ({} ms in all)", stored.uri, started.elapsed().as_millis());

@@ -27,6 +27,8 @@ pub struct Config {
 	pub cache_max_mib: u64,
 	/// The content store results are uploaded to (`http://host:port`).
 	pub store_url: String,
+	/// A file holding the store's upload token, when it needs one.
+	pub store_token_file: Option<PathBuf>,
 	/// The endpoint advertised on chain when registering (default: `store_url`).
 	pub endpoint: Option<String>,
 	/// The bond put up when the worker registers the provider, in DEAI.

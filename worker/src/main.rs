@@ -51,21 +51,7 @@ enum Command {
 		store_url: Option<String>,
 	},
 	/// Serves a content store directory over HTTP until Ctrl-C.
-	Serve {
-		/// The directory.
-		#[arg(long, default_value = "deai-store")]
-		dir: PathBuf,
-		/// The address to listen on.
-		#[arg(long, default_value = "127.0.0.1:8700")]
-		listen: std::net::SocketAddr,
-		/// The largest upload, in bytes.
-		#[arg(long, default_value_t = 256 * 1024 * 1024)]
-		max_upload_bytes: u64,
-		/// The base URL other hosts reach the store at (default: http://<listen>); it goes into
-		/// the URIs recorded on chain.
-		#[arg(long)]
-		public_url: Option<String>,
-	},
+	Serve(deai_client::store::ServeArgs),
 	/// Runs an ONNX model on a JSON input and prints the result and its content hash.
 	Infer {
 		/// The model.
@@ -153,9 +139,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
 			});
 			agent.run(stopped).await
 		},
-		Command::Serve { dir, listen, max_upload_bytes, public_url } => {
-			let config = deai_client::store::StoreConfig { dir, listen, public_url, max_upload_bytes };
-			deai_client::store::serve_until_ctrl_c(config, |addr, dir| {
+		Command::Serve(args) => {
+			deai_client::store::serve_until_ctrl_c(args.config()?, |addr, dir| {
 				tracing::info!("content store serving {} on http://{addr}", dir.display())
 			})
 			.await
