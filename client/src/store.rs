@@ -125,6 +125,10 @@ pub fn read_tokens(path: &Path) -> anyhow::Result<Vec<String>> {
 	if let Some(short) = tokens.iter().find(|t| t.len() < MIN_TOKEN_CHARS) {
 		anyhow::bail!("{}: a token of {} characters is too short (at least {MIN_TOKEN_CHARS})", path.display(), short.len());
 	}
+	// What an HTTP header can carry and a person can type: printable ASCII, no spaces.
+	if tokens.iter().any(|t| !t.bytes().all(|b| b.is_ascii_graphic())) {
+		anyhow::bail!("{}: tokens are printable ASCII without spaces", path.display());
+	}
 	Ok(tokens)
 }
 
@@ -234,7 +238,7 @@ impl State {
 			.headers()
 			.get(hyper::header::AUTHORIZATION)
 			.and_then(|v| v.to_str().ok())
-			.and_then(|v| v.strip_prefix("Bearer "))
+			.and_then(|v| v.get(..7).filter(|scheme| scheme.eq_ignore_ascii_case("bearer ")).map(|_| &v[7..]))
 		else {
 			return false;
 		};
@@ -323,48 +327,62 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
 	Ok(response)
 }
 
+/// An upload under way: its temporary file and the bytes it has counted against the quota.
+/// Dropped — on an error or when the request goes away midway — it removes the file and gives the
+/// bytes back, unless the upload was kept (then only the temporary name goes).
+struct Upload<'a> {
+	state: &'a State,
+	partial: PathBuf,
+	counted: u64,
+	kept: bool,
+}
+
+impl Drop for Upload<'_> {
+	fn drop(&mut self) {
+		let _ = std::fs::remove_file(&self.partial);
+		if !self.kept {
+			self.state.release(self.counted);
+		}
+	}
+}
+
 async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (StatusCode, String)> {
 	let internal = |e: std::io::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
-	let partial = state.dir.join(format!(".upload-{}-{}", std::process::id(), rand_suffix()));
-	let mut file = tokio::fs::File::create(&partial).await.map_err(internal)?;
+	let mut upload = Upload {
+		state,
+		partial: state.dir.join(format!(".upload-{}-{}", std::process::id(), rand_suffix())),
+		counted: 0,
+		kept: false,
+	};
+	let mut file = tokio::fs::File::create(&upload.partial).await.map_err(internal)?;
 	let mut hasher = Hasher::default();
-	let mut size = 0u64;
 	let mut body = req.into_body();
-	let result: Result<(), (StatusCode, String)> = async {
-		while let Some(frame) = body.frame().await {
-			let frame = frame.map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
-			if let Ok(chunk) = frame.into_data() {
-				if size + chunk.len() as u64 > state.max {
-					return Err((StatusCode::PAYLOAD_TOO_LARGE, format!("larger than {} bytes", state.max)));
-				}
-				if !state.reserve(chunk.len() as u64) {
-					return Err((StatusCode::INSUFFICIENT_STORAGE, "the store is full (its quota is reached)".to_string()));
-				}
-				size += chunk.len() as u64;
-				hasher.update(&chunk);
-				file.write_all(&chunk).await.map_err(internal)?;
+	while let Some(frame) = body.frame().await {
+		let frame = frame.map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+		if let Ok(chunk) = frame.into_data() {
+			if upload.counted + chunk.len() as u64 > state.max {
+				return Err((StatusCode::PAYLOAD_TOO_LARGE, format!("larger than {} bytes", state.max)));
 			}
+			if !state.reserve(chunk.len() as u64) {
+				return Err((StatusCode::INSUFFICIENT_STORAGE, "the store is full (its quota is reached)".to_string()));
+			}
+			upload.counted += chunk.len() as u64;
+			hasher.update(&chunk);
+			file.write_all(&chunk).await.map_err(internal)?;
 		}
-		file.flush().await.map_err(internal)?;
-		Ok(())
 	}
-	.await;
-	if let Err(e) = result {
-		let _ = tokio::fs::remove_file(&partial).await;
-		state.release(size);
-		return Err(e);
-	}
+	file.flush().await.map_err(internal)?;
+	drop(file);
 	let hash = hasher.finalize();
 	let target = state.dir.join(hex_hash(&hash));
-	// Content already stored is not stored twice: the upload's bytes are not counted again.
-	if tokio::fs::try_exists(&target).await.unwrap_or(false) {
-		let _ = tokio::fs::remove_file(&partial).await;
-		state.release(size);
-	} else if let Err(e) = tokio::fs::rename(&partial, &target).await {
-		let _ = tokio::fs::remove_file(&partial).await;
-		state.release(size);
-		return Err(internal(e));
+	// A hard link never replaces a file: of concurrent uploads of the same bytes one is kept, and
+	// content already stored is not counted twice.
+	match tokio::fs::hard_link(&upload.partial, &target).await {
+		Ok(()) => upload.kept = true,
+		Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {},
+		Err(e) => return Err(internal(e)),
 	}
+	let size = upload.counted;
 	Ok(Stored { hash: hex_hash(&hash), size, uri: format!("{}/content/{}", state.base, hex_hash(&hash)) })
 }
 
@@ -534,6 +552,16 @@ mod tests {
 			std::fs::write(&path, bytes).unwrap();
 			(path, hash_bytes(bytes))
 		};
+		// An upload cut off midway gives its bytes back.
+		{
+			use tokio::io::AsyncWriteExt;
+			let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+			let head = "PUT /content HTTP/1.1\r\nHost: x\r\nAuthorization: bearer requester-0123456789\r\nContent-Length: 900\r\n\r\n";
+			stream.write_all(head.as_bytes()).await.unwrap();
+			stream.write_all(&[9u8; 800]).await.unwrap();
+			tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 		let (small, small_hash) = file("small", &[1u8; 400]);
 		let refused = |e| matches!(e, Err(UploadError::Refused { status, .. }) if status == 401);
 		assert!(refused(upload(&url, None, &small, &small_hash, &ProgressBar::hidden()).await), "no token");
@@ -554,6 +582,8 @@ mod tests {
 		std::fs::write(&tokens, "short\n").unwrap();
 		assert!(read_tokens(&tokens).is_err());
 		std::fs::write(&tokens, "# none\n").unwrap();
+		assert!(read_tokens(&tokens).is_err());
+		std::fs::write(&tokens, "token with spaces 0123456789\n").unwrap();
 		assert!(read_tokens(&tokens).is_err());
 		tx.send(()).unwrap();
 		server.await.unwrap().unwrap();
