@@ -157,8 +157,9 @@ pub fn cached_path(cache_dir: &Path, hash: &ContentHash) -> PathBuf {
 /// What names a fetch's temporary file in a cache directory (`0x<hash>.partial-<suffix>`).
 pub const PARTIAL_MARKER: &str = ".partial-";
 
-/// A name no other fetch of this process uses for its temporary file.
-fn unique_suffix() -> String {
+/// A name part no other temporary file of this process uses (`<pid>-<counter>`): fetches here,
+/// uploads in the store.
+pub(crate) fn unique_suffix() -> String {
 	use std::sync::atomic::{AtomicU64, Ordering};
 	static NEXT: AtomicU64 = AtomicU64::new(0);
 	format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))

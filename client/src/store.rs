@@ -159,11 +159,15 @@ pub async fn bind(
 	shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<(SocketAddr, impl std::future::Future<Output = anyhow::Result<()>>)> {
 	tokio::fs::create_dir_all(&config.dir).await?;
-	// Uploads cut short by a previous run leave temporary files behind.
+	// One pass over the store: uploads cut short by a previous run leave temporary files behind
+	// (removed); the rest is what the store holds, for the quota.
+	let mut held = 0u64;
 	let mut entries = tokio::fs::read_dir(&config.dir).await?;
 	while let Some(entry) = entries.next_entry().await? {
 		if entry.file_name().to_string_lossy().starts_with(".upload-") {
 			let _ = tokio::fs::remove_file(entry.path()).await;
+		} else {
+			held += entry.metadata().await.map(|m| if m.is_file() { m.len() } else { 0 }).unwrap_or(0);
 		}
 	}
 	let unreachable = config.public_url.is_none() && config.listen.ip().is_unspecified();
@@ -172,12 +176,6 @@ pub async fn bind(
 	}
 	if config.upload_tokens.is_empty() && !config.listen.ip().is_loopback() {
 		tracing::warn!("listening on {} with open uploads: anyone who reaches it can fill its disk (give upload tokens)", config.listen);
-	}
-	// What the store holds now, for the quota.
-	let mut held = 0u64;
-	let mut entries = tokio::fs::read_dir(&config.dir).await?;
-	while let Some(entry) = entries.next_entry().await? {
-		held += entry.metadata().await.map(|m| if m.is_file() { m.len() } else { 0 }).unwrap_or(0);
 	}
 	let listener = tokio::net::TcpListener::bind(config.listen).await?;
 	let local = listener.local_addr()?;
@@ -277,22 +275,35 @@ fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
 	response
 }
 
+/// A file's bytes as a stream of chunks (never the whole file in memory), counted on `progress`.
+fn file_chunks(
+	file: tokio::fs::File,
+	progress: ProgressBar,
+) -> impl futures::Stream<Item = std::io::Result<Bytes>> + Send + Sync + 'static {
+	futures::stream::unfold(file, move |mut file| {
+		let progress = progress.clone();
+		async move {
+			use tokio::io::AsyncReadExt;
+			let mut buf = vec![0u8; 256 * 1024];
+			match file.read(&mut buf).await {
+				Ok(0) => None,
+				Ok(n) => {
+					buf.truncate(n);
+					progress.inc(n as u64);
+					Some((Ok(Bytes::from(buf)), file))
+				},
+				Err(e) => Some((Err(e), file)),
+			}
+		}
+	})
+}
+
 /// Streams a stored file (never read whole into memory).
 async fn serve_file(path: PathBuf) -> Response<Body> {
 	let Ok(file) = tokio::fs::File::open(&path).await else { return reply(StatusCode::NOT_FOUND, "no such content") };
 	let len = file.metadata().await.map(|m| m.len()).ok();
-	let chunks = futures::stream::unfold(file, |mut file| async move {
-		use tokio::io::AsyncReadExt;
-		let mut buf = vec![0u8; 256 * 1024];
-		match file.read(&mut buf).await {
-			Ok(0) => None,
-			Ok(n) => {
-				buf.truncate(n);
-				Some((Ok(hyper::body::Frame::data(Bytes::from(buf))), file))
-			},
-			Err(e) => Some((Err(e), file)),
-		}
-	});
+	use futures::TryStreamExt;
+	let chunks = file_chunks(file, ProgressBar::hidden()).map_ok(hyper::body::Frame::data);
 	let mut response = Response::new(http_body_util::StreamBody::new(chunks).boxed());
 	if let Some(len) = len {
 		response.headers_mut().insert(hyper::header::CONTENT_LENGTH, len.into());
@@ -350,7 +361,7 @@ async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (Statu
 	let internal = |e: std::io::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
 	let mut upload = Upload {
 		state,
-		partial: state.dir.join(format!(".upload-{}-{}", std::process::id(), rand_suffix())),
+		partial: state.dir.join(format!(".upload-{}", crate::content::unique_suffix())),
 		counted: 0,
 		kept: false,
 	};
@@ -384,12 +395,6 @@ async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (Statu
 	}
 	let size = upload.counted;
 	Ok(Stored { hash: hex_hash(&hash), size, uri: format!("{}/content/{}", state.base, hex_hash(&hash)) })
-}
-
-fn rand_suffix() -> u64 {
-	use std::sync::atomic::{AtomicU64, Ordering};
-	static NEXT: AtomicU64 = AtomicU64::new(0);
-	NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Why an upload failed.
@@ -444,23 +449,7 @@ pub async fn upload(
 	let file = tokio::fs::File::open(path).await.map_err(io_error)?;
 	let len = file.metadata().await.map_err(io_error)?.len();
 	progress.set_length(len);
-	let bar = progress.clone();
-	let chunks = futures::stream::unfold(file, move |mut file| {
-		let bar = bar.clone();
-		async move {
-			use tokio::io::AsyncReadExt;
-			let mut buf = vec![0u8; 256 * 1024];
-			match file.read(&mut buf).await {
-				Ok(0) => None,
-				Ok(n) => {
-					buf.truncate(n);
-					bar.inc(n as u64);
-					Some((Ok(Bytes::from(buf)), file))
-				},
-				Err(e) => Some((Err(e), file)),
-			}
-		}
-	});
+	let chunks = file_chunks(file, progress.clone());
 	let url = format!("{}/content", store_url.trim_end_matches('/'));
 	let http_error = |source| UploadError::Http { url: url.clone(), source };
 	let response = http::put_stream(&url, chunks, len, token).await.map_err(http_error)?;
