@@ -59,7 +59,6 @@ struct Stats {
 
 type Shared = Arc<Mutex<Stats>>;
 
-
 fn percentile(sorted: &[u64], p: f64) -> u64 {
 	if sorted.is_empty() {
 		return 0;

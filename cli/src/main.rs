@@ -384,8 +384,6 @@ fn parse_account(text: &str) -> anyhow::Result<AccountId32> {
 	text.parse().map_err(|_| anyhow!("`{text}` is not an SS58 address"))
 }
 
-
-
 fn amount(text: &str) -> anyhow::Result<u128> {
 	parse_balance(text).ok_or_else(|| anyhow!("`{text}` is not an amount (e.g. 12.5, or 1000p for planck)"))
 }

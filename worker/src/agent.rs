@@ -67,8 +67,6 @@ pub struct Agent {
 	min_price: u128,
 }
 
-
-
 impl Agent {
 	/// An agent for `config`, signing with `sender`, running inference in child processes of
 	/// `program` (the `deai-worker` binary).

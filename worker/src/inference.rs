@@ -71,7 +71,7 @@ pub fn run(model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
 		flatten(value, 0, &mut shape, &mut data).with_context(|| format!("input `{name}`"))?;
 		inputs.push((name.clone(), Input { shape, data }));
 	}
-	let (plan, output_names) = plan(model_path, &mut inputs)?;
+	let (plan, inputs, output_names) = load(model_path, inputs)?;
 	let tensors: TVec<TValue> = inputs
 		.into_iter()
 		.map(|(name, input)| {
@@ -96,26 +96,9 @@ pub fn run(model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
 	Ok(serde_json::to_vec(&Value::Object(result))?)
 }
 
-/// The optimised plan for these input shapes, ordering `inputs` as the model declares them.
-fn plan(model_path: &Path, inputs: &mut Vec<(String, Input)>) -> anyhow::Result<(Plan, Vec<String>)> {
-	let (plan, input_names, output_names) = build(model_path, inputs)?;
-	let mut ordered = Vec::with_capacity(input_names.len());
-	for name in &input_names {
-		let position = inputs
-			.iter()
-			.position(|(n, _)| n == name)
-			.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
-		ordered.push(inputs.remove(position));
-	}
-	if let Some((extra, _)) = inputs.first() {
-		bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
-	}
-	*inputs = ordered;
-	Ok((plan, output_names))
-}
-
-/// Loads and optimises the model for the shapes of `inputs`.
-fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan, Vec<String>, Vec<String>)> {
+/// Loads the model and optimises it for the shapes of `inputs`; returns the plan, the inputs in
+/// the order the model declares them, and the names of its outputs.
+fn load(model_path: &Path, mut inputs: Vec<(String, Input)>) -> anyhow::Result<(Plan, Vec<(String, Input)>, Vec<String>)> {
 	// Read from an open file, not by path: given a path, tract resolves the model's "external
 	// data" references to files beside it — the cache, whose files are named by public hashes —
 	// so a hostile model could read another job's input. Without a path it refuses them.
@@ -128,14 +111,17 @@ fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan,
 		.iter()
 		.map(|outlet| model.node(outlet.node).name.clone())
 		.collect();
+	let mut ordered = Vec::with_capacity(input_names.len());
 	for (index, name) in input_names.iter().enumerate() {
-		let (_, input) = inputs
+		let position = inputs
 			.iter()
-			.find(|(n, _)| n == name)
+			.position(|(n, _)| n == name)
 			.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
+		let (name, input) = inputs.remove(position);
 		model = model.with_input_fact(index, f32::fact(&input.shape).into())?;
+		ordered.push((name, input));
 	}
-	if let Some((extra, _)) = inputs.iter().find(|(n, _)| !input_names.contains(n)) {
+	if let Some((extra, _)) = inputs.first() {
 		bail!("the model has no input named `{extra}` (its inputs: {input_names:?})");
 	}
 	let output_names: Vec<String> = model
@@ -149,7 +135,7 @@ fn build(model_path: &Path, inputs: &[(String, Input)]) -> anyhow::Result<(Plan,
 		.into_optimized()
 		.map_err(|e| anyhow!("the model does not fit its input: {e}"))?
 		.into_runnable()?;
-	Ok((plan, input_names, output_names))
+	Ok((plan, ordered, output_names))
 }
 
 #[cfg(test)]

@@ -67,6 +67,19 @@ impl CappedAllocator {
 	fn release(bytes: usize) {
 		IN_USE.fetch_sub(bytes, Ordering::Relaxed);
 	}
+
+	/// Runs `allocate` for a block of `bytes` if the limit allows it, counting the block when it
+	/// was allocated; null otherwise.
+	fn counted(bytes: usize, allocate: impl FnOnce() -> *mut u8) -> *mut u8 {
+		if !Self::reserve(bytes) {
+			return std::ptr::null_mut();
+		}
+		let pointer = allocate();
+		if pointer.is_null() {
+			Self::release(bytes);
+		}
+		pointer
+	}
 }
 
 // SAFETY: every call is forwarded to `System` with the caller's arguments unchanged; the
@@ -74,27 +87,13 @@ impl CappedAllocator {
 // instead of forwarding when the limit would be passed.
 unsafe impl GlobalAlloc for CappedAllocator {
 	unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-		if !Self::reserve(layout.size()) {
-			return std::ptr::null_mut();
-		}
 		// SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract for `layout`.
-		let pointer = unsafe { System.alloc(layout) };
-		if pointer.is_null() {
-			Self::release(layout.size());
-		}
-		pointer
+		Self::counted(layout.size(), || unsafe { System.alloc(layout) })
 	}
 
 	unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-		if !Self::reserve(layout.size()) {
-			return std::ptr::null_mut();
-		}
 		// SAFETY: as for `alloc`.
-		let pointer = unsafe { System.alloc_zeroed(layout) };
-		if pointer.is_null() {
-			Self::release(layout.size());
-		}
-		pointer
+		Self::counted(layout.size(), || unsafe { System.alloc_zeroed(layout) })
 	}
 
 	unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
