@@ -150,7 +150,9 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 			if record.bond < 100 * UNIT {
 				let call = api::tx().compute_market().top_up_bond(100 * UNIT - record.bond);
 				let (chain, w) = (chain.clone(), w.clone());
-				registering.push(async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await }.boxed());
+				registering.push(
+					async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await }.boxed(),
+				);
 			}
 		} else {
 			let capabilities = market::Capabilities {
@@ -163,9 +165,14 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 				job_kinds: 1,
 				max_concurrent_jobs: 1000,
 			};
-			let call = api::tx().compute_market().register_provider(capabilities, bounded("http://bench"), 100 * UNIT);
+			let call = api::tx().compute_market().register_provider(
+				capabilities,
+				bounded("http://bench"),
+				100 * UNIT,
+			);
 			let (chain, w) = (chain.clone(), w.clone());
-			registering.push(async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await }.boxed());
+			registering
+				.push(async move { w.submit(&chain, &call, Wait::InBlock, |_| {}).await }.boxed());
 		}
 	}
 	for outcome in join_all(registering).await {
@@ -178,7 +185,12 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 				bounded("bench-model"),
 				bounded("deai bench"),
 				BoundedVec(Vec::new()),
-				registry::Licence { spdx: bounded("MIT"), commercial_use: true, derivatives: true, attribution: false },
+				registry::Licence {
+					spdx: bounded("MIT"),
+					commercial_use: true,
+					derivatives: true,
+					attribution: false,
+				},
 				0,
 				BoundedVec(vec![(funder.account.clone(), Perbill(1_000_000_000))]),
 			),
@@ -187,8 +199,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 		)
 		.await
 		.map_err(|e| anyhow!("registering the bench model: {e}"))?;
-	let model = included.event::<api::model_registry::events::ModelRegistered>()?
-		.model;
+	let model = included.event::<api::model_registry::events::ModelRegistered>()?.model;
 	let nonce = format!("{:?}{model}", std::time::SystemTime::now());
 	funder
 		.submit(
@@ -233,7 +244,9 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 	for r in &requesters {
 		for _ in 0..args.in_flight {
 			let (chain, r, stats) = (chain.clone(), r.clone(), stats.clone());
-			lanes.push(tokio::spawn(async move { request(chain, r, model, deadline, hard_stop, stats).await }));
+			lanes.push(tokio::spawn(async move {
+				request(chain, r, model, deadline, hard_stop, stats).await
+			}));
 		}
 	}
 	join_all(lanes).await;
@@ -319,7 +332,8 @@ async fn request(
 			verification: market::VerificationMode::RequesterApproval,
 		};
 		let posted = Instant::now();
-		let job = match send(&chain, &me, &api::tx().compute_market().post_job(spec), &stats).await {
+		let job = match send(&chain, &me, &api::tx().compute_market().post_job(spec), &stats).await
+		{
 			Ok(included) => match included.event::<api::compute_market::events::JobPosted>() {
 				Ok(event) => event.job,
 				Err(e) => {
@@ -345,14 +359,26 @@ async fn request(
 			match at.runtime_apis().call(market_api.job(job)).await {
 				Ok(Some((j, _))) => {
 					if !accepted && matches!(j.status, market::JobStatus::Submitted) {
-						match send(&chain, &me, &api::tx().compute_market().accept_result(job), &stats).await {
+						match send(
+							&chain,
+							&me,
+							&api::tx().compute_market().accept_result(job),
+							&stats,
+						)
+						.await
+						{
 							Ok(_) => accepted = true,
-							Err(e) => stats.lock().await.failures.push(format!("accept_result({job}): {e}")),
+							Err(e) => stats
+								.lock()
+								.await
+								.failures
+								.push(format!("accept_result({job}): {e}")),
 						}
 					}
 				},
 				Ok(None) => {
-					let receipt = at.runtime_apis().call(market_api.receipt(job)).await.ok().flatten();
+					let receipt =
+						at.runtime_apis().call(market_api.receipt(job)).await.ok().flatten();
 					let mut s = stats.lock().await;
 					match receipt.map(|r| r.outcome) {
 						Some(market::Outcome::Completed { .. }) => {
@@ -373,7 +399,14 @@ async fn request(
 }
 
 /// One bench provider: claims its share of the open jobs and submits a result at once.
-async fn provide(chain: Chain, me: Arc<Sender>, index: u64, count: u64, stats: Shared, done: Arc<std::sync::atomic::AtomicBool>) {
+async fn provide(
+	chain: Chain,
+	me: Arc<Sender>,
+	index: u64,
+	count: u64,
+	stats: Shared,
+	done: Arc<std::sync::atomic::AtomicBool>,
+) {
 	let market_api = api::runtime_apis().compute_market_api();
 	let taken: Arc<Mutex<HashSet<u64>>> = Arc::default();
 	let mut last_block = 0u64;
@@ -384,17 +417,25 @@ async fn provide(chain: Chain, me: Arc<Sender>, index: u64, count: u64, stats: S
 			continue;
 		}
 		last_block = at.block_number();
-		let Ok(next) = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await else { continue };
+		let Ok(next) = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await
+		else {
+			continue;
+		};
 		let Ok(next) = next.decode() else { continue };
 		let start = next.saturating_sub(512);
-		let Ok(eligible) = at.runtime_apis().call(market_api.eligible_jobs(me.account.clone(), start, 100)).await else {
+		let Ok(eligible) = at
+			.runtime_apis()
+			.call(market_api.eligible_jobs(me.account.clone(), start, 100))
+			.await
+		else {
 			continue;
 		};
 		for job in eligible.into_iter().filter(|id| id % count == index) {
 			if !taken.lock().await.insert(job) {
 				continue;
 			}
-			let (chain, me, stats, taken) = (chain.clone(), me.clone(), stats.clone(), taken.clone());
+			let (chain, me, stats, taken) =
+				(chain.clone(), me.clone(), stats.clone(), taken.clone());
 			tokio::spawn(async move {
 				let tx = api::tx().compute_market();
 				if let Err(e) = send(&chain, &me, &tx.claim_job(job), &stats).await {
@@ -403,7 +444,12 @@ async fn provide(chain: Chain, me: Arc<Sender>, index: u64, count: u64, stats: S
 					return;
 				}
 				let result = hash_bytes(&job.to_le_bytes());
-				let call = tx.submit_result(job, result, bounded("bench://result"), BoundedVec(Vec::new()));
+				let call = tx.submit_result(
+					job,
+					result,
+					bounded("bench://result"),
+					BoundedVec(Vec::new()),
+				);
 				match send(&chain, &me, &call, &stats).await {
 					Ok(_) => {},
 					// It may have landed: the chain refuses a second submission by name.
@@ -414,14 +460,19 @@ async fn provide(chain: Chain, me: Arc<Sender>, index: u64, count: u64, stats: S
 								.iter()
 								.any(|name| e.is("ComputeMarket", name));
 							if !landed {
-								stats.lock().await.failures.push(format!("submit_result({job}): {e}"));
+								stats
+									.lock()
+									.await
+									.failures
+									.push(format!("submit_result({job}): {e}"));
 							}
 						}
 					},
-					Err(e) => stats.lock().await.failures.push(format!("submit_result({job}): {e}")),
+					Err(e) => {
+						stats.lock().await.failures.push(format!("submit_result({job}): {e}"))
+					},
 				}
 			});
 		}
 	}
 }
-

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand};
-use deai_client::chain::{api, bounded, text, format_balance, parse_balance, Chain, Sender, Wait};
+use deai_client::chain::{api, bounded, format_balance, parse_balance, text, Chain, Sender, Wait};
 use deai_client::content::{self, hex_hash};
 use deai_client::keys::{self, KeySource};
 use deai_client::store;
@@ -24,7 +24,11 @@ use api::runtime_types::sp_arithmetic::per_things::Perbill;
 use output::Out;
 
 #[derive(Parser)]
-#[command(name = "deai", version, about = "DeAI Chain command line: models, datasets, jobs, rewards, providers")]
+#[command(
+	name = "deai",
+	version,
+	about = "DeAI Chain command line: models, datasets, jobs, rewards, providers"
+)]
 struct Cli {
 	/// The node's RPC URL.
 	#[arg(long, global = true, env = "DEAI_URL", default_value = "ws://127.0.0.1:9944")]
@@ -354,7 +358,10 @@ impl Ctx {
 		Chain::connect_with_backoff(&self.url, Duration::from_secs(4), Some(3)).await
 	}
 	fn sender(&self) -> anyhow::Result<Sender> {
-		let source = self.key.as_ref().ok_or_else(|| anyhow!("this command signs: give --key or --key-file"))?;
+		let source = self
+			.key
+			.as_ref()
+			.ok_or_else(|| anyhow!("this command signs: give --key or --key-file"))?;
 		Ok(Sender::new(keys::load(source)?))
 	}
 	fn account(&self, who: Option<&str>) -> anyhow::Result<AccountId32> {
@@ -364,13 +371,25 @@ impl Ctx {
 		}
 	}
 	/// Hashes and uploads a file (or only hashes it when `uri` is given); returns hash, size, URI.
-	async fn put(&self, file: &Path, uri: Option<String>) -> anyhow::Result<(content::ContentHash, u64, String)> {
+	async fn put(
+		&self,
+		file: &Path,
+		uri: Option<String>,
+	) -> anyhow::Result<(content::ContentHash, u64, String)> {
 		let (hash, size) = content::hash_file(file, &self.out.bytes_bar("hashing")).await?;
 		let uri = match uri {
 			Some(uri) => uri,
 			None => {
 				let token = self.store_token_file.as_deref().map(store::read_token).transpose()?;
-				store::upload(&self.store, token.as_deref(), file, &hash, &self.out.bytes_bar("uploading")).await?.uri
+				store::upload(
+					&self.store,
+					token.as_deref(),
+					file,
+					&hash,
+					&self.out.bytes_bar("uploading"),
+				)
+				.await?
+				.uri
 			},
 		};
 		Ok((hash, size, uri))
@@ -385,7 +404,8 @@ fn parse_account(text: &str) -> anyhow::Result<AccountId32> {
 }
 
 fn amount(text: &str) -> anyhow::Result<u128> {
-	parse_balance(text).ok_or_else(|| anyhow!("`{text}` is not an amount (e.g. 12.5, or 1000p for planck)"))
+	parse_balance(text)
+		.ok_or_else(|| anyhow!("`{text}` is not an amount (e.g. 12.5, or 1000p for planck)"))
 }
 
 fn pair(text: &str) -> anyhow::Result<(u64, u32)> {
@@ -406,7 +426,9 @@ fn contributors(ctx: &Ctx, given: &[String]) -> anyhow::Result<BoundedVec<(Accou
 	}
 	let mut list = Vec::new();
 	for item in given {
-		let (who, pct) = item.split_once('=').ok_or_else(|| anyhow!("`{item}`: expected ADDRESS=PERCENT"))?;
+		let (who, pct) = item
+			.split_once('=')
+			.ok_or_else(|| anyhow!("`{item}`: expected ADDRESS=PERCENT"))?;
 		list.push((parse_account(who)?, percent(pct.parse().context("the percentage")?)?));
 	}
 	Ok(BoundedVec(list))
@@ -479,11 +501,24 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 				amount(&fee)?,
 				contributors(ctx, &c)?,
 			);
-			let included = ctx.out.submit(&chain, &sender, "register model", &call, ctx.wait).await?;
+			let included =
+				ctx.out.submit(&chain, &sender, "register model", &call, ctx.wait).await?;
 			let event = included.event::<api::model_registry::events::ModelRegistered>()?;
-			ctx.out.show(|| format!("model {} registered", event.model), json!({ "model": event.model }));
+			ctx.out.show(
+				|| format!("model {} registered", event.model),
+				json!({ "model": event.model }),
+			);
 		},
-		ModelCmd::Publish { model, file, uri, format, label, parents, trained_on, upstream_share } => {
+		ModelCmd::Publish {
+			model,
+			file,
+			uri,
+			format,
+			label,
+			parents,
+			trained_on,
+			upstream_share,
+		} => {
 			let sender = ctx.sender()?;
 			let format = match format.as_str() {
 				"onnx" => registry::ModelFormat::Onnx,
@@ -513,7 +548,10 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 				None,
 				percent(upstream_share)?,
 			);
-			let included = ctx.out.submit(&chain, &sender, "publish model version", &call, ctx.wait).await?;
+			let included = ctx
+				.out
+				.submit(&chain, &sender, "publish model version", &call, ctx.wait)
+				.await?;
 			let event = included.event::<api::model_registry::events::ModelVersionPublished>()?;
 			let v = event.version;
 			ctx.out.show(
@@ -543,12 +581,18 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 				.contributors
 				.0
 				.iter()
-				.map(|(who, share)| json!({ "account": who.to_string(), "percent": share.0 as f64 / 10_000_000.0 }))
+				.map(
+					|(who, share)| json!({ "account": who.to_string(), "percent": share.0 as f64 / 10_000_000.0 }),
+				)
 				.collect();
 			ctx.out.show(
 				|| {
 					let mut lines = vec![
-						format!("model {model}: {} — {}", text(&info.name), text(&info.description)),
+						format!(
+							"model {model}: {} — {}",
+							text(&info.name),
+							text(&info.description)
+						),
 						format!("  owner {}", info.owner),
 						format!(
 							"  licence {} (commercial: {}, derivatives: {}), usage fee {}",
@@ -560,7 +604,10 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 						format!("  status {:?}, {} live versions", info.status, info.live_versions),
 					];
 					for (who, share) in &info.contributors.0 {
-						lines.push(format!("  contributor {who}: {}%", share.0 as f64 / 10_000_000.0));
+						lines.push(format!(
+							"  contributor {who}: {}%",
+							share.0 as f64 / 10_000_000.0
+						));
 					}
 					for (index, v) in &versions {
 						lines.push(format!(
@@ -589,7 +636,11 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 			let at = chain.at_finalized().await?;
 			let lineage = at
 				.runtime_apis()
-				.call(api::runtime_apis().model_registry_api().lineage(ModelVersionRef { model, version }, depth))
+				.call(
+					api::runtime_apis()
+						.model_registry_api()
+						.lineage(ModelVersionRef { model, version }, depth),
+				)
 				.await?
 				.ok_or_else(|| anyhow!("no model version {model}:{version}"))?;
 			let node = |n: &registry::LineageNode| {
@@ -609,11 +660,17 @@ async fn model(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 							n.version.version,
 							n.distance,
 							n.status,
-							n.parents.iter().map(|p| format!("{}:{}", p.model, p.version)).collect::<Vec<_>>()
+							n.parents
+								.iter()
+								.map(|p| format!("{}:{}", p.model, p.version))
+								.collect::<Vec<_>>()
 						));
 					}
 					for n in &lineage.descendants {
-						lines.push(format!("  descendant {}:{} (distance {}, {:?})", n.version.model, n.version.version, n.distance, n.status));
+						lines.push(format!(
+							"  descendant {}:{} (distance {}, {:?})",
+							n.version.model, n.version.version, n.distance, n.status
+						));
 					}
 					if lineage.recalled_ancestor {
 						lines.push("  WARNING: an ancestor was yanked or taken down".into());
@@ -635,7 +692,14 @@ async fn dataset(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 	let chain = ctx.chain().await?;
 	let reg = api::tx().model_registry();
 	match cmd {
-		DatasetCmd::Register { name, description, licence: l, fee, compute_to_data, contributors: c } => {
+		DatasetCmd::Register {
+			name,
+			description,
+			licence: l,
+			fee,
+			compute_to_data,
+			contributors: c,
+		} => {
 			let sender = ctx.sender()?;
 			let fee = amount(&fee)?;
 			let access = match (compute_to_data, fee) {
@@ -643,16 +707,30 @@ async fn dataset(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 				(false, 0) => registry::AccessPolicy::Open,
 				(false, fee) => registry::AccessPolicy::Licensed { fee },
 			};
-			let call = reg.register_dataset(bounded(&name), bounded(&description), licence(&l), access, contributors(ctx, &c)?);
-			let included = ctx.out.submit(&chain, &sender, "register dataset", &call, ctx.wait).await?;
+			let call = reg.register_dataset(
+				bounded(&name),
+				bounded(&description),
+				licence(&l),
+				access,
+				contributors(ctx, &c)?,
+			);
+			let included =
+				ctx.out.submit(&chain, &sender, "register dataset", &call, ctx.wait).await?;
 			let event = included.event::<api::model_registry::events::DatasetRegistered>()?;
-			ctx.out.show(|| format!("dataset {} registered", event.dataset), json!({ "dataset": event.dataset }));
+			ctx.out.show(
+				|| format!("dataset {} registered", event.dataset),
+				json!({ "dataset": event.dataset }),
+			);
 		},
 		DatasetCmd::Publish { dataset, file, uri, label } => {
 			let sender = ctx.sender()?;
 			let (hash, size, uri) = ctx.put(&file, uri).await?;
-			let call = reg.publish_dataset_version(dataset, hash, size, bounded(&uri), bounded(&label));
-			let included = ctx.out.submit(&chain, &sender, "publish dataset version", &call, ctx.wait).await?;
+			let call =
+				reg.publish_dataset_version(dataset, hash, size, bounded(&uri), bounded(&label));
+			let included = ctx
+				.out
+				.submit(&chain, &sender, "publish dataset version", &call, ctx.wait)
+				.await?;
 			let event = included.event::<api::model_registry::events::DatasetVersionPublished>()?;
 			let v = event.version;
 			ctx.out.show(
@@ -670,8 +748,10 @@ async fn dataset(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 				.decode()?;
 			let mut versions = Vec::new();
 			for index in 0..info.next_version {
-				if let Some(v) =
-					at.storage().try_fetch(api::storage().model_registry().dataset_versions(), (dataset, index)).await?
+				if let Some(v) = at
+					.storage()
+					.try_fetch(api::storage().model_registry().dataset_versions(), (dataset, index))
+					.await?
 				{
 					versions.push((index, v.decode()?));
 				}
@@ -679,8 +759,17 @@ async fn dataset(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 			ctx.out.show(
 				|| {
 					let mut lines = vec![
-						format!("dataset {dataset}: {} — {}", text(&info.name), text(&info.description)),
-						format!("  owner {}, licence {}, access {:?}", info.owner, text(&info.licence.spdx), info.access),
+						format!(
+							"dataset {dataset}: {} — {}",
+							text(&info.name),
+							text(&info.description)
+						),
+						format!(
+							"  owner {}, licence {}, access {:?}",
+							info.owner,
+							text(&info.licence.spdx),
+							info.access
+						),
 					];
 					for (index, v) in &versions {
 						lines.push(format!(
@@ -728,7 +817,9 @@ fn job_json(id: u64, job: &market::Job) -> serde_json::Value {
 
 fn receipt_json(receipt: &market::Receipt) -> serde_json::Value {
 	let (outcome, result, reason) = match &receipt.outcome {
-		market::Outcome::Completed { result_hash } => ("completed", Some(hex_hash(result_hash)), None),
+		market::Outcome::Completed { result_hash } => {
+			("completed", Some(hex_hash(result_hash)), None)
+		},
 		market::Outcome::Failed { reason } => ("failed", None, Some(format!("{reason:?}"))),
 	};
 	json!({
@@ -744,7 +835,9 @@ fn receipt_json(receipt: &market::Receipt) -> serde_json::Value {
 
 fn receipt_lines(receipt: &market::Receipt) -> String {
 	let mut lines = vec![match &receipt.outcome {
-		market::Outcome::Completed { result_hash } => format!("job {}: completed, result {}", receipt.job, hex_hash(result_hash)),
+		market::Outcome::Completed { result_hash } => {
+			format!("job {}: completed, result {}", receipt.job, hex_hash(result_hash))
+		},
 		market::Outcome::Failed { reason } => format!("job {}: failed: {reason:?}", receipt.job),
 	}];
 	for (who, paid) in &receipt.providers.0 {
@@ -797,7 +890,10 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 				(0, _) => bail!("--providers must be at least 1"),
 				(1, Some(v)) => market::VerificationMode::Verifier { verifier: parse_account(&v)? },
 				(1, None) => market::VerificationMode::RequesterApproval,
-				(n, None) => market::VerificationMode::Redundant { providers: n, quorum: quorum.unwrap_or(n) },
+				(n, None) => market::VerificationMode::Redundant {
+					providers: n,
+					quorum: quorum.unwrap_or(n),
+				},
 				(_, Some(_)) => bail!("--verifier is for single-provider jobs"),
 			};
 			let budget = match budget {
@@ -806,9 +902,16 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 					let at = chain.at_finalized().await?;
 					let quote = at
 						.runtime_apis()
-						.call(market_api.quote(Some(model_ref), Vec::new(), price, u32::from(providers)))
+						.call(market_api.quote(
+							Some(model_ref),
+							Vec::new(),
+							price,
+							u32::from(providers),
+						))
 						.await?
-						.ok_or_else(|| anyhow!("model version {model}:{version} is unknown or unusable"))?;
+						.ok_or_else(|| {
+							anyhow!("model version {model}:{version} is unknown or unusable")
+						})?;
 					quote.total
 				},
 			};
@@ -834,7 +937,10 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 				matching,
 				verification,
 			};
-			let included = ctx.out.submit(&chain, &sender, "post job", &tx.post_job(spec), ctx.wait).await?;
+			let included = ctx
+				.out
+				.submit(&chain, &sender, "post job", &tx.post_job(spec), ctx.wait)
+				.await?;
 			let event = included.event::<api::compute_market::events::JobPosted>()?;
 			let id = event.job;
 			if !wait {
@@ -854,7 +960,10 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 			let at = chain.at_finalized().await?;
 			if let Some((job, bids)) = at.runtime_apis().call(market_api.job(id)).await? {
 				let mut value = job_json(id, &job);
-				value["bids"] = json!(bids.iter().map(|(w, p)| json!({ "provider": w.to_string(), "price": p.to_string() })).collect::<Vec<_>>());
+				value["bids"] = json!(bids
+					.iter()
+					.map(|(w, p)| json!({ "provider": w.to_string(), "price": p.to_string() }))
+					.collect::<Vec<_>>());
 				ctx.out.show(
 					|| {
 						let mut lines = vec![format!(
@@ -893,8 +1002,14 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 			}
 		},
 		JobCmd::Accept { job: id } => {
-			let included = ctx.out.submit(&chain, &ctx.sender()?, "accept result", &tx.accept_result(id), ctx.wait).await?;
-			let settled = included.events.find_first::<api::compute_market::events::JobSettled>().transpose()?;
+			let included = ctx
+				.out
+				.submit(&chain, &ctx.sender()?, "accept result", &tx.accept_result(id), ctx.wait)
+				.await?;
+			let settled = included
+				.events
+				.find_first::<api::compute_market::events::JobSettled>()
+				.transpose()?;
 			ctx.out.show(
 				|| match &settled {
 					Some(s) => format!(
@@ -910,8 +1025,13 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 			);
 		},
 		JobCmd::Dispute { job: id } => {
-			ctx.out.submit(&chain, &ctx.sender()?, "dispute result", &tx.dispute_result(id), ctx.wait).await?;
-			ctx.out.show(|| format!("job {id} disputed: the arbiter decides"), json!({ "job": id, "disputed": true }));
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "dispute result", &tx.dispute_result(id), ctx.wait)
+				.await?;
+			ctx.out.show(
+				|| format!("job {id} disputed: the arbiter decides"),
+				json!({ "job": id, "disputed": true }),
+			);
 		},
 		JobCmd::Result { job: id, out } => {
 			let at = chain.at_finalized().await?;
@@ -919,39 +1039,61 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 			// store by its hash.
 			let (hash, uri) = match at.runtime_apis().call(market_api.job(id)).await? {
 				Some((job, _)) => {
-					let a = job
-						.assignments
-						.0
-						.iter()
-						.find(|a| a.result.is_some())
-						.ok_or_else(|| anyhow!("job {id} has no result yet ({:?})", job.status))?;
+					let a =
+						job.assignments.0.iter().find(|a| a.result.is_some()).ok_or_else(|| {
+							anyhow!("job {id} has no result yet ({:?})", job.status)
+						})?;
 					let hash = a.result.ok_or_else(|| anyhow!("no result"))?;
-					let uri = a
-						.result_uri
-						.as_ref()
-						.map(text)
-						.unwrap_or_else(|| format!("{}/content/{}", ctx.store.trim_end_matches('/'), hex_hash(&hash)));
+					let uri = a.result_uri.as_ref().map(text).unwrap_or_else(|| {
+						format!("{}/content/{}", ctx.store.trim_end_matches('/'), hex_hash(&hash))
+					});
 					(hash, uri)
 				},
 				None => match at.runtime_apis().call(market_api.receipt(id)).await? {
-					Some(market::Receipt { outcome: market::Outcome::Completed { result_hash }, .. }) => {
-						(result_hash, format!("{}/content/{}", ctx.store.trim_end_matches('/'), hex_hash(&result_hash)))
+					Some(market::Receipt {
+						outcome: market::Outcome::Completed { result_hash },
+						..
+					}) => (
+						result_hash,
+						format!(
+							"{}/content/{}",
+							ctx.store.trim_end_matches('/'),
+							hex_hash(&result_hash)
+						),
+					),
+					Some(receipt) => {
+						bail!("job {id} ended without a result: {:?}", receipt.outcome)
 					},
-					Some(receipt) => bail!("job {id} ended without a result: {:?}", receipt.outcome),
 					None => bail!("no job {id}"),
 				},
 			};
 			// Results are fetched over HTTP only: a result URI comes from a provider.
 			let cache = std::env::var_os("HOME")
 				.map(|home| PathBuf::from(home).join(".cache/deai/results"))
-				.unwrap_or_else(|| std::env::temp_dir().join(format!("deai-results-{}", std::process::id())));
+				.unwrap_or_else(|| {
+					std::env::temp_dir().join(format!("deai-results-{}", std::process::id()))
+				});
 			let limits = content::FetchLimits::http_only(1 << 30);
-			let path = content::fetch_verified(&uri, &hash, &cache, &limits, &ctx.out.bytes_bar("downloading")).await?;
+			let path = content::fetch_verified(
+				&uri,
+				&hash,
+				&cache,
+				&limits,
+				&ctx.out.bytes_bar("downloading"),
+			)
+			.await?;
 			match out {
 				Some(dest) => {
-					std::fs::copy(&path, &dest).with_context(|| format!("writing {}", dest.display()))?;
+					std::fs::copy(&path, &dest)
+						.with_context(|| format!("writing {}", dest.display()))?;
 					ctx.out.show(
-						|| format!("result {} (verified) written to {}", hex_hash(&hash), dest.display()),
+						|| {
+							format!(
+								"result {} (verified) written to {}",
+								hex_hash(&hash),
+								dest.display()
+							)
+						},
 						json!({ "job": id, "result_hash": hex_hash(&hash), "path": dest.display().to_string() }),
 					);
 				},
@@ -964,7 +1106,10 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 							Ok(_) => String::from_utf8_lossy(&bytes).into_owned(),
 							Err(_) => json!(String::from_utf8_lossy(&bytes)).to_string(),
 						};
-						println!(r#"{{"job": {id}, "result_hash": "{}", "result": {result}}}"#, hex_hash(&hash));
+						println!(
+							r#"{{"job": {id}, "result_hash": "{}", "result": {result}}}"#,
+							hex_hash(&hash)
+						);
 					} else {
 						println!("{}", String::from_utf8_lossy(&bytes));
 					}
@@ -976,11 +1121,19 @@ async fn job(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 }
 
 /// Polls until job `id` has a receipt.
-async fn wait_for_receipt(chain: &Chain, id: u64, timeout: Duration) -> anyhow::Result<market::Receipt> {
+async fn wait_for_receipt(
+	chain: &Chain,
+	id: u64,
+	timeout: Duration,
+) -> anyhow::Result<market::Receipt> {
 	let started = std::time::Instant::now();
 	loop {
 		let at = chain.at_finalized().await?;
-		if let Some(receipt) = at.runtime_apis().call(api::runtime_apis().compute_market_api().receipt(id)).await? {
+		if let Some(receipt) = at
+			.runtime_apis()
+			.call(api::runtime_apis().compute_market_api().receipt(id))
+			.await?
+		{
 			return Ok(receipt);
 		}
 		if started.elapsed() > timeout {
@@ -997,7 +1150,8 @@ async fn rewards(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 		RewardsCmd::Show { who } => {
 			let who = ctx.account(who.as_deref())?;
 			let at = chain.at_finalized().await?;
-			let (epoch, started, ends) = at.runtime_apis().call(rewards_api.current_epoch()).await?;
+			let (epoch, started, ends) =
+				at.runtime_apis().call(rewards_api.current_epoch()).await?;
 			let points = at.runtime_apis().call(rewards_api.points(who.clone())).await?;
 			let claimable = at.runtime_apis().call(rewards_api.claimable(who.clone())).await?;
 			let pot = at.runtime_apis().call(rewards_api.pot()).await?;
@@ -1030,7 +1184,8 @@ async fn rewards(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 		RewardsCmd::Claim { epoch } => {
 			let sender = ctx.sender()?;
 			let at = chain.at_finalized().await?;
-			let claimable = at.runtime_apis().call(rewards_api.claimable(sender.account.clone())).await?;
+			let claimable =
+				at.runtime_apis().call(rewards_api.claimable(sender.account.clone())).await?;
 			let epochs: Vec<u32> = match epoch {
 				Some(e) => vec![e],
 				None => claimable.iter().map(|(e, _)| *e).collect(),
@@ -1042,7 +1197,10 @@ async fn rewards(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 			let mut claimed = Vec::new();
 			for e in epochs {
 				let call = api::tx().contributor_rewards().claim(e, sender.account.clone());
-				let included = ctx.out.submit(&chain, &sender, &format!("claim epoch {e}"), &call, ctx.wait).await?;
+				let included = ctx
+					.out
+					.submit(&chain, &sender, &format!("claim epoch {e}"), &call, ctx.wait)
+					.await?;
 				let amount = included
 					.events
 					.find_first::<api::contributor_rewards::events::Claimed>()
@@ -1080,7 +1238,9 @@ async fn provider(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 				max_concurrent_jobs,
 			};
 			let call = tx.register_provider(capabilities, bounded(&endpoint), amount(&bond)?);
-			ctx.out.submit(&chain, &ctx.sender()?, "register provider", &call, ctx.wait).await?;
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "register provider", &call, ctx.wait)
+				.await?;
 			simple("register provider")
 		},
 		ProviderCmd::Show { who } => {
@@ -1118,23 +1278,39 @@ async fn provider(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 			Ok(())
 		},
 		ProviderCmd::TopUp { amount: a } => {
-			ctx.out.submit(&chain, &ctx.sender()?, "top up bond", &tx.top_up_bond(amount(&a)?), ctx.wait).await?;
+			ctx.out
+				.submit(
+					&chain,
+					&ctx.sender()?,
+					"top up bond",
+					&tx.top_up_bond(amount(&a)?),
+					ctx.wait,
+				)
+				.await?;
 			simple("top up bond")
 		},
 		ProviderCmd::Pause => {
-			ctx.out.submit(&chain, &ctx.sender()?, "pause", &tx.set_paused(true), ctx.wait).await?;
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "pause", &tx.set_paused(true), ctx.wait)
+				.await?;
 			simple("pause")
 		},
 		ProviderCmd::Resume => {
-			ctx.out.submit(&chain, &ctx.sender()?, "resume", &tx.set_paused(false), ctx.wait).await?;
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "resume", &tx.set_paused(false), ctx.wait)
+				.await?;
 			simple("resume")
 		},
 		ProviderCmd::Unbond => {
-			ctx.out.submit(&chain, &ctx.sender()?, "start unbonding", &tx.start_unbonding(), ctx.wait).await?;
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "start unbonding", &tx.start_unbonding(), ctx.wait)
+				.await?;
 			simple("start unbonding")
 		},
 		ProviderCmd::Withdraw => {
-			ctx.out.submit(&chain, &ctx.sender()?, "withdraw bond", &tx.withdraw_bond(), ctx.wait).await?;
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "withdraw bond", &tx.withdraw_bond(), ctx.wait)
+				.await?;
 			simple("withdraw bond")
 		},
 	}
@@ -1144,7 +1320,10 @@ async fn store_cmd(ctx: &Ctx, cmd: StoreCmd) -> anyhow::Result<()> {
 	match cmd {
 		StoreCmd::Serve(args) => {
 			store::serve_until_ctrl_c(args.config()?, |addr, dir| {
-				eprintln!("content store: serving {} on http://{addr} (Ctrl-C stops)", dir.display())
+				eprintln!(
+					"content store: serving {} on http://{addr} (Ctrl-C stops)",
+					dir.display()
+				)
 			})
 			.await
 		},

@@ -32,9 +32,11 @@ impl Out {
 		}
 		let bar = ProgressBar::new(0);
 		bar.set_style(
-			ProgressStyle::with_template("{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
-				.unwrap_or_else(|_| ProgressStyle::default_bar())
-				.progress_chars("=> "),
+			ProgressStyle::with_template(
+				"{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+			)
+			.unwrap_or_else(|_| ProgressStyle::default_bar())
+			.progress_chars("=> "),
 		);
 		bar.set_message(what.to_string());
 		bar

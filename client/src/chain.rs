@@ -17,7 +17,10 @@ use tokio::sync::Mutex;
 #[subxt::subxt(
 	runtime_metadata_path = "metadata/deai.scale",
 	derive_for_all_types = "Clone",
-	derive_for_type(path = "deai_primitives::ModelVersionRef", derive = "PartialEq, Eq, Hash, Copy"),
+	derive_for_type(
+		path = "deai_primitives::ModelVersionRef",
+		derive = "PartialEq, Eq, Hash, Copy"
+	)
 )]
 pub mod api {}
 
@@ -39,7 +42,8 @@ pub type Config = PolkadotConfig;
 /// An online client.
 pub type Client = subxt::OnlineClient<Config>;
 /// A client at one block.
-pub type AtBlock = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
+pub type AtBlock =
+	subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
 /// Events of one transaction.
 pub type TxEvents = subxt::extrinsics::ExtrinsicEvents<Config>;
 /// A block hash.
@@ -102,7 +106,11 @@ impl Chain {
 
 	/// Connects, retrying with exponential backoff (1 s doubling to `max_delay`) until it
 	/// succeeds or `attempts` failed (`None`: forever).
-	pub async fn connect_with_backoff(url: &str, max_delay: Duration, attempts: Option<u32>) -> anyhow::Result<Self> {
+	pub async fn connect_with_backoff(
+		url: &str,
+		max_delay: Duration,
+		attempts: Option<u32>,
+	) -> anyhow::Result<Self> {
 		let mut delay = Duration::from_secs(1);
 		let mut failed = 0u32;
 		loop {
@@ -212,9 +220,17 @@ impl TxError {
 /// Whether a submission error is the pool refusing the transaction (so it is not in the pool):
 /// invalid (1010), temporarily banned (1012), or priority too low, i.e. a nonce in use (1014).
 fn is_pool_refusal(message: &str) -> bool {
-	["1010", "1012", "1014", "Invalid Transaction", "Transaction is outdated", "Priority is too low", "temporarily banned"]
-		.iter()
-		.any(|needle| message.contains(needle))
+	[
+		"1010",
+		"1012",
+		"1014",
+		"Invalid Transaction",
+		"Transaction is outdated",
+		"Priority is too low",
+		"temporarily banned",
+	]
+	.iter()
+	.any(|needle| message.contains(needle))
 }
 
 /// What an included transaction gives back.
@@ -229,7 +245,10 @@ impl Included {
 	/// The first `E` event the transaction emitted (an error naming `E` when there is none).
 	pub fn event<E: subxt::events::DecodeAsEvent>(&self) -> anyhow::Result<E> {
 		let name = std::any::type_name::<E>().rsplit("::").next().unwrap_or("expected");
-		Ok(self.events.find_first::<E>().ok_or_else(|| anyhow::anyhow!("no {name} event"))??)
+		Ok(self
+			.events
+			.find_first::<E>()
+			.ok_or_else(|| anyhow::anyhow!("no {name} event"))??)
 	}
 }
 
@@ -335,13 +354,17 @@ impl Sender {
 					on_step(&TxStep::Finalized(in_block.block_hash()));
 					in_block
 				},
-				TransactionStatus::Error { message } |
-				TransactionStatus::Invalid { message } |
-				TransactionStatus::Dropped { message } => {
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message } => {
 					self.reset_nonce().await;
 					// Once in a block, a later "dropped" (e.g. a finality timeout) does not mean
 					// it is not in the chain.
-					return Err(if seen_in_block { TxError::Connection(message) } else { TxError::Refused(message) });
+					return Err(if seen_in_block {
+						TxError::Connection(message)
+					} else {
+						TxError::Refused(message)
+					});
 				},
 			};
 			let block = in_block.block_hash();
@@ -351,11 +374,15 @@ impl Sender {
 			return loop {
 				match in_block.wait_for_success().await {
 					Ok(events) => break Ok(Included { block, events }),
-					Err(TransactionEventsError::ExtrinsicFailed(error)) => break Err(TxError::from_dispatch(error)),
+					Err(TransactionEventsError::ExtrinsicFailed(error)) => {
+						break Err(TxError::from_dispatch(error))
+					},
 					Err(e) if attempt >= 5 => break Err(connection(&e)),
 					Err(e) => {
 						attempt += 1;
-						tracing::debug!("events of block {block:?} not available yet ({e}); retrying");
+						tracing::debug!(
+							"events of block {block:?} not available yet ({e}); retrying"
+						);
 						tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
 					},
 				}

@@ -18,7 +18,11 @@ pub type ContentHash = [u8; 32];
 #[derive(Debug, thiserror::Error)]
 pub enum ContentError {
 	/// The bytes do not hash to what the chain says they should.
-	#[error("hash mismatch for {uri}: expected 0x{}, got 0x{}", hex::encode(expected), hex::encode(actual))]
+	#[error(
+		"hash mismatch for {uri}: expected 0x{}, got 0x{}",
+		hex::encode(expected),
+		hex::encode(actual)
+	)]
 	HashMismatch {
 		/// Where the bytes came from.
 		uri: String,
@@ -94,7 +98,10 @@ pub fn hash_bytes(bytes: &[u8]) -> ContentHash {
 }
 
 /// blake2-256 and size of a file, read in chunks.
-pub async fn hash_file(path: &Path, progress: &ProgressBar) -> Result<(ContentHash, u64), ContentError> {
+pub async fn hash_file(
+	path: &Path,
+	progress: &ProgressBar,
+) -> Result<(ContentHash, u64), ContentError> {
 	let context = format!("reading {}", path.display());
 	let mut file = tokio::fs::File::open(path).await.map_err(io(context.clone()))?;
 	let len = file.metadata().await.map_err(io(context.clone()))?.len();
@@ -189,7 +196,8 @@ pub async fn fetch_verified(
 		}
 		let _ = tokio::fs::remove_file(&target).await;
 	}
-	let partial = cache_dir.join(format!("{}{PARTIAL_MARKER}{}", hex_hash(expected), unique_suffix()));
+	let partial =
+		cache_dir.join(format!("{}{PARTIAL_MARKER}{}", hex_hash(expected), unique_suffix()));
 	let outcome = download(uri, &partial, limits, progress).await;
 	let actual = match outcome {
 		Ok(actual) => actual,
@@ -200,7 +208,11 @@ pub async fn fetch_verified(
 	};
 	if &actual != expected {
 		let _ = tokio::fs::remove_file(&partial).await;
-		return Err(ContentError::HashMismatch { uri: uri.to_string(), expected: *expected, actual });
+		return Err(ContentError::HashMismatch {
+			uri: uri.to_string(),
+			expected: *expected,
+			actual,
+		});
 	}
 	tokio::fs::rename(&partial, &target)
 		.await
@@ -209,7 +221,12 @@ pub async fn fetch_verified(
 }
 
 /// Copies `uri` to `dest`, hashing on the way; returns the hash.
-async fn download(uri: &str, dest: &Path, limits: &FetchLimits, progress: &ProgressBar) -> Result<ContentHash, ContentError> {
+async fn download(
+	uri: &str,
+	dest: &Path,
+	limits: &FetchLimits,
+	progress: &ProgressBar,
+) -> Result<ContentHash, ContentError> {
 	let max_bytes = limits.max_bytes;
 	let context = format!("writing {}", dest.display());
 	let mut out = tokio::fs::OpenOptions::new()
@@ -260,7 +277,9 @@ async fn download(uri: &str, dest: &Path, limits: &FetchLimits, progress: &Progr
 			}
 			progress.set_length(len);
 		}
-		while let Some(chunk) = response.next_chunk().await.map_err(|e| fetch_error(e.to_string()))? {
+		while let Some(chunk) =
+			response.next_chunk().await.map_err(|e| fetch_error(e.to_string()))?
+		{
 			written += chunk.len() as u64;
 			if written > max_bytes {
 				return Err(too_large());
@@ -310,29 +329,47 @@ mod tests {
 		let cache = dir.join("cache");
 		let expected = hash_bytes(b"weights");
 		let limits = FetchLimits { max_bytes: 1024, file_root: Some(dir.clone()) };
-		let path = fetch_verified(&uri, &expected, &cache, &limits, &ProgressBar::hidden()).await.unwrap();
+		let path = fetch_verified(&uri, &expected, &cache, &limits, &ProgressBar::hidden())
+			.await
+			.unwrap();
 		assert_eq!(std::fs::read(&path).unwrap(), b"weights");
 
 		let wrong = hash_bytes(b"other");
-		let err = fetch_verified(&uri, &wrong, &cache, &limits, &ProgressBar::hidden()).await.unwrap_err();
+		let err = fetch_verified(&uri, &wrong, &cache, &limits, &ProgressBar::hidden())
+			.await
+			.unwrap_err();
 		assert!(matches!(err, ContentError::HashMismatch { actual, .. } if actual == expected));
 		assert!(!cache.join(hex_hash(&wrong)).exists(), "nothing unverified is kept");
 
 		let small = FetchLimits { max_bytes: 3, ..limits.clone() };
-		let err = fetch_verified(&uri, &expected, &dir.join("small"), &small, &ProgressBar::hidden()).await.unwrap_err();
+		let err =
+			fetch_verified(&uri, &expected, &dir.join("small"), &small, &ProgressBar::hidden())
+				.await
+				.unwrap_err();
 		assert!(matches!(err, ContentError::TooLarge { .. }));
-		let err = fetch_verified("ftp://x", &expected, &dir.join("c2"), &limits, &ProgressBar::hidden()).await.unwrap_err();
+		let err =
+			fetch_verified("ftp://x", &expected, &dir.join("c2"), &limits, &ProgressBar::hidden())
+				.await
+				.unwrap_err();
 		assert!(matches!(err, ContentError::UnsupportedUri(_)));
 		// file:// only under the configured root, and only regular files.
 		let outside = FetchLimits { max_bytes: 1024, file_root: Some(dir.join("cache")) };
-		let err = fetch_verified(&uri, &expected, &dir.join("c3"), &outside, &ProgressBar::hidden()).await.unwrap_err();
+		let err =
+			fetch_verified(&uri, &expected, &dir.join("c3"), &outside, &ProgressBar::hidden())
+				.await
+				.unwrap_err();
 		assert!(matches!(err, ContentError::FileNotAllowed(_)), "{err}");
 		let none = FetchLimits::http_only(1024);
 		assert!(!none.supports(&uri) && none.supports("http://x/y") && limits.supports(&uri));
-		let err = fetch_verified(&uri, &expected, &dir.join("c4"), &none, &ProgressBar::hidden()).await.unwrap_err();
+		let err = fetch_verified(&uri, &expected, &dir.join("c4"), &none, &ProgressBar::hidden())
+			.await
+			.unwrap_err();
 		assert!(matches!(err, ContentError::FileNotAllowed(_)));
 		let escape = format!("file://{}/cache/../../../etc/hostname", dir.display());
-		let err = fetch_verified(&escape, &expected, &dir.join("c5"), &limits, &ProgressBar::hidden()).await.unwrap_err();
+		let err =
+			fetch_verified(&escape, &expected, &dir.join("c5"), &limits, &ProgressBar::hidden())
+				.await
+				.unwrap_err();
 		assert!(matches!(err, ContentError::FileNotAllowed(_)));
 		std::fs::remove_dir_all(&dir).unwrap();
 	}

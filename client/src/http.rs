@@ -50,7 +50,9 @@ impl Response {
 	/// The next chunk of the body, `None` at its end.
 	pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, HttpError> {
 		loop {
-			let frame = tokio::time::timeout(STALL_TIMEOUT, self.body.frame()).await.map_err(|_| HttpError::TimedOut)?;
+			let frame = tokio::time::timeout(STALL_TIMEOUT, self.body.frame())
+				.await
+				.map_err(|_| HttpError::TimedOut)?;
 			match frame {
 				None => return Ok(None),
 				Some(frame) => {
@@ -88,7 +90,8 @@ async fn send(
 		.await
 		.map_err(|_| HttpError::TimedOut)?
 		.map_err(|source| HttpError::Connect { addr: addr.clone(), source })?;
-	let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+	let (mut sender, connection) =
+		hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
 	tokio::spawn(async move {
 		if let Err(e) = connection.await {
 			tracing::debug!("HTTP connection closed: {e}");
@@ -104,9 +107,10 @@ async fn send(
 	}
 	// Uploads may take long; only the wait for the answer once the request went out is bounded
 	// per stall by the body's own pace, so allow the whole exchange a generous bound.
-	let response = tokio::time::timeout(STALL_TIMEOUT * 20, sender.send_request(request.body(body)?))
-		.await
-		.map_err(|_| HttpError::TimedOut)??;
+	let response =
+		tokio::time::timeout(STALL_TIMEOUT * 20, sender.send_request(request.body(body)?))
+			.await
+			.map_err(|_| HttpError::TimedOut)??;
 	let status = response.status();
 	let content_length = response
 		.headers()
@@ -124,7 +128,12 @@ pub async fn get(uri: &str) -> Result<Response, HttpError> {
 
 /// `PUT uri` with a body streamed from `chunks` (of `len` bytes in all), with
 /// `Authorization: Bearer <bearer>` when given.
-pub async fn put_stream<S>(uri: &str, chunks: S, len: u64, bearer: Option<&str>) -> Result<Response, HttpError>
+pub async fn put_stream<S>(
+	uri: &str,
+	chunks: S,
+	len: u64,
+	bearer: Option<&str>,
+) -> Result<Response, HttpError>
 where
 	S: futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static,
 {

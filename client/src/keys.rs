@@ -22,7 +22,8 @@ pub fn load(source: &KeySource) -> anyhow::Result<Keypair> {
 		KeySource::Uri(uri) => uri.clone(),
 		KeySource::File(path) => read_key_file(path)?,
 	};
-	let uri = SecretUri::from_str(text.trim()).map_err(|e| anyhow::anyhow!("invalid secret URI: {e}"))?;
+	let uri =
+		SecretUri::from_str(text.trim()).map_err(|e| anyhow::anyhow!("invalid secret URI: {e}"))?;
 	Keypair::from_uri(&uri).map_err(|e| anyhow::anyhow!("invalid key: {e}"))
 }
 
@@ -32,11 +33,15 @@ fn read_key_file(path: &Path) -> anyhow::Result<String> {
 		use std::os::unix::fs::PermissionsExt;
 		if let Ok(meta) = std::fs::metadata(path) {
 			if meta.permissions().mode() & 0o077 != 0 {
-				tracing::warn!("key file {} is readable by other users (chmod 600 it)", path.display());
+				tracing::warn!(
+					"key file {} is readable by other users (chmod 600 it)",
+					path.display()
+				);
 			}
 		}
 	}
-	std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading key file {}: {e}", path.display()))
+	std::fs::read_to_string(path)
+		.map_err(|e| anyhow::anyhow!("reading key file {}: {e}", path.display()))
 }
 
 /// The SS58 address (generic prefix 42) of a key pair.

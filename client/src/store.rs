@@ -100,7 +100,12 @@ impl ServeArgs {
 	/// The store these flags describe (reads the tokens file).
 	pub fn config(self) -> anyhow::Result<StoreConfig> {
 		Ok(StoreConfig {
-			upload_tokens: self.upload_tokens_file.as_deref().map(read_tokens).transpose()?.unwrap_or_default(),
+			upload_tokens: self
+				.upload_tokens_file
+				.as_deref()
+				.map(read_tokens)
+				.transpose()?
+				.unwrap_or_default(),
 			max_store_bytes: self.max_store_bytes,
 			max_upload_bytes: self.max_upload_bytes,
 			public_url: self.public_url,
@@ -112,7 +117,8 @@ impl ServeArgs {
 /// Reads upload tokens from a file: one per line; blank lines and `#` comments are skipped.
 pub fn read_tokens(path: &Path) -> anyhow::Result<Vec<String>> {
 	use anyhow::Context;
-	let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+	let text =
+		std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
 	let tokens: Vec<String> = text
 		.lines()
 		.map(str::trim)
@@ -123,7 +129,11 @@ pub fn read_tokens(path: &Path) -> anyhow::Result<Vec<String>> {
 		anyhow::bail!("{} holds no token", path.display());
 	}
 	if let Some(short) = tokens.iter().find(|t| t.len() < MIN_TOKEN_CHARS) {
-		anyhow::bail!("{}: a token of {} characters is too short (at least {MIN_TOKEN_CHARS})", path.display(), short.len());
+		anyhow::bail!(
+			"{}: a token of {} characters is too short (at least {MIN_TOKEN_CHARS})",
+			path.display(),
+			short.len()
+		);
 	}
 	// What an HTTP header can carry and a person can type: printable ASCII, no spaces.
 	if tokens.iter().any(|t| !t.bytes().all(|b| b.is_ascii_graphic())) {
@@ -142,7 +152,10 @@ pub fn read_token(path: &Path) -> anyhow::Result<String> {
 
 /// Serves the store until Ctrl-C, telling `ready` the bound address first (for the `serve`
 /// commands of `deai` and `deai-worker`).
-pub async fn serve_until_ctrl_c(config: StoreConfig, ready: impl FnOnce(SocketAddr, &Path)) -> anyhow::Result<()> {
+pub async fn serve_until_ctrl_c(
+	config: StoreConfig,
+	ready: impl FnOnce(SocketAddr, &Path),
+) -> anyhow::Result<()> {
 	let dir = config.dir.clone();
 	let (addr, serve) = bind(config, async {
 		let _ = tokio::signal::ctrl_c().await;
@@ -167,7 +180,11 @@ pub async fn bind(
 		if entry.file_name().to_string_lossy().starts_with(".upload-") {
 			let _ = tokio::fs::remove_file(entry.path()).await;
 		} else {
-			held += entry.metadata().await.map(|m| if m.is_file() { m.len() } else { 0 }).unwrap_or(0);
+			held += entry
+				.metadata()
+				.await
+				.map(|m| if m.is_file() { m.len() } else { 0 })
+				.unwrap_or(0);
 		}
 	}
 	let unreachable = config.public_url.is_none() && config.listen.ip().is_unspecified();
@@ -236,12 +253,18 @@ impl State {
 			.headers()
 			.get(hyper::header::AUTHORIZATION)
 			.and_then(|v| v.to_str().ok())
-			.and_then(|v| v.get(..7).filter(|scheme| scheme.eq_ignore_ascii_case("bearer ")).map(|_| &v[7..]))
+			.and_then(|v| {
+				v.get(..7)
+					.filter(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+					.map(|_| &v[7..])
+			})
 		else {
 			return false;
 		};
 		// Every token is compared in full, so the time taken does not say how much matched.
-		self.tokens.iter().fold(false, |found, token| constant_time_eq(token.as_bytes(), given.trim().as_bytes()) | found)
+		self.tokens.iter().fold(false, |found, token| {
+			constant_time_eq(token.as_bytes(), given.trim().as_bytes()) | found
+		})
 	}
 
 	/// Counts `bytes` more against the quota, unless that would pass it.
@@ -251,7 +274,9 @@ impl State {
 			return true;
 		};
 		self.held
-			.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| held.checked_add(bytes).filter(|total| *total <= quota))
+			.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
+				held.checked_add(bytes).filter(|total| *total <= quota)
+			})
 			.is_ok()
 	}
 
@@ -270,7 +295,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 type Body = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
 
 fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
-	let mut response = Response::new(Full::new(body.into()).map_err(|never| match never {}).boxed());
+	let mut response =
+		Response::new(Full::new(body.into()).map_err(|never| match never {}).boxed());
 	*response.status_mut() = status;
 	response
 }
@@ -300,7 +326,9 @@ fn file_chunks(
 
 /// Streams a stored file (never read whole into memory).
 async fn serve_file(path: PathBuf) -> Response<Body> {
-	let Ok(file) = tokio::fs::File::open(&path).await else { return reply(StatusCode::NOT_FOUND, "no such content") };
+	let Ok(file) = tokio::fs::File::open(&path).await else {
+		return reply(StatusCode::NOT_FOUND, "no such content");
+	};
 	let len = file.metadata().await.map(|m| m.len()).ok();
 	use futures::TryStreamExt;
 	let chunks = file_chunks(file, ProgressBar::hidden()).map_ok(hyper::body::Frame::data);
@@ -317,13 +345,23 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Bo
 	let response = match (method.clone(), path.as_str()) {
 		(Method::GET, "/health") => reply(StatusCode::OK, "ok"),
 		(Method::PUT, "/content") | (Method::POST, "/content") if !state.authorized(&req) => {
-			let mut response = reply(StatusCode::UNAUTHORIZED, "uploads need an upload token (Authorization: Bearer <token>)");
-			response.headers_mut().insert(hyper::header::WWW_AUTHENTICATE, hyper::header::HeaderValue::from_static("Bearer"));
+			let mut response = reply(
+				StatusCode::UNAUTHORIZED,
+				"uploads need an upload token (Authorization: Bearer <token>)",
+			);
+			response.headers_mut().insert(
+				hyper::header::WWW_AUTHENTICATE,
+				hyper::header::HeaderValue::from_static("Bearer"),
+			);
 			response
 		},
-		(Method::PUT, "/content") | (Method::POST, "/content") => match receive(&state, req).await {
-			Ok(stored) => reply(StatusCode::OK, serde_json::to_vec(&stored).unwrap_or_default()),
-			Err((status, message)) => reply(status, message),
+		(Method::PUT, "/content") | (Method::POST, "/content") => {
+			match receive(&state, req).await {
+				Ok(stored) => {
+					reply(StatusCode::OK, serde_json::to_vec(&stored).unwrap_or_default())
+				},
+				Err((status, message)) => reply(status, message),
+			}
 		},
 		(Method::GET, p) if p.starts_with("/content/") => {
 			match parse_hash(&p["/content/".len()..]) {
@@ -372,10 +410,16 @@ async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (Statu
 		let frame = frame.map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
 		if let Ok(chunk) = frame.into_data() {
 			if upload.counted + chunk.len() as u64 > state.max {
-				return Err((StatusCode::PAYLOAD_TOO_LARGE, format!("larger than {} bytes", state.max)));
+				return Err((
+					StatusCode::PAYLOAD_TOO_LARGE,
+					format!("larger than {} bytes", state.max),
+				));
 			}
 			if !state.reserve(chunk.len() as u64) {
-				return Err((StatusCode::INSUFFICIENT_STORAGE, "the store is full (its quota is reached)".to_string()));
+				return Err((
+					StatusCode::INSUFFICIENT_STORAGE,
+					"the store is full (its quota is reached)".to_string(),
+				));
 			}
 			upload.counted += chunk.len() as u64;
 			hasher.update(&chunk);
@@ -394,7 +438,11 @@ async fn receive(state: &State, req: Request<Incoming>) -> Result<Stored, (Statu
 		Err(e) => return Err(internal(e)),
 	}
 	let size = upload.counted;
-	Ok(Stored { hash: hex_hash(&hash), size, uri: format!("{}/content/{}", state.base, hex_hash(&hash)) })
+	Ok(Stored {
+		hash: hex_hash(&hash),
+		size,
+		uri: format!("{}/content/{}", state.base, hex_hash(&hash)),
+	})
 }
 
 /// Why an upload failed.
@@ -483,9 +531,16 @@ mod tests {
 	async fn upload_then_fetch_verified() {
 		let dir = std::env::temp_dir().join(format!("deai-store-test-{}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
-		let config = StoreConfig { max_upload_bytes: 1 << 20, ..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap()) };
+		let config = StoreConfig {
+			max_upload_bytes: 1 << 20,
+			..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap())
+		};
 		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-		let (addr, serve) = bind(config, async move { let _ = rx.await; }).await.unwrap();
+		let (addr, serve) = bind(config, async move {
+			let _ = rx.await;
+		})
+		.await
+		.unwrap();
 		let server = tokio::spawn(serve);
 		let url = format!("http://{addr}");
 
@@ -499,9 +554,10 @@ mod tests {
 		assert_eq!(stored.uri, format!("{url}/content/{}", hex_hash(&hash)));
 
 		let limits = crate::content::FetchLimits::http_only(1 << 20);
-		let path = fetch_verified(&stored.uri, &hash, &dir.join("cache"), &limits, &ProgressBar::hidden())
-			.await
-			.unwrap();
+		let path =
+			fetch_verified(&stored.uri, &hash, &dir.join("cache"), &limits, &ProgressBar::hidden())
+				.await
+				.unwrap();
 		assert_eq!(std::fs::read(path).unwrap(), bytes);
 
 		// Claiming other content under that hash is caught on both sides.
@@ -511,9 +567,15 @@ mod tests {
 			Err(UploadError::WrongHash { .. })
 		));
 		let missing = format!("{url}/content/{}", hex_hash(&wrong));
-		assert!(fetch_verified(&missing, &wrong, &dir.join("cache"), &limits, &ProgressBar::hidden())
-			.await
-			.is_err());
+		assert!(fetch_verified(
+			&missing,
+			&wrong,
+			&dir.join("cache"),
+			&limits,
+			&ProgressBar::hidden()
+		)
+		.await
+		.is_err());
 
 		tx.send(()).unwrap();
 		server.await.unwrap().unwrap();
@@ -526,14 +588,19 @@ mod tests {
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(&dir).unwrap();
 		let tokens = dir.join("tokens");
-		std::fs::write(&tokens, "# workers\nworker-one-0123456789\n\nrequester-0123456789\n").unwrap();
+		std::fs::write(&tokens, "# workers\nworker-one-0123456789\n\nrequester-0123456789\n")
+			.unwrap();
 		let config = StoreConfig {
 			max_store_bytes: Some(1000),
 			upload_tokens: read_tokens(&tokens).unwrap(),
 			..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap())
 		};
 		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-		let (addr, serve) = bind(config, async move { let _ = rx.await; }).await.unwrap();
+		let (addr, serve) = bind(config, async move {
+			let _ = rx.await;
+		})
+		.await
+		.unwrap();
 		let server = tokio::spawn(serve);
 		let url = format!("http://{addr}");
 		let file = |name: &str, bytes: &[u8]| {
@@ -553,20 +620,42 @@ mod tests {
 		tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 		let (small, small_hash) = file("small", &[1u8; 400]);
 		let refused = |e| matches!(e, Err(UploadError::Refused { status, .. }) if status == 401);
-		assert!(refused(upload(&url, None, &small, &small_hash, &ProgressBar::hidden()).await), "no token");
-		assert!(refused(upload(&url, Some("worker-one-0123456780"), &small, &small_hash, &ProgressBar::hidden()).await));
-		upload(&url, Some("requester-0123456789"), &small, &small_hash, &ProgressBar::hidden()).await.unwrap();
+		assert!(
+			refused(upload(&url, None, &small, &small_hash, &ProgressBar::hidden()).await),
+			"no token"
+		);
+		assert!(refused(
+			upload(
+				&url,
+				Some("worker-one-0123456780"),
+				&small,
+				&small_hash,
+				&ProgressBar::hidden()
+			)
+			.await
+		));
+		upload(&url, Some("requester-0123456789"), &small, &small_hash, &ProgressBar::hidden())
+			.await
+			.unwrap();
 		// The same bytes again take no more room once received (while they arrive they need it).
-		upload(&url, Some("worker-one-0123456789"), &small, &small_hash, &ProgressBar::hidden()).await.unwrap();
+		upload(&url, Some("worker-one-0123456789"), &small, &small_hash, &ProgressBar::hidden())
+			.await
+			.unwrap();
 		let (big, big_hash) = file("big", &[2u8; 700]);
-		let full = upload(&url, Some("worker-one-0123456789"), &big, &big_hash, &ProgressBar::hidden()).await;
+		let full =
+			upload(&url, Some("worker-one-0123456789"), &big, &big_hash, &ProgressBar::hidden())
+				.await;
 		assert!(matches!(full, Err(UploadError::Refused { status: 507, .. })), "{full:?}");
 		let (fits, fits_hash) = file("fits", &[3u8; 600]);
-		upload(&url, Some("worker-one-0123456789"), &fits, &fits_hash, &ProgressBar::hidden()).await.unwrap();
+		upload(&url, Some("worker-one-0123456789"), &fits, &fits_hash, &ProgressBar::hidden())
+			.await
+			.unwrap();
 		// Reads stay open to all: content is fetched by hash and verified by whoever fetches it.
 		let limits = crate::content::FetchLimits::http_only(1 << 20);
 		let uri = format!("{url}/content/{}", hex_hash(&small_hash));
-		fetch_verified(&uri, &small_hash, &dir.join("cache"), &limits, &ProgressBar::hidden()).await.unwrap();
+		fetch_verified(&uri, &small_hash, &dir.join("cache"), &limits, &ProgressBar::hidden())
+			.await
+			.unwrap();
 		// Short or missing tokens are refused when the store starts.
 		std::fs::write(&tokens, "short\n").unwrap();
 		assert!(read_tokens(&tokens).is_err());

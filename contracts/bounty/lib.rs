@@ -372,7 +372,8 @@ mod bounty {
 		pub fn accept(&mut self) -> Result<[u8; 32], Error> {
 			self.ensure_owner()?;
 			let job = self.job.ok_or(Error::NoJob)?;
-			let JobState::Submitted { result_hash } = self.env().extension().job_status(job)? else {
+			let JobState::Submitted { result_hash } = self.env().extension().job_status(job)?
+			else {
 				return Err(Error::NoResult);
 			};
 			self.env().extension().accept_result(job)?;

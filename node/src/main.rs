@@ -43,10 +43,8 @@ impl CliConfig for DeaiCli {
 }
 
 fn main() {
-	let config = RunConfig::new(
-		Box::new(DefaultRuntimeResolver),
-		Box::new(chain_spec::DeaiChainSpecLoader),
-	);
+	let config =
+		RunConfig::new(Box::new(DefaultRuntimeResolver), Box::new(chain_spec::DeaiChainSpecLoader));
 	if let Err(error) = run_with_custom_cli::<DeaiCli, NoExtraSubcommand>(config) {
 		// One line a person can act on, and a non-zero exit, rather than a debug dump.
 		eprintln!("Error: {error}");

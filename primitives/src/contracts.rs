@@ -66,7 +66,18 @@ pub const fn module_error_code(pallet_index: u8, error_index: u8) -> u32 {
 }
 
 /// Input of [`func::MODEL_VERSION`].
-#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct ModelVersionQuery {
 	/// The model version.
 	pub version: ModelVersionRef,
@@ -75,7 +86,18 @@ pub struct ModelVersionQuery {
 }
 
 /// Output of [`func::MODEL_VERSION`].
-#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct ModelVersionInfo {
 	/// A new inference job may use it (published, not yet yanked or taken down, licence allows
 	/// the use).
@@ -85,7 +107,18 @@ pub struct ModelVersionInfo {
 }
 
 /// Output of [`func::JOB_STATUS`].
-#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub enum JobState {
 	/// Open for bids, claims or the named provider's acceptance.
 	Open,

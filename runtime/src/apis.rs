@@ -3,17 +3,17 @@
 use crate::{
 	configs::{xcm_config, ConsensusHook, RuntimeBlockWeights},
 	constants::consensus::RELAY_PARENT_OFFSET,
-	genesis_config_presets, AccountId, Contracts, Hash, AuraId, Balance, Block, Executive, InherentDataExt, ModelRegistry, ComputeMarket, ContributorRewards, BlockNumber,
-	Nonce, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, OriginCaller, SessionKeys, System, TransactionPayment, SLOT_DURATION,
-	VERSION,
+	genesis_config_presets, AccountId, AuraId, Balance, Block, BlockNumber, ComputeMarket,
+	Contracts, ContributorRewards, Executive, Hash, InherentDataExt, ModelRegistry, Nonce,
+	OriginCaller, ParachainInfo, ParachainSystem, PolkadotXcm, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
+use cumulus_primitives_core::VerifySchedulingSignature;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
 	weights::Weight,
 };
-use cumulus_primitives_core::VerifySchedulingSignature;
 use sp_api::impl_runtime_apis;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
 use sp_runtime::{
@@ -479,4 +479,3 @@ impl_runtime_apis! {
 		}
 	}
 }
-

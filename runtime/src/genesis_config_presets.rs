@@ -2,10 +2,9 @@
 //! testnet). Both are typed `RuntimeGenesisConfig`s: a field the runtime lacks does not compile.
 
 use crate::{
-	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig,
-	ContributorRewards, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	SudoConfig, Treasury,
-	EXISTENTIAL_DEPOSIT, PARACHAIN_ID, UNIT,
+	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig, ContributorRewards,
+	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, Treasury, EXISTENTIAL_DEPOSIT, PARACHAIN_ID, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -24,7 +23,10 @@ pub const CANDIDACY_BOND: Balance = 16 * UNIT;
 /// The accounts endowed on development and local networks: Alice to Ferdie.
 pub fn endowed_accounts() -> Vec<AccountId> {
 	use Sr25519Keyring::*;
-	[Alice, Bob, Charlie, Dave, Eve, Ferdie].into_iter().map(|k| k.to_account_id()).collect()
+	[Alice, Bob, Charlie, Dave, Eve, Ferdie]
+		.into_iter()
+		.map(|k| k.to_account_id())
+		.collect()
 }
 
 /// The invulnerable collators of development and local networks, with their Aura keys.

@@ -88,7 +88,12 @@ fn deploy_proxy() -> AccountId {
 }
 
 /// Calls `function` of the extension through the proxy: (status code, output).
-fn call_extension(contract: &AccountId, extension: u16, function: u16, payload: Vec<u8>) -> (u32, Vec<u8>) {
+fn call_extension(
+	contract: &AccountId,
+	extension: u16,
+	function: u16,
+	payload: Vec<u8>,
+) -> (u32, Vec<u8>) {
 	let id = (u32::from(extension) << 16) | u32::from(function);
 	let mut input = id.to_le_bytes().to_vec();
 	input.extend(payload);
@@ -186,25 +191,35 @@ fn a_contract_reads_a_model_posts_a_job_follows_it_and_accepts_the_result() {
 		let model = model_and_provider();
 
 		// The model version: usable for non-commercial use, not for commercial use (its licence).
-		let (status, output) =
-			call(&contract, func::MODEL_VERSION, ModelVersionQuery { version: model, commercial: false }.encode());
+		let (status, output) = call(
+			&contract,
+			func::MODEL_VERSION,
+			ModelVersionQuery { version: model, commercial: false }.encode(),
+		);
 		assert_eq!(status, Status::Success as u32);
 		assert_eq!(
 			ModelVersionInfo::decode(&mut &output[..]).unwrap(),
 			ModelVersionInfo { usable: true, usage_fee: 3 * UNIT }
 		);
-		let (_, output) =
-			call(&contract, func::MODEL_VERSION, ModelVersionQuery { version: model, commercial: true }.encode());
+		let (_, output) = call(
+			&contract,
+			func::MODEL_VERSION,
+			ModelVersionQuery { version: model, commercial: true }.encode(),
+		);
 		assert!(!ModelVersionInfo::decode(&mut &output[..]).unwrap().usable);
 
 		// The contract posts a job: its own balance funds the escrow.
 		let (budget, price) = (50 * UNIT, 10 * UNIT);
-		let (status, output) = call(&contract, func::POST_JOB, fixed_price_job(model, budget, price).encode());
+		let (status, output) =
+			call(&contract, func::POST_JOB, fixed_price_job(model, budget, price).encode());
 		assert_eq!(status, Status::Success as u32);
 		let job = JobId::decode(&mut &output[..]).unwrap();
 		let posted = pallet_compute_market::Jobs::<Runtime>::get(job).expect("the job exists");
 		assert_eq!(posted.requester, contract);
-		assert!(Balances::total_balance_on_hold(&contract) >= budget, "the budget is held on the contract");
+		assert!(
+			Balances::total_balance_on_hold(&contract) >= budget,
+			"the budget is held on the contract"
+		);
 		let state = |job: JobId| {
 			let (status, output) = call(&contract, func::JOB_STATUS, job.encode());
 			assert_eq!(status, Status::Success as u32);
@@ -226,7 +241,8 @@ fn a_contract_reads_a_model_posts_a_job_follows_it_and_accepts_the_result() {
 		assert_eq!(state(job), JobState::Submitted { result_hash: result });
 
 		// The contract accepts: Charlie and Bob are paid, the rest returns to the contract.
-		let (charlie_before, bob_before) = (Balances::free_balance(charlie()), Balances::free_balance(bob()));
+		let (charlie_before, bob_before) =
+			(Balances::free_balance(charlie()), Balances::free_balance(bob()));
 		let contract_before = Balances::free_balance(&contract);
 		let (status, output) = call(&contract, func::ACCEPT_RESULT, job.encode());
 		assert_eq!(status, Status::Success as u32);
@@ -236,7 +252,10 @@ fn a_contract_reads_a_model_posts_a_job_follows_it_and_accepts_the_result() {
 		assert_eq!(Balances::free_balance(bob()) - bob_before, 3 * UNIT);
 		let fee = posted.protocol_fee.mul_floor(price);
 		let released = Balances::free_balance(&contract) - contract_before;
-		assert!(released >= budget - price - 3 * UNIT - fee, "the unspent budget returns to the contract");
+		assert!(
+			released >= budget - price - 3 * UNIT - fee,
+			"the unspent budget returns to the contract"
+		);
 		System::assert_has_event(deai_runtime::RuntimeEvent::ComputeMarket(
 			pallet_compute_market::Event::JobSettled {
 				job,
@@ -258,30 +277,51 @@ fn bad_input_and_failed_calls_give_status_codes_never_traps() {
 		let model = model_and_provider();
 
 		// Another extension, an unknown function.
-		assert_eq!(call_extension(&contract, 7, func::JOB_STATUS, 0u64.encode()).0, Status::UnknownFunction as u32);
+		assert_eq!(
+			call_extension(&contract, 7, func::JOB_STATUS, 0u64.encode()).0,
+			Status::UnknownFunction as u32
+		);
 		assert_eq!(call(&contract, 99, Vec::new()).0, Status::UnknownFunction as u32);
 		// Input that is not the function's input type: too short, trailing bytes, too long.
 		assert_eq!(call(&contract, func::JOB_STATUS, vec![1, 2]).0, Status::InvalidInput as u32);
 		assert_eq!(call(&contract, func::JOB_STATUS, vec![0; 9]).0, Status::InvalidInput as u32);
-		assert_eq!(call(&contract, func::POST_JOB, vec![0xff; 5000]).0, Status::InvalidInput as u32);
+		assert_eq!(
+			call(&contract, func::POST_JOB, vec![0xff; 5000]).0,
+			Status::InvalidInput as u32
+		);
 		assert_eq!(call(&contract, func::POST_JOB, vec![0xff; 64]).0, Status::InvalidInput as u32);
 		// Things that do not exist.
 		assert_eq!(call(&contract, func::JOB_STATUS, 42u64.encode()).0, Status::NotFound as u32);
-		let missing = ModelVersionQuery { version: ModelVersionRef { model: 0, version: 5 }, commercial: false };
-		assert_eq!(call(&contract, func::MODEL_VERSION, missing.encode()).0, Status::NotFound as u32);
+		let missing = ModelVersionQuery {
+			version: ModelVersionRef { model: 0, version: 5 },
+			commercial: false,
+		};
+		assert_eq!(
+			call(&contract, func::MODEL_VERSION, missing.encode()).0,
+			Status::NotFound as u32
+		);
 
 		// The market's named errors come back as module error codes.
-		let code_of = |error: pallet_compute_market::Error<Runtime>| match DispatchError::from(error) {
-			DispatchError::Module(ModuleError { index, error, .. }) => module_error_code(index, error[0]),
-			_ => unreachable!("a pallet error is a module error"),
-		};
+		let code_of =
+			|error: pallet_compute_market::Error<Runtime>| match DispatchError::from(error) {
+				DispatchError::Module(ModuleError { index, error, .. }) => {
+					module_error_code(index, error[0])
+				},
+				_ => unreachable!("a pallet error is a module error"),
+			};
 		assert_eq!(
 			call(&contract, func::ACCEPT_RESULT, 42u64.encode()).0,
 			code_of(pallet_compute_market::Error::JobNotFound)
 		);
-		assert_eq!(code_of(pallet_compute_market::Error::JobNotFound) >> 8, 0x0100 | 61, "pallet 61");
+		assert_eq!(
+			code_of(pallet_compute_market::Error::JobNotFound) >> 8,
+			0x0100 | 61,
+			"pallet 61"
+		);
 		// A budget beyond the contract's balance.
-		let status = call(&contract, func::POST_JOB, fixed_price_job(model, 10 * ENDOWMENT, UNIT).encode()).0;
+		let status =
+			call(&contract, func::POST_JOB, fixed_price_job(model, 10 * ENDOWMENT, UNIT).encode())
+				.0;
 		assert_ne!(status, Status::Success as u32);
 		assert_eq!(pallet_compute_market::NextJobId::<Runtime>::get(), 0, "no job was posted");
 	});

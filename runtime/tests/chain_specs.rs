@@ -71,10 +71,16 @@ fn assert_spec_matches_preset(file: &str, preset: &str, chain_type: &str) {
 		common::preset_storage(preset).top.into_iter().collect();
 
 	// Every key the runtime writes at genesis, with the same value, and nothing else.
-	let missing: Vec<String> =
-		expected.keys().filter(|k| !committed.contains_key(*k)).map(hex::encode).collect();
-	let extra: Vec<String> =
-		committed.keys().filter(|k| !expected.contains_key(*k)).map(hex::encode).collect();
+	let missing: Vec<String> = expected
+		.keys()
+		.filter(|k| !committed.contains_key(*k))
+		.map(hex::encode)
+		.collect();
+	let extra: Vec<String> = committed
+		.keys()
+		.filter(|k| !expected.contains_key(*k))
+		.map(hex::encode)
+		.collect();
 	let differing: Vec<String> = expected
 		.iter()
 		.filter(|(k, v)| committed.get(*k).is_some_and(|c| c != *v))

@@ -7,9 +7,8 @@ use codec::Encode;
 use common::preset_ext;
 use deai_runtime::{
 	configs::governance::tracks::TracksInfo, genesis_config_presets::*, AccountId, Balance,
-	Balances, Executive, Header, ParachainInfo, Runtime, RuntimeCall,
-	RuntimeEvent, Session, Signature, System, TxExtension, UncheckedExtrinsic,
-	PARACHAIN_ID, UNIT,
+	Balances, Executive, Header, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, Session,
+	Signature, System, TxExtension, UncheckedExtrinsic, PARACHAIN_ID, UNIT,
 };
 use frame_support::traits::IntegrityTest;
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
@@ -88,7 +87,8 @@ fn assert_testnet_genesis(preset: &str) {
 		let mut validators = Session::validators();
 		validators.sort();
 		assert_eq!(validators, expected);
-		let mut aura: Vec<deai_runtime::AuraId> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+		let mut aura: Vec<deai_runtime::AuraId> =
+			pallet_aura::Authorities::<Runtime>::get().into_inner();
 		aura.sort();
 		let mut expected_aura: Vec<deai_runtime::AuraId> =
 			vec![Sr25519Keyring::Alice.public().into(), Sr25519Keyring::Bob.public().into()];
@@ -139,7 +139,11 @@ fn fee_paid_by(who: &AccountId) -> Balance {
 		.into_iter()
 		.find_map(|record| match record.event {
 			RuntimeEvent::TransactionPayment(
-				pallet_transaction_payment::Event::TransactionFeePaid { who: payer, actual_fee, .. },
+				pallet_transaction_payment::Event::TransactionFeePaid {
+					who: payer,
+					actual_fee,
+					..
+				},
 			) if &payer == who => Some(actual_fee),
 			_ => None,
 		})
@@ -202,11 +206,8 @@ fn executive_rejects_a_bad_nonce_and_an_underfunded_transfer() {
 		};
 
 		// A nonce from the future is not valid yet.
-		let stale = Executive::apply_extrinsic(signed_extrinsic(
-			Sr25519Keyring::Alice,
-			5,
-			transfer(UNIT),
-		));
+		let stale =
+			Executive::apply_extrinsic(signed_extrinsic(Sr25519Keyring::Alice, 5, transfer(UNIT)));
 		assert!(matches!(
 			stale,
 			Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
-use deai_client::chain::{api, bounded, text, format_balance, parse_balance, AtBlock, Chain, Sender, TxError, Wait};
+use deai_client::chain::{
+	api, bounded, format_balance, parse_balance, text, AtBlock, Chain, Sender, TxError, Wait,
+};
 use deai_client::content::{self, hex_hash, parse_hash, ContentError};
 use deai_client::indicatif::ProgressBar;
 use deai_client::store;
@@ -75,14 +77,19 @@ impl Agent {
 			.with_context(|| format!("creating {}", config.work_dir.display()))?;
 		let book = Book::load(&config.work_dir.join("jobs.json"))?;
 		let detected = detect(&config.capabilities);
-		let min_price = parse_balance(&config.price.min_price).ok_or_else(|| anyhow!("bad min_price"))?;
+		let min_price =
+			parse_balance(&config.price.min_price).ok_or_else(|| anyhow!("bad min_price"))?;
 		let sandbox = Sandbox {
 			program,
 			memory_limit_bytes: config.inference_memory_mib.saturating_mul(1024 * 1024),
 			max_result_bytes: config.max_result_bytes,
 		};
-		let cache = ArtifactCache::new(config.cache_dir(), config.cache_max_mib.saturating_mul(1024 * 1024));
-		std::fs::create_dir_all(cache.dir()).with_context(|| format!("creating {}", cache.dir().display()))?;
+		let cache = ArtifactCache::new(
+			config.cache_dir(),
+			config.cache_max_mib.saturating_mul(1024 * 1024),
+		);
+		std::fs::create_dir_all(cache.dir())
+			.with_context(|| format!("creating {}", cache.dir().display()))?;
 		let store_token = config.store_token_file.as_deref().map(store::read_token).transpose()?;
 		Ok(Self {
 			sandbox,
@@ -102,7 +109,10 @@ impl Agent {
 	}
 
 	/// Runs until `shutdown` resolves: connects (with backoff), works, reconnects after errors.
-	pub async fn run(self: Arc<Self>, shutdown: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<()> {
+	pub async fn run(
+		self: Arc<Self>,
+		shutdown: tokio::sync::watch::Receiver<bool>,
+	) -> anyhow::Result<()> {
 		let mut backoff = Duration::from_secs(1);
 		loop {
 			if *shutdown.borrow() {
@@ -121,7 +131,9 @@ impl Agent {
 			};
 			match outcome {
 				Ok(()) => tracing::warn!("the node closed the block subscription; reconnecting"),
-				Err(e) => tracing::warn!("session ended: {e:#}; reconnecting in {}s", backoff.as_secs()),
+				Err(e) => {
+					tracing::warn!("session ended: {e:#}; reconnecting in {}s", backoff.as_secs())
+				},
 			}
 			if started.elapsed() > Duration::from_secs(60) {
 				backoff = Duration::from_secs(1);
@@ -197,7 +209,8 @@ impl Agent {
 			max_concurrent_jobs: d.max_concurrent_jobs,
 		};
 		let bond = parse_balance(&self.config.bond).ok_or_else(|| anyhow!("bad bond"))?;
-		let endpoint = self.config.endpoint.clone().unwrap_or_else(|| self.config.store_url.clone());
+		let endpoint =
+			self.config.endpoint.clone().unwrap_or_else(|| self.config.store_url.clone());
 		tracing::info!(
 			"registering provider: {} cores, {} MiB RAM, {} jobs at once, bond {}",
 			d.cpu_cores,
@@ -205,7 +218,10 @@ impl Agent {
 			d.max_concurrent_jobs,
 			format_balance(bond)
 		);
-		let call = api::tx().compute_market().register_provider(capabilities, bounded(&endpoint), bond);
+		let call =
+			api::tx()
+				.compute_market()
+				.register_provider(capabilities, bounded(&endpoint), bond);
 		self.sender.submit(chain, &call, Wait::Finalized, |_| {}).await?;
 		tracing::info!("provider registered");
 		Ok(())
@@ -214,7 +230,11 @@ impl Agent {
 	/// Handles one finalized block.
 	async fn tick(self: Arc<Self>, chain: &Chain, at: &AtBlock, number: u64) -> anyhow::Result<()> {
 		let market = api::runtime_apis().compute_market_api();
-		let next_job = at.storage().fetch(api::storage().compute_market().next_job_id(), ()).await?.decode()?;
+		let next_job = at
+			.storage()
+			.fetch(api::storage().compute_market().next_job_id(), ())
+			.await?
+			.decode()?;
 		// 1. Jobs in the book: follow them on chain.
 		let ids: Vec<u64> = self.book.lock().await.jobs.keys().copied().collect();
 		for id in ids {
@@ -234,12 +254,18 @@ impl Agent {
 		let mut eligible = Vec::new();
 		let mut from = start;
 		for _ in 0..16 {
-			let page = at.runtime_apis().call(market.eligible_jobs(self.me().clone(), from, self.config.scan_limit)).await?;
+			let page = at
+				.runtime_apis()
+				.call(market.eligible_jobs(self.me().clone(), from, self.config.scan_limit))
+				.await?;
 			let full = page.len() as u32 >= self.config.scan_limit.min(100);
 			let Some(last) = page.last().copied() else { break };
 			{
 				let book = self.book.lock().await;
-				eligible.extend(page.into_iter().filter(|id| !book.jobs.contains_key(id) && !book.skipped.contains_key(id)));
+				eligible
+					.extend(page.into_iter().filter(|id| {
+						!book.jobs.contains_key(id) && !book.skipped.contains_key(id)
+					}));
 			}
 			if !eligible.is_empty() || !full {
 				break;
@@ -256,7 +282,9 @@ impl Agent {
 			if self.slots.available_permits() == 0 {
 				break;
 			}
-			let Some((job, _bids)) = at.runtime_apis().call(market.job(id)).await? else { continue };
+			let Some((job, _bids)) = at.runtime_apis().call(market.job(id)).await? else {
+				continue;
+			};
 			match self.decide(at, &job).await? {
 				Err(reason) => {
 					tracing::info!("job {id}: passed over ({reason})");
@@ -287,7 +315,10 @@ impl Agent {
 			return Ok(Err("the model is not ONNX".into()));
 		}
 		if version.artifact.size_bytes > self.config.max_content_bytes {
-			return Ok(Err(format!("the model is larger than {} bytes", self.config.max_content_bytes)));
+			return Ok(Err(format!(
+				"the model is larger than {} bytes",
+				self.config.max_content_bytes
+			)));
 		}
 		let limits = self.config.fetch_limits();
 		for uri in [text(&version.artifact.uri), text(&job.spec.input_uri)] {
@@ -296,9 +327,15 @@ impl Agent {
 			}
 		}
 		Ok(match &job.spec.matching {
-			MatchingMode::FixedPrice { price } if *price >= self.min_price => Ok(Take::Claim(*price)),
-			MatchingMode::FixedPrice { price } => Err(format!("price {} below the minimum", format_balance(*price))),
-			MatchingMode::Direct { provider } if provider == self.me() && job.price_cap >= self.min_price => {
+			MatchingMode::FixedPrice { price } if *price >= self.min_price => {
+				Ok(Take::Claim(*price))
+			},
+			MatchingMode::FixedPrice { price } => {
+				Err(format!("price {} below the minimum", format_balance(*price)))
+			},
+			MatchingMode::Direct { provider }
+				if provider == self.me() && job.price_cap >= self.min_price =>
+			{
 				Ok(Take::Accept(job.price_cap))
 			},
 			MatchingMode::Direct { provider } if provider == self.me() => {
@@ -328,17 +365,23 @@ impl Agent {
 			let market = api::tx().compute_market();
 			let (outcome, phase, what) = match take {
 				Take::Claim(price) => (
-					self.sender.submit(&chain, &market.claim_job(id), Wait::Finalized, |_| {}).await,
+					self.sender
+						.submit(&chain, &market.claim_job(id), Wait::Finalized, |_| {})
+						.await,
 					Phase::Taken,
 					format!("claimed at {}", format_balance(price)),
 				),
 				Take::Accept(price) => (
-					self.sender.submit(&chain, &market.accept_job(id), Wait::Finalized, |_| {}).await,
+					self.sender
+						.submit(&chain, &market.accept_job(id), Wait::Finalized, |_| {})
+						.await,
 					Phase::Taken,
 					format!("accepted (direct, up to {})", format_balance(price)),
 				),
 				Take::Bid(price) => (
-					self.sender.submit(&chain, &market.place_bid(id, price), Wait::Finalized, |_| {}).await,
+					self.sender
+						.submit(&chain, &market.place_bid(id, price), Wait::Finalized, |_| {})
+						.await,
 					Phase::Bid,
 					format!("bid {}", format_balance(price)),
 				),
@@ -387,10 +430,18 @@ impl Agent {
 				return Ok(()); // a block from before the job was posted
 			}
 			// The job ended: report how, from its receipt.
-			let receipt = at.runtime_apis().call(api::runtime_apis().compute_market_api().receipt(id)).await?;
+			let receipt = at
+				.runtime_apis()
+				.call(api::runtime_apis().compute_market_api().receipt(id))
+				.await?;
 			match receipt {
 				Some(receipt) => {
-					let paid = receipt.providers.0.iter().find(|(who, _)| who == self.me()).map(|(_, amount)| *amount);
+					let paid = receipt
+						.providers
+						.0
+						.iter()
+						.find(|(who, _)| who == self.me())
+						.map(|(_, amount)| *amount);
 					match (&receipt.outcome, paid) {
 						(Outcome::Completed { result_hash }, Some(amount)) => tracing::info!(
 							"job {id}: settled: result {} accepted, paid {}",
@@ -401,7 +452,9 @@ impl Agent {
 							"job {id}: settled without us (result {})",
 							hex_hash(result_hash)
 						),
-						(Outcome::Failed { reason }, _) => tracing::info!("job {id}: ended: {reason:?}"),
+						(Outcome::Failed { reason }, _) => {
+							tracing::info!("job {id}: ended: {reason:?}")
+						},
 					}
 				},
 				None => tracing::info!("job {id}: gone (receipt removed)"),
@@ -423,7 +476,9 @@ impl Agent {
 			Phase::Failed => {
 				// The chain takes the report once the job is assigned (a redundant job may still
 				// be filling).
-				if mine.result.is_none() && matches!(job.status, JobStatus::Assigned | JobStatus::Revealing) {
+				if mine.result.is_none()
+					&& matches!(job.status, JobStatus::Assigned | JobStatus::Revealing)
+				{
 					self.spawn_report(chain.clone(), id, entry).await;
 				}
 			},
@@ -431,7 +486,11 @@ impl Agent {
 			Phase::Taking | Phase::Taken | Phase::Bid => {
 				if mine.result.is_some() || mine.commitment.is_some() {
 					// Already on chain (a restart lost the book's last step).
-					self.set_phase(id, if mine.result.is_some() { Phase::Submitted } else { Phase::Committed }).await?;
+					self.set_phase(
+						id,
+						if mine.result.is_some() { Phase::Submitted } else { Phase::Committed },
+					)
+					.await?;
 				} else {
 					self.set_phase(id, Phase::Taken).await?;
 					self.spawn_work(chain.clone(), id, job).await;
@@ -505,7 +564,9 @@ impl Agent {
 						Ok((hash, uri)) => {
 							let mut salt = [0u8; 32];
 							if redundant && getrandom::getrandom(&mut salt).is_err() {
-								tracing::warn!("job {id}: no randomness for the commit-reveal salt; retrying");
+								tracing::warn!(
+									"job {id}: no randomness for the commit-reveal salt; retrying"
+								);
 							} else {
 								entry.phase = Phase::Computed;
 								entry.result_hash = Some(hex_hash(&hash));
@@ -515,7 +576,10 @@ impl Agent {
 						},
 						Err(WorkError::Transient(e)) => {
 							entry.transient_failures += 1;
-							tracing::warn!("job {id}: {e:#} (attempt {})", entry.transient_failures);
+							tracing::warn!(
+								"job {id}: {e:#} (attempt {})",
+								entry.transient_failures
+							);
 							if entry.transient_failures >= MAX_TRANSIENT_FAILURES {
 								refusal = Some((failure_code::FETCH_FAILED, format!("{e:#}")));
 							}
@@ -565,20 +629,34 @@ impl Agent {
 		tokio::spawn(async move {
 			let code = entry.failure_code.unwrap_or(failure_code::INFERENCE_FAILED);
 			let message = entry.note.clone().unwrap_or_default();
-			let call = api::tx().compute_market().report_failure(id, code, content::hash_bytes(message.as_bytes()));
+			let call = api::tx().compute_market().report_failure(
+				id,
+				code,
+				content::hash_bytes(message.as_bytes()),
+			);
 			match self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await {
 				Ok(_) => {
 					tracing::info!("job {id}: failure reported on chain (code {code})");
 					let _ = self.set_phase(id, Phase::Reported).await;
 				},
-				Err(e) => tracing::warn!("job {id}: reporting the failure: {e} (retrying next block)"),
+				Err(e) => {
+					tracing::warn!("job {id}: reporting the failure: {e} (retrying next block)")
+				},
 			}
 			self.busy.lock().await.remove(&id);
 		});
 	}
 
-	async fn work(&self, chain: &Chain, id: u64, job: &Job) -> Result<(content::ContentHash, String), WorkError> {
-		let model_ref = job.spec.model.as_ref().ok_or_else(|| WorkError::Refused(failure_code::INFERENCE_FAILED, "no model".into()))?;
+	async fn work(
+		&self,
+		chain: &Chain,
+		id: u64,
+		job: &Job,
+	) -> Result<(content::ContentHash, String), WorkError> {
+		let model_ref =
+			job.spec.model.as_ref().ok_or_else(|| {
+				WorkError::Refused(failure_code::INFERENCE_FAILED, "no model".into())
+			})?;
 		let at = chain.at_finalized().await.map_err(WorkError::transient)?;
 		let (_, version) = at
 			.runtime_apis()
@@ -586,7 +664,12 @@ impl Agent {
 			.await
 			.map_err(|e| WorkError::Transient(e.into()))?
 			.and_then(|(_, versions)| versions.into_iter().find(|(v, _)| *v == model_ref.version))
-			.ok_or_else(|| WorkError::Refused(failure_code::INFERENCE_FAILED, "the model version is gone".into()))?;
+			.ok_or_else(|| {
+				WorkError::Refused(
+					failure_code::INFERENCE_FAILED,
+					"the model version is gone".into(),
+				)
+			})?;
 		let cache = self.cache.dir();
 		// Held from before the fetch until the work ends: the cache never removes them meanwhile.
 		let _model_held = self.cache.hold(&version.artifact.content_hash);
@@ -594,9 +677,15 @@ impl Agent {
 		let limits = self.config.fetch_limits();
 		let model_uri = text(&version.artifact.uri);
 		let started = Instant::now();
-		let model_path = content::fetch_verified(&model_uri, &version.artifact.content_hash, cache, &limits, &ProgressBar::hidden())
-			.await
-			.map_err(|e| WorkError::from_content(e, failure_code::MODEL_HASH_MISMATCH, "model"))?;
+		let model_path = content::fetch_verified(
+			&model_uri,
+			&version.artifact.content_hash,
+			cache,
+			&limits,
+			&ProgressBar::hidden(),
+		)
+		.await
+		.map_err(|e| WorkError::from_content(e, failure_code::MODEL_HASH_MISMATCH, "model"))?;
 		tracing::info!(
 			"job {id}: model {}:{} fetched and verified ({})",
 			model_ref.model,
@@ -604,11 +693,20 @@ impl Agent {
 			hex_hash(&version.artifact.content_hash)
 		);
 		let input_uri = text(&job.spec.input_uri);
-		let input_path = content::fetch_verified(&input_uri, &job.spec.input_hash, cache, &limits, &ProgressBar::hidden())
-			.await
-			.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
+		let input_path = content::fetch_verified(
+			&input_uri,
+			&job.spec.input_hash,
+			cache,
+			&limits,
+			&ProgressBar::hidden(),
+		)
+		.await
+		.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
 		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));
-		let input_size = tokio::fs::metadata(&input_path).await.map_err(|e| WorkError::Transient(e.into()))?.len();
+		let input_size = tokio::fs::metadata(&input_path)
+			.await
+			.map_err(|e| WorkError::Transient(e.into()))?
+			.len();
 		if input_size > self.config.max_input_bytes {
 			return Err(WorkError::Refused(
 				failure_code::INFERENCE_FAILED,
@@ -618,7 +716,9 @@ impl Agent {
 		let inferred = Instant::now();
 		let result = self.sandbox.run(&model_path, &input_path).await.map_err(|e| match e {
 			SandboxError::Job(reason) => WorkError::Refused(failure_code::INFERENCE_FAILED, reason),
-			SandboxError::Local(e) => WorkError::Transient(e.context("running the inference child")),
+			SandboxError::Local(e) => {
+				WorkError::Transient(e.context("running the inference child"))
+			},
 		})?;
 		let result_hash = content::hash_bytes(&result);
 		tracing::info!(
@@ -628,13 +728,27 @@ impl Agent {
 			hex_hash(&result_hash)
 		);
 		let results_dir = self.config.work_dir.join("results");
-		tokio::fs::create_dir_all(&results_dir).await.map_err(|e| WorkError::Transient(e.into()))?;
-		let result_path: PathBuf = results_dir.join(hex_hash(&result_hash));
-		tokio::fs::write(&result_path, &result).await.map_err(|e| WorkError::Transient(e.into()))?;
-		let stored = store::upload(&self.config.store_url, self.store_token.as_deref(), &result_path, &result_hash, &ProgressBar::hidden())
+		tokio::fs::create_dir_all(&results_dir)
 			.await
 			.map_err(|e| WorkError::Transient(e.into()))?;
-		tracing::info!("job {id}: result stored at {} ({} ms in all)", stored.uri, started.elapsed().as_millis());
+		let result_path: PathBuf = results_dir.join(hex_hash(&result_hash));
+		tokio::fs::write(&result_path, &result)
+			.await
+			.map_err(|e| WorkError::Transient(e.into()))?;
+		let stored = store::upload(
+			&self.config.store_url,
+			self.store_token.as_deref(),
+			&result_path,
+			&result_hash,
+			&ProgressBar::hidden(),
+		)
+		.await
+		.map_err(|e| WorkError::Transient(e.into()))?;
+		tracing::info!(
+			"job {id}: result stored at {} ({} ms in all)",
+			stored.uri,
+			started.elapsed().as_millis()
+		);
 		Ok((result_hash, stored.uri))
 	}
 
@@ -646,24 +760,39 @@ impl Agent {
 				Ok(phase) => {
 					let _ = self.set_phase(id, phase).await;
 				},
-				Err(e) => tracing::warn!("job {id}: submitting failed: {e:#} (retrying next block)"),
+				Err(e) => {
+					tracing::warn!("job {id}: submitting failed: {e:#} (retrying next block)")
+				},
 			}
 			self.busy.lock().await.remove(&id);
 		});
 	}
 
-	async fn submit(&self, chain: &Chain, id: u64, redundant: bool, entry: &Entry) -> anyhow::Result<Phase> {
-		let hash = entry.result_hash.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no result hash"))?;
+	async fn submit(
+		&self,
+		chain: &Chain,
+		id: u64,
+		redundant: bool,
+		entry: &Entry,
+	) -> anyhow::Result<Phase> {
+		let hash = entry
+			.result_hash
+			.as_deref()
+			.and_then(parse_hash)
+			.ok_or_else(|| anyhow!("no result hash"))?;
 		let uri = entry.result_uri.clone().ok_or_else(|| anyhow!("no result URI"))?;
 		let market = api::tx().compute_market();
 		if redundant {
-			let salt = entry.salt.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no salt"))?;
+			let salt =
+				entry.salt.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no salt"))?;
 			// The salt must be on disk before the commitment goes out, or a crash loses the reveal.
 			self.book.lock().await.save().context("saving the job book before committing")?;
 			let mut preimage = hash.to_vec();
 			preimage.extend_from_slice(&salt);
 			let commitment = content::hash_bytes(&preimage);
-			self.sender.submit(chain, &market.commit_result(id, commitment), Wait::Finalized, |_| {}).await?;
+			self.sender
+				.submit(chain, &market.commit_result(id, commitment), Wait::Finalized, |_| {})
+				.await?;
 			tracing::info!("job {id}: result committed");
 			Ok(Phase::Committed)
 		} else {
@@ -678,8 +807,13 @@ impl Agent {
 		self.busy.lock().await.insert(id);
 		tokio::spawn(async move {
 			let outcome: anyhow::Result<()> = async {
-				let hash = entry.result_hash.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no result hash"))?;
-				let salt = entry.salt.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no salt"))?;
+				let hash = entry
+					.result_hash
+					.as_deref()
+					.and_then(parse_hash)
+					.ok_or_else(|| anyhow!("no result hash"))?;
+				let salt =
+					entry.salt.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no salt"))?;
 				let uri = entry.result_uri.clone().ok_or_else(|| anyhow!("no result URI"))?;
 				let call = api::tx().compute_market().reveal_result(id, hash, bounded(&uri), salt);
 				self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await?;
@@ -717,8 +851,12 @@ impl WorkError {
 
 	fn from_content(e: ContentError, mismatch_code: u16, what: &str) -> Self {
 		match e {
-			ContentError::HashMismatch { .. } => WorkError::Refused(mismatch_code, format!("{what}: {e}")),
-			ContentError::UnsupportedUri(_) | ContentError::TooLarge { .. } | ContentError::FileNotAllowed(_) => {
+			ContentError::HashMismatch { .. } => {
+				WorkError::Refused(mismatch_code, format!("{what}: {e}"))
+			},
+			ContentError::UnsupportedUri(_)
+			| ContentError::TooLarge { .. }
+			| ContentError::FileNotAllowed(_) => {
 				WorkError::Refused(failure_code::FETCH_FAILED, format!("{what}: {e}"))
 			},
 			other => WorkError::Transient(anyhow!("{what}: {other}")),

@@ -56,7 +56,15 @@ pub struct Entry {
 impl Entry {
 	/// A fresh entry in `phase`.
 	pub fn new(phase: Phase) -> Self {
-		Self { phase, result_hash: None, result_uri: None, salt: None, note: None, failure_code: None, transient_failures: 0 }
+		Self {
+			phase,
+			result_hash: None,
+			result_uri: None,
+			salt: None,
+			note: None,
+			failure_code: None,
+			transient_failures: 0,
+		}
 	}
 }
 
@@ -75,8 +83,9 @@ impl Book {
 	/// Loads the book at `path` (empty when absent).
 	pub fn load(path: &Path) -> anyhow::Result<Self> {
 		let mut book = match std::fs::read(path) {
-			Ok(bytes) => serde_json::from_slice(&bytes)
-				.map_err(|e| anyhow::anyhow!("{} is damaged ({e}); move it away to start afresh", path.display()))?,
+			Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+				anyhow::anyhow!("{} is damaged ({e}); move it away to start afresh", path.display())
+			})?,
 			Err(e) if e.kind() == std::io::ErrorKind::NotFound => Book::default(),
 			Err(e) => return Err(anyhow::anyhow!("reading {}: {e}", path.display())),
 		};

@@ -70,9 +70,17 @@ impl ArtifactCache {
 	/// and marks it as just used.
 	pub fn hold(self: &Arc<Self>, hash: &ContentHash) -> Hold {
 		let path = content::cached_path(&self.dir, hash);
-		*self.held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(path.clone()).or_default() += 1;
+		*self
+			.held
+			.lock()
+			.unwrap_or_else(|poisoned| poisoned.into_inner())
+			.entry(path.clone())
+			.or_default() += 1;
 		// Recency for the eviction order; a file not fetched yet gets its time when written.
-		let _ = std::fs::File::options().write(true).open(&path).and_then(|file| file.set_modified(SystemTime::now()));
+		let _ = std::fs::File::options()
+			.write(true)
+			.open(&path)
+			.and_then(|file| file.set_modified(SystemTime::now()));
 		Hold { cache: self.clone(), path }
 	}
 
@@ -156,7 +164,10 @@ mod tests {
 		let old = put(&cache, &[1; 32], 100, Duration::from_secs(300));
 		let middle = put(&cache, &[2; 32], 100, Duration::from_secs(200));
 		let recent = put(&cache, &[3; 32], 100, Duration::from_secs(100));
-		assert_eq!(cache.prune().unwrap(), Pruned { removed: 1, removed_bytes: 100, kept_bytes: 200 });
+		assert_eq!(
+			cache.prune().unwrap(),
+			Pruned { removed: 1, removed_bytes: 100, kept_bytes: 200 }
+		);
 		assert!(!old.exists() && middle.exists() && recent.exists());
 		// Using a file makes it the most recent.
 		drop(cache.hold(&[2; 32]));
@@ -173,7 +184,10 @@ mod tests {
 		let input = put(&cache, &[2; 32], 10, Duration::from_secs(10));
 		let hold = cache.hold(&[1; 32]);
 		let second = cache.hold(&[1; 32]);
-		assert_eq!(cache.prune().unwrap(), Pruned { removed: 1, removed_bytes: 10, kept_bytes: 100 });
+		assert_eq!(
+			cache.prune().unwrap(),
+			Pruned { removed: 1, removed_bytes: 10, kept_bytes: 100 }
+		);
 		assert!(model.exists() && !input.exists());
 		drop(hold);
 		cache.discard(&[1; 32]);
@@ -192,7 +206,8 @@ mod tests {
 		std::fs::write(&fresh, b"downloading").unwrap();
 		std::fs::write(&stale, b"crashed").unwrap();
 		let file = std::fs::File::options().write(true).open(&stale).unwrap();
-		file.set_modified(SystemTime::now() - STALE_PARTIAL - Duration::from_secs(1)).unwrap();
+		file.set_modified(SystemTime::now() - STALE_PARTIAL - Duration::from_secs(1))
+			.unwrap();
 		let pruned = cache.prune().unwrap();
 		assert_eq!((pruned.removed, pruned.removed_bytes), (1, 7));
 		assert!(fresh.exists() && !stale.exists());

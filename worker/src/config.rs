@@ -149,7 +149,8 @@ pub const MIN_INFERENCE_MEMORY_MIB: u64 = 16;
 impl Config {
 	/// Reads a TOML file (then apply any flags and [`Config::check`] it).
 	pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
-		let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+		let text =
+			std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
 		toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 	}
 
@@ -178,7 +179,10 @@ impl Config {
 
 	/// What the worker may fetch.
 	pub fn fetch_limits(&self) -> deai_client::content::FetchLimits {
-		deai_client::content::FetchLimits { max_bytes: self.max_content_bytes, file_root: self.file_uri_root.clone() }
+		deai_client::content::FetchLimits {
+			max_bytes: self.max_content_bytes,
+			file_root: self.file_uri_root.clone(),
+		}
 	}
 
 	/// The cache directory.
@@ -208,7 +212,10 @@ pub struct Detected {
 
 /// Detects the machine's capabilities and applies the overrides.
 pub fn detect(overrides: &CapabilityOverrides) -> Detected {
-	let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(u16::MAX as usize) as u16;
+	let cores = std::thread::available_parallelism()
+		.map(|n| n.get())
+		.unwrap_or(1)
+		.min(u16::MAX as usize) as u16;
 	let ram_mib = std::fs::read_to_string("/proc/meminfo")
 		.ok()
 		.and_then(|text| {
@@ -265,7 +272,8 @@ mod tests {
 	#[test]
 	fn rejects_unknown_keys_and_bad_amounts() {
 		assert!(toml::from_str::<Config>("key = \"//A\"\nstore_url = \"x\"\nbogus = 1").is_err());
-		let config: Config = toml::from_str("key = \"//A\"\nstore_url = \"x\"\nbond = \"lots\"").unwrap();
+		let config: Config =
+			toml::from_str("key = \"//A\"\nstore_url = \"x\"\nbond = \"lots\"").unwrap();
 		assert!(config.check().is_err());
 		let config: Config = toml::from_str("store_url = \"x\"").unwrap();
 		assert!(config.check().is_err(), "a key is required");

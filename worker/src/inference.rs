@@ -23,7 +23,12 @@ struct Input {
 	data: Vec<f32>,
 }
 
-fn flatten(value: &Value, depth: usize, shape: &mut Vec<usize>, data: &mut Vec<f32>) -> anyhow::Result<()> {
+fn flatten(
+	value: &Value,
+	depth: usize,
+	shape: &mut Vec<usize>,
+	data: &mut Vec<f32>,
+) -> anyhow::Result<()> {
 	match value {
 		Value::Array(items) => {
 			if shape.len() == depth {
@@ -64,7 +69,9 @@ fn to_json<T: Copy>(view: tract_ndarray::ArrayViewD<'_, T>, leaf: &dyn Fn(T) -> 
 /// be reused.
 pub fn run(model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
 	let document: Value = serde_json::from_slice(input).context("the input is not JSON")?;
-	let Value::Object(fields) = document else { bail!("the input must be a JSON object of named tensors") };
+	let Value::Object(fields) = document else {
+		bail!("the input must be a JSON object of named tensors")
+	};
 	let mut inputs: Vec<(String, Input)> = Vec::new();
 	for (name, value) in &fields {
 		let (mut shape, mut data) = (Vec::new(), Vec::new());
@@ -87,8 +94,12 @@ pub fn run(model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
 			DatumType::F32 => to_json(output.to_plain_array_view::<f32>()?, &|x: f32| {
 				serde_json::Number::from_f64(x as f64).map(Value::Number).unwrap_or(Value::Null)
 			}),
-			DatumType::I64 => to_json(output.to_plain_array_view::<i64>()?, &|x: i64| Value::from(x)),
-			DatumType::I32 => to_json(output.to_plain_array_view::<i32>()?, &|x: i32| Value::from(x)),
+			DatumType::I64 => {
+				to_json(output.to_plain_array_view::<i64>()?, &|x: i64| Value::from(x))
+			},
+			DatumType::I32 => {
+				to_json(output.to_plain_array_view::<i32>()?, &|x: i32| Value::from(x))
+			},
 			other => bail!("output `{name}` has an unsupported type {other:?}"),
 		};
 		result.insert(name.clone(), value);
@@ -98,11 +109,15 @@ pub fn run(model_path: &Path, input: &[u8]) -> anyhow::Result<Vec<u8>> {
 
 /// Loads the model and optimises it for the shapes of `inputs`; returns the plan, the inputs in
 /// the order the model declares them, and the names of its outputs.
-fn load(model_path: &Path, mut inputs: Vec<(String, Input)>) -> anyhow::Result<(Plan, Vec<(String, Input)>, Vec<String>)> {
+fn load(
+	model_path: &Path,
+	mut inputs: Vec<(String, Input)>,
+) -> anyhow::Result<(Plan, Vec<(String, Input)>, Vec<String>)> {
 	// Read from an open file, not by path: given a path, tract resolves the model's "external
 	// data" references to files beside it — the cache, whose files are named by public hashes —
 	// so a hostile model could read another job's input. Without a path it refuses them.
-	let mut file = std::fs::File::open(model_path).with_context(|| format!("opening {}", model_path.display()))?;
+	let mut file = std::fs::File::open(model_path)
+		.with_context(|| format!("opening {}", model_path.display()))?;
 	let mut model = tract_onnx::onnx()
 		.model_for_read(&mut file)
 		.map_err(|e| anyhow!("not a loadable ONNX model: {e:#}"))?;
@@ -113,10 +128,9 @@ fn load(model_path: &Path, mut inputs: Vec<(String, Input)>) -> anyhow::Result<(
 		.collect();
 	let mut ordered = Vec::with_capacity(input_names.len());
 	for (index, name) in input_names.iter().enumerate() {
-		let position = inputs
-			.iter()
-			.position(|(n, _)| n == name)
-			.ok_or_else(|| anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})"))?;
+		let position = inputs.iter().position(|(n, _)| n == name).ok_or_else(|| {
+			anyhow!("the input has no tensor named `{name}` (the model's inputs: {input_names:?})")
+		})?;
 		let (name, input) = inputs.remove(position);
 		model = model.with_input_fact(index, f32::fact(&input.shape).into())?;
 		ordered.push((name, input));
@@ -128,7 +142,10 @@ fn load(model_path: &Path, mut inputs: Vec<(String, Input)>) -> anyhow::Result<(
 		.output_outlets()?
 		.iter()
 		.map(|outlet| {
-			model.outlet_label(*outlet).map(str::to_string).unwrap_or_else(|| model.node(outlet.node).name.clone())
+			model
+				.outlet_label(*outlet)
+				.map(str::to_string)
+				.unwrap_or_else(|| model.node(outlet.node).name.clone())
 		})
 		.collect();
 	let plan = model
@@ -150,9 +167,10 @@ mod tests {
 	fn the_project_model_classifies_its_samples() {
 		for batch in ["batch-1", "batch-2"] {
 			let input = std::fs::read(model_dir().join(format!("samples/{batch}.json"))).unwrap();
-			let expected: Value =
-				serde_json::from_slice(&std::fs::read(model_dir().join(format!("samples/{batch}.expected.json"))).unwrap())
-					.unwrap();
+			let expected: Value = serde_json::from_slice(
+				&std::fs::read(model_dir().join(format!("samples/{batch}.expected.json"))).unwrap(),
+			)
+			.unwrap();
 			let result = run(&model_dir().join("model.onnx"), &input).unwrap();
 			let result: Value = serde_json::from_slice(&result).unwrap();
 			assert_eq!(result["label"], expected["label"], "{batch}: numpy's labels");
@@ -161,7 +179,10 @@ mod tests {
 			assert_eq!(got.len(), want.len());
 			for (g, w) in got.iter().zip(want) {
 				for (g, w) in g.as_array().unwrap().iter().zip(w.as_array().unwrap()) {
-					assert!((g.as_f64().unwrap() - w.as_f64().unwrap()).abs() < 1e-5, "{batch}: {g} vs {w}");
+					assert!(
+						(g.as_f64().unwrap() - w.as_f64().unwrap()).abs() < 1e-5,
+						"{batch}: {g} vs {w}"
+					);
 				}
 			}
 		}

@@ -101,7 +101,10 @@ fn main() -> anyhow::Result<ExitCode> {
 		return Ok(sandbox::child_main(model, input, *memory_limit_bytes));
 	}
 	init_logging();
-	tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(command))?;
+	tokio::runtime::Builder::new_multi_thread()
+		.enable_all()
+		.build()?
+		.block_on(run(command))?;
 	Ok(ExitCode::SUCCESS)
 }
 
@@ -146,14 +149,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
 			.await
 		},
 		Command::Infer { model, input } => {
-			let bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+			let bytes =
+				std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
 			let result = inference::run(&model, &bytes)?;
 			println!("{}", String::from_utf8_lossy(&result));
-			eprintln!("result hash: {}", deai_client::content::hex_hash(&deai_client::content::hash_bytes(&result)));
+			eprintln!(
+				"result hash: {}",
+				deai_client::content::hex_hash(&deai_client::content::hash_bytes(&result))
+			);
 			Ok(())
 		},
 		// Run by `main` before the async runtime starts.
-		Command::InferIsolated { .. } => anyhow::bail!("`infer-isolated` runs outside the async runtime"),
+		Command::InferIsolated { .. } => {
+			anyhow::bail!("`infer-isolated` runs outside the async runtime")
+		},
 		Command::Detect { config } => {
 			let overrides = match config {
 				Some(path) => config::Config::load(&path)?.capabilities,

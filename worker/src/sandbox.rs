@@ -155,7 +155,9 @@ impl Sandbox {
 	/// Runs the model at `model` on the input document at `input` in a child process and
 	/// returns the result document's bytes. Dropping the future kills the child.
 	pub async fn run(&self, model: &Path, input: &Path) -> Result<Vec<u8>, SandboxError> {
-		let local = |context: &'static str| move |e: std::io::Error| SandboxError::Local(anyhow::Error::new(e).context(context));
+		let local = |context: &'static str| {
+			move |e: std::io::Error| SandboxError::Local(anyhow::Error::new(e).context(context))
+		};
 		let mut child = tokio::process::Command::new(&self.program)
 			.arg(CHILD_COMMAND)
 			.arg("--model")
@@ -176,8 +178,13 @@ impl Sandbox {
 			.stderr(Stdio::piped())
 			.kill_on_drop(true)
 			.spawn()
-			.map_err(|e| SandboxError::Local(anyhow::Error::new(e).context(format!("starting {}", self.program.display()))))?;
-		let (Some(lifeline), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
+			.map_err(|e| {
+				SandboxError::Local(
+					anyhow::Error::new(e).context(format!("starting {}", self.program.display())),
+				)
+			})?;
+		let (Some(lifeline), Some(stdout), Some(stderr)) =
+			(child.stdin.take(), child.stdout.take(), child.stderr.take())
 		else {
 			return Err(SandboxError::Local(anyhow::anyhow!("the child's pipes are missing")));
 		};
@@ -185,11 +192,17 @@ impl Sandbox {
 		// its end; stdout is read up to one byte past the limit, and a child past it is killed.
 		let errors = tokio::spawn(drain_keeping_tail(stderr, MAX_STDERR_BYTES));
 		let mut result = Vec::new();
-		let read = stdout.take(self.max_result_bytes.saturating_add(1)).read_to_end(&mut result).await;
+		let read = stdout
+			.take(self.max_result_bytes.saturating_add(1))
+			.read_to_end(&mut result)
+			.await;
 		if result.len() as u64 > self.max_result_bytes {
 			let _ = child.kill().await;
 			errors.abort();
-			return Err(SandboxError::Job(format!("the result is larger than {} bytes", self.max_result_bytes)));
+			return Err(SandboxError::Job(format!(
+				"the result is larger than {} bytes",
+				self.max_result_bytes
+			)));
 		}
 		read.map_err(local("reading the child's result"))?;
 		let errors = errors.await.unwrap_or_default();
@@ -199,7 +212,13 @@ impl Sandbox {
 			return Ok(result);
 		}
 		let errors = String::from_utf8_lossy(&errors);
-		let last = errors.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("").trim().to_string();
+		let last = errors
+			.lines()
+			.rev()
+			.find(|line| !line.trim().is_empty())
+			.unwrap_or("")
+			.trim()
+			.to_string();
 		if let Some(failed) = errors.lines().find(|line| line.starts_with("memory allocation of")) {
 			return Err(SandboxError::Job(format!(
 				"inference needs more than the worker's memory limit ({} MiB): {failed}",
@@ -208,14 +227,18 @@ impl Sandbox {
 		}
 		use std::os::unix::process::ExitStatusExt;
 		match (status.code(), status.signal()) {
-			(Some(JOB_FAILED_EXIT), _) => Err(SandboxError::Job(format!("inference failed: {last}"))),
+			(Some(JOB_FAILED_EXIT), _) => {
+				Err(SandboxError::Job(format!("inference failed: {last}")))
+			},
 			(Some(PANIC_EXIT), _) => Err(SandboxError::Job(last)),
 			(_, Some(signal)) if CRASH_SIGNALS.contains(&signal) => {
 				Err(SandboxError::Job(format!("inference crashed (signal {signal}): {last}")))
 			},
 			// Stopped from outside (the OOM killer, an operator), or the binary could not run
 			// the child at all (a usage error, an unreadable input): not the job's fault.
-			(_, Some(signal)) => Err(SandboxError::Local(anyhow::anyhow!("the inference child was stopped by signal {signal}"))),
+			(_, Some(signal)) => Err(SandboxError::Local(anyhow::anyhow!(
+				"the inference child was stopped by signal {signal}"
+			))),
 			(code, None) => Err(SandboxError::Local(anyhow::anyhow!(
 				"the inference child exited with {}: {last}",
 				code.map_or("no code".to_string(), |c| format!("code {c}"))
@@ -266,7 +289,9 @@ async fn drain_keeping_tail(mut reader: impl tokio::io::AsyncRead + Unpin, keep:
 pub fn child_main(model: &Path, input: &Path, memory_limit_bytes: u64) -> std::process::ExitCode {
 	use std::io::{Read, Write};
 	// A panic (a tract bug) ends the child with one line the parent can report.
-	std::panic::set_hook(Box::new(|info| eprintln!("inference panicked: {}", info.to_string().replace('\n', " "))));
+	std::panic::set_hook(Box::new(|info| {
+		eprintln!("inference panicked: {}", info.to_string().replace('\n', " "))
+	}));
 	// The worker holds the other end of stdin while it waits for us: EOF means it is gone.
 	std::thread::spawn(|| {
 		let _ = std::io::stdin().read(&mut [0u8; 1]);

@@ -14,7 +14,11 @@ fn model_dir() -> PathBuf {
 }
 
 fn sandbox(memory_limit_bytes: u64) -> Sandbox {
-	Sandbox { program: env!("CARGO_BIN_EXE_deai-worker").into(), memory_limit_bytes, max_result_bytes: 1 << 20 }
+	Sandbox {
+		program: env!("CARGO_BIN_EXE_deai-worker").into(),
+		memory_limit_bytes,
+		max_result_bytes: 1 << 20,
+	}
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -61,7 +65,8 @@ async fn bad_models_and_inputs_are_named() {
 	assert!(reason.contains("not a loadable ONNX model"), "{reason}");
 	let bad_input = dir.join("input.json");
 	std::fs::write(&bad_input, br#"{"features": [[1,2,3]]}"#).unwrap();
-	let reason = job_failure(sandbox(256 << 20).run(&model_dir().join("model.onnx"), &bad_input).await);
+	let reason =
+		job_failure(sandbox(256 << 20).run(&model_dir().join("model.onnx"), &bad_input).await);
 	assert!(reason.contains("does not fit"), "{reason}");
 	std::fs::remove_dir_all(dir).unwrap();
 }
@@ -72,7 +77,8 @@ async fn the_memory_limit_stops_the_child_not_the_worker() {
 	// 200,000 rows: a few MiB of JSON, far more once parsed.
 	let row = "[0.25,-1.5,3.0,0.125]";
 	let input = dir.join("big.json");
-	std::fs::write(&input, format!("{{\"features\": [{}]}}", vec![row; 200_000].join(","))).unwrap();
+	std::fs::write(&input, format!("{{\"features\": [{}]}}", vec![row; 200_000].join(",")))
+		.unwrap();
 	let model = model_dir().join("model.onnx");
 	let reason = job_failure(sandbox(8 << 20).run(&model, &input).await);
 	assert!(reason.contains("more than the worker's memory limit (8 MiB)"), "{reason}");
@@ -96,7 +102,10 @@ async fn crashes_and_oversized_results_are_the_jobs_fault_other_endings_the_work
 	// A binary that does not know the child's flags, an unreadable input, a missing binary.
 	let outdated = Sandbox { program: fixture("usage-error.sh"), ..sandbox(1 << 20) };
 	assert!(matches!(outdated.run(&model, &input).await, Err(SandboxError::Local(_))));
-	assert!(matches!(sandbox(256 << 20).run(&model, &dir.join("gone.json")).await, Err(SandboxError::Local(_))));
+	assert!(matches!(
+		sandbox(256 << 20).run(&model, &dir.join("gone.json")).await,
+		Err(SandboxError::Local(_))
+	));
 	let missing = Sandbox { program: dir.join("no-such-binary"), ..sandbox(1 << 20) };
 	assert!(matches!(missing.run(&model, &input).await, Err(SandboxError::Local(_))));
 	std::fs::remove_dir_all(dir).unwrap();
@@ -115,7 +124,10 @@ async fn models_cannot_read_files_beside_them() {
 	use tract_onnx::prelude::Framework;
 	assert!(tract_onnx::onnx().model_for_path(&model).is_ok(), "the fixture does load by path");
 	let reason = job_failure(sandbox(256 << 20).run(&model, &input).await);
-	assert!(reason.contains("not a loadable ONNX model") && reason.contains("external data"), "{reason}");
+	assert!(
+		reason.contains("not a loadable ONNX model") && reason.contains("external data"),
+		"{reason}"
+	);
 	std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -126,7 +138,12 @@ async fn a_child_past_the_time_budget_is_killed() {
 	std::fs::write(&input, b"{}").unwrap();
 	let slow = Sandbox { program: fixture("slow.sh"), ..sandbox(1 << 20) };
 	let model = model_dir().join("model.onnx");
-	assert!(tokio::time::timeout(Duration::from_secs(2), slow.run(&model, &input)).await.is_err(), "still running");
+	assert!(
+		tokio::time::timeout(Duration::from_secs(2), slow.run(&model, &input))
+			.await
+			.is_err(),
+		"still running"
+	);
 	let pid_file = dir.join("input.json.pid");
 	for _ in 0..100 {
 		if pid_file.exists() {

@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::{results::commitment_of, types::*};
-use deai_primitives::ModelRegistry;
 use alloc::{vec, vec::Vec};
 use deai_primitives::JobId;
+use deai_primitives::ModelRegistry;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
@@ -44,8 +44,13 @@ fn bond<T: Config>() -> BalanceOf<T> {
 
 fn provider<T: Config>(index: u32) -> T::AccountId {
 	let who = funded::<T>("provider", index);
-	Pallet::<T>::do_register_provider(who.clone(), caps::<T>(), text::<T::MaxUriLen>(), bond::<T>())
-		.expect("registers");
+	Pallet::<T>::do_register_provider(
+		who.clone(),
+		caps::<T>(),
+		text::<T::MaxUriLen>(),
+		bond::<T>(),
+	)
+	.expect("registers");
 	who
 }
 
@@ -106,15 +111,19 @@ fn nearly_revealed<T: Config>(payees: u32) -> (JobId, T::AccountId) {
 	let requester = funded::<T>("requester", 0);
 	let providers = T::MaxRedundancy::get().max(2);
 	let job = post::<T>(&requester, spec::<T>(payees, MatchingMode::Auction, redundant::<T>()));
-	let winners: Vec<_> = (0..providers).map(|i| (provider::<T>(i), T::Currency::minimum_balance())).collect();
+	let winners: Vec<_> = (0..providers)
+		.map(|i| (provider::<T>(i), T::Currency::minimum_balance()))
+		.collect();
 	let job_info = Jobs::<T>::get(job).expect("posted");
 	Pallet::<T>::assign(job, job_info, winners.clone()).expect("assigns");
 	for (who, _) in winners.iter() {
-		Pallet::<T>::do_commit_result(who.clone(), job, commitment_of(&[9; 32], &[3; 32])).expect("commits");
+		Pallet::<T>::do_commit_result(who.clone(), job, commitment_of(&[9; 32], &[3; 32]))
+			.expect("commits");
 	}
 	let (last, _) = winners.last().cloned().expect("providers");
 	for (who, _) in winners.iter().take(winners.len() - 1) {
-		Pallet::<T>::do_reveal_result(who.clone(), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]).expect("reveals");
+		Pallet::<T>::do_reveal_result(who.clone(), job, [9; 32], text::<T::MaxUriLen>(), [3; 32])
+			.expect("reveals");
 	}
 	(job, last)
 }
@@ -125,10 +134,15 @@ fn submitted<T: Config>(index: u32, payees: u32) -> JobId {
 	let who = provider::<T>(1_000 + index);
 	let job = post::<T>(
 		&requester,
-		spec::<T>(payees, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+		spec::<T>(
+			payees,
+			MatchingMode::Direct { provider: who.clone() },
+			VerificationMode::RequesterApproval,
+		),
 	);
 	Pallet::<T>::do_accept_job(who.clone(), job).expect("accepts");
-	Pallet::<T>::do_submit_result(who, job, [5; 32], text::<T::MaxUriLen>(), BoundedVec::new()).expect("submits");
+	Pallet::<T>::do_submit_result(who, job, [5; 32], text::<T::MaxUriLen>(), BoundedVec::new())
+		.expect("submits");
 	job
 }
 
@@ -164,7 +178,8 @@ mod benchmarks {
 	fn review_attestation() -> Result<(), BenchmarkError> {
 		let who = provider::<T>(0);
 		Pallet::<T>::do_submit_attestation(who.clone(), TeeKind::Sgx, [3; 32]).unwrap();
-		let origin = T::AttestorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AttestorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone(), true);
 		assert_last_event::<T>(Event::AttestationReviewed { provider: who, trusted: true });
@@ -185,7 +200,10 @@ mod benchmarks {
 		let amount = T::Currency::minimum_balance();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), amount);
-		assert_last_event::<T>(Event::BondToppedUp { provider: who, bond: bond::<T>().saturating_add(amount) });
+		assert_last_event::<T>(Event::BondToppedUp {
+			provider: who,
+			bond: bond::<T>().saturating_add(amount),
+		});
 	}
 
 	#[benchmark]
@@ -193,7 +211,8 @@ mod benchmarks {
 		let who = provider::<T>(0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		let unlock_at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		let unlock_at =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		assert_last_event::<T>(Event::UnbondingStarted { provider: who, unlock_at });
 	}
 
@@ -201,7 +220,8 @@ mod benchmarks {
 	fn withdraw_bond() {
 		let who = provider::<T>(0);
 		Pallet::<T>::do_start_unbonding(who.clone()).unwrap();
-		let later = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		let later =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		frame_system::Pallet::<T>::set_block_number(later);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
@@ -223,12 +243,17 @@ mod benchmarks {
 		let requester = funded::<T>("requester", 0);
 		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
 		for i in 0..b {
-			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance()).unwrap();
+			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance())
+				.unwrap();
 		}
 		let budget = Jobs::<T>::get(job).unwrap().spec.budget;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
-		assert_last_event::<T>(Event::JobFailed { job, reason: FailureReason::Cancelled, refunded: budget });
+		assert_last_event::<T>(Event::JobFailed {
+			job,
+			reason: FailureReason::Cancelled,
+			refunded: budget,
+		});
 	}
 
 	#[benchmark]
@@ -236,7 +261,8 @@ mod benchmarks {
 		let requester = funded::<T>("requester", 0);
 		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
 		for i in 1..T::MaxBids::get() {
-			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance()).unwrap();
+			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance())
+				.unwrap();
 		}
 		let who = provider::<T>(0);
 		let price = T::Currency::minimum_balance();
@@ -255,8 +281,12 @@ mod benchmarks {
 			Pallet::<T>::do_place_bid(who.clone(), job, T::Currency::minimum_balance()).unwrap();
 			bidders.push(who);
 		}
-		let chosen: BoundedVec<_, _> =
-			bidders.into_iter().take(T::MaxRedundancy::get().max(2) as usize).collect::<Vec<_>>().try_into().unwrap();
+		let chosen: BoundedVec<_, _> = bidders
+			.into_iter()
+			.take(T::MaxRedundancy::get().max(2) as usize)
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job, chosen);
 		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Assigned);
@@ -268,7 +298,11 @@ mod benchmarks {
 		let who = provider::<T>(0);
 		let job = post::<T>(
 			&requester,
-			spec::<T>(1, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+			spec::<T>(
+				1,
+				MatchingMode::Direct { provider: who.clone() },
+				VerificationMode::RequesterApproval,
+			),
 		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), job);
@@ -279,7 +313,10 @@ mod benchmarks {
 	fn claim_job() {
 		let requester = funded::<T>("requester", 0);
 		let price = T::Currency::minimum_balance();
-		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()));
+		let job = post::<T>(
+			&requester,
+			spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()),
+		);
 		let needed = T::MaxRedundancy::get().max(2);
 		for i in 1..needed {
 			Pallet::<T>::do_claim_job(provider::<T>(i), job).unwrap();
@@ -296,11 +333,21 @@ mod benchmarks {
 		let who = provider::<T>(0);
 		let job = post::<T>(
 			&requester,
-			spec::<T>(1, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+			spec::<T>(
+				1,
+				MatchingMode::Direct { provider: who.clone() },
+				VerificationMode::RequesterApproval,
+			),
 		);
 		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), job, [5; 32], text::<T::MaxUriLen>(), text::<T::MaxProofLen>());
+		_(
+			RawOrigin::Signed(who.clone()),
+			job,
+			[5; 32],
+			text::<T::MaxUriLen>(),
+			text::<T::MaxProofLen>(),
+		);
 		assert_last_event::<T>(Event::ResultSubmitted { job, provider: who, result_hash: [5; 32] });
 	}
 
@@ -308,7 +355,10 @@ mod benchmarks {
 	fn commit_result() {
 		let requester = funded::<T>("requester", 0);
 		let price = T::Currency::minimum_balance();
-		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()));
+		let job = post::<T>(
+			&requester,
+			spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()),
+		);
 		let needed = T::MaxRedundancy::get().max(2);
 		let providers: Vec<_> = (0..needed).map(|i| provider::<T>(i)).collect();
 		for who in providers.iter() {
@@ -336,7 +386,11 @@ mod benchmarks {
 		});
 		#[extrinsic_call]
 		_(RawOrigin::Signed(first.clone()), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]);
-		assert_last_event::<T>(Event::ResultRevealed { job, provider: first, result_hash: [9; 32] });
+		assert_last_event::<T>(Event::ResultRevealed {
+			job,
+			provider: first,
+			result_hash: [9; 32],
+		});
 	}
 
 	#[benchmark]
@@ -345,7 +399,11 @@ mod benchmarks {
 		let who = provider::<T>(0);
 		let job = post::<T>(
 			&requester,
-			spec::<T>(1, MatchingMode::Direct { provider: who.clone() }, VerificationMode::RequesterApproval),
+			spec::<T>(
+				1,
+				MatchingMode::Direct { provider: who.clone() },
+				VerificationMode::RequesterApproval,
+			),
 		);
 		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
 		#[extrinsic_call]
@@ -388,7 +446,8 @@ mod benchmarks {
 	/// `n` review deadlines due in one block, each settling a job with the most royalty payees.
 	#[benchmark]
 	fn on_initialize_deadlines(n: Linear<0, { T::MaxDeadlinesPerBlock::get() }>) {
-		let jobs: Vec<JobId> = (0..n).map(|i| submitted::<T>(i, T::Registry::max_royalty_payees())).collect();
+		let jobs: Vec<JobId> =
+			(0..n).map(|i| submitted::<T>(i, T::Registry::max_royalty_payees())).collect();
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(T::ReviewPeriod::get());
 		frame_system::Pallet::<T>::set_block_number(due);
 		DeadlineCursor::<T>::put(due);
@@ -404,4 +463,3 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }
-

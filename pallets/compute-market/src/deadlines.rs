@@ -98,7 +98,9 @@ impl<T: Config> Pallet<T> {
 		match job.spec.verification {
 			VerificationMode::Redundant { quorum, .. } => {
 				let (committed, silent): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) =
-					core::mem::take(&mut job.assignments).into_iter().partition(|a| a.commitment.is_some());
+					core::mem::take(&mut job.assignments)
+						.into_iter()
+						.partition(|a| a.commitment.is_some());
 				for assignment in silent {
 					missed(&assignment.provider);
 				}
@@ -107,7 +109,9 @@ impl<T: Config> Pallet<T> {
 					return Self::fail(id, job, FailureReason::NoQuorum);
 				}
 				job.status = JobStatus::Revealing;
-				if Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal).is_err() {
+				if Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal)
+					.is_err()
+				{
 					return Self::fail(id, job, FailureReason::NoQuorum);
 				}
 				Jobs::<T>::insert(id, job);
@@ -169,7 +173,8 @@ impl<T: Config> Pallet<T> {
 		}
 		for (at, queue) in DeadlineQueue::<T>::iter() {
 			for id in queue {
-				let job = Jobs::<T>::get(id).ok_or(TryRuntimeError::Other("a queued job does not exist"))?;
+				let job = Jobs::<T>::get(id)
+					.ok_or(TryRuntimeError::Other("a queued job does not exist"))?;
 				ensure!(
 					job.deadline.map(|(due, _)| due) == Some(at),
 					TryRuntimeError::Other("a queue entry disagrees with its job")

@@ -30,7 +30,9 @@ impl<T: Config> Pallet<T> {
 	/// The storage deposit of a bid.
 	pub fn bid_deposit() -> BalanceOf<T> {
 		Self::deposit_for_bytes(
-			JobId::max_encoded_len() + T::AccountId::max_encoded_len() + 2 * BalanceOf::<T>::max_encoded_len(),
+			JobId::max_encoded_len()
+				+ T::AccountId::max_encoded_len()
+				+ 2 * BalanceOf::<T>::max_encoded_len(),
 		)
 	}
 
@@ -58,7 +60,10 @@ impl<T: Config> Pallet<T> {
 	// ---------------------------------------------------------------------------------------
 
 	/// Queues `job` at `at`, or the first later block with room. Returns the block.
-	pub(crate) fn schedule(job: JobId, at: BlockNumberFor<T>) -> Result<BlockNumberFor<T>, DispatchError> {
+	pub(crate) fn schedule(
+		job: JobId,
+		at: BlockNumberFor<T>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let mut block = at;
 		for _ in 0..DEADLINE_SEARCH_BLOCKS {
 			if DeadlineQueue::<T>::try_mutate(block, |queue| queue.try_push(job)).is_ok() {
@@ -107,35 +112,37 @@ impl<T: Config> Pallet<T> {
 	// Posting and matching
 	// ---------------------------------------------------------------------------------------
 
-	pub(crate) fn do_post_job(requester: T::AccountId, spec: JobSpec<T>) -> Result<JobId, DispatchError> {
+	pub(crate) fn do_post_job(
+		requester: T::AccountId,
+		spec: JobSpec<T>,
+	) -> Result<JobId, DispatchError> {
 		ensure!(
 			!spec.matching_blocks.is_zero() && spec.matching_blocks <= T::MaxMatchingBlocks::get(),
 			Error::<T>::InvalidWindow
 		);
 		ensure!(
-			!spec.execution_blocks.is_zero() && spec.execution_blocks <= T::MaxExecutionBlocks::get(),
+			!spec.execution_blocks.is_zero()
+				&& spec.execution_blocks <= T::MaxExecutionBlocks::get(),
 			Error::<T>::InvalidWindow
 		);
 		let providers = spec.verification.providers();
 		match &spec.verification {
 			VerificationMode::Redundant { providers, quorum } => ensure!(
-				*providers >= 2 &&
-					u32::from(*providers) <= T::MaxRedundancy::get() &&
-					*quorum <= *providers &&
-					u32::from(*quorum) * 2 > u32::from(*providers) &&
-					!matches!(spec.matching, MatchingMode::Direct { .. }),
+				*providers >= 2
+					&& u32::from(*providers) <= T::MaxRedundancy::get()
+					&& *quorum <= *providers
+					&& u32::from(*quorum) * 2 > u32::from(*providers)
+					&& !matches!(spec.matching, MatchingMode::Direct { .. }),
 				Error::<T>::InvalidRedundancy
 			),
 			VerificationMode::Proof => ensure!(
-				<T::ResultVerifier as deai_primitives::ResultVerifier<T::AccountId>>::is_available(),
+				<T::ResultVerifier as deai_primitives::ResultVerifier<T::AccountId>>::is_available(
+				),
 				Error::<T>::ProofVerificationUnavailable
 			),
 			_ => {},
 		}
-		ensure!(
-			spec.model.is_some() || spec.kind == JobKind::Training,
-			Error::<T>::ModelRequired
-		);
+		ensure!(spec.model.is_some() || spec.kind == JobKind::Training, Error::<T>::ModelRequired);
 		if let MatchingMode::Direct { provider } = &spec.matching {
 			ensure!(Providers::<T>::contains_key(provider), Error::<T>::NotProvider);
 		}
@@ -227,7 +234,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_place_bid(who: T::AccountId, id: JobId, price: BalanceOf<T>) -> DispatchResult {
+	pub(crate) fn do_place_bid(
+		who: T::AccountId,
+		id: JobId,
+		price: BalanceOf<T>,
+	) -> DispatchResult {
 		let (mut job, _) = Self::open_job_for(&who, id)?;
 		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
 		ensure!(!price.is_zero() && price <= job.price_cap, Error::<T>::BidTooHigh);
@@ -262,7 +273,10 @@ impl<T: Config> Pallet<T> {
 		let mut job = Self::requested_job(&who, id)?;
 		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
 		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
-		ensure!(chosen.len() as u32 == job.spec.verification.providers(), Error::<T>::InvalidSelection);
+		ensure!(
+			chosen.len() as u32 == job.spec.verification.providers(),
+			Error::<T>::InvalidSelection
+		);
 		let mut winners = Vec::new();
 		for provider in chosen.iter() {
 			ensure!(!winners.iter().any(|(p, _)| p == provider), Error::<T>::InvalidSelection);
@@ -291,9 +305,11 @@ impl<T: Config> Pallet<T> {
 			return Self::fail(id, job, FailureReason::NoProviders);
 		}
 		eligible.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-		let winners = eligible.into_iter().take(needed).map(|(price, _, who)| (who, price)).collect();
+		let winners =
+			eligible.into_iter().take(needed).map(|(price, _, who)| (who, price)).collect();
 		// Hooks are not transactional: a failed assignment must leave nothing half-done.
-		let assigned = frame_support::storage::with_storage_layer(|| Self::assign(id, job.clone(), winners));
+		let assigned =
+			frame_support::storage::with_storage_layer(|| Self::assign(id, job.clone(), winners));
 		if assigned.is_err() {
 			Self::fail(id, job, FailureReason::NoProviders);
 		}
@@ -316,7 +332,13 @@ impl<T: Config> Pallet<T> {
 		};
 		ensure!(!job.assignments.iter().any(|a| a.provider == who), Error::<T>::AlreadyClaimed);
 		job.assignments
-			.try_push(Assignment { provider: who.clone(), price, commitment: None, result: None, result_uri: None })
+			.try_push(Assignment {
+				provider: who.clone(),
+				price,
+				commitment: None,
+				result: None,
+				result_uri: None,
+			})
 			.map_err(|_| Error::<T>::Overflow)?;
 		Self::take_on(&who)?;
 		Self::deposit_event(Event::JobClaimed { job: id, provider: who });
@@ -347,7 +369,13 @@ impl<T: Config> Pallet<T> {
 		for (provider, price) in winners {
 			Self::take_on(&provider)?;
 			assignments
-				.try_push(Assignment { provider, price, commitment: None, result: None, result_uri: None })
+				.try_push(Assignment {
+					provider,
+					price,
+					commitment: None,
+					result: None,
+					result_uri: None,
+				})
 				.map_err(|_| Error::<T>::Overflow)?;
 		}
 		Self::start_execution(id, job, assignments)

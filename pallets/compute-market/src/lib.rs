@@ -51,9 +51,7 @@ pub type BalanceOf<T> =
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use deai_primitives::{
-		ContentHash, ContributionSink, JobId, ModelRegistry, ResultVerifier,
-	};
+	use deai_primitives::{ContentHash, ContributionSink, JobId, ModelRegistry, ResultVerifier};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Mutate, MutateHold},
@@ -530,8 +528,8 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			// At most `MaxDeadlinesPerBlock` deadlines, and never more than a quarter of a block.
-			let quarter_block = Perbill::from_percent(25) *
-				<T as frame_system::Config>::BlockWeights::get().max_block;
+			let quarter_block = Perbill::from_percent(25)
+				* <T as frame_system::Config>::BlockWeights::get().max_block;
 			let mut meter = WeightMeter::with_limit(
 				T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get())
 					.min(quarter_block),
@@ -543,7 +541,10 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxRedundancy::get() >= 1, "a job needs a provider");
 			assert!(T::MaxDeadlinesPerBlock::get() >= 1, "deadlines must be processed");
-			assert!(T::MaxBids::get() >= T::MaxRedundancy::get(), "auctions must fill redundant jobs");
+			assert!(
+				T::MaxBids::get() >= T::MaxRedundancy::get(),
+				"auctions must fill redundant jobs"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

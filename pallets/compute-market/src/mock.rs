@@ -175,29 +175,47 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 			let item = map.get(version);
 			check(item, usage)?;
 			match (item, provider) {
-				(Some(i), Some(p)) if i.compute_to_data && !i.approved.contains(p) =>
-					Err(DispatchError::Other("ProviderNotApproved")),
+				(Some(i), Some(p)) if i.compute_to_data && !i.approved.contains(p) => {
+					Err(DispatchError::Other("ProviderNotApproved"))
+				},
 				_ => Ok(()),
 			}
 		})
 	}
 	fn model_usage_fee(version: &ModelVersionRef) -> Result<Balance, DispatchError> {
-		MODELS.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
+		MODELS
+			.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
 	}
 	fn dataset_usage_fee(version: &DatasetVersionRef) -> Result<Balance, DispatchError> {
-		DATASETS.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
+		DATASETS
+			.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
 	}
-	fn model_royalty_split(v: &ModelVersionRef, fee: Balance) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
-		MODELS.with(|m| m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown")))
+	fn model_royalty_split(
+		v: &ModelVersionRef,
+		fee: Balance,
+	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
+		MODELS.with(|m| {
+			m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown"))
+		})
 	}
-	fn dataset_royalty_split(v: &DatasetVersionRef, fee: Balance) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
-		DATASETS.with(|m| m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown")))
+	fn dataset_royalty_split(
+		v: &DatasetVersionRef,
+		fee: Balance,
+	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
+		DATASETS.with(|m| {
+			m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown"))
+		})
 	}
 	fn max_royalty_payees() -> u32 {
 		8
 	}
 	fn pin_model(v: &ModelVersionRef) -> DispatchResult {
-		MODELS.with(|m| m.borrow_mut().get_mut(v).map(|i| i.pins += 1).ok_or(DispatchError::Other("unknown")))
+		MODELS.with(|m| {
+			m.borrow_mut()
+				.get_mut(v)
+				.map(|i| i.pins += 1)
+				.ok_or(DispatchError::Other("unknown"))
+		})
 	}
 	fn unpin_model(v: &ModelVersionRef, used: bool) {
 		MODELS.with(|m| {
@@ -208,7 +226,12 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 		})
 	}
 	fn pin_dataset(v: &DatasetVersionRef) -> DispatchResult {
-		DATASETS.with(|m| m.borrow_mut().get_mut(v).map(|i| i.pins += 1).ok_or(DispatchError::Other("unknown")))
+		DATASETS.with(|m| {
+			m.borrow_mut()
+				.get_mut(v)
+				.map(|i| i.pins += 1)
+				.ok_or(DispatchError::Other("unknown"))
+		})
 	}
 	fn unpin_dataset(v: &DatasetVersionRef, used: bool) {
 		DATASETS.with(|m| {
@@ -301,9 +324,9 @@ impl crate::BenchmarkHelper<Balance> for MockBenchmarkHelper {
 	}
 	fn dataset(index: u32, fee: Balance) -> DatasetVersionRef {
 		DATASETS.with(|m| {
-			m.borrow_mut()
-				.entry(dataset_ref(100 + index as u64))
-				.or_insert_with(|| MockItem::new(fee, vec![(2_000 + index as u64, Perbill::one())]));
+			m.borrow_mut().entry(dataset_ref(100 + index as u64)).or_insert_with(|| {
+				MockItem::new(fee, vec![(2_000 + index as u64, Perbill::one())])
+			});
 		});
 		dataset_ref(100 + index as u64)
 	}
@@ -320,10 +343,22 @@ parameter_types! {
 pub fn new_test_ext() -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [REQUESTER, P1, P2, P3, P4, VERIFIER, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER, TREASURY, REWARDS_POT]
-			.into_iter()
-			.map(|who| (who, INITIAL))
-			.collect(),
+		balances: [
+			REQUESTER,
+			P1,
+			P2,
+			P3,
+			P4,
+			VERIFIER,
+			MODEL_OWNER,
+			MODEL_CONTRIBUTOR,
+			DATA_OWNER,
+			TREASURY,
+			REWARDS_POT,
+		]
+		.into_iter()
+		.map(|who| (who, INITIAL))
+		.collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
@@ -338,7 +373,10 @@ pub fn new_test_ext() -> TestExternalities {
 			0,
 			MockItem::new(
 				100,
-				vec![(MODEL_OWNER, Perbill::from_percent(70)), (MODEL_CONTRIBUTOR, Perbill::from_percent(30))],
+				vec![
+					(MODEL_OWNER, Perbill::from_percent(70)),
+					(MODEL_CONTRIBUTOR, Perbill::from_percent(30)),
+				],
 			),
 		);
 		set_dataset(0, MockItem::new(40, vec![(DATA_OWNER, Perbill::one())]));

@@ -1,8 +1,8 @@
 //! Providers: registration, bonds, capabilities, attestations, eligibility, slashing.
 
 use crate::{pallet::*, types::*, BalanceOf};
-use deai_primitives::ModelRegistry;
 use codec::MaxEncodedLen;
+use deai_primitives::ModelRegistry;
 use frame_support::{
 	ensure,
 	traits::{
@@ -28,7 +28,11 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_for_bytes(ProviderInfo::<T>::max_encoded_len())
 	}
 
-	pub(crate) fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+	pub(crate) fn hold(
+		reason: HoldReason,
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
 		if amount.is_zero() {
 			return Ok(());
 		}
@@ -93,13 +97,20 @@ impl<T: Config> Pallet<T> {
 			let moved = Self::pay_from_hold(HoldReason::ProviderBond, provider, to, amount);
 			info.bond = info.bond.saturating_sub(moved);
 			if !moved.is_zero() {
-				Self::deposit_event(Event::ProviderSlashed { provider: provider.clone(), job, amount: moved });
+				Self::deposit_event(Event::ProviderSlashed {
+					provider: provider.clone(),
+					job,
+					amount: moved,
+				});
 			}
 		});
 	}
 
 	/// Updates a provider's record after a job ends for it.
-	pub(crate) fn release_provider(provider: &T::AccountId, update: impl FnOnce(&mut Reputation<BalanceOf<T>>)) {
+	pub(crate) fn release_provider(
+		provider: &T::AccountId,
+		update: impl FnOnce(&mut Reputation<BalanceOf<T>>),
+	) {
 		Providers::<T>::mutate(provider, |info| match info {
 			Some(info) => {
 				info.active_jobs = info.active_jobs.saturating_sub(1);
@@ -129,14 +140,14 @@ impl<T: Config> Pallet<T> {
 		let spec = &job.spec;
 		let need = &spec.requirements;
 		let have = &info.capabilities;
-		let meets = provider != &job.requester &&
-			have.job_kinds & spec.kind.bit() != 0 &&
-			have.vram_mib >= need.min_vram_mib &&
-			have.ram_mib >= need.min_ram_mib &&
-			need.accelerator.as_ref().map_or(true, |a| a == &have.accelerator) &&
-			need.region.map_or(true, |r| r == have.region) &&
-			(!need.tee_required || info.tee.is_some_and(|t| t.trusted)) &&
-			info.reputation.score() >= need.min_reputation;
+		let meets = provider != &job.requester
+			&& have.job_kinds & spec.kind.bit() != 0
+			&& have.vram_mib >= need.min_vram_mib
+			&& have.ram_mib >= need.min_ram_mib
+			&& need.accelerator.as_ref().map_or(true, |a| a == &have.accelerator)
+			&& need.region.map_or(true, |r| r == have.region)
+			&& (!need.tee_required || info.tee.is_some_and(|t| t.trusted))
+			&& info.reputation.score() >= need.min_reputation;
 		ensure!(meets, Error::<T>::ProviderNotEligible);
 		let usage = Self::intended_use(spec);
 		for dataset in spec.datasets.iter() {
@@ -187,7 +198,9 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		update: impl FnOnce(&mut ProviderInfo<T>) -> DispatchResult,
 	) -> DispatchResult {
-		Providers::<T>::try_mutate(who, |info| update(info.as_mut().ok_or(Error::<T>::NotProvider)?))
+		Providers::<T>::try_mutate(who, |info| {
+			update(info.as_mut().ok_or(Error::<T>::NotProvider)?)
+		})
 	}
 
 	pub(crate) fn do_update_provider(
@@ -235,7 +248,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_paused(who: T::AccountId, paused: bool) -> DispatchResult {
 		Self::mutate_provider(&who, |info| {
 			info.status = match (&info.status, paused) {
-				(ProviderStatus::Unbonding { .. }, _) => return Err(Error::<T>::ProviderUnbonding.into()),
+				(ProviderStatus::Unbonding { .. }, _) => {
+					return Err(Error::<T>::ProviderUnbonding.into())
+				},
 				(ProviderStatus::Active, true) => ProviderStatus::Paused,
 				(ProviderStatus::Paused, false) => ProviderStatus::Active,
 				_ => return Err(Error::<T>::PausedUnchanged.into()),
@@ -263,7 +278,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_start_unbonding(who: T::AccountId) -> DispatchResult {
-		let unlock_at = frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		let unlock_at =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		Self::mutate_provider(&who, |info| {
 			ensure!(
 				!matches!(info.status, ProviderStatus::Unbonding { .. }),
@@ -289,6 +305,4 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::ProviderLeft { provider: who, bond: info.bond });
 		Ok(())
 	}
-
 }
-

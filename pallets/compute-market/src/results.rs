@@ -2,10 +2,10 @@
 
 use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
 use alloc::{collections::BTreeMap, vec::Vec};
-use deai_primitives::{ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier};
-use frame_support::{
-	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, BoundedVec,
+use deai_primitives::{
+	ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier,
 };
+use frame_support::{dispatch::DispatchResultWithPostInfo, ensure, traits::Get, BoundedVec};
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
 	DispatchError, DispatchResult,
@@ -152,8 +152,15 @@ impl<T: Config> Pallet<T> {
 				None => assignment.result.is_none(),
 			};
 			if punished {
-				Self::slash_provider(&assignment.provider, T::MissedDeadlineSlash::get(), &requester, id);
-				Self::release_provider(&assignment.provider, |r| r.failed = r.failed.saturating_add(1));
+				Self::slash_provider(
+					&assignment.provider,
+					T::MissedDeadlineSlash::get(),
+					&requester,
+					id,
+				);
+				Self::release_provider(&assignment.provider, |r| {
+					r.failed = r.failed.saturating_add(1)
+				});
 			} else if agrees {
 				// Bounded by the job's own assignments.
 				let _ = keep.try_push(assignment);
@@ -182,7 +189,12 @@ impl<T: Config> Pallet<T> {
 			matches!(job.status, JobStatus::Assigned | JobStatus::Revealing),
 			Error::<T>::JobNotAssigned
 		);
-		Self::deposit_event(Event::FailureReported { job: id, provider: who.clone(), code, message_hash });
+		Self::deposit_event(Event::FailureReported {
+			job: id,
+			provider: who.clone(),
+			code,
+			message_hash,
+		});
 		let failed = |r: &mut Reputation<BalanceOf<T>>| r.failed = r.failed.saturating_add(1);
 		match job.spec.verification {
 			VerificationMode::Redundant { quorum, .. } => {
@@ -190,8 +202,8 @@ impl<T: Config> Pallet<T> {
 				Self::release_provider(&who, failed);
 				if (job.assignments.len() as u32) < u32::from(quorum) {
 					Self::fail(id, job, FailureReason::NoQuorum);
-				} else if job.status == JobStatus::Revealing &&
-					job.assignments.iter().all(|a| a.result.is_some())
+				} else if job.status == JobStatus::Revealing
+					&& job.assignments.iter().all(|a| a.result.is_some())
 				{
 					Self::tally(id, job);
 				} else {
@@ -210,7 +222,10 @@ impl<T: Config> Pallet<T> {
 	/// The submitted result of a single-provider job awaiting review.
 	fn submitted_result(job: &Job<T>) -> Result<ContentHash, DispatchError> {
 		ensure!(job.status == JobStatus::Submitted, Error::<T>::NotSubmitted);
-		job.assignments.first().and_then(|a| a.result).ok_or_else(|| Error::<T>::NotSubmitted.into())
+		job.assignments
+			.first()
+			.and_then(|a| a.result)
+			.ok_or_else(|| Error::<T>::NotSubmitted.into())
 	}
 
 	pub(crate) fn do_accept_result(who: T::AccountId, id: JobId) -> DispatchResultWithPostInfo {
@@ -235,7 +250,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_attest_result(who: T::AccountId, id: JobId, valid: bool) -> DispatchResultWithPostInfo {
+	pub(crate) fn do_attest_result(
+		who: T::AccountId,
+		id: JobId,
+		valid: bool,
+	) -> DispatchResultWithPostInfo {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		let VerificationMode::Verifier { verifier } = &job.spec.verification else {
 			return Err(Error::<T>::WrongVerificationMode.into());
@@ -263,7 +282,10 @@ impl<T: Config> Pallet<T> {
 		Self::fail(id, job, reason);
 	}
 
-	pub(crate) fn do_resolve_dispute(id: JobId, provider_at_fault: bool) -> DispatchResultWithPostInfo {
+	pub(crate) fn do_resolve_dispute(
+		id: JobId,
+		provider_at_fault: bool,
+	) -> DispatchResultWithPostInfo {
 		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(job.status == JobStatus::Disputed, Error::<T>::NotDisputed);
 		Self::deposit_event(Event::DisputeResolved { job: id, provider_at_fault });
@@ -273,7 +295,8 @@ impl<T: Config> Pallet<T> {
 		}
 		// The requester was wrong: its bond goes to the provider and the fee destination.
 		let bond = core::mem::take(&mut job.dispute_bond);
-		let result = job.assignments.first().and_then(|a| a.result).ok_or(Error::<T>::NotSubmitted)?;
+		let result =
+			job.assignments.first().and_then(|a| a.result).ok_or(Error::<T>::NotSubmitted)?;
 		if let Some(provider) = job.assignments.first().map(|a| a.provider.clone()) {
 			let to_provider = T::DisputeWinnerShare::get().mul_floor(bond);
 			Self::pay_from_hold(HoldReason::DisputeBond, &job.requester, &provider, to_provider);
@@ -298,7 +321,8 @@ impl<T: Config> Pallet<T> {
 		let mut paid_to_providers = BalanceOf::<T>::zero();
 		let mut providers = BoundedVec::new();
 		for assignment in job.assignments.iter() {
-			let paid = Self::pay_from_hold(escrow, &requester, &assignment.provider, assignment.price);
+			let paid =
+				Self::pay_from_hold(escrow, &requester, &assignment.provider, assignment.price);
 			paid_to_providers = paid_to_providers.saturating_add(paid);
 			Self::release_provider(&assignment.provider, |r| {
 				r.completed = r.completed.saturating_add(1);
@@ -314,22 +338,30 @@ impl<T: Config> Pallet<T> {
 		}
 		let fee = job.protocol_fee.mul_floor(paid_to_providers);
 		let to_rewards = T::RewardsFeeShare::get().mul_floor(fee);
-		let protocol_fee = Self::pay_from_hold(escrow, &requester, &T::RewardsAccount::get(), to_rewards)
-			.saturating_add(Self::pay_from_hold(
-				escrow,
-				&requester,
-				&T::FeeDestination::get(),
-				fee.saturating_sub(to_rewards),
-			));
+		let protocol_fee =
+			Self::pay_from_hold(escrow, &requester, &T::RewardsAccount::get(), to_rewards)
+				.saturating_add(Self::pay_from_hold(
+					escrow,
+					&requester,
+					&T::FeeDestination::get(),
+					fee.saturating_sub(to_rewards),
+				));
 
 		let mut usage_fees = BalanceOf::<T>::zero();
 		let mut payees = 0u32;
-		let mut pay_split = |split: Result<Vec<deai_primitives::Payout<T::AccountId, BalanceOf<T>>>, DispatchError>| {
+		let mut pay_split = |split: Result<
+			Vec<deai_primitives::Payout<T::AccountId, BalanceOf<T>>>,
+			DispatchError,
+		>| {
 			// A split that fails (defensive: pinned versions cannot disappear) stays with the
 			// requester.
 			for payout in split.unwrap_or_default() {
-				usage_fees = usage_fees
-					.saturating_add(Self::pay_from_hold(escrow, &requester, &payout.who, payout.amount));
+				usage_fees = usage_fees.saturating_add(Self::pay_from_hold(
+					escrow,
+					&requester,
+					&payout.who,
+					payout.amount,
+				));
 				payees = payees.saturating_add(1);
 			}
 		};

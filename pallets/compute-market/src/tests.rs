@@ -27,7 +27,12 @@ fn caps() -> Capabilities<Test> {
 }
 
 fn register(who: AccountId) {
-	assert_ok!(Market::register_provider(RuntimeOrigin::signed(who), caps(), text("https://p"), 2_000));
+	assert_ok!(Market::register_provider(
+		RuntimeOrigin::signed(who),
+		caps(),
+		text("https://p"),
+		2_000
+	));
 }
 
 fn last_event() -> MarketEvent<Test> {
@@ -168,20 +173,33 @@ mod providers {
 				Market::review_attestation(RuntimeOrigin::root(), P1, true),
 				Error::<Test>::NoAttestation
 			);
-			assert_ok!(Market::submit_attestation(RuntimeOrigin::signed(P1), TeeKind::Tdx, [7; 32]));
-			assert_eq!(last_event(), MarketEvent::AttestationSubmitted { provider: P1, kind: TeeKind::Tdx });
+			assert_ok!(Market::submit_attestation(
+				RuntimeOrigin::signed(P1),
+				TeeKind::Tdx,
+				[7; 32]
+			));
+			assert_eq!(
+				last_event(),
+				MarketEvent::AttestationSubmitted { provider: P1, kind: TeeKind::Tdx }
+			);
 			assert!(!Providers::<Test>::get(P1).unwrap().tee.unwrap().trusted);
 			assert_noop!(
 				Market::review_attestation(RuntimeOrigin::signed(P1), P1, true),
 				DispatchError::BadOrigin
 			);
 			assert_ok!(Market::review_attestation(RuntimeOrigin::root(), P1, true));
-			assert_eq!(last_event(), MarketEvent::AttestationReviewed { provider: P1, trusted: true });
+			assert_eq!(
+				last_event(),
+				MarketEvent::AttestationReviewed { provider: P1, trusted: true }
+			);
 			assert!(Providers::<Test>::get(P1).unwrap().tee.unwrap().trusted);
 
 			assert_ok!(Market::set_paused(RuntimeOrigin::signed(P1), true));
 			assert_eq!(last_event(), MarketEvent::ProviderPaused { provider: P1, paused: true });
-			assert_noop!(Market::set_paused(RuntimeOrigin::signed(P1), true), Error::<Test>::PausedUnchanged);
+			assert_noop!(
+				Market::set_paused(RuntimeOrigin::signed(P1), true),
+				Error::<Test>::PausedUnchanged
+			);
 			assert_ok!(Market::set_paused(RuntimeOrigin::signed(P1), false));
 
 			assert_ok!(Market::top_up_bond(RuntimeOrigin::signed(P1), 500));
@@ -194,16 +212,32 @@ mod providers {
 	fn unbonding_waits_for_jobs_and_the_period() {
 		new_test_ext().execute_with(|| {
 			register(P1);
-			let job = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval));
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
 			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
-			assert_noop!(Market::start_unbonding(RuntimeOrigin::signed(P1)), Error::<Test>::HasActiveJobs);
+			assert_noop!(
+				Market::start_unbonding(RuntimeOrigin::signed(P1)),
+				Error::<Test>::HasActiveJobs
+			);
 			submit(P1, job, 1);
 			assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
-			assert_noop!(Market::withdraw_bond(RuntimeOrigin::signed(P1)), Error::<Test>::NotUnbonding);
+			assert_noop!(
+				Market::withdraw_bond(RuntimeOrigin::signed(P1)),
+				Error::<Test>::NotUnbonding
+			);
 			assert_ok!(Market::start_unbonding(RuntimeOrigin::signed(P1)));
 			assert_eq!(last_event(), MarketEvent::UnbondingStarted { provider: P1, unlock_at: 6 });
-			assert_noop!(Market::set_paused(RuntimeOrigin::signed(P1), true), Error::<Test>::ProviderUnbonding);
-			assert_noop!(Market::withdraw_bond(RuntimeOrigin::signed(P1)), Error::<Test>::StillUnbonding);
+			assert_noop!(
+				Market::set_paused(RuntimeOrigin::signed(P1), true),
+				Error::<Test>::ProviderUnbonding
+			);
+			assert_noop!(
+				Market::withdraw_bond(RuntimeOrigin::signed(P1)),
+				Error::<Test>::StillUnbonding
+			);
 			let before = free(P1);
 			run_to_block(6);
 			assert_ok!(Market::withdraw_bond(RuntimeOrigin::signed(P1)));
@@ -223,7 +257,10 @@ mod posting {
 			let mut s = spec(10_100, MatchingMode::Auction, VerificationMode::RequesterApproval);
 			s.datasets = vec![dataset_ref(0)].try_into().unwrap();
 			let job = post(s);
-			assert_eq!(last_event(), MarketEvent::JobPosted { job, requester: REQUESTER, budget: 10_100 });
+			assert_eq!(
+				last_event(),
+				MarketEvent::JobPosted { job, requester: REQUESTER, budget: 10_100 }
+			);
 			assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 10_100);
 			assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), Market::job_deposit());
 			let info = Jobs::<Test>::get(job).unwrap();
@@ -302,9 +339,13 @@ mod posting {
 	fn cancel_returns_everything_before_assignment() {
 		new_test_ext().execute_with(|| {
 			register(P1);
-			let job = post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			let job =
+				post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
 			assert_ok!(Market::place_bid(RuntimeOrigin::signed(P1), job, 5_000));
-			assert_noop!(Market::cancel_job(RuntimeOrigin::signed(P1), job), Error::<Test>::NotRequester);
+			assert_noop!(
+				Market::cancel_job(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::NotRequester
+			);
 			assert_ok!(Market::cancel_job(RuntimeOrigin::signed(REQUESTER), job));
 			assert_eq!(
 				last_event(),
@@ -319,7 +360,10 @@ mod posting {
 			assert_ok!(Market::remove_receipt(RuntimeOrigin::signed(REQUESTER), job));
 			assert_eq!(last_event(), MarketEvent::ReceiptRemoved { job });
 			assert_eq!(free(REQUESTER), INITIAL);
-			assert_noop!(Market::remove_receipt(RuntimeOrigin::signed(REQUESTER), job), Error::<Test>::ReceiptNotFound);
+			assert_noop!(
+				Market::remove_receipt(RuntimeOrigin::signed(REQUESTER), job),
+				Error::<Test>::ReceiptNotFound
+			);
 		});
 	}
 }
@@ -333,7 +377,8 @@ mod matching {
 			register(P1);
 			register(P2);
 			register(P3);
-			let job = post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			let job =
+				post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
 			assert_noop!(
 				Market::place_bid(RuntimeOrigin::signed(P1), job, 9_999),
 				Error::<Test>::BidTooHigh
@@ -342,9 +387,18 @@ mod matching {
 			assert_eq!(last_event(), MarketEvent::BidPlaced { job, provider: P1, price: 6_000 });
 			assert_ok!(Market::place_bid(RuntimeOrigin::signed(P2), job, 5_000));
 			assert_ok!(Market::place_bid(RuntimeOrigin::signed(P3), job, 5_500));
-			assert_noop!(Market::place_bid(RuntimeOrigin::signed(P2), job, 4_000), Error::<Test>::AlreadyBid);
-			assert_noop!(Market::place_bid(RuntimeOrigin::signed(P4), job, 4_000), Error::<Test>::NotProvider);
-			assert_eq!(held(HoldReason::StorageDeposit, P2), Market::provider_deposit() + Market::bid_deposit());
+			assert_noop!(
+				Market::place_bid(RuntimeOrigin::signed(P2), job, 4_000),
+				Error::<Test>::AlreadyBid
+			);
+			assert_noop!(
+				Market::place_bid(RuntimeOrigin::signed(P4), job, 4_000),
+				Error::<Test>::NotProvider
+			);
+			assert_eq!(
+				held(HoldReason::StorageDeposit, P2),
+				Market::provider_deposit() + Market::bid_deposit()
+			);
 			run_to_block(11);
 			let info = Jobs::<Test>::get(job).unwrap();
 			assert_eq!(info.status, JobStatus::Assigned);
@@ -368,18 +422,35 @@ mod matching {
 			let mut s = spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
 			s.requirements.min_vram_mib = 80_000;
 			let job = post(s);
-			assert_noop!(Market::place_bid(RuntimeOrigin::signed(P1), job, 100), Error::<Test>::ProviderNotEligible);
+			assert_noop!(
+				Market::place_bid(RuntimeOrigin::signed(P1), job, 100),
+				Error::<Test>::ProviderNotEligible
+			);
 			let mut s = spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
 			s.requirements.tee_required = true;
 			let job = post(s);
-			assert_noop!(Market::place_bid(RuntimeOrigin::signed(P1), job, 100), Error::<Test>::ProviderNotEligible);
-			assert_ok!(Market::submit_attestation(RuntimeOrigin::signed(P1), TeeKind::SevSnp, [1; 32]));
-			assert_noop!(Market::place_bid(RuntimeOrigin::signed(P1), job, 100), Error::<Test>::ProviderNotEligible);
+			assert_noop!(
+				Market::place_bid(RuntimeOrigin::signed(P1), job, 100),
+				Error::<Test>::ProviderNotEligible
+			);
+			assert_ok!(Market::submit_attestation(
+				RuntimeOrigin::signed(P1),
+				TeeKind::SevSnp,
+				[1; 32]
+			));
+			assert_noop!(
+				Market::place_bid(RuntimeOrigin::signed(P1), job, 100),
+				Error::<Test>::ProviderNotEligible
+			);
 			assert_ok!(Market::review_attestation(RuntimeOrigin::root(), P1, true));
 			assert_ok!(Market::place_bid(RuntimeOrigin::signed(P1), job, 100));
 			assert_ok!(Market::set_paused(RuntimeOrigin::signed(P1), true));
-			let open = post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
-			assert_noop!(Market::place_bid(RuntimeOrigin::signed(P1), open, 100), Error::<Test>::ProviderInactive);
+			let open =
+				post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			assert_noop!(
+				Market::place_bid(RuntimeOrigin::signed(P1), open, 100),
+				Error::<Test>::ProviderInactive
+			);
 			// A compute-to-data dataset admits only providers its owner approved.
 			assert_ok!(Market::set_paused(RuntimeOrigin::signed(P1), false));
 			let mut item = dataset(0);
@@ -398,7 +469,8 @@ mod matching {
 	#[test]
 	fn an_auction_without_enough_bids_fails_with_a_reason() {
 		new_test_ext().execute_with(|| {
-			let job = post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			let job =
+				post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
 			run_to_block(11);
 			assert!(Jobs::<Test>::get(job).is_none());
 			assert_eq!(
@@ -414,19 +486,35 @@ mod matching {
 		new_test_ext().execute_with(|| {
 			register(P1);
 			register(P2);
-			let job = post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			let job =
+				post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
 			assert_ok!(Market::place_bid(RuntimeOrigin::signed(P1), job, 6_000));
 			assert_noop!(
-				Market::select_bids(RuntimeOrigin::signed(REQUESTER), job, vec![P2].try_into().unwrap()),
+				Market::select_bids(
+					RuntimeOrigin::signed(REQUESTER),
+					job,
+					vec![P2].try_into().unwrap()
+				),
 				Error::<Test>::InvalidSelection
 			);
 			assert_noop!(
-				Market::select_bids(RuntimeOrigin::signed(REQUESTER), job, vec![P1, P2].try_into().unwrap()),
+				Market::select_bids(
+					RuntimeOrigin::signed(REQUESTER),
+					job,
+					vec![P1, P2].try_into().unwrap()
+				),
 				Error::<Test>::InvalidSelection
 			);
-			assert_ok!(Market::select_bids(RuntimeOrigin::signed(REQUESTER), job, vec![P1].try_into().unwrap()));
+			assert_ok!(Market::select_bids(
+				RuntimeOrigin::signed(REQUESTER),
+				job,
+				vec![P1].try_into().unwrap()
+			));
 			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
-			assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((21, DeadlineKind::Execution)));
+			assert_eq!(
+				Jobs::<Test>::get(job).unwrap().deadline,
+				Some((21, DeadlineKind::Execution))
+			);
 			assert!(!DeadlineQueue::<Test>::get(11).contains(&job));
 		});
 	}
@@ -436,15 +524,28 @@ mod matching {
 		new_test_ext().execute_with(|| {
 			register(P1);
 			register(P2);
-			let job = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval));
-			assert_noop!(Market::accept_job(RuntimeOrigin::signed(P2), job), Error::<Test>::ProviderNotEligible);
-			assert_noop!(Market::claim_job(RuntimeOrigin::signed(P1), job), Error::<Test>::WrongMatchingMode);
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_noop!(
+				Market::accept_job(RuntimeOrigin::signed(P2), job),
+				Error::<Test>::ProviderNotEligible
+			);
+			assert_noop!(
+				Market::claim_job(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::WrongMatchingMode
+			);
 			run_to_block(11);
 			assert_eq!(
 				Receipts::<Test>::get(job).unwrap().outcome,
 				Outcome::Failed { reason: FailureReason::NoProviders }
 			);
-			assert_noop!(Market::accept_job(RuntimeOrigin::signed(P1), job), Error::<Test>::JobNotFound);
+			assert_noop!(
+				Market::accept_job(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::JobNotFound
+			);
 		});
 	}
 
@@ -461,10 +562,16 @@ mod matching {
 			));
 			assert_ok!(Market::claim_job(RuntimeOrigin::signed(P1), job));
 			assert_eq!(last_event(), MarketEvent::JobClaimed { job, provider: P1 });
-			assert_noop!(Market::claim_job(RuntimeOrigin::signed(P1), job), Error::<Test>::AlreadyClaimed);
+			assert_noop!(
+				Market::claim_job(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::AlreadyClaimed
+			);
 			assert_ok!(Market::claim_job(RuntimeOrigin::signed(P2), job));
 			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
-			assert_noop!(Market::claim_job(RuntimeOrigin::signed(P3), job), Error::<Test>::JobNotOpen);
+			assert_noop!(
+				Market::claim_job(RuntimeOrigin::signed(P3), job),
+				Error::<Test>::JobNotOpen
+			);
 		});
 	}
 
@@ -490,11 +597,22 @@ mod matching {
 		new_test_ext().execute_with(|| {
 			register(P1);
 			for _ in 0..2 {
-				let job = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval));
+				let job = post(spec(
+					10_000,
+					MatchingMode::Direct { provider: P1 },
+					VerificationMode::RequesterApproval,
+				));
 				assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
 			}
-			let job = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval));
-			assert_noop!(Market::accept_job(RuntimeOrigin::signed(P1), job), Error::<Test>::ProviderAtCapacity);
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_noop!(
+				Market::accept_job(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::ProviderAtCapacity
+			);
 		});
 	}
 }
@@ -505,7 +623,11 @@ mod settlement {
 	/// A direct job: budget 10_140 with a model (fee 100) and a dataset (fee 40).
 	fn direct_job() -> u64 {
 		register(P1);
-		let mut s = spec(10_140, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval);
+		let mut s = spec(
+			10_140,
+			MatchingMode::Direct { provider: P1 },
+			VerificationMode::RequesterApproval,
+		);
 		s.datasets = vec![dataset_ref(0)].try_into().unwrap();
 		let job = post(s);
 		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
@@ -519,9 +641,16 @@ mod settlement {
 			// price cap: (10_140 - 140) / 1.05 = 9_523
 			assert_eq!(Jobs::<Test>::get(job).unwrap().assignments[0].price, 9_523);
 			submit(P1, job, 42);
-			assert_eq!(last_event(), MarketEvent::ResultSubmitted { job, provider: P1, result_hash: result(42) });
-			let before = [REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
-			assert_noop!(Market::accept_result(RuntimeOrigin::signed(P1), job), Error::<Test>::NotRequester);
+			assert_eq!(
+				last_event(),
+				MarketEvent::ResultSubmitted { job, provider: P1, result_hash: result(42) }
+			);
+			let before =
+				[REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
+			assert_noop!(
+				Market::accept_result(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::NotRequester
+			);
 			assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
 			// fee: 5% of 9_523 = 476.15 -> 476; usage: 100 + 40; refund: 10_140 - 9_523 - 476 - 140 = 1.
 			assert_eq!(
@@ -535,7 +664,8 @@ mod settlement {
 					refunded: 1,
 				}
 			);
-			let after = [REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
+			let after =
+				[REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
 			assert_eq!(after[0] - before[0], 1);
 			assert_eq!(after[1] - before[1], 9_523);
 			assert_eq!(after[2] - before[2], 476);
@@ -593,7 +723,11 @@ mod settlement {
 			let job = direct_job();
 			let requester = free(REQUESTER);
 			run_to_block(21);
-			assert!(events().contains(&MarketEvent::ProviderSlashed { provider: P1, job, amount: 200 }));
+			assert!(events().contains(&MarketEvent::ProviderSlashed {
+				provider: P1,
+				job,
+				amount: 200
+			}));
 			assert_eq!(held(HoldReason::ProviderBond, P1), 1_800);
 			assert_eq!(free(REQUESTER), requester + 10_140 + 200);
 			assert_eq!(
@@ -602,7 +736,13 @@ mod settlement {
 			);
 			assert_eq!(Providers::<Test>::get(P1).unwrap().reputation.failed, 1);
 			assert_noop!(
-				Market::submit_result(RuntimeOrigin::signed(P1), job, result(1), text("u"), BoundedVec::new()),
+				Market::submit_result(
+					RuntimeOrigin::signed(P1),
+					job,
+					result(1),
+					text("u"),
+					BoundedVec::new()
+				),
 				Error::<Test>::JobNotFound
 			);
 		});
@@ -617,7 +757,12 @@ mod settlement {
 				Error::<Test>::NotAssignedProvider
 			);
 			assert_ok!(Market::report_failure(RuntimeOrigin::signed(P1), job, 3, [9; 32]));
-			assert!(events().contains(&MarketEvent::FailureReported { job, provider: P1, code: 3, message_hash: [9; 32] }));
+			assert!(events().contains(&MarketEvent::FailureReported {
+				job,
+				provider: P1,
+				code: 3,
+				message_hash: [9; 32]
+			}));
 			assert_eq!(held(HoldReason::ProviderBond, P1), 2_000);
 			assert_eq!(
 				Receipts::<Test>::get(job).unwrap().outcome,
@@ -668,7 +813,9 @@ mod settlement {
 			let p1 = free(P1);
 			let treasury = free(TREASURY);
 			assert_ok!(Market::resolve_dispute(RuntimeOrigin::root(), job, false));
-			assert!(events().contains(&MarketEvent::DisputeResolved { job, provider_at_fault: false }));
+			assert!(
+				events().contains(&MarketEvent::DisputeResolved { job, provider_at_fault: false })
+			);
 			assert_eq!(free(P1), p1 + 150 + 9_523);
 			assert_eq!(free(TREASURY), treasury + 150 + 476);
 			assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 0);
@@ -683,9 +830,15 @@ mod settlement {
 	fn disputes_only_during_review() {
 		new_test_ext().execute_with(|| {
 			let job = direct_job();
-			assert_noop!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job), Error::<Test>::NotSubmitted);
+			assert_noop!(
+				Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job),
+				Error::<Test>::NotSubmitted
+			);
 			submit(P1, job, 1);
-			assert_noop!(Market::dispute_result(RuntimeOrigin::signed(P1), job), Error::<Test>::NotRequester);
+			assert_noop!(
+				Market::dispute_result(RuntimeOrigin::signed(P1), job),
+				Error::<Test>::NotRequester
+			);
 			DisputeBond::set(INITIAL * 2);
 			assert_noop!(
 				Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job),
@@ -714,11 +867,25 @@ mod verification {
 	}
 
 	fn commit(who: AccountId, job: u64, n: u8) {
-		assert_ok!(Market::commit_result(RuntimeOrigin::signed(who), job, commitment_of(&result(n), &[who as u8; 32])));
+		assert_ok!(Market::commit_result(
+			RuntimeOrigin::signed(who),
+			job,
+			commitment_of(&result(n), &[who as u8; 32])
+		));
 	}
 
-	fn reveal(who: AccountId, job: u64, n: u8) -> frame_support::dispatch::DispatchResultWithPostInfo {
-		Market::reveal_result(RuntimeOrigin::signed(who), job, result(n), text("ipfs://r"), [who as u8; 32])
+	fn reveal(
+		who: AccountId,
+		job: u64,
+		n: u8,
+	) -> frame_support::dispatch::DispatchResultWithPostInfo {
+		Market::reveal_result(
+			RuntimeOrigin::signed(who),
+			job,
+			result(n),
+			text("ipfs://r"),
+			[who as u8; 32],
+		)
 	}
 
 	#[test]
@@ -726,7 +893,13 @@ mod verification {
 		new_test_ext().execute_with(|| {
 			let job = redundant_job(3, 2);
 			assert_noop!(
-				Market::submit_result(RuntimeOrigin::signed(P1), job, result(1), text("u"), BoundedVec::new()),
+				Market::submit_result(
+					RuntimeOrigin::signed(P1),
+					job,
+					result(1),
+					text("u"),
+					BoundedVec::new()
+				),
 				Error::<Test>::WrongVerificationMode
 			);
 			commit(P1, job, 7);
@@ -794,14 +967,28 @@ mod verification {
 	fn a_designated_verifier_accepts_or_rejects() {
 		new_test_ext().execute_with(|| {
 			register(P1);
-			let valid = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::Verifier { verifier: VERIFIER }));
+			let valid = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::Verifier { verifier: VERIFIER },
+			));
 			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), valid));
 			submit(P1, valid, 5);
-			assert_noop!(Market::attest_result(RuntimeOrigin::signed(P2), valid, true), Error::<Test>::NotVerifier);
+			assert_noop!(
+				Market::attest_result(RuntimeOrigin::signed(P2), valid, true),
+				Error::<Test>::NotVerifier
+			);
 			assert_ok!(Market::attest_result(RuntimeOrigin::signed(VERIFIER), valid, true));
-			assert_eq!(Receipts::<Test>::get(valid).unwrap().outcome, Outcome::Completed { result_hash: result(5) });
+			assert_eq!(
+				Receipts::<Test>::get(valid).unwrap().outcome,
+				Outcome::Completed { result_hash: result(5) }
+			);
 
-			let invalid = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::Verifier { verifier: VERIFIER }));
+			let invalid = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::Verifier { verifier: VERIFIER },
+			));
 			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), invalid));
 			submit(P1, invalid, 6);
 			assert_ok!(Market::attest_result(RuntimeOrigin::signed(VERIFIER), invalid, false));
@@ -810,7 +997,11 @@ mod verification {
 				Outcome::Failed { reason: FailureReason::RejectedByVerifier }
 			);
 			assert_eq!(held(HoldReason::ProviderBond, P1), 1_600);
-			let approval = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval));
+			let approval = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
 			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), approval));
 			submit(P1, approval, 7);
 			assert_noop!(
@@ -824,10 +1015,17 @@ mod verification {
 	fn a_proof_settles_at_once_and_a_bad_one_is_refused() {
 		new_test_ext().execute_with(|| {
 			register(P1);
-			let job = post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::Proof));
+			let job =
+				post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::Proof));
 			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
 			assert_noop!(
-				Market::submit_result(RuntimeOrigin::signed(P1), job, result(1), text("u"), b"forged".to_vec().try_into().unwrap()),
+				Market::submit_result(
+					RuntimeOrigin::signed(P1),
+					job,
+					result(1),
+					text("u"),
+					b"forged".to_vec().try_into().unwrap()
+				),
 				Error::<Test>::InvalidProof
 			);
 			assert_ok!(Market::submit_result(
@@ -837,7 +1035,10 @@ mod verification {
 				text("u"),
 				b"valid".to_vec().try_into().unwrap()
 			));
-			assert_eq!(Receipts::<Test>::get(job).unwrap().outcome, Outcome::Completed { result_hash: result(1) });
+			assert_eq!(
+				Receipts::<Test>::get(job).unwrap().outcome,
+				Outcome::Completed { result_hash: result(1) }
+			);
 		});
 	}
 }
@@ -849,11 +1050,17 @@ mod deadline_queue {
 	fn a_full_block_overflows_to_the_next_and_processing_is_bounded() {
 		new_test_ext().execute_with(|| {
 			// Four fit in block 11; the fifth and sixth go to block 12.
-			let jobs: Vec<u64> =
-				(0..6).map(|_| post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval))).collect();
+			let jobs: Vec<u64> = (0..6)
+				.map(|_| {
+					post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval))
+				})
+				.collect();
 			assert_eq!(DeadlineQueue::<Test>::get(11).len(), 4);
 			assert_eq!(DeadlineQueue::<Test>::get(12).to_vec(), vec![jobs[4], jobs[5]]);
-			assert_eq!(Jobs::<Test>::get(jobs[5]).unwrap().deadline, Some((12, DeadlineKind::Matching)));
+			assert_eq!(
+				Jobs::<Test>::get(jobs[5]).unwrap().deadline,
+				Some((12, DeadlineKind::Matching))
+			);
 			run_to_block(11);
 			assert_eq!(Jobs::<Test>::iter().count(), 2);
 			run_to_block(12);
@@ -865,8 +1072,11 @@ mod deadline_queue {
 	#[test]
 	fn work_that_does_not_fit_carries_over_in_order() {
 		new_test_ext().execute_with(|| {
-			let jobs: Vec<u64> =
-				(0..3).map(|_| post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval))).collect();
+			let jobs: Vec<u64> = (0..3)
+				.map(|_| {
+					post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval))
+				})
+				.collect();
 			System::set_block_number(11);
 			let per = Market::deadline_weight();
 			let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
@@ -930,30 +1140,55 @@ mod properties {
 			Action::Post(mode, budget) => {
 				let (matching, verification) = match mode {
 					0 => (MatchingMode::Auction, VerificationMode::RequesterApproval),
-					1 => (MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval),
-					2 => (MatchingMode::FixedPrice { price: 1_000 }, VerificationMode::Redundant { providers: 3, quorum: 2 }),
+					1 => {
+						(MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval)
+					},
+					2 => (
+						MatchingMode::FixedPrice { price: 1_000 },
+						VerificationMode::Redundant { providers: 3, quorum: 2 },
+					),
 					_ => (MatchingMode::Auction, VerificationMode::Verifier { verifier: VERIFIER }),
 				};
-				Market::post_job(origin(REQUESTER), spec(budget as Balance, matching, verification)).is_ok()
+				Market::post_job(origin(REQUESTER), spec(budget as Balance, matching, verification))
+					.is_ok()
 			},
-			Action::Bid(j, p, price) => Market::place_bid(origin(PROVIDERS[p as usize]), job(j), price as Balance).is_ok(),
+			Action::Bid(j, p, price) => {
+				Market::place_bid(origin(PROVIDERS[p as usize]), job(j), price as Balance).is_ok()
+			},
 			Action::Claim(j, p) => Market::claim_job(origin(PROVIDERS[p as usize]), job(j)).is_ok(),
-			Action::Accept(j, p) => Market::accept_job(origin(PROVIDERS[p as usize]), job(j)).is_ok(),
-			Action::Submit(j, p, r) =>
-				Market::submit_result(origin(PROVIDERS[p as usize]), job(j), result(r), text("u"), BoundedVec::new()).is_ok(),
+			Action::Accept(j, p) => {
+				Market::accept_job(origin(PROVIDERS[p as usize]), job(j)).is_ok()
+			},
+			Action::Submit(j, p, r) => Market::submit_result(
+				origin(PROVIDERS[p as usize]),
+				job(j),
+				result(r),
+				text("u"),
+				BoundedVec::new(),
+			)
+			.is_ok(),
 			Action::Commit(j, p, r) => Market::commit_result(
 				origin(PROVIDERS[p as usize]),
 				job(j),
 				commitment_of(&result(r), &[p; 32]),
 			)
 			.is_ok(),
-			Action::Reveal(j, p, r) =>
-				Market::reveal_result(origin(PROVIDERS[p as usize]), job(j), result(r), text("u"), [p; 32]).is_ok(),
+			Action::Reveal(j, p, r) => Market::reveal_result(
+				origin(PROVIDERS[p as usize]),
+				job(j),
+				result(r),
+				text("u"),
+				[p; 32],
+			)
+			.is_ok(),
 			Action::AcceptResult(j) => Market::accept_result(origin(REQUESTER), job(j)).is_ok(),
 			Action::Dispute(j) => Market::dispute_result(origin(REQUESTER), job(j)).is_ok(),
-			Action::Resolve(j, fault) => Market::resolve_dispute(RuntimeOrigin::root(), job(j), fault).is_ok(),
-			Action::Fail(j, p) =>
-				Market::report_failure(origin(PROVIDERS[p as usize]), job(j), 1, [0; 32]).is_ok(),
+			Action::Resolve(j, fault) => {
+				Market::resolve_dispute(RuntimeOrigin::root(), job(j), fault).is_ok()
+			},
+			Action::Fail(j, p) => {
+				Market::report_failure(origin(PROVIDERS[p as usize]), job(j), 1, [0; 32]).is_ok()
+			},
 			Action::Cancel(j) => Market::cancel_job(origin(REQUESTER), job(j)).is_ok(),
 			Action::Advance(n) => {
 				run_to_block(System::block_number() + n as u64);

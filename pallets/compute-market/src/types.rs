@@ -15,7 +15,16 @@ pub type BoundedText<L> = BoundedVec<u8, L>;
 
 /// What kind of machine a provider is.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum DeviceClass {
 	/// A data-centre server.
@@ -30,7 +39,16 @@ pub enum DeviceClass {
 
 /// The kinds of AI work the market runs.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum JobKind {
 	/// Running a model on inputs.
@@ -95,7 +113,16 @@ pub struct Capabilities<T: Config> {
 
 /// Trusted-execution hardware.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum TeeKind {
 	/// Intel SGX (DCAP).
@@ -112,7 +139,16 @@ pub enum TeeKind {
 
 /// A provider's TEE attestation: trusted only once the attestor origin confirms it.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct TeeAttestation {
 	/// The hardware.
@@ -175,14 +211,7 @@ pub enum ProviderStatus<BlockNumber> {
 
 /// A registered provider.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -291,7 +320,16 @@ impl<AccountId> VerificationMode<AccountId> {
 
 /// Why a job ended without success.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum FailureReason {
 	/// The requester cancelled it before it was assigned.
@@ -315,14 +353,7 @@ pub enum FailureReason {
 
 /// One provider's part in a job.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -358,7 +389,16 @@ pub enum JobStatus {
 
 /// What the next deadline of a job means.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum DeadlineKind {
 	/// Bidding, claiming or accepting ends.
@@ -415,14 +455,7 @@ pub struct JobSpec<T: Config> {
 
 /// A job in the market.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -475,14 +508,7 @@ pub enum Outcome {
 /// The permanent record of a finished job: which providers produced which output from which
 /// model and data, and who was paid what. Proves "output O came from model M version V".
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]

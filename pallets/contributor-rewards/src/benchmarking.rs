@@ -57,7 +57,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_category_weights() -> Result<(), BenchmarkError> {
-		let origin = T::WeightsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::WeightsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let weights = PerCategory {
 			compute: Perbill::from_percent(40),
 			model: Perbill::from_percent(30),
@@ -118,4 +119,3 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }
-

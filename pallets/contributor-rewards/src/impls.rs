@@ -66,11 +66,15 @@ impl<T: Config> Pallet<T> {
 			let payable = PerCategory::<u128>::CATEGORIES
 				.iter()
 				.filter(|c| !info.totals.get(**c).is_zero())
-				.fold(BalanceOf::<T>::zero(), |sum, c| sum.saturating_add(weights.get(*c).mul_floor(pot)));
+				.fold(BalanceOf::<T>::zero(), |sum, c| {
+					sum.saturating_add(weights.get(*c).mul_floor(pot))
+				});
 			info.pot = pot;
 			info.weights = weights;
 			info.payable = payable;
-			info.status = EpochStatus::Claimable { until: epoch.saturating_add(1).saturating_add(T::ClaimEpochs::get()) };
+			info.status = EpochStatus::Claimable {
+				until: epoch.saturating_add(1).saturating_add(T::ClaimEpochs::get()),
+			};
 			Committed::<T>::mutate(|c| *c = c.saturating_add(payable));
 			Self::deposit_event(Event::EpochClosed { epoch, pot, payable });
 		});
@@ -98,7 +102,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes expired epochs' points, as many as `meter` allows, oldest epoch first.
 	pub(crate) fn clear_expired(meter: &mut WeightMeter) {
-		let per_entry = T::WeightInfo::on_idle_clear(1).saturating_sub(T::WeightInfo::on_idle_clear(0));
+		let per_entry =
+			T::WeightInfo::on_idle_clear(1).saturating_sub(T::WeightInfo::on_idle_clear(0));
 		if meter.try_consume(T::WeightInfo::on_idle_clear(0)).is_err() {
 			return;
 		}
@@ -107,7 +112,8 @@ impl<T: Config> Pallet<T> {
 		if !expired {
 			return;
 		}
-		let limit = meter.remaining().checked_div_per_component(&per_entry).unwrap_or(0).min(1_000) as u32;
+		let limit =
+			meter.remaining().checked_div_per_component(&per_entry).unwrap_or(0).min(1_000) as u32;
 		if limit.is_zero() {
 			return;
 		}
@@ -121,25 +127,34 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// An account's reward for an epoch, per its points, the epoch's totals, pot and weights.
-	pub fn reward_of(info: &EpochInfo<BalanceOf<T>, BlockNumberFor<T>>, points: &AccountPoints) -> BalanceOf<T> {
+	pub fn reward_of(
+		info: &EpochInfo<BalanceOf<T>, BlockNumberFor<T>>,
+		points: &AccountPoints,
+	) -> BalanceOf<T> {
 		let pot: u128 = info.pot.saturated_into();
-		PerCategory::<u128>::CATEGORIES.iter().fold(BalanceOf::<T>::zero(), |sum, category| {
-			let mine = *points.points.get(*category);
-			let total = *info.totals.get(*category);
-			if mine < T::MinPoints::get() || mine.is_zero() || total.is_zero() {
-				return sum;
-			}
-			let category_pot = info.weights.get(*category).mul_floor(pot);
-			let share = multiply_by_rational_with_rounding(category_pot, mine, total, Rounding::Down)
-				.unwrap_or_default();
-			let capped = share.min(T::MaxShare::get().mul_floor(category_pot));
-			sum.saturating_add(capped.saturated_into())
-		})
+		PerCategory::<u128>::CATEGORIES
+			.iter()
+			.fold(BalanceOf::<T>::zero(), |sum, category| {
+				let mine = *points.points.get(*category);
+				let total = *info.totals.get(*category);
+				if mine < T::MinPoints::get() || mine.is_zero() || total.is_zero() {
+					return sum;
+				}
+				let category_pot = info.weights.get(*category).mul_floor(pot);
+				let share =
+					multiply_by_rational_with_rounding(category_pot, mine, total, Rounding::Down)
+						.unwrap_or_default();
+				let capped = share.min(T::MaxShare::get().mul_floor(category_pot));
+				sum.saturating_add(capped.saturated_into())
+			})
 	}
 
 	pub(crate) fn do_claim(epoch: EpochIndex, who: T::AccountId) -> DispatchResult {
 		let mut info = Epochs::<T>::get(epoch).ok_or(Error::<T>::EpochNotClaimable)?;
-		ensure!(matches!(info.status, EpochStatus::Claimable { .. }), Error::<T>::EpochNotClaimable);
+		ensure!(
+			matches!(info.status, EpochStatus::Claimable { .. }),
+			Error::<T>::EpochNotClaimable
+		);
 		let mut points = Points::<T>::get(epoch, &who);
 		ensure!(!points.claimed, Error::<T>::AlreadyClaimed);
 		let amount = Self::reward_of(&info, &points);
@@ -177,7 +192,8 @@ impl<T: Config> Pallet<T> {
 					return None;
 				}
 				let points = Points::<T>::get(epoch, who);
-				let amount = if points.claimed { Zero::zero() } else { Self::reward_of(&info, &points) };
+				let amount =
+					if points.claimed { Zero::zero() } else { Self::reward_of(&info, &points) };
 				(!amount.is_zero()).then_some((epoch, amount))
 			})
 			.collect()
@@ -206,7 +222,10 @@ impl<T: Config> Pallet<T> {
 		let current = CurrentEpoch::<T>::get();
 		for (epoch, info) in Epochs::<T>::iter() {
 			ensure!(epoch <= current, TryRuntimeError::Other("an epoch from the future"));
-			ensure!(info.claimed <= info.payable, TryRuntimeError::Other("claimed more than payable"));
+			ensure!(
+				info.claimed <= info.payable,
+				TryRuntimeError::Other("claimed more than payable")
+			);
 			ensure!(info.payable <= info.pot, TryRuntimeError::Other("payable more than the pot"));
 			let mut totals = PerCategory::<u128>::default();
 			let mut paid = BalanceOf::<T>::zero();
@@ -219,16 +238,29 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			if info.status != EpochStatus::Expired {
-				ensure!(totals == info.totals, TryRuntimeError::Other("totals differ from the points"));
+				ensure!(
+					totals == info.totals,
+					TryRuntimeError::Other("totals differ from the points")
+				);
 			}
-			ensure!(paid == info.claimed, TryRuntimeError::Other("claims differ from the rewards paid"));
+			ensure!(
+				paid == info.claimed,
+				TryRuntimeError::Other("claims differ from the rewards paid")
+			);
 			match info.status {
-				EpochStatus::Open => ensure!(epoch == current, TryRuntimeError::Other("an old epoch is open")),
-				EpochStatus::Claimable { .. } => owed = owed.saturating_add(info.payable.saturating_sub(info.claimed)),
+				EpochStatus::Open => {
+					ensure!(epoch == current, TryRuntimeError::Other("an old epoch is open"))
+				},
+				EpochStatus::Claimable { .. } => {
+					owed = owed.saturating_add(info.payable.saturating_sub(info.claimed))
+				},
 				EpochStatus::Expired => {},
 			}
 		}
-		ensure!(owed == Committed::<T>::get(), TryRuntimeError::Other("committed differs from what epochs owe"));
+		ensure!(
+			owed == Committed::<T>::get(),
+			TryRuntimeError::Other("committed differs from what epochs owe")
+		);
 		ensure!(
 			T::Currency::balance(&Self::pot_account()) >= owed,
 			TryRuntimeError::Other("the pot cannot cover what is owed")
@@ -276,4 +308,3 @@ impl<T: Config> ContributionSink<T::AccountId> for Pallet<T> {
 		});
 	}
 }
-

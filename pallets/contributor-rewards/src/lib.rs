@@ -39,7 +39,9 @@ pub type BalanceOf<T> =
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{pallet_prelude::*, traits::fungible::Mutate, weights::WeightMeter, PalletId};
+	use frame_support::{
+		pallet_prelude::*, traits::fungible::Mutate, weights::WeightMeter, PalletId,
+	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{traits::AccountIdConversion, Perbill};
 

@@ -89,9 +89,12 @@ pub fn new_test_ext() -> TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_contributor_rewards::GenesisConfig::<Test> { weights: None, _config: Default::default() }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_contributor_rewards::GenesisConfig::<Test> {
+		weights: None,
+		_config: Default::default(),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);

@@ -48,7 +48,11 @@ mod epochs {
 			run_to_block(10);
 			assert_eq!(CurrentEpoch::<Test>::get(), 1);
 			// Two categories have points: half the pot is payable.
-			assert!(events().contains(&RewardsEvent::EpochClosed { epoch: 0, pot: 1_000_000, payable: 500_000 }));
+			assert!(events().contains(&RewardsEvent::EpochClosed {
+				epoch: 0,
+				pot: 1_000_000,
+				payable: 500_000
+			}));
 			let info = Epochs::<Test>::get(0).unwrap();
 			assert_eq!(info.totals.compute, 3);
 			assert_eq!(info.status, EpochStatus::Claimable { until: 3 });
@@ -137,7 +141,10 @@ mod claims {
 			assert_eq!(Rewards::claimable(&ALICE), vec![(0, 187_500 + 250_000)]);
 			let pot = free(Rewards::pot_account());
 			assert_ok!(claim(0, ALICE));
-			assert_eq!(last_event(), RewardsEvent::Claimed { epoch: 0, who: ALICE, amount: 437_500 });
+			assert_eq!(
+				last_event(),
+				RewardsEvent::Claimed { epoch: 0, who: ALICE, amount: 437_500 }
+			);
 			assert_eq!(free(ALICE), 1 + 437_500);
 			assert_eq!(free(Rewards::pot_account()), pot - 437_500);
 			assert_eq!(free(CHARLIE), 1, "the caller is not paid");

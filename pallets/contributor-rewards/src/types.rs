@@ -75,17 +75,23 @@ impl PerCategory<Perbill> {
 
 	/// Whether the weights add up to exactly 100%.
 	pub fn is_whole(&self) -> bool {
-		Self::CATEGORIES
-			.iter()
-			.map(|c| self.get(*c).deconstruct() as u64)
-			.sum::<u64>() ==
-			Perbill::one().deconstruct() as u64
+		Self::CATEGORIES.iter().map(|c| self.get(*c).deconstruct() as u64).sum::<u64>()
+			== Perbill::one().deconstruct() as u64
 	}
 }
 
 /// Where an epoch stands.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum EpochStatus {
 	/// Collecting points.
@@ -123,7 +129,17 @@ pub struct EpochInfo<Balance, BlockNumber> {
 
 /// An account's points in an epoch.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, Default, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct AccountPoints {
 	/// Points per category.

@@ -3,7 +3,9 @@
 use super::*;
 use crate::types::*;
 use alloc::{vec, vec::Vec};
-use deai_primitives::{DatasetId, DatasetVersionRef, EvaluationId, IntendedUse, ModelId, ModelVersionRef};
+use deai_primitives::{
+	DatasetId, DatasetVersionRef, EvaluationId, IntendedUse, ModelId, ModelVersionRef,
+};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
@@ -24,11 +26,18 @@ fn text<L: Get<u32>>() -> BoundedVec<u8, L> {
 }
 
 fn full_licence<T: Config>() -> Licence<T> {
-	Licence { spdx: text::<T::MaxSpdxLen>(), commercial_use: true, derivatives: true, attribution: true }
+	Licence {
+		spdx: text::<T::MaxSpdxLen>(),
+		commercial_use: true,
+		derivatives: true,
+		attribution: true,
+	}
 }
 
 fn full_tags<T: Config>() -> TagsOf<T> {
-	vec![text::<T::MaxTagLen>(); T::MaxTags::get() as usize].try_into().expect("the bound")
+	vec![text::<T::MaxTagLen>(); T::MaxTags::get() as usize]
+		.try_into()
+		.expect("the bound")
 }
 
 /// `count` contributors with shares adding up to 100%, drawn from `pool` accounts from `offset`.
@@ -37,8 +46,7 @@ fn contributors<T: Config>(count: u32, pool: u32, offset: u32) -> ContributorsOf
 	let mut list = Vec::new();
 	let mut left = Perbill::one();
 	for i in 0..count {
-		let share =
-			if i + 1 == count { left } else { Perbill::from_rational(1u32, count) };
+		let share = if i + 1 == count { left } else { Perbill::from_rational(1u32, count) };
 		left = left.saturating_sub(share);
 		list.push((account("contributor", (offset + i) % pool.max(1), 0), share));
 	}
@@ -51,7 +59,11 @@ fn content_hash(seed: u32, salt: u8) -> [u8; 32] {
 	hash
 }
 
-fn new_model<T: Config>(owner: &T::AccountId, fee: BalanceOf<T>, contributors: ContributorsOf<T>) -> ModelId {
+fn new_model<T: Config>(
+	owner: &T::AccountId,
+	fee: BalanceOf<T>,
+	contributors: ContributorsOf<T>,
+) -> ModelId {
 	let id = NextModelId::<T>::get();
 	Pallet::<T>::do_register_model(
 		owner.clone(),
@@ -78,7 +90,11 @@ fn new_version<T: Config>(
 	Pallet::<T>::do_publish_model_version(
 		owner.clone(),
 		model,
-		Artifact { content_hash: content_hash(seed, 1), size_bytes: u64::MAX, uri: text::<T::MaxUriLen>() },
+		Artifact {
+			content_hash: content_hash(seed, 1),
+			size_bytes: u64::MAX,
+			uri: text::<T::MaxUriLen>(),
+		},
 		ModelFormat::Safetensors,
 		text::<T::MaxLabelLen>(),
 		parents.try_into().expect("bounded"),
@@ -104,12 +120,20 @@ fn new_dataset<T: Config>(owner: &T::AccountId, access: AccessPolicy<BalanceOf<T
 	id
 }
 
-fn new_dataset_version<T: Config>(owner: &T::AccountId, dataset: DatasetId, seed: u32) -> DatasetVersionRef {
+fn new_dataset_version<T: Config>(
+	owner: &T::AccountId,
+	dataset: DatasetId,
+	seed: u32,
+) -> DatasetVersionRef {
 	let version = Datasets::<T>::get(dataset).expect("exists").next_version;
 	Pallet::<T>::do_publish_dataset_version(
 		owner.clone(),
 		dataset,
-		Artifact { content_hash: content_hash(seed, 2), size_bytes: u64::MAX, uri: text::<T::MaxUriLen>() },
+		Artifact {
+			content_hash: content_hash(seed, 2),
+			size_bytes: u64::MAX,
+			uri: text::<T::MaxUriLen>(),
+		},
 		text::<T::MaxLabelLen>(),
 	)
 	.expect("publishes");
@@ -206,8 +230,11 @@ mod benchmarks {
 	fn set_maintainers(m: Linear<0, { T::MaxMaintainers::get() }>) {
 		let owner = funded::<T>("owner", 0);
 		let model = new_model::<T>(&owner, 0u32.into(), contributors::<T>(1, 1, 0));
-		let maintainers: BoundedVec<_, _> =
-			(0..m).map(|i| account("maintainer", i, 0)).collect::<Vec<_>>().try_into().unwrap();
+		let maintainers: BoundedVec<_, _> = (0..m)
+			.map(|i| account("maintainer", i, 0))
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), model, maintainers);
 		assert_last_event::<T>(Event::MaintainersSet { model, count: m });
@@ -252,7 +279,10 @@ mod benchmarks {
 		let version = new_version::<T>(&owner, model, 1, vec![], vec![], Perbill::zero());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), version, VersionStatus::Yanked);
-		assert_last_event::<T>(Event::ModelVersionStatusChanged { version, status: VersionStatus::Yanked });
+		assert_last_event::<T>(Event::ModelVersionStatusChanged {
+			version,
+			status: VersionStatus::Yanked,
+		});
 	}
 
 	#[benchmark]
@@ -273,7 +303,11 @@ mod benchmarks {
 	#[benchmark]
 	fn remove_model() {
 		let owner = funded::<T>("owner", 0);
-		let model = new_model::<T>(&owner, 0u32.into(), contributors::<T>(T::MaxContributors::get(), T::MaxContributors::get(), 0));
+		let model = new_model::<T>(
+			&owner,
+			0u32.into(),
+			contributors::<T>(T::MaxContributors::get(), T::MaxContributors::get(), 0),
+		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), model);
 		assert_last_event::<T>(Event::ModelRemoved { model });
@@ -316,7 +350,14 @@ mod benchmarks {
 		let dataset = new_dataset::<T>(&owner, AccessPolicy::Open);
 		let hash = content_hash(1, 2);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner.clone()), dataset, hash, u64::MAX, text::<T::MaxUriLen>(), text::<T::MaxLabelLen>());
+		_(
+			RawOrigin::Signed(owner.clone()),
+			dataset,
+			hash,
+			u64::MAX,
+			text::<T::MaxUriLen>(),
+			text::<T::MaxLabelLen>(),
+		);
 		assert_last_event::<T>(Event::DatasetVersionPublished {
 			version: DatasetVersionRef { dataset, version: 0 },
 			hash,
@@ -331,7 +372,10 @@ mod benchmarks {
 		let version = new_dataset_version::<T>(&owner, dataset, 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), version, VersionStatus::Yanked);
-		assert_last_event::<T>(Event::DatasetVersionStatusChanged { version, status: VersionStatus::Yanked });
+		assert_last_event::<T>(Event::DatasetVersionStatusChanged {
+			version,
+			status: VersionStatus::Yanked,
+		});
 	}
 
 	#[benchmark]
@@ -463,13 +507,18 @@ mod benchmarks {
 		let evaluation = new_evaluation::<T>(&evaluator);
 		let challenger = funded::<T>("challenger", 0);
 		Pallet::<T>::do_challenge_evaluation(challenger, evaluation).unwrap();
-		let origin =
-			T::EvaluationJudgeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = T::EvaluationJudgeOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, evaluation, false);
 		let slashed = T::EvaluationBond::get();
 		let to_winner = T::ChallengeWinnerShare::get().mul_floor(slashed);
-		assert_last_event::<T>(Event::ChallengeResolved { evaluation, upheld: false, slashed, to_winner });
+		assert_last_event::<T>(Event::ChallengeResolved {
+			evaluation,
+			upheld: false,
+			slashed,
+			to_winner,
+		});
 		Ok(())
 	}
 
@@ -505,7 +554,8 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let model = new_model::<T>(&owner, 0u32.into(), contributors::<T>(1, 1, 0));
 		let deposit = Models::<T>::get(model).unwrap().deposit;
-		let origin = T::ModeratorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::ModeratorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let item = RegistryItem::Model(model);
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, item, true);
@@ -519,7 +569,8 @@ mod benchmarks {
 		let model = new_model::<T>(&owner, 0u32.into(), contributors::<T>(1, 1, 0));
 		let item = RegistryItem::Model(model);
 		Pallet::<T>::do_take_down(item, false).unwrap();
-		let origin = T::ModeratorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::ModeratorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, item);
 		assert_last_event::<T>(Event::Restored { item });
@@ -538,7 +589,8 @@ mod benchmarks {
 		let mut node = |parents: Vec<ModelVersionRef>| {
 			seed += 1;
 			let model = new_model::<T>(&owner, fee, contributors::<T>(max_c, p, seed * max_c));
-			let share = if parents.is_empty() { Perbill::zero() } else { Perbill::from_percent(50) };
+			let share =
+				if parents.is_empty() { Perbill::zero() } else { Perbill::from_percent(50) };
 			new_version::<T>(&owner, model, seed, parents, vec![], share)
 		};
 		// Leaves first, then each level groups `width` versions under one child, up to the root.

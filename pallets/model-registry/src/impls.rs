@@ -5,9 +5,8 @@ use crate::{pallet::*, types::*, BalanceOf, CreditOf};
 use alloc::{collections::BTreeSet, vec, vec::Vec};
 use codec::Encode;
 use deai_primitives::{
-	BenchmarkId, ContentHash, ContributionCategory, ContributionSink, DatasetId,
-	DatasetVersionRef, EvaluationId, IntendedUse, JobId, ModelId, ModelRegistry,
-	ModelVersionRef, Payout,
+	BenchmarkId, ContentHash, ContributionCategory, ContributionSink, DatasetId, DatasetVersionRef,
+	EvaluationId, IntendedUse, JobId, ModelId, ModelRegistry, ModelVersionRef, Payout,
 };
 use frame_support::{
 	ensure,
@@ -58,11 +57,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Moves `who`'s storage deposit from `old` to `new` (holding more or releasing some).
-	fn adjust_deposit(
-		who: &T::AccountId,
-		old: BalanceOf<T>,
-		new: BalanceOf<T>,
-	) -> DispatchResult {
+	fn adjust_deposit(who: &T::AccountId, old: BalanceOf<T>, new: BalanceOf<T>) -> DispatchResult {
 		if new > old {
 			Self::hold(HoldReason::StorageDeposit, who, new.saturating_sub(old))
 		} else {
@@ -90,14 +85,20 @@ impl<T: Config> Pallet<T> {
 	/// Contributor shares add up to exactly 100%, each account once.
 	fn ensure_valid_contributors(contributors: &ContributorsOf<T>) -> DispatchResult {
 		let total: u64 = contributors.iter().map(|(_, share)| share.deconstruct() as u64).sum();
-		ensure!(total == Perbill::one().deconstruct() as u64, Error::<T>::SharesNotOneHundredPercent);
+		ensure!(
+			total == Perbill::one().deconstruct() as u64,
+			Error::<T>::SharesNotOneHundredPercent
+		);
 		let distinct: BTreeSet<&T::AccountId> = contributors.iter().map(|(who, _)| who).collect();
 		ensure!(distinct.len() == contributors.len(), Error::<T>::DuplicateContributor);
 		Ok(())
 	}
 
 	fn ensure_licence_allows(licence: &Licence<T>, usage: IntendedUse) -> DispatchResult {
-		ensure!(!usage.commercial || licence.commercial_use, Error::<T>::LicenceForbidsCommercialUse);
+		ensure!(
+			!usage.commercial || licence.commercial_use,
+			Error::<T>::LicenceForbidsCommercialUse
+		);
 		ensure!(!usage.derivative || licence.derivatives, Error::<T>::LicenceForbidsDerivatives);
 		Ok(())
 	}
@@ -171,10 +172,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The model, if `who` owns or maintains it and it is not taken down.
-	fn maintained_model(
-		who: &T::AccountId,
-		model: ModelId,
-	) -> Result<ModelInfo<T>, DispatchError> {
+	fn maintained_model(who: &T::AccountId, model: ModelId) -> Result<ModelInfo<T>, DispatchError> {
 		let info = Models::<T>::get(model).ok_or(Error::<T>::ModelNotFound)?;
 		ensure!(Self::is_maintainer(&info, who), Error::<T>::NotModelMaintainer);
 		ensure!(info.status == ItemStatus::Active, Error::<T>::ItemTakenDown);
@@ -276,7 +274,8 @@ impl<T: Config> Pallet<T> {
 				DatasetVersions::<T>::contains_key(data.dataset, data.version),
 				Error::<T>::TrainingDatasetUnknown
 			);
-			let dataset = Datasets::<T>::get(data.dataset).ok_or(Error::<T>::TrainingDatasetUnknown)?;
+			let dataset =
+				Datasets::<T>::get(data.dataset).ok_or(Error::<T>::TrainingDatasetUnknown)?;
 			ensure!(dataset.licence.derivatives, Error::<T>::DatasetLicenceForbidsDerivatives);
 		}
 
@@ -327,7 +326,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The allowed status changes: Published <-> Deprecated, and either -> Yanked (final).
-	fn next_status(current: VersionStatus, wanted: VersionStatus) -> Result<VersionStatus, DispatchError> {
+	fn next_status(
+		current: VersionStatus,
+		wanted: VersionStatus,
+	) -> Result<VersionStatus, DispatchError> {
 		ensure!(current != VersionStatus::Yanked, Error::<T>::VersionYanked);
 		ensure!(current != wanted, Error::<T>::StatusUnchanged);
 		Ok(wanted)
@@ -362,8 +364,8 @@ impl<T: Config> Pallet<T> {
 			ModelVersions::<T>::mutate(parent.model, parent.version, |p| match p {
 				Some(p) => Self::decrement(&mut p.children),
 				None => {
-				defensive!("a parent was removed before its child");
-			},
+					defensive!("a parent was removed before its child");
+				},
 			});
 			ModelVersionChildren::<T>::remove(parent, version);
 		}
@@ -371,8 +373,8 @@ impl<T: Config> Pallet<T> {
 			DatasetVersions::<T>::mutate(data.dataset, data.version, |d| match d {
 				Some(d) => Self::decrement(&mut d.dependents),
 				None => {
-				defensive!("a training dataset was removed before its dependent");
-			},
+					defensive!("a training dataset was removed before its dependent");
+				},
 			});
 		}
 		Self::decrement(&mut model.live_versions);
@@ -466,8 +468,8 @@ impl<T: Config> Pallet<T> {
 		}
 		if let Some(access) = access {
 			ensure!(
-				info.approved_providers.is_zero() ||
-					matches!(access, AccessPolicy::ComputeToData { .. }),
+				info.approved_providers.is_zero()
+					|| matches!(access, AccessPolicy::ComputeToData { .. }),
 				Error::<T>::HasApprovedProviders
 			);
 			info.access = access;
@@ -526,11 +528,15 @@ impl<T: Config> Pallet<T> {
 		status: VersionStatus,
 	) -> DispatchResult {
 		Self::owned_dataset(&who, version.dataset)?;
-		DatasetVersions::<T>::try_mutate(version.dataset, version.version, |v| -> DispatchResult {
-			let v = v.as_mut().ok_or(Error::<T>::DatasetVersionNotFound)?;
-			v.status = Self::next_status(v.status, status)?;
-			Ok(())
-		})?;
+		DatasetVersions::<T>::try_mutate(
+			version.dataset,
+			version.version,
+			|v| -> DispatchResult {
+				let v = v.as_mut().ok_or(Error::<T>::DatasetVersionNotFound)?;
+				v.status = Self::next_status(v.status, status)?;
+				Ok(())
+			},
+		)?;
 		Self::deposit_event(Event::DatasetVersionStatusChanged { version, status });
 		Ok(())
 	}
@@ -596,8 +602,8 @@ impl<T: Config> Pallet<T> {
 		provider: T::AccountId,
 	) -> DispatchResult {
 		let mut info = Self::owned_dataset(&who, dataset)?;
-		let (depositor, deposit) =
-			ApprovedProviders::<T>::take(dataset, &provider).ok_or(Error::<T>::ProviderNotApproved)?;
+		let (depositor, deposit) = ApprovedProviders::<T>::take(dataset, &provider)
+			.ok_or(Error::<T>::ProviderNotApproved)?;
 		Self::decrement(&mut info.approved_providers);
 		Datasets::<T>::insert(dataset, info);
 		Self::release(HoldReason::StorageDeposit, &depositor, deposit);
@@ -850,9 +856,23 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotChallenged.into());
 		};
 		let (loser, loser_reason, loser_bond, winner, winner_reason, winner_bond) = if upheld {
-			(challenger, HoldReason::ChallengeBond, challenge_bond, info.evaluator.clone(), HoldReason::EvaluationBond, info.bond)
+			(
+				challenger,
+				HoldReason::ChallengeBond,
+				challenge_bond,
+				info.evaluator.clone(),
+				HoldReason::EvaluationBond,
+				info.bond,
+			)
 		} else {
-			(info.evaluator.clone(), HoldReason::EvaluationBond, info.bond, challenger, HoldReason::ChallengeBond, challenge_bond)
+			(
+				info.evaluator.clone(),
+				HoldReason::EvaluationBond,
+				info.bond,
+				challenger,
+				HoldReason::ChallengeBond,
+				challenge_bond,
+			)
 		};
 		Self::release(winner_reason, &winner, winner_bond);
 		let to_winner = T::ChallengeWinnerShare::get().mul_floor(loser_bond);
@@ -870,8 +890,7 @@ impl<T: Config> Pallet<T> {
 		let slashed = Self::slash_hold(loser_reason, &loser, loser_bond.saturating_sub(to_winner))
 			.saturating_add(to_winner);
 		info.bond = Zero::zero();
-		info.status =
-			if upheld { EvaluationStatus::Accepted } else { EvaluationStatus::Rejected };
+		info.status = if upheld { EvaluationStatus::Accepted } else { EvaluationStatus::Rejected };
 		if upheld {
 			T::ContributionSink::record(
 				&info.evaluator,
@@ -892,10 +911,12 @@ impl<T: Config> Pallet<T> {
 					frame_system::Pallet::<T>::block_number() > challenge_deadline,
 					Error::<T>::ChallengePeriodNotOver
 				),
-				EvaluationStatus::Challenged { .. } =>
-					return Err(Error::<T>::AwaitingJudgement.into()),
-				EvaluationStatus::Accepted | EvaluationStatus::Rejected =>
-					return Err(Error::<T>::AlreadyFinal.into()),
+				EvaluationStatus::Challenged { .. } => {
+					return Err(Error::<T>::AwaitingJudgement.into())
+				},
+				EvaluationStatus::Accepted | EvaluationStatus::Rejected => {
+					return Err(Error::<T>::AlreadyFinal.into())
+				},
 			}
 			Self::release(HoldReason::EvaluationBond, &e.evaluator, e.bond);
 			e.bond = Zero::zero();
@@ -911,7 +932,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_remove_evaluation(who: T::AccountId, evaluation: EvaluationId) -> DispatchResult {
+	pub(crate) fn do_remove_evaluation(
+		who: T::AccountId,
+		evaluation: EvaluationId,
+	) -> DispatchResult {
 		let info = Evaluations::<T>::get(evaluation).ok_or(Error::<T>::EvaluationNotFound)?;
 		ensure!(info.evaluator == who, Error::<T>::NotEvaluator);
 		ensure!(
@@ -1019,8 +1043,8 @@ impl<T: Config> Pallet<T> {
 		let per_parent = upstream / count;
 		let mut passed_up = BalanceOf::<T>::zero();
 		for parent in info.parents.iter() {
-			let taken_down = Models::<T>::get(parent.model)
-				.map_or(true, |m| m.status == ItemStatus::TakenDown);
+			let taken_down =
+				Models::<T>::get(parent.model).map_or(true, |m| m.status == ItemStatus::TakenDown);
 			if taken_down {
 				continue;
 			}
@@ -1205,7 +1229,10 @@ impl<T: Config> Pallet<T> {
 				TryRuntimeError::Other("live_versions does not count the model's versions")
 			);
 			for (index, version) in versions {
-				ensure!(index < model.next_version, TryRuntimeError::Other("version index not below next_version"));
+				ensure!(
+					index < model.next_version,
+					TryRuntimeError::Other("version index not below next_version")
+				);
 				add(&mut deposits, &version.publisher, version.deposit);
 				let this = ModelVersionRef { model: id, version: index };
 				ensure!(
@@ -1223,7 +1250,8 @@ impl<T: Config> Pallet<T> {
 					);
 				}
 				ensure!(
-					ModelVersionChildren::<T>::iter_key_prefix(this).count() as u32 == version.children,
+					ModelVersionChildren::<T>::iter_key_prefix(this).count() as u32
+						== version.children,
 					TryRuntimeError::Other("children does not count the version's children")
 				);
 				for data in version.trained_on.iter() {
@@ -1241,7 +1269,10 @@ impl<T: Config> Pallet<T> {
 
 		let next_dataset = NextDatasetId::<T>::get();
 		for (id, dataset) in Datasets::<T>::iter() {
-			ensure!(id < next_dataset, TryRuntimeError::Other("dataset id not below NextDatasetId"));
+			ensure!(
+				id < next_dataset,
+				TryRuntimeError::Other("dataset id not below NextDatasetId")
+			);
 			add(&mut deposits, &dataset.owner, dataset.deposit);
 			let providers: Vec<_> = ApprovedProviders::<T>::iter_prefix(id).collect();
 			ensure!(
@@ -1257,7 +1288,10 @@ impl<T: Config> Pallet<T> {
 				TryRuntimeError::Other("live_versions does not count the dataset's versions")
 			);
 			for (index, version) in versions {
-				ensure!(index < dataset.next_version, TryRuntimeError::Other("version index not below next_version"));
+				ensure!(
+					index < dataset.next_version,
+					TryRuntimeError::Other("version index not below next_version")
+				);
 				add(&mut deposits, &version.publisher, version.deposit);
 				let this = DatasetVersionRef { dataset: id, version: index };
 				let dependents = ModelVersions::<T>::iter_values()
@@ -1267,13 +1301,16 @@ impl<T: Config> Pallet<T> {
 					.count();
 				ensure!(
 					dependents as u32 == version.dependents,
-					TryRuntimeError::Other("dependents does not count the dataset version's dependents")
+					TryRuntimeError::Other(
+						"dependents does not count the dataset version's dependents"
+					)
 				);
 			}
 		}
 		ensure!(
-			DatasetVersionByHash::<T>::iter().all(|(hash, v)| DatasetVersions::<T>::get(v.dataset, v.version)
-				.is_some_and(|info| info.artifact.content_hash == hash)),
+			DatasetVersionByHash::<T>::iter()
+				.all(|(hash, v)| DatasetVersions::<T>::get(v.dataset, v.version)
+					.is_some_and(|info| info.artifact.content_hash == hash)),
 			TryRuntimeError::Other("dataset content hash index out of date")
 		);
 		ensure!(
@@ -1283,7 +1320,10 @@ impl<T: Config> Pallet<T> {
 
 		let next_benchmark = NextBenchmarkId::<T>::get();
 		for (id, bench) in Benchmarks::<T>::iter() {
-			ensure!(id < next_benchmark, TryRuntimeError::Other("benchmark id not below NextBenchmarkId"));
+			ensure!(
+				id < next_benchmark,
+				TryRuntimeError::Other("benchmark id not below NextBenchmarkId")
+			);
 			add(&mut deposits, &bench.creator, bench.deposit);
 			let count = Evaluations::<T>::iter_values().filter(|e| e.benchmark == id).count();
 			ensure!(
@@ -1294,14 +1334,19 @@ impl<T: Config> Pallet<T> {
 
 		let next_evaluation = NextEvaluationId::<T>::get();
 		for (id, eval) in Evaluations::<T>::iter() {
-			ensure!(id < next_evaluation, TryRuntimeError::Other("evaluation id not below NextEvaluationId"));
+			ensure!(
+				id < next_evaluation,
+				TryRuntimeError::Other("evaluation id not below NextEvaluationId")
+			);
 			add(&mut deposits, &eval.evaluator, eval.deposit);
 			ensure!(
 				EvaluationsOf::<T>::contains_key(eval.model_version, id),
 				TryRuntimeError::Other("evaluation index misses an evaluation")
 			);
 			match &eval.status {
-				EvaluationStatus::Pending { .. } => add(&mut eval_bonds, &eval.evaluator, eval.bond),
+				EvaluationStatus::Pending { .. } => {
+					add(&mut eval_bonds, &eval.evaluator, eval.bond)
+				},
 				EvaluationStatus::Challenged { challenger, bond } => {
 					add(&mut eval_bonds, &eval.evaluator, eval.bond);
 					add(&mut challenge_bonds, challenger, *bond);
@@ -1428,7 +1473,10 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			DatasetVersions::<T>::contains_key(version.dataset, version.version),
 			Error::<T>::DatasetVersionNotFound
 		);
-		Ok(Datasets::<T>::get(version.dataset).ok_or(Error::<T>::DatasetNotFound)?.access.fee())
+		Ok(Datasets::<T>::get(version.dataset)
+			.ok_or(Error::<T>::DatasetNotFound)?
+			.access
+			.fee())
 	}
 
 	fn model_royalty_split(
@@ -1488,7 +1536,6 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 }
 
-
 /// Registry items for other pallets' benchmarks (the compute market's).
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> Pallet<T> {
@@ -1513,7 +1560,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn benchmark_licence() -> Licence<T> {
-		Licence { spdx: BoundedVec::new(), commercial_use: true, derivatives: true, attribution: false }
+		Licence {
+			spdx: BoundedVec::new(),
+			commercial_use: true,
+			derivatives: true,
+			attribution: false,
+		}
 	}
 
 	/// A usable model version whose usage fee `fee` is paid to about `payees` accounts (its
@@ -1527,18 +1579,58 @@ impl<T: Config> Pallet<T> {
 		while left > 0 && (parents.len() as u32) < T::MaxParents::get() {
 			let count = left.min(per_model);
 			let parent = NextModelId::<T>::get();
-			let _ = Self::do_register_model(owner.clone(), BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), Zero::zero(), Self::benchmark_contributors(count, offset));
-			let _ = Self::do_publish_model_version(owner.clone(), parent, Artifact { content_hash: [parent as u8; 32].map(|b| b ^ 0x55), size_bytes: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), None, Perbill::zero());
+			let _ = Self::do_register_model(
+				owner.clone(),
+				BoundedVec::new(),
+				BoundedVec::new(),
+				BoundedVec::new(),
+				Self::benchmark_licence(),
+				Zero::zero(),
+				Self::benchmark_contributors(count, offset),
+			);
+			let _ = Self::do_publish_model_version(
+				owner.clone(),
+				parent,
+				Artifact {
+					content_hash: [parent as u8; 32].map(|b| b ^ 0x55),
+					size_bytes: 1,
+					uri: BoundedVec::new(),
+				},
+				ModelFormat::Onnx,
+				BoundedVec::new(),
+				BoundedVec::new(),
+				BoundedVec::new(),
+				None,
+				Perbill::zero(),
+			);
 			parents.push(ModelVersionRef { model: parent, version: 0 });
 			left = left.saturating_sub(count);
 			offset = offset.saturating_add(count);
 		}
 		let model = NextModelId::<T>::get();
-		let _ = Self::do_register_model(owner.clone(), BoundedVec::new(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), fee, Self::benchmark_contributors(payees.min(per_model), 0));
+		let _ = Self::do_register_model(
+			owner.clone(),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			Self::benchmark_licence(),
+			fee,
+			Self::benchmark_contributors(payees.min(per_model), 0),
+		);
 		let upstream = if parents.is_empty() { Perbill::zero() } else { Perbill::from_percent(50) };
 		let mut hash = [0xAA; 32];
 		hash[..8].copy_from_slice(&model.to_le_bytes());
-		let _ = Self::do_publish_model_version(owner, model, Artifact { content_hash: hash, size_bytes: 1, uri: BoundedVec::new() }, ModelFormat::Onnx, BoundedVec::new(), parents.try_into().unwrap_or_default(), BoundedVec::new(), None, upstream);
+		let _ = Self::do_publish_model_version(
+			owner,
+			model,
+			Artifact { content_hash: hash, size_bytes: 1, uri: BoundedVec::new() },
+			ModelFormat::Onnx,
+			BoundedVec::new(),
+			parents.try_into().unwrap_or_default(),
+			BoundedVec::new(),
+			None,
+			upstream,
+		);
 		ModelVersionRef { model, version: 0 }
 	}
 
@@ -1546,10 +1638,22 @@ impl<T: Config> Pallet<T> {
 	pub fn benchmark_dataset(index: u32, fee: BalanceOf<T>) -> DatasetVersionRef {
 		let owner = Self::benchmark_owner(1);
 		let dataset = NextDatasetId::<T>::get();
-		let _ = Self::do_register_dataset(owner.clone(), BoundedVec::new(), BoundedVec::new(), Self::benchmark_licence(), AccessPolicy::Licensed { fee }, Self::benchmark_contributors(1, 10_000 + index));
+		let _ = Self::do_register_dataset(
+			owner.clone(),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			Self::benchmark_licence(),
+			AccessPolicy::Licensed { fee },
+			Self::benchmark_contributors(1, 10_000 + index),
+		);
 		let mut hash = [0xBB; 32];
 		hash[..8].copy_from_slice(&dataset.to_le_bytes());
-		let _ = Self::do_publish_dataset_version(owner, dataset, Artifact { content_hash: hash, size_bytes: 1, uri: BoundedVec::new() }, BoundedVec::new());
+		let _ = Self::do_publish_dataset_version(
+			owner,
+			dataset,
+			Artifact { content_hash: hash, size_bytes: 1, uri: BoundedVec::new() },
+			BoundedVec::new(),
+		);
 		DatasetVersionRef { dataset, version: 0 }
 	}
 }

@@ -226,8 +226,7 @@ pub mod pallet {
 
 	/// The model version published with each content hash.
 	#[pallet::storage]
-	pub type ModelVersionByHash<T> =
-		StorageMap<_, Identity, ContentHash, ModelVersionRef>;
+	pub type ModelVersionByHash<T> = StorageMap<_, Identity, ContentHash, ModelVersionRef>;
 
 	/// The id the next dataset gets.
 	#[pallet::storage]
@@ -250,8 +249,7 @@ pub mod pallet {
 
 	/// The dataset version published with each content hash.
 	#[pallet::storage]
-	pub type DatasetVersionByHash<T> =
-		StorageMap<_, Identity, ContentHash, DatasetVersionRef>;
+	pub type DatasetVersionByHash<T> = StorageMap<_, Identity, ContentHash, DatasetVersionRef>;
 
 	/// Providers approved for compute-to-data datasets, with who holds the entry's deposit (the
 	/// owner who approved it) and how much.
@@ -284,14 +282,8 @@ pub mod pallet {
 
 	/// The evaluations of each model version.
 	#[pallet::storage]
-	pub type EvaluationsOf<T> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		ModelVersionRef,
-		Twox64Concat,
-		EvaluationId,
-		(),
-	>;
+	pub type EvaluationsOf<T> =
+		StorageDoubleMap<_, Blake2_128Concat, ModelVersionRef, Twox64Concat, EvaluationId, ()>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -607,8 +599,10 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxContributors::get() > 0, "a model needs room for one contributor");
-			assert!(T::MaxRoyaltyPayees::get() > T::MaxContributors::get(),
-				"a royalty split must be able to pay every contributor and the owner");
+			assert!(
+				T::MaxRoyaltyPayees::get() > T::MaxContributors::get(),
+				"a royalty split must be able to pay every contributor and the owner"
+			);
 			assert!(T::MaxLineageNodes::get() > 0 && T::MaxLineageDepth::get() > 0);
 			assert!(!T::ChallengePeriod::get().is_zero(), "evaluations need a challenge period");
 		}
@@ -637,7 +631,15 @@ pub mod pallet {
 			contributors: ContributorsOf<T>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_register_model(owner, name, description, tags, licence, usage_fee, contributors)
+			Self::do_register_model(
+				owner,
+				name,
+				description,
+				tags,
+				licence,
+				usage_fee,
+				contributors,
+			)
 		}
 
 		/// Changes a model's description, tags, licence, usage fee or contributors (each when
@@ -722,7 +724,10 @@ pub mod pallet {
 		/// returns its deposit to the publisher. Owner or maintainer. Emits
 		/// `ModelVersionRemoved`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::remove_model_version(T::MaxParents::get(), T::MaxTrainingDatasets::get()))]
+		#[pallet::weight(T::WeightInfo::remove_model_version(
+			T::MaxParents::get(),
+			T::MaxTrainingDatasets::get()
+		))]
 		pub fn remove_model_version(
 			origin: OriginFor<T>,
 			version: ModelVersionRef,
@@ -784,7 +789,12 @@ pub mod pallet {
 			label: BoundedText<T::MaxLabelLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_publish_dataset_version(who, dataset, Artifact { content_hash: hash, size_bytes: size, uri }, label)
+			Self::do_publish_dataset_version(
+				who,
+				dataset,
+				Artifact { content_hash: hash, size_bytes: size, uri },
+				label,
+			)
 		}
 
 		/// Deprecates, un-deprecates or yanks (finally) a dataset version. Owner only. Emits
@@ -896,7 +906,14 @@ pub mod pallet {
 			evidence_uri: BoundedText<T::MaxUriLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_evaluation(who, model_version, benchmark, score, evidence_hash, evidence_uri)
+			Self::do_submit_evaluation(
+				who,
+				model_version,
+				benchmark,
+				score,
+				evidence_hash,
+				evidence_uri,
+			)
 		}
 
 		/// Challenges a pending evaluation, holding `ChallengeBond`; the evaluation judge

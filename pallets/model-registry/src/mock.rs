@@ -170,7 +170,6 @@ impl TestExternalities {
 	}
 }
 
-
 /// Externalities for the benchmark tests (no funded accounts needed: benchmarks fund their own).
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> sp_io::TestExternalities {

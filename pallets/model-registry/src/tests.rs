@@ -243,11 +243,27 @@ mod update_model {
 		new_test_ext().execute_with(|| {
 			let id = model(ALICE);
 			assert_noop!(
-				Registry::update_model(RuntimeOrigin::signed(BOB), id, None, None, None, Some(1), None),
+				Registry::update_model(
+					RuntimeOrigin::signed(BOB),
+					id,
+					None,
+					None,
+					None,
+					Some(1),
+					None
+				),
 				Error::<Test>::NotModelOwner
 			);
 			assert_noop!(
-				Registry::update_model(RuntimeOrigin::signed(ALICE), 9, None, None, None, Some(1), None),
+				Registry::update_model(
+					RuntimeOrigin::signed(ALICE),
+					9,
+					None,
+					None,
+					None,
+					Some(1),
+					None
+				),
 				Error::<Test>::ModelNotFound
 			);
 			assert_noop!(
@@ -284,7 +300,15 @@ mod set_maintainers {
 			let version_deposit = ModelVersions::<Test>::get(id, v.version).unwrap().deposit;
 			assert_eq!(held(BOB), version_deposit);
 			assert_noop!(
-				Registry::update_model(RuntimeOrigin::signed(BOB), id, None, None, None, Some(1), None),
+				Registry::update_model(
+					RuntimeOrigin::signed(BOB),
+					id,
+					None,
+					None,
+					None,
+					Some(1),
+					None
+				),
 				Error::<Test>::NotModelOwner
 			);
 			assert_eq!(held(ALICE), Models::<Test>::get(id).unwrap().deposit);
@@ -296,11 +320,19 @@ mod set_maintainers {
 		new_test_ext().execute_with(|| {
 			let id = model(ALICE);
 			assert_noop!(
-				Registry::set_maintainers(RuntimeOrigin::signed(ALICE), id, vec![BOB, BOB].try_into().unwrap()),
+				Registry::set_maintainers(
+					RuntimeOrigin::signed(ALICE),
+					id,
+					vec![BOB, BOB].try_into().unwrap()
+				),
 				Error::<Test>::DuplicateMaintainer
 			);
 			assert_noop!(
-				Registry::set_maintainers(RuntimeOrigin::signed(BOB), id, vec![BOB].try_into().unwrap()),
+				Registry::set_maintainers(
+					RuntimeOrigin::signed(BOB),
+					id,
+					vec![BOB].try_into().unwrap()
+				),
 				Error::<Test>::NotModelOwner
 			);
 		});
@@ -334,7 +366,11 @@ mod publish_model_version {
 			let this = ModelVersionRef { model: tuned, version: 0 };
 			assert_eq!(
 				last_event(),
-				RegistryEvent::ModelVersionPublished { version: this, hash: hash(3), publisher: BOB }
+				RegistryEvent::ModelVersionPublished {
+					version: this,
+					hash: hash(3),
+					publisher: BOB
+				}
 			);
 			let info = ModelVersions::<Test>::get(tuned, 0).unwrap();
 			assert_eq!(info.produced_by_job, Some(42));
@@ -352,7 +388,12 @@ mod publish_model_version {
 		new_test_ext().execute_with(|| {
 			let id = model(ALICE);
 			let v0 = publish(ALICE, id, 1, vec![], Perbill::zero());
-			let publish_as = |who, n: u8, size, parents: Vec<ModelVersionRef>, data: Vec<DatasetVersionRef>, up| {
+			let publish_as = |who,
+			                  n: u8,
+			                  size,
+			                  parents: Vec<ModelVersionRef>,
+			                  data: Vec<DatasetVersionRef>,
+			                  up| {
 				Registry::publish_model_version(
 					RuntimeOrigin::signed(who),
 					id,
@@ -367,8 +408,14 @@ mod publish_model_version {
 					up,
 				)
 			};
-			assert_noop!(publish_as(BOB, 2, 1, vec![], vec![], Perbill::zero()), Error::<Test>::NotModelMaintainer);
-			assert_noop!(publish_as(ALICE, 2, 0, vec![], vec![], Perbill::zero()), Error::<Test>::EmptyArtifact);
+			assert_noop!(
+				publish_as(BOB, 2, 1, vec![], vec![], Perbill::zero()),
+				Error::<Test>::NotModelMaintainer
+			);
+			assert_noop!(
+				publish_as(ALICE, 2, 0, vec![], vec![], Perbill::zero()),
+				Error::<Test>::EmptyArtifact
+			);
 			assert_noop!(
 				publish_as(ALICE, 1, 1, vec![], vec![], Perbill::zero()),
 				Error::<Test>::ContentHashAlreadyRegistered
@@ -378,7 +425,14 @@ mod publish_model_version {
 				Error::<Test>::UpstreamShareWithoutParents
 			);
 			assert_noop!(
-				publish_as(ALICE, 2, 1, vec![ModelVersionRef { model: id, version: 7 }], vec![], Perbill::zero()),
+				publish_as(
+					ALICE,
+					2,
+					1,
+					vec![ModelVersionRef { model: id, version: 7 }],
+					vec![],
+					Perbill::zero()
+				),
 				Error::<Test>::ParentVersionUnknown
 			);
 			assert_noop!(
@@ -386,7 +440,14 @@ mod publish_model_version {
 				Error::<Test>::DuplicateParent
 			);
 			assert_noop!(
-				publish_as(ALICE, 2, 1, vec![], vec![DatasetVersionRef { dataset: 0, version: 0 }], Perbill::zero()),
+				publish_as(
+					ALICE,
+					2,
+					1,
+					vec![],
+					vec![DatasetVersionRef { dataset: 0, version: 0 }],
+					Perbill::zero()
+				),
 				Error::<Test>::TrainingDatasetUnknown
 			);
 			let data = dataset_with(ALICE, AccessPolicy::Open);
@@ -396,14 +457,25 @@ mod publish_model_version {
 				Error::<Test>::DuplicateTrainingDataset
 			);
 			assert_ok!(Registry::update_dataset(
-				RuntimeOrigin::signed(ALICE), data, None, Some(licence(true, false)), None, None
+				RuntimeOrigin::signed(ALICE),
+				data,
+				None,
+				Some(licence(true, false)),
+				None,
+				None
 			));
 			assert_noop!(
 				publish_as(ALICE, 2, 1, vec![], vec![dv], Perbill::zero()),
 				Error::<Test>::DatasetLicenceForbidsDerivatives
 			);
 			assert_ok!(Registry::update_model(
-				RuntimeOrigin::signed(ALICE), id, None, None, Some(licence(true, false)), None, None
+				RuntimeOrigin::signed(ALICE),
+				id,
+				None,
+				None,
+				Some(licence(true, false)),
+				None,
+				None
 			));
 			assert_noop!(
 				publish_as(ALICE, 2, 1, vec![v0], vec![], Perbill::zero()),
@@ -421,12 +493,25 @@ mod set_model_version_status {
 		new_test_ext().execute_with(|| {
 			let id = model(ALICE);
 			let v = publish(ALICE, id, 1, vec![], Perbill::zero());
-			for status in [VersionStatus::Deprecated, VersionStatus::Published, VersionStatus::Yanked] {
-				assert_ok!(Registry::set_model_version_status(RuntimeOrigin::signed(ALICE), v, status));
-				assert_eq!(last_event(), RegistryEvent::ModelVersionStatusChanged { version: v, status });
+			for status in
+				[VersionStatus::Deprecated, VersionStatus::Published, VersionStatus::Yanked]
+			{
+				assert_ok!(Registry::set_model_version_status(
+					RuntimeOrigin::signed(ALICE),
+					v,
+					status
+				));
+				assert_eq!(
+					last_event(),
+					RegistryEvent::ModelVersionStatusChanged { version: v, status }
+				);
 			}
 			assert_noop!(
-				Registry::set_model_version_status(RuntimeOrigin::signed(ALICE), v, VersionStatus::Published),
+				Registry::set_model_version_status(
+					RuntimeOrigin::signed(ALICE),
+					v,
+					VersionStatus::Published
+				),
 				Error::<Test>::VersionYanked
 			);
 			assert_noop!(
@@ -442,11 +527,19 @@ mod set_model_version_status {
 			let id = model(ALICE);
 			let v = publish(ALICE, id, 1, vec![], Perbill::zero());
 			assert_noop!(
-				Registry::set_model_version_status(RuntimeOrigin::signed(ALICE), v, VersionStatus::Published),
+				Registry::set_model_version_status(
+					RuntimeOrigin::signed(ALICE),
+					v,
+					VersionStatus::Published
+				),
 				Error::<Test>::StatusUnchanged
 			);
 			assert_noop!(
-				Registry::set_model_version_status(RuntimeOrigin::signed(BOB), v, VersionStatus::Yanked),
+				Registry::set_model_version_status(
+					RuntimeOrigin::signed(BOB),
+					v,
+					VersionStatus::Yanked
+				),
 				Error::<Test>::NotModelMaintainer
 			);
 			assert_noop!(
@@ -474,7 +567,10 @@ mod remove_model_version_and_model {
 				Registry::remove_model_version(RuntimeOrigin::signed(ALICE), v0),
 				Error::<Test>::HasChildren
 			);
-			assert_noop!(Registry::remove_model(RuntimeOrigin::signed(ALICE), id), Error::<Test>::HasLiveVersions);
+			assert_noop!(
+				Registry::remove_model(RuntimeOrigin::signed(ALICE), id),
+				Error::<Test>::HasLiveVersions
+			);
 			assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(ALICE), v1));
 			assert_eq!(last_event(), RegistryEvent::ModelVersionRemoved { version: v1 });
 			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().children, 0);
@@ -509,8 +605,14 @@ mod remove_model_version_and_model {
 	fn only_the_owner_removes_a_model() {
 		new_test_ext().execute_with(|| {
 			let id = model(ALICE);
-			assert_noop!(Registry::remove_model(RuntimeOrigin::signed(BOB), id), Error::<Test>::NotModelOwner);
-			assert_noop!(Registry::remove_model(RuntimeOrigin::signed(BOB), 8), Error::<Test>::ModelNotFound);
+			assert_noop!(
+				Registry::remove_model(RuntimeOrigin::signed(BOB), id),
+				Error::<Test>::NotModelOwner
+			);
+			assert_noop!(
+				Registry::remove_model(RuntimeOrigin::signed(BOB), 8),
+				Error::<Test>::ModelNotFound
+			);
 		});
 	}
 }
@@ -522,26 +624,46 @@ mod datasets {
 	fn register_publish_update_and_remove() {
 		new_test_ext().execute_with(|| {
 			let id = dataset_with(ALICE, AccessPolicy::Licensed { fee: 30 });
-			assert_eq!(last_event(), RegistryEvent::DatasetRegistered { dataset: id, owner: ALICE });
+			assert_eq!(
+				last_event(),
+				RegistryEvent::DatasetRegistered { dataset: id, owner: ALICE }
+			);
 			let v = publish_data(ALICE, id, 1);
 			assert_eq!(
 				last_event(),
-				RegistryEvent::DatasetVersionPublished { version: v, hash: hash(1), publisher: ALICE }
+				RegistryEvent::DatasetVersionPublished {
+					version: v,
+					hash: hash(1),
+					publisher: ALICE
+				}
 			);
 			assert_eq!(Registry::dataset_usage_fee(&v), Ok(30));
 			assert_ok!(Registry::update_dataset(
-				RuntimeOrigin::signed(ALICE), id, None, None, Some(AccessPolicy::Open), None
+				RuntimeOrigin::signed(ALICE),
+				id,
+				None,
+				None,
+				Some(AccessPolicy::Open),
+				None
 			));
 			assert_eq!(last_event(), RegistryEvent::DatasetUpdated { dataset: id });
 			assert_eq!(Registry::dataset_usage_fee(&v), Ok(0));
 			assert_ok!(Registry::set_dataset_version_status(
-				RuntimeOrigin::signed(ALICE), v, VersionStatus::Deprecated
+				RuntimeOrigin::signed(ALICE),
+				v,
+				VersionStatus::Deprecated
 			));
 			assert_eq!(
 				last_event(),
-				RegistryEvent::DatasetVersionStatusChanged { version: v, status: VersionStatus::Deprecated }
+				RegistryEvent::DatasetVersionStatusChanged {
+					version: v,
+					status: VersionStatus::Deprecated
+				}
 			);
-			assert_noop!(Registry::remove_dataset(RuntimeOrigin::signed(ALICE), id), Error::<Test>::HasLiveVersions);
+			assert_noop!(
+				Registry::remove_dataset(RuntimeOrigin::signed(ALICE), id),
+				Error::<Test>::HasLiveVersions
+			);
 			assert_ok!(Registry::remove_dataset_version(RuntimeOrigin::signed(ALICE), v));
 			assert_eq!(last_event(), RegistryEvent::DatasetVersionRemoved { version: v });
 			assert_ok!(Registry::remove_dataset(RuntimeOrigin::signed(ALICE), id));
@@ -557,8 +679,17 @@ mod datasets {
 			let dv = publish_data(ALICE, data, 1);
 			let m = model(BOB);
 			assert_ok!(Registry::publish_model_version(
-				RuntimeOrigin::signed(BOB), m, hash(2), 1, ModelFormat::Other, text("u"), text("l"),
-				BoundedVec::new(), vec![dv].try_into().unwrap(), None, Perbill::zero(),
+				RuntimeOrigin::signed(BOB),
+				m,
+				hash(2),
+				1,
+				ModelFormat::Other,
+				text("u"),
+				text("l"),
+				BoundedVec::new(),
+				vec![dv].try_into().unwrap(),
+				None,
+				Perbill::zero(),
 			));
 			assert_noop!(
 				Registry::remove_dataset_version(RuntimeOrigin::signed(ALICE), dv),
@@ -569,7 +700,10 @@ mod datasets {
 				Error::<Test>::NotDatasetOwner
 			);
 			assert_ok!(Registry::pin_dataset(&dv));
-			assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(BOB), ModelVersionRef { model: m, version: 0 }));
+			assert_ok!(Registry::remove_model_version(
+				RuntimeOrigin::signed(BOB),
+				ModelVersionRef { model: m, version: 0 }
+			));
 			assert_noop!(
 				Registry::remove_dataset_version(RuntimeOrigin::signed(ALICE), dv),
 				Error::<Test>::InUseByOpenJobs
@@ -595,7 +729,10 @@ mod datasets {
 			);
 			let before = held(ALICE);
 			assert_ok!(Registry::approve_provider(RuntimeOrigin::signed(ALICE), id, DAVE));
-			assert_eq!(last_event(), RegistryEvent::ProviderApproved { dataset: id, provider: DAVE });
+			assert_eq!(
+				last_event(),
+				RegistryEvent::ProviderApproved { dataset: id, provider: DAVE }
+			);
 			let (_, deposit) = ApprovedProviders::<Test>::get(id, DAVE).unwrap();
 			assert_eq!(held(ALICE), before + deposit);
 			assert_ok!(Registry::ensure_dataset_usable(&v, IntendedUse::default(), Some(&DAVE)));
@@ -615,7 +752,14 @@ mod datasets {
 				Error::<Test>::TooManyApprovedProviders
 			);
 			assert_noop!(
-				Registry::update_dataset(RuntimeOrigin::signed(ALICE), id, None, None, Some(AccessPolicy::Open), None),
+				Registry::update_dataset(
+					RuntimeOrigin::signed(ALICE),
+					id,
+					None,
+					None,
+					Some(AccessPolicy::Open),
+					None
+				),
 				Error::<Test>::HasApprovedProviders
 			);
 			let version_deposit = DatasetVersions::<Test>::get(id, v.version).unwrap().deposit;
@@ -625,7 +769,10 @@ mod datasets {
 				Error::<Test>::HasApprovedProviders
 			);
 			assert_ok!(Registry::revoke_provider(RuntimeOrigin::signed(ALICE), id, DAVE));
-			assert_eq!(last_event(), RegistryEvent::ProviderRevoked { dataset: id, provider: DAVE });
+			assert_eq!(
+				last_event(),
+				RegistryEvent::ProviderRevoked { dataset: id, provider: DAVE }
+			);
 			assert_noop!(
 				Registry::revoke_provider(RuntimeOrigin::signed(ALICE), id, DAVE),
 				Error::<Test>::ProviderNotApproved
@@ -657,7 +804,10 @@ mod ownership {
 				Error::<Test>::NotPendingOwner
 			);
 			assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(BOB), item));
-			assert_eq!(last_event(), RegistryEvent::OwnershipTransferred { item, from: ALICE, to: BOB });
+			assert_eq!(
+				last_event(),
+				RegistryEvent::OwnershipTransferred { item, from: ALICE, to: BOB }
+			);
 			let info = Models::<Test>::get(id).unwrap();
 			assert_eq!(info.owner, BOB);
 			assert_eq!(info.pending_owner, None);
@@ -682,7 +832,11 @@ mod ownership {
 				Registry::accept_ownership(RuntimeOrigin::signed(BOB), item),
 				Error::<Test>::NotPendingOwner
 			);
-			assert_ok!(Registry::offer_ownership(RuntimeOrigin::signed(ALICE), item, Some(CHARLIE)));
+			assert_ok!(Registry::offer_ownership(
+				RuntimeOrigin::signed(ALICE),
+				item,
+				Some(CHARLIE)
+			));
 			assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(CHARLIE), item));
 			assert_eq!(Datasets::<Test>::get(id).unwrap().owner, CHARLIE);
 			assert_eq!(held(ALICE), 0);
@@ -699,8 +853,16 @@ mod benchmarks_and_evaluations {
 		let v = publish(ALICE, m, 1, vec![], Perbill::zero());
 		let data = dataset_with(BOB, AccessPolicy::Open);
 		let dv = publish_data(BOB, data, 2);
-		assert_ok!(Registry::register_benchmark(RuntimeOrigin::signed(CHARLIE), dv, text("accuracy"), true));
-		assert_eq!(last_event(), RegistryEvent::BenchmarkRegistered { benchmark: 0, dataset_version: dv });
+		assert_ok!(Registry::register_benchmark(
+			RuntimeOrigin::signed(CHARLIE),
+			dv,
+			text("accuracy"),
+			true
+		));
+		assert_eq!(
+			last_event(),
+			RegistryEvent::BenchmarkRegistered { benchmark: 0, dataset_version: dv }
+		);
 		assert_ok!(Registry::submit_evaluation(
 			RuntimeOrigin::signed(DAVE),
 			v,
@@ -782,7 +944,10 @@ mod benchmarks_and_evaluations {
 				Error::<Test>::NotChallenged
 			);
 			assert_ok!(Registry::challenge_evaluation(RuntimeOrigin::signed(EVE), eval));
-			assert_eq!(last_event(), RegistryEvent::EvaluationChallenged { evaluation: eval, challenger: EVE });
+			assert_eq!(
+				last_event(),
+				RegistryEvent::EvaluationChallenged { evaluation: eval, challenger: EVE }
+			);
 			assert_eq!(free(EVE), INITIAL - 500);
 			assert_noop!(
 				Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), eval),
@@ -797,12 +962,20 @@ mod benchmarks_and_evaluations {
 			assert_ok!(Registry::resolve_challenge(RuntimeOrigin::root(), eval, true));
 			assert_eq!(
 				last_event(),
-				RegistryEvent::ChallengeResolved { evaluation: eval, upheld: true, slashed: 500, to_winner: 250 }
+				RegistryEvent::ChallengeResolved {
+					evaluation: eval,
+					upheld: true,
+					slashed: 500,
+					to_winner: 250
+				}
 			);
 			assert_eq!(free(EVE), INITIAL - 500);
 			assert_eq!(free(DAVE), dave_free + 1_000 + 250);
 			assert_eq!(free(TREASURY), treasury + 250);
-			assert!(matches!(Evaluations::<Test>::get(eval).unwrap().status, EvaluationStatus::Accepted));
+			assert!(matches!(
+				Evaluations::<Test>::get(eval).unwrap().status,
+				EvaluationStatus::Accepted
+			));
 			assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 5_000)));
 		});
 	}
@@ -816,7 +989,12 @@ mod benchmarks_and_evaluations {
 			assert_ok!(Registry::resolve_challenge(RuntimeOrigin::root(), eval, false));
 			assert_eq!(
 				last_event(),
-				RegistryEvent::ChallengeResolved { evaluation: eval, upheld: false, slashed: 1_000, to_winner: 500 }
+				RegistryEvent::ChallengeResolved {
+					evaluation: eval,
+					upheld: false,
+					slashed: 1_000,
+					to_winner: 500
+				}
 			);
 			assert_eq!(free(EVE), INITIAL + 500);
 			assert_eq!(free(TREASURY), treasury + 500);
@@ -840,7 +1018,14 @@ mod benchmarks_and_evaluations {
 		new_test_ext().execute_with(|| {
 			let (v, _, _) = setup();
 			assert_noop!(
-				Registry::submit_evaluation(RuntimeOrigin::signed(EVE), v, 7, FixedI64::from_u32(1), hash(1), text("u")),
+				Registry::submit_evaluation(
+					RuntimeOrigin::signed(EVE),
+					v,
+					7,
+					FixedI64::from_u32(1),
+					hash(1),
+					text("u")
+				),
 				Error::<Test>::BenchmarkNotFound
 			);
 			assert_noop!(
@@ -854,9 +1039,20 @@ mod benchmarks_and_evaluations {
 				),
 				Error::<Test>::ModelVersionNotFound
 			);
-			assert_ok!(Registry::set_model_version_status(RuntimeOrigin::signed(ALICE), v, VersionStatus::Yanked));
+			assert_ok!(Registry::set_model_version_status(
+				RuntimeOrigin::signed(ALICE),
+				v,
+				VersionStatus::Yanked
+			));
 			assert_noop!(
-				Registry::submit_evaluation(RuntimeOrigin::signed(EVE), v, 0, FixedI64::from_u32(1), hash(1), text("u")),
+				Registry::submit_evaluation(
+					RuntimeOrigin::signed(EVE),
+					v,
+					0,
+					FixedI64::from_u32(1),
+					hash(1),
+					text("u")
+				),
 				Error::<Test>::VersionYanked
 			);
 			assert_noop!(
@@ -887,16 +1083,30 @@ mod moderation {
 				DispatchError::BadOrigin
 			);
 			assert_ok!(Registry::take_down(RuntimeOrigin::root(), RegistryItem::Model(id), true));
-			assert_eq!(last_event(), RegistryEvent::TakenDown { item: RegistryItem::Model(id), slashed: deposit });
+			assert_eq!(
+				last_event(),
+				RegistryEvent::TakenDown { item: RegistryItem::Model(id), slashed: deposit }
+			);
 			assert_eq!(free(TREASURY), treasury + deposit);
 			assert_eq!(Models::<Test>::get(id).unwrap().deposit, 0);
-			assert_noop!(Registry::ensure_model_usable(&v, IntendedUse::default()), Error::<Test>::ItemTakenDown);
+			assert_noop!(
+				Registry::ensure_model_usable(&v, IntendedUse::default()),
+				Error::<Test>::ItemTakenDown
+			);
 			assert_noop!(
 				Registry::take_down(RuntimeOrigin::root(), RegistryItem::Model(id), false),
 				Error::<Test>::ItemTakenDown
 			);
 			assert_noop!(
-				Registry::update_model(RuntimeOrigin::signed(ALICE), id, None, None, None, Some(1), None),
+				Registry::update_model(
+					RuntimeOrigin::signed(ALICE),
+					id,
+					None,
+					None,
+					None,
+					Some(1),
+					None
+				),
 				Error::<Test>::ItemTakenDown
 			);
 			assert!(Registry::lineage(v, 2).is_some());
@@ -916,8 +1126,15 @@ mod moderation {
 			let id = dataset_with(ALICE, AccessPolicy::Open);
 			let v = publish_data(ALICE, id, 1);
 			let held_before = held(ALICE);
-			assert_ok!(Registry::take_down(RuntimeOrigin::root(), RegistryItem::Dataset(id), false));
-			assert_eq!(last_event(), RegistryEvent::TakenDown { item: RegistryItem::Dataset(id), slashed: 0 });
+			assert_ok!(Registry::take_down(
+				RuntimeOrigin::root(),
+				RegistryItem::Dataset(id),
+				false
+			));
+			assert_eq!(
+				last_event(),
+				RegistryEvent::TakenDown { item: RegistryItem::Dataset(id), slashed: 0 }
+			);
 			assert_eq!(held(ALICE), held_before);
 			assert_noop!(
 				Registry::ensure_dataset_usable(&v, IntendedUse::default(), None),
@@ -941,10 +1158,19 @@ mod pay_usage {
 			let id = model_with(ALICE, 101, &[(BOB, 33), (CHARLIE, 33), (DAVE, 34)]);
 			let v = publish(ALICE, id, 1, vec![], Perbill::zero());
 			let before = [ALICE, BOB, CHARLIE, DAVE, EVE].map(free);
-			assert_ok!(Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Model(v), IntendedUse::default()));
+			assert_ok!(Registry::pay_usage(
+				RuntimeOrigin::signed(EVE),
+				VersionRef::Model(v),
+				IntendedUse::default()
+			));
 			assert_eq!(
 				last_event(),
-				RegistryEvent::UsagePaid { version: VersionRef::Model(v), payer: EVE, fee: 101, payees: 4 }
+				RegistryEvent::UsagePaid {
+					version: VersionRef::Model(v),
+					payer: EVE,
+					fee: 101,
+					payees: 4
+				}
 			);
 			let after = [ALICE, BOB, CHARLIE, DAVE, EVE].map(free);
 			assert_eq!(after[1] - before[1], 33);
@@ -976,11 +1202,19 @@ mod pay_usage {
 				vec![Payout { who: BOB, amount: 800 }, Payout { who: CHARLIE, amount: 200 }]
 			);
 			let charlie = free(CHARLIE);
-			assert_ok!(Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Model(tuned_v), IntendedUse::default()));
+			assert_ok!(Registry::pay_usage(
+				RuntimeOrigin::signed(EVE),
+				VersionRef::Model(tuned_v),
+				IntendedUse::default()
+			));
 			assert_eq!(free(CHARLIE), charlie + 200);
 
 			// A taken-down base model gets nothing: its part stays with the fine-tune's owner.
-			assert_ok!(Registry::take_down(RuntimeOrigin::root(), RegistryItem::Model(base), false));
+			assert_ok!(Registry::take_down(
+				RuntimeOrigin::root(),
+				RegistryItem::Model(base),
+				false
+			));
 			assert_eq!(
 				Registry::model_royalty_split(&tuned_v, 1_000).unwrap(),
 				vec![Payout { who: BOB, amount: 1_000 }]
@@ -994,7 +1228,13 @@ mod pay_usage {
 			let id = model(ALICE);
 			let v = publish(ALICE, id, 1, vec![], Perbill::zero());
 			assert_ok!(Registry::update_model(
-				RuntimeOrigin::signed(ALICE), id, None, None, Some(licence(false, false)), None, None
+				RuntimeOrigin::signed(ALICE),
+				id,
+				None,
+				None,
+				Some(licence(false, false)),
+				None,
+				None
 			));
 			let commercial = IntendedUse { commercial: true, derivative: false };
 			let derivative = IntendedUse { commercial: false, derivative: true };
@@ -1006,7 +1246,11 @@ mod pay_usage {
 				Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Model(v), derivative),
 				Error::<Test>::LicenceForbidsDerivatives
 			);
-			assert_ok!(Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Model(v), IntendedUse::default()));
+			assert_ok!(Registry::pay_usage(
+				RuntimeOrigin::signed(EVE),
+				VersionRef::Model(v),
+				IntendedUse::default()
+			));
 		});
 	}
 
@@ -1016,19 +1260,31 @@ mod pay_usage {
 			let id = model_with(ALICE, 0, &[(ALICE, 100)]);
 			let v = publish(ALICE, id, 1, vec![], Perbill::zero());
 			assert_noop!(
-				Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Model(v), IntendedUse::default()),
+				Registry::pay_usage(
+					RuntimeOrigin::signed(EVE),
+					VersionRef::Model(v),
+					IntendedUse::default()
+				),
 				Error::<Test>::NothingToPay
 			);
 			let data = dataset_with(BOB, AccessPolicy::ComputeToData { fee: 5 });
 			let dv = publish_data(BOB, data, 2);
 			assert_noop!(
-				Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Dataset(dv), IntendedUse::default()),
+				Registry::pay_usage(
+					RuntimeOrigin::signed(EVE),
+					VersionRef::Dataset(dv),
+					IntendedUse::default()
+				),
 				Error::<Test>::ProviderNotApproved
 			);
 			let licensed = dataset_with(BOB, AccessPolicy::Licensed { fee: 5 });
 			let lv = publish_data(BOB, licensed, 3);
 			let bob = free(BOB);
-			assert_ok!(Registry::pay_usage(RuntimeOrigin::signed(EVE), VersionRef::Dataset(lv), IntendedUse::default()));
+			assert_ok!(Registry::pay_usage(
+				RuntimeOrigin::signed(EVE),
+				VersionRef::Dataset(lv),
+				IntendedUse::default()
+			));
 			assert_eq!(free(BOB), bob + 5);
 			assert!(contributions().contains(&(BOB, ContributionCategory::Dataset, 1_000_000)));
 		});
@@ -1046,13 +1302,23 @@ mod queries {
 			let b = publish(ALICE, id, 2, vec![a], Perbill::zero());
 			let c = publish(ALICE, id, 3, vec![b], Perbill::zero());
 			let lineage = Registry::lineage(c, 4).unwrap();
-			assert_eq!(lineage.ancestors.iter().map(|n| n.version).collect::<Vec<_>>(), vec![c, b, a]);
+			assert_eq!(
+				lineage.ancestors.iter().map(|n| n.version).collect::<Vec<_>>(),
+				vec![c, b, a]
+			);
 			assert!(!lineage.recalled_ancestor);
-			assert_ok!(Registry::set_model_version_status(RuntimeOrigin::signed(ALICE), a, VersionStatus::Yanked));
+			assert_ok!(Registry::set_model_version_status(
+				RuntimeOrigin::signed(ALICE),
+				a,
+				VersionStatus::Yanked
+			));
 			assert!(Registry::lineage(c, 4).unwrap().recalled_ancestor);
 			assert!(!Registry::lineage(c, 1).unwrap().recalled_ancestor, "depth-bounded");
 			let from_a = Registry::lineage(a, 4).unwrap();
-			assert_eq!(from_a.descendants.iter().map(|n| (n.version, n.distance)).collect::<Vec<_>>(), vec![(b, 1), (c, 2)]);
+			assert_eq!(
+				from_a.descendants.iter().map(|n| (n.version, n.distance)).collect::<Vec<_>>(),
+				vec![(b, 1), (c, 2)]
+			);
 			assert_eq!(Registry::version_by_hash(hash(2)), Some(VersionRef::Model(b)));
 			assert_eq!(Registry::version_by_hash(hash(200)), None);
 			let (info, versions) = Registry::model_with_versions(id).unwrap();

@@ -6,8 +6,7 @@ use deai_primitives::{
 	BenchmarkId, ContentHash, DatasetVersionRef, JobId, ModelVersionRef, VersionIndex,
 };
 use frame_support::{
-	pallet_prelude::*, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound,
-	DebugNoBound,
+	pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
@@ -19,8 +18,7 @@ pub type BoundedText<L> = BoundedVec<u8, L>;
 pub type ContributorsOf<T> =
 	BoundedVec<(<T as frame_system::Config>::AccountId, Perbill), <T as Config>::MaxContributors>;
 /// A model's tags (task, modality, ...).
-pub type TagsOf<T> =
-	BoundedVec<BoundedText<<T as Config>::MaxTagLen>, <T as Config>::MaxTags>;
+pub type TagsOf<T> = BoundedVec<BoundedText<<T as Config>::MaxTagLen>, <T as Config>::MaxTags>;
 
 /// A machine-readable licence: an SPDX-style identifier plus the permissions the chain enforces.
 #[derive(
@@ -49,7 +47,16 @@ pub struct Licence<T: Config> {
 
 /// Whether governance has taken an item down.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum ItemStatus {
 	/// Usable.
@@ -60,7 +67,16 @@ pub enum ItemStatus {
 
 /// The state of a published version.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum VersionStatus {
 	/// Usable.
@@ -73,7 +89,16 @@ pub enum VersionStatus {
 
 /// The serialisation format of a model artifact.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum ModelFormat {
 	/// ONNX.
@@ -141,14 +166,7 @@ pub struct Artifact<T: Config> {
 
 /// A registered model.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -185,14 +203,7 @@ pub struct ModelInfo<T: Config> {
 
 /// One immutable published version of a model.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -229,14 +240,7 @@ pub struct ModelVersionInfo<T: Config> {
 
 /// A registered dataset.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -271,14 +275,7 @@ pub struct DatasetInfo<T: Config> {
 
 /// One immutable published version of a dataset.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -306,14 +303,7 @@ pub struct DatasetVersionInfo<T: Config> {
 
 /// A benchmark: a dataset version and a metric evaluations report.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -367,14 +357,7 @@ pub enum EvaluationStatus<T: Config> {
 
 /// A bonded evaluation of a model version on a benchmark.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -432,7 +415,16 @@ pub struct Lineage {
 
 /// A model or a dataset, for the calls that treat both alike.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum RegistryItem {
 	/// A model.
@@ -443,7 +435,16 @@ pub enum RegistryItem {
 
 /// A model version or a dataset version.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum VersionRef {
 	/// A model version.

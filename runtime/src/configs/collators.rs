@@ -2,8 +2,8 @@
 
 use crate::{
 	constants::time::{prod_or_fast, HOURS, MINUTES, SLOT_DURATION},
-	AccountId, Aura, AuraId, Balances, BlockNumber, CollatorSelection, Runtime, RuntimeEvent, Session,
-	SessionKeys,
+	AccountId, Aura, AuraId, Balances, BlockNumber, CollatorSelection, Runtime, RuntimeEvent,
+	Session, SessionKeys,
 };
 use frame_support::{
 	parameter_types,

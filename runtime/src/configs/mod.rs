@@ -9,9 +9,8 @@ pub mod utility;
 pub mod xcm_config;
 
 use crate::{
-	constants::consensus::*,
-	AccountId, Aura, Balance, Block, Hash, MessageQueue, Nonce, PalletInfo, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeOrigin, RuntimeTask, XcmpQueue, VERSION,
+	constants::consensus::*, AccountId, Aura, Balance, Block, Hash, MessageQueue, Nonce,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, RuntimeTask, XcmpQueue, VERSION,
 };
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
 use cumulus_primitives_core::AggregateMessageOrigin;

@@ -76,24 +76,24 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 			ProxyType::Any => true,
 			ProxyType::NonTransfer => !matches!(
 				call,
-				RuntimeCall::Balances(..) |
-					RuntimeCall::PolkadotXcm(..) |
-					RuntimeCall::Treasury(..) |
-					RuntimeCall::Contracts(..)
+				RuntimeCall::Balances(..)
+					| RuntimeCall::PolkadotXcm(..)
+					| RuntimeCall::Treasury(..)
+					| RuntimeCall::Contracts(..)
 			),
 			ProxyType::Governance => matches!(
 				call,
-				RuntimeCall::Referenda(..) |
-					RuntimeCall::ConvictionVoting(..) |
-					RuntimeCall::Treasury(..) |
-					RuntimeCall::Whitelist(..) |
-					RuntimeCall::Utility(..)
+				RuntimeCall::Referenda(..)
+					| RuntimeCall::ConvictionVoting(..)
+					| RuntimeCall::Treasury(..)
+					| RuntimeCall::Whitelist(..)
+					| RuntimeCall::Utility(..)
 			),
 			ProxyType::CancelProxy => matches!(
 				call,
-				RuntimeCall::Proxy(pallet_proxy::Call::reject_announcement { .. }) |
-					RuntimeCall::Utility(..) |
-					RuntimeCall::Multisig(..)
+				RuntimeCall::Proxy(pallet_proxy::Call::reject_announcement { .. })
+					| RuntimeCall::Utility(..)
+					| RuntimeCall::Multisig(..)
 			),
 		}
 	}

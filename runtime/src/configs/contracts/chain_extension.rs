@@ -87,7 +87,9 @@ fn status(code: u32) -> RetVal {
 /// The status code of a failed dispatch: the pallet's named error when there is one.
 fn error_code(error: DispatchError) -> u32 {
 	match error {
-		DispatchError::Module(ModuleError { index, error, .. }) => module_error_code(index, error[0]),
+		DispatchError::Module(ModuleError { index, error, .. }) => {
+			module_error_code(index, error[0])
+		},
 		_ => Status::DispatchFailed as u32,
 	}
 }
@@ -101,8 +103,11 @@ fn db_reads(reads: u64, proof: usize) -> Weight {
 
 /// The registry reads the model and the version (and, for the licence, the model again).
 fn model_version_weight() -> Weight {
-	db_reads(3, 2 * pallet_model_registry::ModelInfo::<Runtime>::max_encoded_len() +
-		pallet_model_registry::ModelVersionInfo::<Runtime>::max_encoded_len())
+	db_reads(
+		3,
+		2 * pallet_model_registry::ModelInfo::<Runtime>::max_encoded_len()
+			+ pallet_model_registry::ModelVersionInfo::<Runtime>::max_encoded_len(),
+	)
 }
 
 /// The job, or else its receipt.
@@ -111,18 +116,19 @@ fn job_status_weight() -> Weight {
 }
 
 fn model_version(input: &[u8]) -> FunctionResult {
-	let query = ModelVersionQuery::decode_all(&mut &input[..])
-		.map_err(|_| Status::InvalidInput as u32)?;
+	let query =
+		ModelVersionQuery::decode_all(&mut &input[..]).map_err(|_| Status::InvalidInput as u32)?;
 	let usage_fee =
 		<ModelRegistry as deai_primitives::ModelRegistry<AccountId, Balance>>::model_usage_fee(
 			&query.version,
 		)
 		.map_err(|_| Status::NotFound as u32)?;
-	let usable = <ModelRegistry as deai_primitives::ModelRegistry<AccountId, Balance>>::ensure_model_usable(
-		&query.version,
-		IntendedUse { commercial: query.commercial, derivative: false },
-	)
-	.is_ok();
+	let usable =
+		<ModelRegistry as deai_primitives::ModelRegistry<AccountId, Balance>>::ensure_model_usable(
+			&query.version,
+			IntendedUse { commercial: query.commercial, derivative: false },
+		)
+		.is_ok();
 	Ok(ModelVersionInfo { usable, usage_fee }.encode())
 }
 

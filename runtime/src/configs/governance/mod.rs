@@ -8,8 +8,7 @@ pub use origins::{pallet_custom_origins, Spender};
 
 use crate::{
 	constants::time::*, AccountId, Balance, Balances, BlockNumber, Preimage, Referenda, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, Scheduler,
-	System, Treasury, UNIT,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, Scheduler, System, Treasury, UNIT,
 };
 use frame_support::{
 	dynamic_params::{dynamic_pallet_params, dynamic_params},
@@ -99,10 +98,12 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterAdmin
 	) -> Result<Self::Success, RuntimeOrigin> {
 		use frame_support::traits::EnsureOrigin;
 		match key {
-			RuntimeParametersKey::Treasury(_) =>
-				<TreasurerOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ()),
-			RuntimeParametersKey::Market(_) | RuntimeParametersKey::Rewards(_) =>
-				<DeaiParametersOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ()),
+			RuntimeParametersKey::Treasury(_) => {
+				<TreasurerOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ())
+			},
+			RuntimeParametersKey::Market(_) | RuntimeParametersKey::Rewards(_) => {
+				<DeaiParametersOrRoot as EnsureOrigin<_>>::try_origin(origin).map(|_| ())
+			},
 		}
 	}
 
@@ -166,7 +167,8 @@ impl pallet_conviction_voting::Config for Runtime {
 	type WeightInfo = pallet_conviction_voting::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
 	type Polls = Referenda;
-	type MaxTurnout = frame_support::traits::tokens::currency::ActiveIssuanceOf<Balances, AccountId>;
+	type MaxTurnout =
+		frame_support::traits::tokens::currency::ActiveIssuanceOf<Balances, AccountId>;
 	type MaxVotes = ConstU32<512>;
 	type VoteLockingPeriod = VoteLockingPeriod;
 	type BlockNumberProvider = System;
