@@ -9,7 +9,7 @@ NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 FAST_NODE := $${CARGO_TARGET_DIR}/debug/fast-runtime/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup node node-fast tools contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
+.PHONY: run test setup fmt lint node node-fast tools contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -17,8 +17,23 @@ run: setup node
 	  echo "polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$(RPC_PORT)#/explorer" && \
 	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
 
-## Everything CI runs: Rust tests (pallets, runtime, chain specs) and the end-to-end tests.
-test: setup node-fast node tools contracts test-rust test-e2e test-zombienet
+## Everything CI runs, each stage timed (scripts/test.sh prints the table): formatting and lint
+## gates first, then the builds, the Rust tests (pallets, runtime, chain specs), the end-to-end
+## tests and the zombienet test.
+test:
+	@bash scripts/test.sh
+
+## The formatting gate: the workspace and the ink! contracts are rustfmt-clean (.rustfmt.toml).
+fmt:
+	@cargo fmt --all --check && \
+	  for contract in contracts/*/; do (cd "$$contract" && cargo fmt --check) || exit 1; done
+
+## The lint gate: clippy over the workspace and the tools, every target, warnings as errors (the
+## lints are in Cargo.toml's [workspace.lints]). It checks in its own target directory, without the
+## WASM runtime, so it never invalidates the build's artifacts.
+lint: setup
+	@$(ENV) SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$$DEAI_CACHE/lint-target" \
+	  cargo clippy --locked --workspace --all-targets -- -D warnings
 
 ## Installs what the project needs (idempotent).
 setup:
