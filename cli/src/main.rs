@@ -217,7 +217,8 @@ enum JobCmd {
 		/// The price per provider, in DEAI.
 		#[arg(long, default_value = "10")]
 		price: String,
-		/// How providers are matched: `fixed` (first claimers at --price), `auction`, or
+		/// How providers are matched: `fixed` (the first claimer at --price; a redundant job's
+		/// providers are drawn among its claimers when the matching window closes), `auction`, or
 		/// `direct:ADDRESS`.
 		#[arg(long, default_value = "fixed")]
 		matching: String,

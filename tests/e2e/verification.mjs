@@ -1,14 +1,16 @@
 // The job lifecycle in each verification mode, and disputes both ways, from polkadot.js: a
-// redundant job (two providers commit, then reveal, and the agreed result settles), a job checked
-// by a named verifier (accepted, and rejected), a requester's dispute the arbiter decides for each
-// side, and the named error of a proof-verified job on a chain without a proof verifier. Every
-// balance a settlement, a slash or a refund touches is checked exactly.
+// redundant job (two providers drawn among the claimers commit, then reveal, and the agreed
+// result settles; a replayed reveal is refused: H-1), a job checked by a named verifier
+// (accepted; a requester naming itself is refused and a rejection only opens a dispute whose slash
+// goes to the treasury: C-1), a requester's dispute the arbiter decides for each side, and the
+// named error of a proof-verified job on a chain without a proof verifier. Every balance a
+// settlement, a slash or a refund touches is checked exactly.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { u8aConcat, u8aToHex } from '@polkadot/util';
-import { blake2AsU8a } from '@polkadot/util-crypto';
-import { describeDispatchError, sendAndWait } from './lib/node.mjs';
+import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a, decodeAddress } from '@polkadot/util-crypto';
+import { describeDispatchError, sendAndWait, waitForBlock } from './lib/node.mjs';
 import { CAPABILITIES, UNIT, feePaid, freeDeltas } from './lib/chain.mjs';
 
 
@@ -35,7 +37,7 @@ describe('verification modes and disputes', () => {
   /** Free-balance changes of `accounts` in the block `blockHash`. */
   const deltas = async (blockHash, accounts) => ({ out: (await freeDeltas(api, blockHash, accounts)).delta });
 
-  async function postJob(matching, verification) {
+  async function postJob(matching, verification, matchingBlocks = 50) {
     const { events } = await sendAndWait(api.tx.computeMarket.postJob({
       kind: 'Inference',
       model: { model: ctx.marketModelId, version: 0 },
@@ -45,7 +47,7 @@ describe('verification modes and disputes', () => {
       requirements: { minVramMib: 0, minRamMib: 1024, accelerator: null, region: null, teeRequired: false, minReputation: 0 },
       commercial: false,
       budget,
-      matchingBlocks: 50,
+      matchingBlocks,
       executionBlocks: 50,
       matching,
       verification,
@@ -66,27 +68,41 @@ describe('verification modes and disputes', () => {
   });
 
   it('redundant: two providers commit, then reveal; the agreed result settles and pays both', async () => {
-    const job = await postJob({ FixedPrice: { price } }, { Redundant: { providers: 2, quorum: 2 } });
+    const job = await postJob({ FixedPrice: { price } }, { Redundant: { providers: 2, quorum: 2 } }, 4);
     await sendAndWait(api.tx.computeMarket.claimJob(job), charlie);
     await sendAndWait(api.tx.computeMarket.claimJob(job), second);
+    // H-2: claims are applications; the set is drawn when the matching window closes.
+    const open = (await api.query.computeMarket.jobs(job)).unwrap();
+    assert.equal(open.status.toString(), 'Open');
+    await waitForBlock(api, open.deadline.unwrap()[0].toNumber());
     assert.equal((await api.query.computeMarket.jobs(job)).unwrap().status.toString(), 'Assigned');
 
     const result = `0x${'a1'.repeat(32)}`;
     const salts = [`0x${'01'.repeat(32)}`, `0x${'02'.repeat(32)}`];
-    const commitment = (salt) => u8aToHex(blake2AsU8a(u8aConcat(result, salt), 256));
+    // deai_abi::result_commitment: blake2b-256 of the domain tag, the job (u64, little endian),
+    // the provider's account, the result and the salt.
+    const commitment = (who, salt) => u8aToHex(blake2AsU8a(u8aConcat(
+      stringToU8a('deai/commit1'), bnToU8a(job, { bitLength: 64, isLe: true }),
+      decodeAddress(who.address), result, salt), 256));
     await assert.rejects(
       sendAndWait(api.tx.computeMarket.submitResult(job, result, 'http://127.0.0.1/r.bin', '0x'), charlie),
       /computeMarket\.WrongVerificationMode/,
       'a redundant job takes commitments, not plain results',
     );
-    await sendAndWait(api.tx.computeMarket.commitResult(job, commitment(salts[0])), charlie);
-    await sendAndWait(api.tx.computeMarket.commitResult(job, commitment(salts[1])), second);
+    await sendAndWait(api.tx.computeMarket.commitResult(job, commitment(charlie, salts[0])), charlie);
+    await sendAndWait(api.tx.computeMarket.commitResult(job, commitment(second, salts[1])), second);
     assert.equal((await api.query.computeMarket.jobs(job)).unwrap().status.toString(), 'Revealing');
     await assert.rejects(
       sendAndWait(api.tx.computeMarket.revealResult(job, `0x${'ff'.repeat(32)}`, 'http://127.0.0.1/r.bin', salts[0]), charlie),
       /computeMarket\.RevealMismatch/,
     );
     await sendAndWait(api.tx.computeMarket.revealResult(job, result, 'http://127.0.0.1/r1.bin', salts[0]), charlie);
+    // H-1: replaying another provider's reveal (its result and salt) opens nothing: commitments
+    // bind the provider.
+    await assert.rejects(
+      sendAndWait(api.tx.computeMarket.revealResult(job, result, 'http://127.0.0.1/r1.bin', salts[0]), second),
+      /computeMarket\.RevealMismatch/,
+    );
     const { blockHash, events } = await sendAndWait(
       api.tx.computeMarket.revealResult(job, result, 'http://127.0.0.1/r2.bin', salts[1]), second);
 
@@ -102,7 +118,10 @@ describe('verification modes and disputes', () => {
       budget - 2n * price - settled.protocolFee.toBigInt() - settled.usageFees.toBigInt());
   });
 
-  it('verifier: a direct job\'s result is attested and paid; a rejected one slashes the provider', async () => {
+  it('verifier: a direct job\'s result is attested and paid; a rejection is a dispute, its slash the treasury\'s (C-1)', async () => {
+    // C-1: a requester cannot verify its own job.
+    await assert.rejects(postJob({ Direct: { provider: charlie.address } }, { Verifier: { verifier: dave.address } }),
+      /computeMarket\.VerifierIsRequester/);
     const verification = { Verifier: { verifier: alice.address } };
     const accepted = await postJob({ Direct: { provider: charlie.address } }, verification);
     await assert.rejects(sendAndWait(api.tx.computeMarket.acceptJob(accepted), second), /computeMarket\.ProviderNotEligible/);
@@ -124,14 +143,22 @@ describe('verification modes and disputes', () => {
     await sendAndWait(api.tx.computeMarket.claimJob(rejected), second);
     await sendAndWait(api.tx.computeMarket.submitResult(rejected, `0x${'c3'.repeat(32)}`, 'http://127.0.0.1/bad.bin', '0x'), second);
     const bondBefore = await bond(api, second.address);
-    ({ blockHash, events } = await sendAndWait(api.tx.computeMarket.attestResult(rejected, false), alice));
+    ({ events } = await sendAndWait(api.tx.computeMarket.attestResult(rejected, false), alice));
+    // The rejection decides nothing by itself: the job waits for the dispute resolver.
+    assert.equal(eventData(events, api.events.computeMarket.ResultRejected).job.toNumber(), rejected);
+    assert.equal(eventData(events, api.events.computeMarket.ProviderSlashed), undefined);
+    assert.equal((await api.query.computeMarket.jobs(rejected)).unwrap().status.toString(), 'Disputed');
+    assert.equal(await bond(api, second.address), bondBefore);
+    const treasury = api.consts.treasury.potAccount.toString();
+    ({ blockHash, events } = await resolveDispute(rejected, true));
     const failed = eventData(events, api.events.computeMarket.JobFailed);
-    assert.equal(failed.reason.toString(), 'RejectedByVerifier');
+    assert.equal(failed.reason.toString(), 'DisputeLost');
     assert.equal(failed.refunded.toBigInt(), budget);
     const slashed = eventData(events, api.events.computeMarket.ProviderSlashed).amount.toBigInt();
     assert.equal(slashed, bondBefore / 5n, 'DisputeSlash: 20% of the bond');
-    ({ out } = await deltas(blockHash, { second: second.address, dave: dave.address }));
-    assert.equal(out.dave, budget + slashed, 'the requester gets its budget back and the slash');
+    ({ out } = await deltas(blockHash, { second: second.address, dave: dave.address, treasury }));
+    assert.equal(out.dave, budget, 'the requester gets its budget back, never the slash');
+    assert.equal(out.treasury, slashed);
     assert.equal(out.second, 0n);
     assert.equal(await bond(api, second.address), bondBefore - slashed);
     // Below the minimum bond a provider takes no work until it tops up.
@@ -139,7 +166,7 @@ describe('verification modes and disputes', () => {
     assert.equal(await bond(api, second.address), bondBefore);
   });
 
-  it('disputes: the arbiter finds the provider at fault (slash, full refund)', async () => {
+  it('disputes: the arbiter finds the provider at fault (slash to the treasury, full refund)', async () => {
     const job = await postJob({ FixedPrice: { price } }, 'RequesterApproval');
     await sendAndWait(api.tx.computeMarket.claimJob(job), charlie);
     await sendAndWait(api.tx.computeMarket.submitResult(job, `0x${'d4'.repeat(32)}`, 'http://127.0.0.1/d.bin', '0x'), charlie);
@@ -154,8 +181,10 @@ describe('verification modes and disputes', () => {
     assert.ok(eventData(events, api.events.computeMarket.DisputeResolved).providerAtFault.isTrue);
     const slashed = eventData(events, api.events.computeMarket.ProviderSlashed).amount.toBigInt();
     assert.equal(slashed, bondBefore / 5n);
-    const { out } = await deltas(blockHash, { charlie: charlie.address, dave: dave.address });
-    assert.equal(out.dave, budget + disputeBond + slashed, 'budget, dispute bond and the slash');
+    const treasury = api.consts.treasury.potAccount.toString();
+    const { out } = await deltas(blockHash, { charlie: charlie.address, dave: dave.address, treasury });
+    assert.equal(out.dave, budget + disputeBond, 'budget and dispute bond; the slash is the treasury\'s');
+    assert.equal(out.treasury, slashed);
     assert.equal(out.charlie, 0n);
     const reputation = (await api.query.computeMarket.providers(charlie.address)).unwrap().reputation;
     assert.ok(reputation.disputesLost.toNumber() >= 1);

@@ -137,6 +137,8 @@ describe('deai-worker and the deai CLI', () => {
       `store_url = "${storeUrl}"`,
       `store_token_file = "${join(dir, 'worker.token')}"`,
       'bond = "100"',
+      // The first worker takes `Verifier` jobs checked by Alice; the second none.
+      index === 0 ? `trusted_verifiers = ["${ctx.alice.address}"]` : '',
       '[price]',
       // Above the bench's and the other suites' prices: these workers only take this file's jobs.
       'min_price = "5"',
@@ -230,7 +232,7 @@ describe('deai-worker and the deai CLI', () => {
     assert.deepEqual(expected.label, JSON.parse(readFileSync(join(modelDir, 'samples/batch-2.expected.json'))).label);
 
     const before = { owner: await free(api, owner.address), coauthor: await free(api, coauthor.address) };
-    const receipt = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--providers', '2', '--wait', '--timeout', '300'], '//DeaiRequester');
+    const receipt = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--providers', '2', '--matching-blocks', '5', '--wait', '--timeout', '300'], '//DeaiRequester');
     assert.equal(receipt.outcome, 'completed', JSON.stringify(receipt));
     assert.equal(receipt.result_hash, expectedHash, 'the agreed result is the model\'s output');
     assert.deepEqual(receipt.providers.map((p) => p.provider).sort(), providers.map((p) => p.address).sort());
@@ -245,6 +247,16 @@ describe('deai-worker and the deai CLI', () => {
     const result = await cli(['job', 'result', String(receipt.job)]);
     assert.equal(result.result_hash, expectedHash);
     assert.deepEqual(result.result, expected);
+  });
+
+  it('a worker passes over a Verifier job whose verifier it does not trust, and says why', async () => {
+    const bob = ctx.bob.address;
+    const posted = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--verifier', bob], '//DeaiRequester');
+    for (const w of workers) {
+      await waitForOutput(w, new RegExp(`job ${posted.job}: passed over \\(verifier ${bob} is not in trusted_verifiers\\)`), 60_000);
+    }
+    const job = (await api.query.computeMarket.jobs(posted.job)).unwrap();
+    assert.equal(job.status.toString(), 'Open', 'nobody took it');
   });
 
   it('a worker refuses a tampered artifact, says why, and reports it on chain; the requester is refunded', async () => {
@@ -272,7 +284,7 @@ describe('deai-worker and the deai CLI', () => {
   });
 
   it('a worker killed after committing reveals after its restart; a worker cut off from the node reconnects', async () => {
-    const posted = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--providers', '2'], '//DeaiRequester');
+    const posted = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--providers', '2', '--matching-blocks', '5'], '//DeaiRequester');
     const job = posted.job;
     await waitForOutput(workers[0], new RegExp(`job ${job}: result committed`));
     await stop(workers[0], 'SIGKILL');

@@ -34,20 +34,8 @@ use crate::config::{detect, Config};
 use crate::sandbox::{Sandbox, SandboxError};
 
 /// Failure codes the worker reports on chain (`report_failure`), with a blake2-256 hash of the
-/// message it logged.
-pub mod failure_code {
-	/// The model artifact's bytes do not match its registered hash.
-	pub const MODEL_HASH_MISMATCH: u16 = 1;
-	/// The input's bytes do not match the job's input hash.
-	pub const INPUT_HASH_MISMATCH: u16 = 2;
-	/// The model or input could not be fetched.
-	pub const FETCH_FAILED: u16 = 3;
-	/// The model does not load, does not run on the input, needs more memory than the worker's
-	/// limit, crashes its inference process, or writes too large a result.
-	pub const INFERENCE_FAILED: u16 = 4;
-	/// The work did not finish within the worker's time budget (`job_timeout_secs`).
-	pub const TIMED_OUT: u16 = 5;
-}
+/// message it logged: one definition, shared with the chain's tools.
+pub use deai_abi::failure_code;
 
 /// Transient fetch failures tolerated before a job is reported failed.
 const MAX_TRANSIENT_FAILURES: u32 = 3;
@@ -205,7 +193,7 @@ impl Agent {
 			cpu_cores: d.cpu_cores,
 			region: d.region,
 			// This worker runs inference only.
-			job_kinds: 1,
+			job_kinds: deai_abi::job_kind::INFERENCE,
 			max_concurrent_jobs: d.max_concurrent_jobs,
 		};
 		let bond = parse_balance(&self.config.bond).ok_or_else(|| anyhow!("bad bond"))?;
@@ -303,6 +291,11 @@ impl Agent {
 	async fn decide(&self, at: &AtBlock, job: &Job) -> anyhow::Result<Result<Take, String>> {
 		if !matches!(job.spec.kind, JobKind::Inference) {
 			return Ok(Err("not an inference job".into()));
+		}
+		if let Err(reason) =
+			accepts_verification(&self.config.trusted_verifiers, &job.spec.verification)
+		{
+			return Ok(Err(reason));
 		}
 		let Some(model) = &job.spec.model else { return Ok(Err("no model".into())) };
 		let found = at
@@ -464,7 +457,7 @@ impl Agent {
 		};
 		let mine = job.assignments.0.iter().find(|a| &a.provider == self.me()).cloned();
 		let Some(mine) = mine else {
-			if matches!(job.status, JobStatus::Open) {
+			if matches!(job.status, JobStatus::Open | JobStatus::Drawing) {
 				return Ok(()); // bid pending, or a claim not final yet
 			}
 			tracing::info!("job {id}: assigned to others");
@@ -787,9 +780,7 @@ impl Agent {
 				entry.salt.as_deref().and_then(parse_hash).ok_or_else(|| anyhow!("no salt"))?;
 			// The salt must be on disk before the commitment goes out, or a crash loses the reveal.
 			self.book.lock().await.save().context("saving the job book before committing")?;
-			let mut preimage = hash.to_vec();
-			preimage.extend_from_slice(&salt);
-			let commitment = content::hash_bytes(&preimage);
+			let commitment = deai_abi::result_commitment(id, &self.me().0, &hash, &salt);
 			self.sender
 				.submit(chain, &market.commit_result(id, commitment), Wait::Finalized, |_| {})
 				.await?;
@@ -869,5 +860,43 @@ async fn wait_for(mut shutdown: tokio::sync::watch::Receiver<bool>) {
 		if shutdown.changed().await.is_err() {
 			return;
 		}
+	}
+}
+
+/// Whether a provider works under a job's verification mode: `Verifier` jobs only from the
+/// operator's `trusted` verifiers (a verifier is the requester's choice, and its rejection holds
+/// the provider's pay until the dispute resolver rules or the dispute period ends).
+pub fn accepts_verification(
+	trusted: &[AccountId32],
+	verification: &VerificationMode<AccountId32>,
+) -> Result<(), String> {
+	match verification {
+		VerificationMode::Verifier { verifier } if !trusted.contains(verifier) => {
+			Err(format!("verifier {verifier} is not in trusted_verifiers"))
+		},
+		_ => Ok(()),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn verifier_jobs_only_from_trusted_verifiers() {
+		let trusted = AccountId32([1; 32]);
+		let other = AccountId32([2; 32]);
+		let job = |verifier: &AccountId32| VerificationMode::Verifier { verifier: verifier.clone() };
+		assert_eq!(accepts_verification(&[trusted.clone()], &job(&trusted)), Ok(()));
+		assert_eq!(
+			accepts_verification(&[trusted.clone()], &job(&other)),
+			Err(format!("verifier {other} is not in trusted_verifiers"))
+		);
+		assert!(accepts_verification(&[], &job(&trusted)).is_err(), "empty list: no Verifier jobs");
+		assert_eq!(accepts_verification(&[], &VerificationMode::RequesterApproval), Ok(()));
+		assert_eq!(
+			accepts_verification(&[], &VerificationMode::Redundant { providers: 2, quorum: 2 }),
+			Ok(())
+		);
 	}
 }

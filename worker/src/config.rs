@@ -57,6 +57,12 @@ pub struct Config {
 	/// The price policy.
 	#[serde(default)]
 	pub price: PricePolicy,
+	/// The verifiers whose `Verifier` jobs this provider takes (SS58 addresses); jobs naming
+	/// any other verifier are passed over. Empty (the default): no `Verifier` jobs. A verifier's
+	/// rejection only opens a dispute, but it holds the provider's pay until the dispute resolver
+	/// rules or the dispute period ends: trust only verifiers you know.
+	#[serde(default)]
+	pub trusted_verifiers: Vec<deai_client::subxt::utils::AccountId32>,
 	/// Overrides of what is detected from the machine.
 	#[serde(default)]
 	pub capabilities: CapabilityOverrides,

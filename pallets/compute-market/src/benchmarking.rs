@@ -1,7 +1,7 @@
 //! Benchmarks of every call, settlement and the deadline hook, at their worst cases.
 
 use super::*;
-use crate::{results::commitment_of, types::*};
+use crate::{commitment_of, types::*};
 use alloc::{vec, vec::Vec};
 use deai_primitives::JobId;
 use deai_primitives::ModelRegistry;
@@ -117,8 +117,8 @@ fn nearly_revealed<T: Config>(payees: u32) -> (JobId, T::AccountId) {
 	let job_info = Jobs::<T>::get(job).expect("posted");
 	Pallet::<T>::assign(job, job_info, winners.clone()).expect("assigns");
 	for (who, _) in winners.iter() {
-		Pallet::<T>::do_commit_result(who.clone(), job, commitment_of(&[9; 32], &[3; 32]))
-			.expect("commits");
+		let commitment = commitment_of(job, who, &[9; 32], &[3; 32]);
+		Pallet::<T>::do_commit_result(who.clone(), job, commitment).expect("commits");
 	}
 	let (last, _) = winners.last().cloned().expect("providers");
 	for (who, _) in winners.iter().take(winners.len() - 1) {
@@ -271,22 +271,23 @@ mod benchmarks {
 		assert_last_event::<T>(Event::BidPlaced { job, provider: who, price });
 	}
 
+	/// Selecting the winner of a single-provider auction (redundant sets are drawn, never
+	/// selected) with `b` bids to release.
 	#[benchmark]
-	fn select_bids(b: Linear<{ T::MaxRedundancy::get().max(2) }, { T::MaxBids::get() }>) {
+	fn select_bids(b: Linear<1, { T::MaxBids::get() }>) {
 		let requester = funded::<T>("requester", 0);
-		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		let job = post::<T>(
+			&requester,
+			spec::<T>(1, MatchingMode::Auction, VerificationMode::RequesterApproval),
+		);
 		let mut bidders = Vec::new();
 		for i in 0..b {
 			let who = provider::<T>(i);
 			Pallet::<T>::do_place_bid(who.clone(), job, T::Currency::minimum_balance()).unwrap();
 			bidders.push(who);
 		}
-		let chosen: BoundedVec<_, _> = bidders
-			.into_iter()
-			.take(T::MaxRedundancy::get().max(2) as usize)
-			.collect::<Vec<_>>()
-			.try_into()
-			.unwrap();
+		let chosen: BoundedVec<_, _> =
+			bidders.into_iter().take(1).collect::<Vec<_>>().try_into().unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job, chosen);
 		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Assigned);
@@ -309,18 +310,16 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Assigned);
 	}
 
+	/// A claim that assigns a single-provider job (a redundant job's claim is an application,
+	/// which does the work of `place_bid`).
 	#[benchmark]
 	fn claim_job() {
 		let requester = funded::<T>("requester", 0);
 		let price = T::Currency::minimum_balance();
 		let job = post::<T>(
 			&requester,
-			spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()),
+			spec::<T>(1, MatchingMode::FixedPrice { price }, VerificationMode::RequesterApproval),
 		);
-		let needed = T::MaxRedundancy::get().max(2);
-		for i in 1..needed {
-			Pallet::<T>::do_claim_job(provider::<T>(i), job).unwrap();
-		}
 		let who = provider::<T>(0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), job);
@@ -361,14 +360,15 @@ mod benchmarks {
 		);
 		let needed = T::MaxRedundancy::get().max(2);
 		let providers: Vec<_> = (0..needed).map(|i| provider::<T>(i)).collect();
-		for who in providers.iter() {
-			Pallet::<T>::do_claim_job(who.clone(), job).unwrap();
-		}
+		let winners = providers.iter().map(|who| (who.clone(), price)).collect();
+		Pallet::<T>::assign(job, Jobs::<T>::get(job).unwrap(), winners).unwrap();
 		for who in providers.iter().skip(1) {
-			Pallet::<T>::do_commit_result(who.clone(), job, [1; 32]).unwrap();
+			let commitment = commitment_of(job, who, &[1; 32], &[1; 32]);
+			Pallet::<T>::do_commit_result(who.clone(), job, commitment).unwrap();
 		}
+		let commitment = commitment_of(job, &providers[0], &[1; 32], &[1; 32]);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(providers[0].clone()), job, [1; 32]);
+		_(RawOrigin::Signed(providers[0].clone()), job, commitment);
 		assert_eq!(Jobs::<T>::get(job).unwrap().status, JobStatus::Revealing);
 	}
 

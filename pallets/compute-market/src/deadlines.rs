@@ -6,6 +6,11 @@ use frame_support::{traits::Get, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating, Zero};
 
+/// Blocks between the close of a redundant job's applications and its draw. The runtime's
+/// randomness at block `n` mixes block hashes up to `n - 2` (the market's hook runs before the
+/// randomness pallet records its parent): two blocks make the close's own block part of it.
+pub const DRAW_DELAY: u32 = 2;
+
 impl<T: Config> Pallet<T> {
 	/// The weight of handling the costliest single deadline.
 	pub(crate) fn deadline_weight() -> frame_support::weights::Weight {
@@ -13,8 +18,20 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(T::WeightInfo::on_initialize_deadlines(0))
 	}
 
-	/// Handles due deadlines, oldest first, while `meter` allows; what does not fit waits for
-	/// the next block (the cursor remembers where to resume).
+	/// The hook's weight limit: its base, one visit of the current block's queue, and
+	/// `MaxDeadlinesPerBlock` deadlines (all of a block's share fit, not one fewer).
+	pub(crate) fn deadlines_weight_limit() -> frame_support::weights::Weight {
+		T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get())
+			.saturating_add(Self::queue_visit_weight())
+	}
+
+	/// Visiting one block's queue: the probe for its next entry, and the cursor.
+	fn queue_visit_weight() -> frame_support::weights::Weight {
+		T::DbWeight::get().reads_writes(1, 1)
+	}
+
+	/// Handles due deadlines, oldest block first, while `meter` allows; what does not fit waits
+	/// for the next block (the cursor remembers where to resume).
 	pub(crate) fn process_deadlines(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
 		let base = T::WeightInfo::on_initialize_deadlines(0);
 		if meter.try_consume(base).is_err() {
@@ -27,20 +44,19 @@ impl<T: Config> Pallet<T> {
 		}
 		// Visiting a block's queue costs a read and a write even when it is empty: after a long
 		// pause the cursor catches up over several blocks rather than in one.
-		let per_block = T::DbWeight::get().reads_writes(1, 1);
 		while cursor <= now {
-			if meter.try_consume(per_block).is_err() {
+			if meter.try_consume(Self::queue_visit_weight()).is_err() {
 				break;
 			}
-			let mut queue = DeadlineQueue::<T>::take(cursor);
-			while !queue.is_empty() {
+			// Each probe for the next entry is a read: the one that finds the queue empty (or
+			// the weight spent) is the visit's, the others are their deadlines'.
+			while let Some(job) = DeadlineQueue::<T>::iter_key_prefix(cursor).next() {
 				if meter.try_consume(per_deadline).is_err() {
-					// Out of weight: the rest waits, in order, for the next block.
-					DeadlineQueue::<T>::insert(cursor, queue);
+					// Out of weight: the rest waits for the next block.
 					DeadlineCursor::<T>::put(cursor);
 					return;
 				}
-				let job = queue.remove(0);
+				DeadlineQueue::<T>::remove(cursor, job);
 				Self::handle_deadline(job, cursor);
 			}
 			cursor = cursor.saturating_add(One::one());
@@ -62,10 +78,20 @@ impl<T: Config> Pallet<T> {
 			frame_support::defensive!("a job was queued at another block than its deadline");
 		}
 		match (kind, &job.status) {
-			(DeadlineKind::Matching, JobStatus::Open) => match job.spec.matching {
-				MatchingMode::Auction => Self::close_auction(id, job),
-				_ => Self::fail(id, job, FailureReason::NoProviders),
+			(DeadlineKind::Matching, JobStatus::Open) => {
+				if job.bids < job.spec.verification.providers() {
+					Self::fail(id, job, FailureReason::NoProviders)
+				} else if job.spec.verification.is_redundant() {
+					// Applications are closed now; the draw waits for randomness produced after
+					// this block, which no applicant (nor the requester) could know in time.
+					job.status = JobStatus::Drawing;
+					Self::set_deadline(id, &mut job, DRAW_DELAY.into(), DeadlineKind::Draw);
+					Jobs::<T>::insert(id, job);
+				} else {
+					Self::close_matching(id, job)
+				}
 			},
+			(DeadlineKind::Draw, JobStatus::Drawing) => Self::close_matching(id, job),
 			(DeadlineKind::Execution, JobStatus::Assigned) => Self::execution_missed(id, job),
 			(DeadlineKind::Reveal, JobStatus::Revealing) => {
 				Self::tally(id, job);
@@ -73,15 +99,20 @@ impl<T: Config> Pallet<T> {
 			(DeadlineKind::Review, JobStatus::Submitted) => {
 				// Silence accepts.
 				match job.assignments.first().and_then(|a| a.result) {
-					Some(result) => {
-						Self::settle(id, job, result);
+					Some(result_hash) => {
+						Self::settle(id, job, Outcome::Completed { result_hash });
 					},
 					None => Self::fail(id, job, FailureReason::MissedDeadline),
 				}
 			},
+			(DeadlineKind::Arbitration, JobStatus::Disputed) => {
+				Self::dispute_timed_out(id, job);
+			},
 			_ => {
+				// Unreachable: a job without a pending deadline would wait for good, so it ends
+				// here, refunded, rather than being stored again.
 				frame_support::defensive!("a deadline does not match its job's status");
-				Jobs::<T>::insert(id, job);
+				Self::fail(id, job, FailureReason::MissedDeadline);
 			},
 		}
 	}
@@ -90,9 +121,8 @@ impl<T: Config> Pallet<T> {
 	/// requester refunded. In a redundant job, providers that did not commit are slashed and
 	/// dropped; if a quorum committed, they go on to reveal, otherwise the job fails.
 	fn execution_missed(id: JobId, mut job: Job<T>) {
-		let requester = job.requester.clone();
 		let missed = |provider: &T::AccountId| {
-			Self::slash_provider(provider, T::MissedDeadlineSlash::get(), &requester, id);
+			Self::slash_provider(provider, T::MissedDeadlineSlash::get(), id);
 			Self::release_provider(provider, |r| r.failed = r.failed.saturating_add(1));
 		};
 		match job.spec.verification {
@@ -109,11 +139,7 @@ impl<T: Config> Pallet<T> {
 					return Self::fail(id, job, FailureReason::NoQuorum);
 				}
 				job.status = JobStatus::Revealing;
-				if Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal)
-					.is_err()
-				{
-					return Self::fail(id, job, FailureReason::NoQuorum);
-				}
+				Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal);
 				Jobs::<T>::insert(id, job);
 			},
 			_ => {
@@ -147,9 +173,10 @@ impl<T: Config> Pallet<T> {
 			add(1, &job.requester, job.spec.budget);
 			add(3, &job.requester, job.deposit);
 			add(2, &job.requester, job.dispute_bond);
+			// A verifier's rejection is a dispute without a bond; a bond always has a dispute.
 			ensure!(
-				(job.dispute_bond.is_zero()) == (job.status != JobStatus::Disputed),
-				TryRuntimeError::Other("a dispute bond without a dispute, or the reverse")
+				job.dispute_bond.is_zero() || job.status == JobStatus::Disputed,
+				TryRuntimeError::Other("a dispute bond without a dispute")
 			);
 			for assignment in job.assignments.iter() {
 				*active.entry(assignment.provider.clone()).or_default() += 1;
@@ -158,28 +185,28 @@ impl<T: Config> Pallet<T> {
 			ensure!(bids == job.bids, TryRuntimeError::Other("bid count out of date"));
 			match job.deadline {
 				Some((at, _)) => ensure!(
-					DeadlineQueue::<T>::get(at).contains(&id),
+					DeadlineQueue::<T>::contains_key(at, id),
 					TryRuntimeError::Other("a job's deadline is not queued")
 				),
-				None => ensure!(
-					job.status == JobStatus::Disputed,
-					TryRuntimeError::Other("only a disputed job waits without a deadline")
-				),
+				None => return Err(TryRuntimeError::Other("a job waits without a deadline")),
 			}
 		}
 		for (id, bidder, (_, deposit)) in Bids::<T>::iter() {
 			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("a bid outlived its job"));
 			add(3, &bidder, deposit);
 		}
-		for (at, queue) in DeadlineQueue::<T>::iter() {
-			for id in queue {
-				let job = Jobs::<T>::get(id)
-					.ok_or(TryRuntimeError::Other("a queued job does not exist"))?;
-				ensure!(
-					job.deadline.map(|(due, _)| due) == Some(at),
-					TryRuntimeError::Other("a queue entry disagrees with its job")
-				);
-			}
+		let cursor = DeadlineCursor::<T>::get();
+		for (at, id, ()) in DeadlineQueue::<T>::iter() {
+			let job =
+				Jobs::<T>::get(id).ok_or(TryRuntimeError::Other("a queued job does not exist"))?;
+			ensure!(
+				job.deadline.map(|(due, _)| due) == Some(at),
+				TryRuntimeError::Other("a queue entry disagrees with its job")
+			);
+			ensure!(
+				cursor.is_zero() || at >= cursor,
+				TryRuntimeError::Other("a deadline behind the cursor would never be handled")
+			);
 		}
 		for (id, receipt) in Receipts::<T>::iter() {
 			ensure!(id < next, TryRuntimeError::Other("receipt id not below NextJobId"));

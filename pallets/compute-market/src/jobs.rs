@@ -2,18 +2,19 @@
 
 use crate::{pallet::*, types::*, BalanceOf};
 use alloc::vec::Vec;
-use codec::MaxEncodedLen;
+use codec::{Encode, MaxEncodedLen};
 use deai_primitives::{IntendedUse, JobId, ModelRegistry};
-use frame_support::{ensure, traits::Get, BoundedVec};
+use frame_support::{
+	ensure,
+	traits::{Get, Randomness},
+	BoundedVec,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
-	traits::{CheckedAdd, CheckedSub, One, SaturatedConversion, Saturating, Zero},
+	traits::{CheckedAdd, CheckedSub, SaturatedConversion, Saturating, Zero},
 	DispatchError, DispatchResult, Rounding,
 };
-
-/// How far past a full block the deadline queue looks for room.
-const DEADLINE_SEARCH_BLOCKS: u32 = 16;
 
 impl<T: Config> Pallet<T> {
 	/// The licence use a job declares: commercial or not; derivative when it trains or
@@ -59,31 +60,16 @@ impl<T: Config> Pallet<T> {
 	// The deadline queue
 	// ---------------------------------------------------------------------------------------
 
-	/// Queues `job` at `at`, or the first later block with room. Returns the block.
-	pub(crate) fn schedule(
-		job: JobId,
-		at: BlockNumberFor<T>,
-	) -> Result<BlockNumberFor<T>, DispatchError> {
-		let mut block = at;
-		for _ in 0..DEADLINE_SEARCH_BLOCKS {
-			if DeadlineQueue::<T>::try_mutate(block, |queue| queue.try_push(job)).is_ok() {
-				return Ok(block);
-			}
-			block = block.saturating_add(One::one());
-		}
-		Err(Error::<T>::DeadlineQueueFull.into())
+	/// Queues `job`'s deadline at `at`. Never fails: a block takes any number of deadlines, so
+	/// nobody can make a provider's submission, commitment or reveal fail by filling the queue;
+	/// `on_initialize` handles at most `MaxDeadlinesPerBlock` a block and carries the rest over.
+	pub(crate) fn schedule(job: JobId, at: BlockNumberFor<T>) {
+		DeadlineQueue::<T>::insert(at, job, ());
 	}
 
 	/// Takes `job` out of the queue at `at`.
 	pub(crate) fn unschedule(job: JobId, at: BlockNumberFor<T>) {
-		DeadlineQueue::<T>::mutate_exists(at, |queue| {
-			if let Some(entries) = queue {
-				entries.retain(|j| *j != job);
-				if entries.is_empty() {
-					*queue = None;
-				}
-			}
-		});
+		DeadlineQueue::<T>::remove(at, job);
 	}
 
 	/// Replaces a job's pending deadline with `kind` in `blocks` blocks.
@@ -92,13 +78,13 @@ impl<T: Config> Pallet<T> {
 		job: &mut Job<T>,
 		blocks: BlockNumberFor<T>,
 		kind: DeadlineKind,
-	) -> DispatchResult {
+	) {
 		if let Some((at, _)) = job.deadline.take() {
 			Self::unschedule(id, at);
 		}
 		let at = frame_system::Pallet::<T>::block_number().saturating_add(blocks);
-		job.deadline = Some((Self::schedule(id, at)?, kind));
-		Ok(())
+		Self::schedule(id, at);
+		job.deadline = Some((at, kind));
 	}
 
 	/// Removes a job's pending deadline.
@@ -135,6 +121,9 @@ impl<T: Config> Pallet<T> {
 					&& !matches!(spec.matching, MatchingMode::Direct { .. }),
 				Error::<T>::InvalidRedundancy
 			),
+			VerificationMode::Verifier { verifier } => {
+				ensure!(verifier != &requester, Error::<T>::VerifierIsRequester)
+			},
 			VerificationMode::Proof => ensure!(
 				<T::ResultVerifier as deai_primitives::ResultVerifier<T::AccountId>>::is_available(
 				),
@@ -201,7 +190,7 @@ impl<T: Config> Pallet<T> {
 			deposit,
 			posted_at: frame_system::Pallet::<T>::block_number(),
 		};
-		Self::set_deadline(id, &mut job, matching_blocks, DeadlineKind::Matching)?;
+		Self::set_deadline(id, &mut job, matching_blocks, DeadlineKind::Matching);
 		Jobs::<T>::insert(id, job);
 		NextJobId::<T>::put(next);
 		Self::deposit_event(Event::JobPosted { job: id, requester, budget });
@@ -222,6 +211,9 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(Job<T>, ProviderInfo<T>), DispatchError> {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
+		// The hook may handle a deadline blocks late (a full block carries over): the window is
+		// closed when its block has come, not when the hook gets to it.
+		Self::ensure_before_deadline(&job)?;
 		let info = Providers::<T>::get(who).ok_or(Error::<T>::NotProvider)?;
 		Self::ensure_eligible(who, &info, &job)?;
 		Ok((job, info))
@@ -243,13 +235,24 @@ impl<T: Config> Pallet<T> {
 		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
 		ensure!(!price.is_zero() && price <= job.price_cap, Error::<T>::BidTooHigh);
 		ensure!(!Bids::<T>::contains_key(id, &who), Error::<T>::AlreadyBid);
-		ensure!(job.bids < T::MaxBids::get(), Error::<T>::TooManyBids);
-		let deposit = Self::bid_deposit();
-		Self::hold(HoldReason::StorageDeposit, &who, deposit)?;
-		Bids::<T>::insert(id, &who, (price, deposit));
-		job.bids = job.bids.saturating_add(1);
+		Self::record_bid(id, &mut job, &who, price)?;
 		Jobs::<T>::insert(id, job);
 		Self::deposit_event(Event::BidPlaced { job: id, provider: who, price });
+		Ok(())
+	}
+
+	/// Records a bid (or a redundant job's application) with its storage deposit.
+	fn record_bid(
+		id: JobId,
+		job: &mut Job<T>,
+		who: &T::AccountId,
+		price: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(job.bids < T::MaxBids::get(), Error::<T>::TooManyBids);
+		let deposit = Self::bid_deposit();
+		Self::hold(HoldReason::StorageDeposit, who, deposit)?;
+		Bids::<T>::insert(id, who, (price, deposit));
+		job.bids = job.bids.saturating_add(1);
 		Ok(())
 	}
 
@@ -273,6 +276,8 @@ impl<T: Config> Pallet<T> {
 		let mut job = Self::requested_job(&who, id)?;
 		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
 		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
+		// A requester choosing who checks whom could fill the set with its own providers.
+		ensure!(!job.spec.verification.is_redundant(), Error::<T>::RedundantSetIsDrawn);
 		ensure!(
 			chosen.len() as u32 == job.spec.verification.providers(),
 			Error::<T>::InvalidSelection
@@ -289,9 +294,12 @@ impl<T: Config> Pallet<T> {
 		Self::assign(id, job, winners)
 	}
 
-	/// Ends an auction at its deadline: the best eligible bids win (lowest price, then highest
-	/// reputation), or the job fails when too few are left.
-	pub(crate) fn close_auction(id: JobId, mut job: Job<T>) {
+	/// Ends the matching of a job with applicants at its deadline. A single-provider auction
+	/// goes to the best eligible bid (lowest price, then highest reputation); a redundant job's
+	/// providers are drawn at random among its eligible applicants, each paid its own price, so
+	/// that neither the requester nor the cheapest sybils decide who checks whom. The job fails
+	/// when too few are eligible.
+	pub(crate) fn close_matching(id: JobId, mut job: Job<T>) {
 		let needed = job.spec.verification.providers() as usize;
 		let mut eligible: Vec<(BalanceOf<T>, u32, T::AccountId)> = Self::clear_bids(id, &mut job)
 			.into_iter()
@@ -304,15 +312,42 @@ impl<T: Config> Pallet<T> {
 		if eligible.len() < needed {
 			return Self::fail(id, job, FailureReason::NoProviders);
 		}
+		// Bids are read in storage order: sort them so that the draw (or the auction) depends
+		// only on the bids and the random seed.
 		eligible.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-		let winners =
-			eligible.into_iter().take(needed).map(|(price, _, who)| (who, price)).collect();
+		let winners: Vec<_> = if job.spec.verification.is_redundant() {
+			Self::draw(id, eligible, needed)
+		} else {
+			eligible.into_iter().take(needed).collect()
+		}
+		.into_iter()
+		.map(|(price, _, who)| (who, price))
+		.collect();
 		// Hooks are not transactional: a failed assignment must leave nothing half-done.
 		let assigned =
 			frame_support::storage::with_storage_layer(|| Self::assign(id, job.clone(), winners));
 		if assigned.is_err() {
 			Self::fail(id, job, FailureReason::NoProviders);
 		}
+	}
+
+	/// Draws `needed` of `candidates` uniformly at random (without replacement), seeded by
+	/// `T::Randomness` for this job.
+	fn draw<C>(id: JobId, mut candidates: Vec<C>, needed: usize) -> Vec<C> {
+		let (seed, _) = T::Randomness::random(&(b"deai/draw", id).encode());
+		let seed = seed.encode();
+		let mut drawn = Vec::with_capacity(needed);
+		for round in 0..needed as u32 {
+			if candidates.is_empty() {
+				break;
+			}
+			let digest = sp_io::hashing::blake2_256(&(&seed, round).encode());
+			let mut word = [0u8; 8];
+			word.copy_from_slice(&digest[..8]);
+			let index = (u64::from_le_bytes(word) % candidates.len() as u64) as usize;
+			drawn.push(candidates.swap_remove(index));
+		}
+		drawn
 	}
 
 	pub(crate) fn do_accept_job(who: T::AccountId, id: JobId) -> DispatchResult {
@@ -330,6 +365,14 @@ impl<T: Config> Pallet<T> {
 		let MatchingMode::FixedPrice { price } = job.spec.matching else {
 			return Err(Error::<T>::WrongMatchingMode.into());
 		};
+		if job.spec.verification.is_redundant() {
+			// An application: the providers are drawn when the matching window closes.
+			ensure!(!Bids::<T>::contains_key(id, &who), Error::<T>::AlreadyClaimed);
+			Self::record_bid(id, &mut job, &who, price)?;
+			Jobs::<T>::insert(id, job);
+			Self::deposit_event(Event::JobClaimed { job: id, provider: who });
+			return Ok(());
+		}
 		ensure!(!job.assignments.iter().any(|a| a.provider == who), Error::<T>::AlreadyClaimed);
 		job.assignments
 			.try_push(Assignment {
@@ -389,7 +432,7 @@ impl<T: Config> Pallet<T> {
 		job.assignments = assignments;
 		job.status = JobStatus::Assigned;
 		let execution = job.spec.execution_blocks;
-		Self::set_deadline(id, &mut job, execution, DeadlineKind::Execution)?;
+		Self::set_deadline(id, &mut job, execution, DeadlineKind::Execution);
 		let providers: BoundedVec<_, _> = job
 			.assignments
 			.iter()
@@ -408,11 +451,13 @@ impl<T: Config> Pallet<T> {
 	// ---------------------------------------------------------------------------------------
 
 	/// Removes a finished job and writes its receipt; the job's deposit stays held for the
-	/// receipt. Unpins the model and datasets (`used` when the job completed).
+	/// receipt. Unpins the model and datasets (`used` when providers were paid for running
+	/// them).
 	pub(crate) fn finish(
 		id: JobId,
 		mut job: Job<T>,
 		outcome: Outcome,
+		used: bool,
 		providers: BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxRedundancy>,
 		protocol_fee: BalanceOf<T>,
 		usage_fees: BalanceOf<T>,
@@ -420,7 +465,6 @@ impl<T: Config> Pallet<T> {
 	) {
 		Self::clear_deadline(id, &mut job);
 		Self::clear_bids(id, &mut job);
-		let used = matches!(outcome, Outcome::Completed { .. });
 		if let Some(model) = &job.spec.model {
 			T::Registry::unpin_model(model, used);
 		}
@@ -462,6 +506,7 @@ impl<T: Config> Pallet<T> {
 			id,
 			job,
 			Outcome::Failed { reason },
+			false,
 			BoundedVec::new(),
 			Zero::zero(),
 			Zero::zero(),

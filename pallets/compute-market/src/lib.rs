@@ -10,8 +10,9 @@
 //! ## Money
 //! Budgets (`JobEscrow`), provider bonds (`ProviderBond`), dispute bonds (`DisputeBond`) and
 //! storage deposits (`StorageDeposit`) are holds on their owners' accounts. Settlement moves held
-//! funds straight to the payees. Slashes are transfers (to the wronged party, or the fee
-//! destination); the market never mints or burns.
+//! funds straight to the payees. Slashes are transfers to the fee destination (the treasury),
+//! never to a requester, who could otherwise profit from a verdict it brought about; the market
+//! never mints or burns.
 //!
 //! ## Deadlines
 //! Every job has one pending deadline in a per-block queue; `on_initialize` handles at most as
@@ -39,6 +40,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use results::commitment_of;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -98,6 +100,10 @@ pub mod pallet {
 		/// Verifies results submitted with a proof (`VerificationMode::Proof`).
 		type ResultVerifier: ResultVerifier<Self::AccountId>;
 
+		/// Draws the providers of redundant jobs among their applicants, so that no requester
+		/// chooses who checks whom. Its output must be unknown when the job is posted.
+		type Randomness: frame_support::traits::Randomness<Self::Hash, BlockNumberFor<Self>>;
+
 		/// Confirms (or rejects) providers' TEE attestations.
 		type AttestorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -123,12 +129,13 @@ pub mod pallet {
 		/// The bond a requester holds to dispute a result (governance sets it).
 		type DisputeBond: Get<BalanceOf<Self>>;
 
-		/// The share of its bond a provider loses for a missed deadline or an outvoted result;
-		/// it goes to the requester.
+		/// The share of its bond a provider loses for a missed deadline, a missed reveal or an
+		/// outvoted result; it goes to the fee destination.
 		#[pallet::constant]
 		type MissedDeadlineSlash: Get<Perbill>;
 
-		/// The share of its bond a provider loses with a dispute; it goes to the requester.
+		/// The share of its bond a provider loses with a dispute; it goes to the fee
+		/// destination.
 		#[pallet::constant]
 		type DisputeSlash: Get<Perbill>;
 
@@ -148,6 +155,11 @@ pub mod pallet {
 		/// How long redundant providers have to reveal once every commitment is in.
 		#[pallet::constant]
 		type RevealPeriod: Get<BlockNumberFor<Self>>;
+
+		/// How long the dispute resolver has to rule on a dispute (or a verifier's rejection);
+		/// unruled, the result stands, the provider is paid and the requester's bond returned.
+		#[pallet::constant]
+		type DisputePeriod: Get<BlockNumberFor<Self>>;
 
 		/// The longest matching window.
 		#[pallet::constant]
@@ -189,8 +201,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxProofLen: Get<u32>;
 
-		/// The most deadlines one block's queue holds (later ones go to the next block with
-		/// room), and the most `on_initialize` handles in one block.
+		/// The most deadlines `on_initialize` handles in one block (the rest wait, in block
+		/// order, for the next).
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
@@ -238,15 +250,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Receipts<T: Config> = StorageMap<_, Twox64Concat, JobId, Receipt<T>>;
 
-	/// Jobs whose deadline falls in each block.
+	/// Jobs whose deadline falls in each block. A block takes any number (so that filling it
+	/// blocks nobody's call); each entry is paid for by its job's deposit, and `on_initialize`
+	/// handles at most `MaxDeadlinesPerBlock` a block, carrying the rest over.
 	#[pallet::storage]
-	pub type DeadlineQueue<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<JobId, T::MaxDeadlinesPerBlock>,
-		ValueQuery,
-	>;
+	pub type DeadlineQueue<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, ()>;
 
 	/// The first block whose deadlines have not all been handled.
 	#[pallet::storage]
@@ -426,6 +435,19 @@ pub mod pallet {
 			/// Returned to the requester.
 			refunded: BalanceOf<T>,
 		},
+		/// The job's verifier rejected its result: the job is disputed until the dispute
+		/// resolver rules or the dispute period ends.
+		ResultRejected {
+			/// The job.
+			job: JobId,
+			/// The verifier.
+			verifier: T::AccountId,
+		},
+		/// Nobody ruled on a dispute within the dispute period: the result stands.
+		DisputeTimedOut {
+			/// The job.
+			job: JobId,
+		},
 		/// A requester removed a receipt and got its deposit back.
 		ReceiptRemoved {
 			/// The job.
@@ -518,8 +540,16 @@ pub mod pallet {
 		DeadlinePassed,
 		/// The job's deadline has not passed.
 		DeadlineNotPassed,
-		/// The deadline queue has no room in the coming blocks.
-		DeadlineQueueFull,
+		/// The requester cannot be its own job's verifier.
+		VerifierIsRequester,
+		/// A redundant job's providers are drawn at random among its applicants when the
+		/// matching window closes; its requester cannot choose them.
+		RedundantSetIsDrawn,
+		/// The requester cannot hold the dispute bond a verifier's rejection needs.
+		RequesterCannotBondDispute,
+		/// The provider committed to a result: it must reveal it (or be slashed at the reveal
+		/// deadline), not leave.
+		AlreadyCommitted,
 		/// An id or counter overflowed.
 		Overflow,
 	}
@@ -530,10 +560,8 @@ pub mod pallet {
 			// At most `MaxDeadlinesPerBlock` deadlines, and never more than a quarter of a block.
 			let quarter_block = Perbill::from_percent(25)
 				* <T as frame_system::Config>::BlockWeights::get().max_block;
-			let mut meter = WeightMeter::with_limit(
-				T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get())
-					.min(quarter_block),
-			);
+			let mut meter =
+				WeightMeter::with_limit(Self::deadlines_weight_limit().min(quarter_block));
 			Self::process_deadlines(now, &mut meter);
 			meter.consumed()
 		}
@@ -545,6 +573,11 @@ pub mod pallet {
 				T::MaxBids::get() >= T::MaxRedundancy::get(),
 				"auctions must fill redundant jobs"
 			);
+			// A deadline in the current block would be behind the cursor and never handled.
+			for period in [T::ReviewPeriod::get(), T::RevealPeriod::get(), T::DisputePeriod::get()]
+			{
+				assert!(!period.is_zero(), "every period lasts at least a block");
+			}
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -662,7 +695,8 @@ pub mod pallet {
 		}
 
 		/// Ends an auction early by choosing its winning bidders (as many as the job needs).
-		/// Requester only. Emits `JobAssigned`.
+		/// Requester only; not for redundant jobs, whose providers are drawn. Emits
+		/// `JobAssigned`.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::select_bids(T::MaxBids::get()))]
 		pub fn select_bids(
@@ -681,8 +715,10 @@ pub mod pallet {
 			Self::do_accept_job(who, job)
 		}
 
-		/// Claims a place in a fixed-price job; the last place assigns it. Eligible providers
-		/// only. Emits `JobClaimed` (and `JobAssigned`).
+		/// Claims a fixed-price job (eligible providers only): a single-provider job is assigned
+		/// to its first claimer; a redundant job records the claim as an application (with a
+		/// bid's deposit) and its providers are drawn among the applicants when the matching
+		/// window closes. Emits `JobClaimed` (and `JobAssigned`).
 		#[pallet::call_index(13)]
 		pub fn claim_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -704,8 +740,9 @@ pub mod pallet {
 			Self::do_submit_result(who, job, result_hash, result_uri, proof)
 		}
 
-		/// Commits to a result in a redundant job: `commitment = blake2_256(result_hash ++
-		/// salt)`. Emits `ResultCommitted`.
+		/// Commits to a result in a redundant job: `commitment =` [`commitment_of`]`(job,
+		/// provider, result_hash, salt)` (a copy of another provider's can never be revealed).
+		/// Emits `ResultCommitted`.
 		#[pallet::call_index(15)]
 		pub fn commit_result(
 			origin: OriginFor<T>,
@@ -732,7 +769,8 @@ pub mod pallet {
 
 		/// Reports that the signer cannot run an assigned job: it is not paid and not slashed,
 		/// but the failure counts in its reputation; a single-provider job fails and is
-		/// refunded in full. Emits `FailureReported`.
+		/// refunded in full. Not after committing to a result in a redundant job (a committed
+		/// provider reveals, or is slashed at the reveal deadline). Emits `FailureReported`.
 		#[pallet::call_index(17)]
 		pub fn report_failure(
 			origin: OriginFor<T>,
@@ -752,16 +790,19 @@ pub mod pallet {
 			Self::do_accept_result(who, job)
 		}
 
-		/// Disputes a submitted result, holding `DisputeBond`; the dispute resolver decides.
-		/// Requester only, within the review period. Emits `JobDisputed`.
+		/// Disputes a submitted result, holding `DisputeBond`; the dispute resolver decides
+		/// within `DisputePeriod`, or the result stands. Requester only, within the review
+		/// period. Emits `JobDisputed`.
 		#[pallet::call_index(19)]
 		pub fn dispute_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_dispute_result(who, job)
 		}
 
-		/// The designated verifier attests the result: valid settles the job, invalid fails it
-		/// (and slashes the provider). Emits `JobSettled` or `JobFailed`.
+		/// The designated verifier attests the result within the review period: valid settles
+		/// the job; invalid disputes it, holding the requester's `DisputeBond` (the dispute
+		/// resolver decides within `DisputePeriod`, or the result stands). Emits `JobSettled` or
+		/// `ResultRejected`.
 		#[pallet::call_index(20)]
 		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
 		pub fn attest_result(
@@ -774,9 +815,10 @@ pub mod pallet {
 		}
 
 		/// Decides a dispute (`DisputeResolverOrigin`). Provider at fault: `DisputeSlash` of its
-		/// bond goes to the requester, who is refunded in full and gets its dispute bond back.
-		/// Requester at fault: `DisputeWinnerShare` of the dispute bond goes to the provider,
-		/// the rest to the fee destination, and the job settles. Emits `DisputeResolved`.
+		/// bond goes to the fee destination; the requester is refunded in full and gets its
+		/// dispute bond back. Requester at fault: `DisputeWinnerShare` of the dispute bond goes
+		/// to the provider, the rest to the fee destination, and the job settles. Emits
+		/// `DisputeResolved`.
 		#[pallet::call_index(21)]
 		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
 		pub fn resolve_dispute(

@@ -262,6 +262,19 @@ impl ResultVerifier<AccountId> for MockVerifier {
 	}
 }
 
+/// Randomness that tests can steer: the subject hashed with a seed they set.
+pub struct TestRandomness;
+parameter_types! {
+	pub static RandomSeed: u64 = 0;
+}
+impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
+	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
+		use codec::Encode;
+		let digest = sp_io::hashing::blake2_256(&(subject, RandomSeed::get()).encode());
+		(sp_core::H256(digest), frame_system::Pallet::<Test>::block_number())
+	}
+}
+
 parameter_types! {
 	pub static ProtocolFee: Permill = Permill::from_percent(5);
 	pub static MinProviderBond: Balance = 1_000;
@@ -277,6 +290,7 @@ impl pallet_compute_market::Config for Test {
 	type Registry = MockRegistry;
 	type ContributionSink = RecordingSink;
 	type ResultVerifier = MockVerifier;
+	type Randomness = TestRandomness;
 	type AttestorOrigin = EnsureRoot<AccountId>;
 	type DisputeResolverOrigin = EnsureRoot<AccountId>;
 	type FeeDestination = FeeDestination;
@@ -291,6 +305,7 @@ impl pallet_compute_market::Config for Test {
 	type UnbondingPeriod = ConstU64<5>;
 	type ReviewPeriod = ConstU64<5>;
 	type RevealPeriod = ConstU64<3>;
+	type DisputePeriod = ConstU64<8>;
 	type MaxMatchingBlocks = ConstU64<100>;
 	type MaxExecutionBlocks = ConstU64<100>;
 	type DepositBase = ConstU128<10>;

@@ -80,21 +80,23 @@ impl<T: Config> Pallet<T> {
 		moved
 	}
 
-	/// Slashes `fraction` of a provider's bond to `to` (the wronged requester). Emits
-	/// `ProviderSlashed`.
+	/// Slashes `fraction` of a provider's bond to the fee destination (the treasury). Never to
+	/// the requester: whoever can bring about a verdict against a provider (by naming the
+	/// verifier, placing sybils in a redundant set, or disputing) must not profit from it.
+	/// Emits `ProviderSlashed`.
 	pub(crate) fn slash_provider(
 		provider: &T::AccountId,
 		fraction: Perbill,
-		to: &T::AccountId,
 		job: deai_primitives::JobId,
 	) {
+		let to = T::FeeDestination::get();
 		Providers::<T>::mutate(provider, |info| {
 			let Some(info) = info else {
 				frame_support::defensive!("an assigned provider left");
 				return;
 			};
 			let amount = fraction.mul_floor(info.bond);
-			let moved = Self::pay_from_hold(HoldReason::ProviderBond, provider, to, amount);
+			let moved = Self::pay_from_hold(HoldReason::ProviderBond, provider, &to, amount);
 			info.bond = info.bond.saturating_sub(moved);
 			if !moved.is_zero() {
 				Self::deposit_event(Event::ProviderSlashed {
@@ -140,7 +142,13 @@ impl<T: Config> Pallet<T> {
 		let spec = &job.spec;
 		let need = &spec.requirements;
 		let have = &info.capabilities;
+		// Neither the requester nor the job's verifier may work on it.
+		let verifier = match &spec.verification {
+			VerificationMode::Verifier { verifier } => Some(verifier),
+			_ => None,
+		};
 		let meets = provider != &job.requester
+			&& Some(provider) != verifier
 			&& have.job_kinds & spec.kind.bit() != 0
 			&& have.vram_mib >= need.min_vram_mib
 			&& have.ram_mib >= need.min_ram_mib

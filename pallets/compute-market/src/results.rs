@@ -2,6 +2,7 @@
 
 use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
 use alloc::{collections::BTreeMap, vec::Vec};
+use codec::Encode;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier,
 };
@@ -11,12 +12,16 @@ use sp_runtime::{
 	DispatchError, DispatchResult,
 };
 
-/// A commitment to a result: `blake2_256(result_hash ++ salt)`.
-pub fn commitment_of(result: &ContentHash, salt: &ContentHash) -> ContentHash {
-	let mut bytes = [0u8; 64];
-	bytes[..32].copy_from_slice(result);
-	bytes[32..].copy_from_slice(salt);
-	sp_io::hashing::blake2_256(&bytes)
+/// A provider's commitment to a result in a redundant job ([`deai_abi::result_commitment`]): it
+/// binds the job and the provider, so a commitment copied from another provider cannot be
+/// revealed by the copier.
+pub fn commitment_of<AccountId: Encode>(
+	job: JobId,
+	provider: &AccountId,
+	result: &ContentHash,
+	salt: &ContentHash,
+) -> ContentHash {
+	deai_abi::result_commitment(job, &provider.encode(), result, salt)
 }
 
 impl<T: Config> Pallet<T> {
@@ -31,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		Ok((job, index))
 	}
 
-	fn ensure_before_deadline(job: &Job<T>) -> DispatchResult {
+	pub(crate) fn ensure_before_deadline(job: &Job<T>) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(job.deadline.map_or(true, |(at, _)| now <= at), Error::<T>::DeadlinePassed);
 		Ok(())
@@ -62,14 +67,14 @@ impl<T: Config> Pallet<T> {
 		assignment.result_uri = Some(result_uri);
 		Self::deposit_event(Event::ResultSubmitted { job: id, provider: who, result_hash });
 		if job.spec.verification == VerificationMode::Proof {
-			let payees = Self::settle(id, job, result_hash);
+			let payees = Self::settle(id, job, Outcome::Completed { result_hash });
 			return Ok(Some(
 				T::WeightInfo::submit_result().saturating_add(T::WeightInfo::settle(payees)),
 			)
 			.into());
 		}
 		job.status = JobStatus::Submitted;
-		Self::set_deadline(id, &mut job, T::ReviewPeriod::get(), DeadlineKind::Review)?;
+		Self::set_deadline(id, &mut job, T::ReviewPeriod::get(), DeadlineKind::Review);
 		Jobs::<T>::insert(id, job);
 		Ok(Some(T::WeightInfo::submit_result()).into())
 	}
@@ -87,10 +92,13 @@ impl<T: Config> Pallet<T> {
 		);
 		Self::ensure_before_deadline(&job)?;
 		ensure!(job.assignments[index].commitment.is_none(), Error::<T>::AlreadySubmitted);
+		// A commitment copied from another provider is accepted but can never be opened (it binds
+		// that provider): the copier is slashed at the reveal deadline. Refusing equal values
+		// instead would let a copier front-run an honest commitment and make it fail.
 		job.assignments[index].commitment = Some(commitment);
 		if job.assignments.iter().all(|a| a.commitment.is_some()) {
 			job.status = JobStatus::Revealing;
-			Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal)?;
+			Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal);
 		}
 		Jobs::<T>::insert(id, job);
 		Self::deposit_event(Event::ResultCommitted { job: id, provider: who });
@@ -110,7 +118,10 @@ impl<T: Config> Pallet<T> {
 		let assignment = &mut job.assignments[index];
 		let commitment = assignment.commitment.ok_or(Error::<T>::NotCommitted)?;
 		ensure!(assignment.result.is_none(), Error::<T>::AlreadySubmitted);
-		ensure!(commitment_of(&result_hash, &salt) == commitment, Error::<T>::RevealMismatch);
+		ensure!(
+			commitment_of(id, &who, &result_hash, &salt) == commitment,
+			Error::<T>::RevealMismatch
+		);
 		assignment.result = Some(result_hash);
 		assignment.result_uri = Some(result_uri);
 		Self::deposit_event(Event::ResultRevealed { job: id, provider: who, result_hash });
@@ -125,10 +136,17 @@ impl<T: Config> Pallet<T> {
 		Ok(Some(T::WeightInfo::reveal_result()).into())
 	}
 
-	/// Decides a redundant job from its revealed results: the result at least `quorum`
-	/// providers agree on wins and they are paid; providers that revealed another result or
-	/// none are slashed. Without a quorum the job fails (only non-revealers are slashed).
-	/// Returns the settlement's payee count.
+	/// Decides a redundant job from its revealed results. A result at least `quorum` providers
+	/// revealed wins: they are paid and the job settles; providers that revealed another result
+	/// are outvoted and slashed. Without a quorum:
+	/// - if every provider that revealed revealed the same result (the shortfall is silence), they
+	///   are paid — a colluding provider walking away cannot cost them their pay — but the result
+	///   is not verified: no reputation or compute points, and the job ends `NoQuorum`;
+	/// - if the revealed results disagree, nobody can tell who is right: nobody is paid or
+	///   slashed for what they revealed (a lazy provider revealing junk earns nothing), and the
+	///   requester is refunded.
+	/// Providers that revealed nothing are always slashed. Slashes go to the fee destination,
+	/// never to the requester. Returns the settlement's payee count.
 	pub(crate) fn tally(id: JobId, mut job: Job<T>) -> u32 {
 		let VerificationMode::Redundant { quorum, .. } = job.spec.verification else {
 			frame_support::defensive!("tally of a job that is not redundant");
@@ -138,39 +156,40 @@ impl<T: Config> Pallet<T> {
 		for result in job.assignments.iter().filter_map(|a| a.result) {
 			*counts.entry(result).or_default() += 1;
 		}
+		let unanimous = counts.len() == 1;
 		let winner = counts
 			.into_iter()
 			.max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
 			.filter(|(_, count)| *count >= u32::from(quorum))
 			.map(|(hash, _)| hash);
-		let requester = job.requester.clone();
-		let mut keep = BoundedVec::new();
+		let mut paid = BoundedVec::new();
 		for assignment in core::mem::take(&mut job.assignments) {
-			let agrees = winner.is_some() && assignment.result == winner;
 			let punished = match winner {
-				Some(_) => !agrees,
+				Some(_) => assignment.result != winner,
 				None => assignment.result.is_none(),
 			};
+			let delivered = match winner {
+				Some(_) => assignment.result == winner,
+				None => unanimous && assignment.result.is_some(),
+			};
 			if punished {
-				Self::slash_provider(
-					&assignment.provider,
-					T::MissedDeadlineSlash::get(),
-					&requester,
-					id,
-				);
+				Self::slash_provider(&assignment.provider, T::MissedDeadlineSlash::get(), id);
 				Self::release_provider(&assignment.provider, |r| {
 					r.failed = r.failed.saturating_add(1)
 				});
-			} else if agrees {
+			} else if delivered {
 				// Bounded by the job's own assignments.
-				let _ = keep.try_push(assignment);
+				let _ = paid.try_push(assignment);
 			} else {
 				Self::release_provider(&assignment.provider, |_| {});
 			}
 		}
-		job.assignments = keep;
+		job.assignments = paid;
 		match winner {
-			Some(result) => Self::settle(id, job, result),
+			Some(result) => Self::settle(id, job, Outcome::Completed { result_hash: result }),
+			None if !job.assignments.is_empty() => {
+				Self::settle(id, job, Outcome::Failed { reason: FailureReason::NoQuorum })
+			},
 			None => {
 				Self::fail(id, job, FailureReason::NoQuorum);
 				0
@@ -185,36 +204,36 @@ impl<T: Config> Pallet<T> {
 		message_hash: ContentHash,
 	) -> DispatchResult {
 		let (mut job, index) = Self::assigned_job(&who, id)?;
-		ensure!(
-			matches!(job.status, JobStatus::Assigned | JobStatus::Revealing),
-			Error::<T>::JobNotAssigned
-		);
+		ensure!(job.status == JobStatus::Assigned, Error::<T>::JobNotAssigned);
+		// Past the execution deadline the provider has missed it: leaving now would escape the
+		// slash while the hook catches up.
+		Self::ensure_before_deadline(&job)?;
+		// A commitment is a promise to reveal: leaving after it would let a provider escape an
+		// outvote, or break a quorum after the others revealed. It reveals, or is slashed at the
+		// reveal deadline.
+		ensure!(job.assignments[index].commitment.is_none(), Error::<T>::AlreadyCommitted);
 		Self::deposit_event(Event::FailureReported {
 			job: id,
 			provider: who.clone(),
 			code,
 			message_hash,
 		});
-		let failed = |r: &mut Reputation<BalanceOf<T>>| r.failed = r.failed.saturating_add(1);
+		job.assignments.remove(index);
+		Self::release_provider(&who, |r| r.failed = r.failed.saturating_add(1));
 		match job.spec.verification {
 			VerificationMode::Redundant { quorum, .. } => {
-				job.assignments.remove(index);
-				Self::release_provider(&who, failed);
 				if (job.assignments.len() as u32) < u32::from(quorum) {
 					Self::fail(id, job, FailureReason::NoQuorum);
-				} else if job.status == JobStatus::Revealing
-					&& job.assignments.iter().all(|a| a.result.is_some())
-				{
-					Self::tally(id, job);
+				} else if job.assignments.iter().all(|a| a.commitment.is_some()) {
+					// The one who left was the last without a commitment: reveals start.
+					job.status = JobStatus::Revealing;
+					Self::set_deadline(id, &mut job, T::RevealPeriod::get(), DeadlineKind::Reveal);
+					Jobs::<T>::insert(id, job);
 				} else {
 					Jobs::<T>::insert(id, job);
 				}
 			},
-			_ => {
-				job.assignments.remove(index);
-				Self::release_provider(&who, failed);
-				Self::fail(id, job, FailureReason::ProviderFailure { code });
-			},
+			_ => Self::fail(id, job, FailureReason::ProviderFailure { code }),
 		}
 		Ok(())
 	}
@@ -231,7 +250,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_accept_result(who: T::AccountId, id: JobId) -> DispatchResultWithPostInfo {
 		let job = Self::requested_job(&who, id)?;
 		let result = Self::submitted_result(&job)?;
-		let payees = Self::settle(id, job, result);
+		let payees = Self::settle(id, job, Outcome::Completed { result_hash: result });
 		Ok(Some(T::WeightInfo::settle(payees)).into())
 	}
 
@@ -242,12 +261,32 @@ impl<T: Config> Pallet<T> {
 		let bond = T::DisputeBond::get();
 		Self::hold(HoldReason::DisputeBond, &who, bond)?;
 		job.dispute_bond = bond;
-		job.status = JobStatus::Disputed;
-		// The resolver decides; the review deadline no longer applies.
-		Self::clear_deadline(id, &mut job);
-		Jobs::<T>::insert(id, job);
+		Self::open_dispute(id, job);
 		Self::deposit_event(Event::JobDisputed { job: id, bond });
 		Ok(())
+	}
+
+	/// Hands a submitted job to the dispute resolver, who has `DisputePeriod` blocks to rule;
+	/// if it does not, the result stands (see [`Self::dispute_timed_out`]).
+	fn open_dispute(id: JobId, mut job: Job<T>) {
+		job.status = JobStatus::Disputed;
+		Self::set_deadline(id, &mut job, T::DisputePeriod::get(), DeadlineKind::Arbitration);
+		Jobs::<T>::insert(id, job);
+	}
+
+	/// Nobody ruled within `DisputePeriod`: the result stands, the provider is paid, and the
+	/// requester's dispute bond (if it raised the dispute) comes back in full, since nobody
+	/// judged it wrong. Emits `DisputeTimedOut`. Returns the settlement's payee count.
+	pub(crate) fn dispute_timed_out(id: JobId, job: Job<T>) -> u32 {
+		Self::deposit_event(Event::DisputeTimedOut { job: id });
+		match job.assignments.first().and_then(|a| a.result) {
+			Some(result_hash) => Self::settle(id, job, Outcome::Completed { result_hash }),
+			None => {
+				frame_support::defensive!("a disputed job without a result");
+				Self::fail(id, job, FailureReason::MissedDeadline);
+				0
+			},
+		}
 	}
 
 	pub(crate) fn do_attest_result(
@@ -261,20 +300,30 @@ impl<T: Config> Pallet<T> {
 		};
 		ensure!(verifier == &who, Error::<T>::NotVerifier);
 		let result = Self::submitted_result(&job)?;
+		Self::ensure_before_deadline(&job)?;
 		if valid {
-			let payees = Self::settle(id, job, result);
+			let payees = Self::settle(id, job, Outcome::Completed { result_hash: result });
 			return Ok(Some(T::WeightInfo::settle(payees)).into());
 		}
-		Self::punish_and_fail(id, job, FailureReason::RejectedByVerifier);
+		// The requester chose the verifier, so a rejection alone decides nothing: it becomes a
+		// dispute, bonded by the requester as if it had disputed (an overruled rejection pays the
+		// provider part of that bond), and the provider is slashed only if the dispute resolver
+		// agrees. Unruled, the result stands when `DisputePeriod` ends.
+		let mut job = job;
+		let bond = T::DisputeBond::get();
+		Self::hold(HoldReason::DisputeBond, &job.requester, bond)
+			.map_err(|_| Error::<T>::RequesterCannotBondDispute)?;
+		job.dispute_bond = bond;
+		Self::open_dispute(id, job);
+		Self::deposit_event(Event::ResultRejected { job: id, verifier: who });
 		Ok(Some(T::WeightInfo::settle(0)).into())
 	}
 
-	/// Slashes a single-provider job's provider (`DisputeSlash`, to the requester), counts a
-	/// lost dispute, and fails the job.
+	/// Slashes a single-provider job's provider (`DisputeSlash`, to the fee destination),
+	/// counts a lost dispute, and fails the job (the requester gets its budget back).
 	fn punish_and_fail(id: JobId, mut job: Job<T>, reason: FailureReason) {
-		let requester = job.requester.clone();
 		for assignment in core::mem::take(&mut job.assignments) {
-			Self::slash_provider(&assignment.provider, T::DisputeSlash::get(), &requester, id);
+			Self::slash_provider(&assignment.provider, T::DisputeSlash::get(), id);
 			Self::release_provider(&assignment.provider, |r| {
 				r.disputes_lost = r.disputes_lost.saturating_add(1)
 			});
@@ -288,34 +337,43 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResultWithPostInfo {
 		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(job.status == JobStatus::Disputed, Error::<T>::NotDisputed);
+		let result =
+			job.assignments.first().and_then(|a| a.result).ok_or(Error::<T>::NotSubmitted)?;
 		Self::deposit_event(Event::DisputeResolved { job: id, provider_at_fault });
 		if provider_at_fault {
 			Self::punish_and_fail(id, job, FailureReason::DisputeLost);
 			return Ok(Some(T::WeightInfo::settle(0)).into());
 		}
-		// The requester was wrong: its bond goes to the provider and the fee destination.
+		// The requester was wrong: its bond goes to the provider and the fee destination; what
+		// could not be paid is released (never left held without a record).
 		let bond = core::mem::take(&mut job.dispute_bond);
-		let result =
-			job.assignments.first().and_then(|a| a.result).ok_or(Error::<T>::NotSubmitted)?;
 		if let Some(provider) = job.assignments.first().map(|a| a.provider.clone()) {
 			let to_provider = T::DisputeWinnerShare::get().mul_floor(bond);
-			Self::pay_from_hold(HoldReason::DisputeBond, &job.requester, &provider, to_provider);
-			Self::pay_from_hold(
+			let paid = Self::pay_from_hold(
+				HoldReason::DisputeBond,
+				&job.requester,
+				&provider,
+				to_provider,
+			)
+			.saturating_add(Self::pay_from_hold(
 				HoldReason::DisputeBond,
 				&job.requester,
 				&T::FeeDestination::get(),
 				bond.saturating_sub(to_provider),
-			);
+			));
+			Self::release(HoldReason::DisputeBond, &job.requester, bond.saturating_sub(paid));
 		}
-		let payees = Self::settle(id, job, result);
+		let payees = Self::settle(id, job, Outcome::Completed { result_hash: result });
 		Ok(Some(T::WeightInfo::settle(payees)).into())
 	}
 
-	/// Pays a completed job from its escrow, in one step: each provider its price, the protocol
-	/// fee to the fee destination, the usage fees to the model's and datasets' payees (by the
-	/// registry's exact royalty splits), and the rest back to the requester. Writes the receipt.
-	/// Returns how many royalty payees were paid. Emits `JobSettled`.
-	pub(crate) fn settle(id: JobId, job: Job<T>, result_hash: ContentHash) -> u32 {
+	/// Pays for a job's delivered work from its escrow, in one step: each remaining provider its
+	/// price, the protocol fee to the fee destination, the usage fees to the model's and
+	/// datasets' payees (by the registry's exact royalty splits), and the rest back to the
+	/// requester. Writes the receipt with `outcome`: `Completed` for an accepted result, or a
+	/// failure whose delivering providers are still owed (a redundant job without a quorum).
+	/// Returns how many royalty payees were paid. Emits `JobSettled` or `JobFailed`.
+	pub(crate) fn settle(id: JobId, job: Job<T>, outcome: Outcome) -> u32 {
 		let requester = job.requester.clone();
 		let escrow = HoldReason::JobEscrow;
 		let mut paid_to_providers = BalanceOf::<T>::zero();
@@ -324,15 +382,22 @@ impl<T: Config> Pallet<T> {
 			let paid =
 				Self::pay_from_hold(escrow, &requester, &assignment.provider, assignment.price);
 			paid_to_providers = paid_to_providers.saturating_add(paid);
+			// Only a verified (completed) job earns reputation and compute points; pay for
+			// unverified work (a redundant job without a quorum) is still recorded.
+			let verified = matches!(outcome, Outcome::Completed { .. });
 			Self::release_provider(&assignment.provider, |r| {
-				r.completed = r.completed.saturating_add(1);
+				if verified {
+					r.completed = r.completed.saturating_add(1);
+				}
 				r.total_paid = r.total_paid.saturating_add(paid);
 			});
-			T::ContributionSink::record(
-				&assignment.provider,
-				ContributionCategory::Compute,
-				paid.saturated_into::<u128>(),
-			);
+			if verified {
+				T::ContributionSink::record(
+					&assignment.provider,
+					ContributionCategory::Compute,
+					paid.saturated_into::<u128>(),
+				);
+			}
 			// Bounded by the job's own assignments.
 			let _ = providers.try_push((assignment.provider.clone(), paid));
 		}
@@ -380,23 +445,20 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(usage_fees);
 		Self::release(escrow, &requester, refunded);
 		Self::release(HoldReason::DisputeBond, &requester, job.dispute_bond);
-		Self::finish(
-			id,
-			job,
-			Outcome::Completed { result_hash },
-			providers,
-			protocol_fee,
-			usage_fees,
-			refunded,
-		);
-		Self::deposit_event(Event::JobSettled {
-			job: id,
-			result_hash,
-			paid_to_providers,
-			protocol_fee,
-			usage_fees,
-			refunded,
-		});
+		Self::finish(id, job, outcome.clone(), true, providers, protocol_fee, usage_fees, refunded);
+		match outcome {
+			Outcome::Completed { result_hash } => Self::deposit_event(Event::JobSettled {
+				job: id,
+				result_hash,
+				paid_to_providers,
+				protocol_fee,
+				usage_fees,
+				refunded,
+			}),
+			Outcome::Failed { reason } => {
+				Self::deposit_event(Event::JobFailed { job: id, reason, refunded })
+			},
+		}
 		payees
 	}
 }

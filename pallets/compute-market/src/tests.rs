@@ -1,6 +1,6 @@
 //! Tests of the compute market, grouped by area. Every test ends with `do_try_state`.
 
-use crate::{mock::*, pallet::*, results::commitment_of, types::*, Event as MarketEvent};
+use crate::{commitment_of, mock::*, pallet::*, types::*, Event as MarketEvent};
 use deai_primitives::ContributionCategory;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -272,7 +272,7 @@ mod posting {
 			assert_eq!(model(0).pins, 1);
 			assert_eq!(dataset(0).pins, 1);
 			assert_eq!(info.deadline, Some((11, DeadlineKind::Matching)));
-			assert!(DeadlineQueue::<Test>::get(11).contains(&job));
+			assert!(DeadlineQueue::<Test>::contains_key(11, job));
 		});
 	}
 
@@ -515,7 +515,7 @@ mod matching {
 				Jobs::<Test>::get(job).unwrap().deadline,
 				Some((21, DeadlineKind::Execution))
 			);
-			assert!(!DeadlineQueue::<Test>::get(11).contains(&job));
+			assert!(!DeadlineQueue::<Test>::contains_key(11, job));
 		});
 	}
 
@@ -550,11 +550,32 @@ mod matching {
 	}
 
 	#[test]
-	fn fixed_price_jobs_fill_with_the_first_claimers() {
+	fn a_single_provider_fixed_price_job_goes_to_its_first_claimer() {
 		new_test_ext().execute_with(|| {
 			register(P1);
 			register(P2);
-			register(P3);
+			let job = post(spec(
+				20_000,
+				MatchingMode::FixedPrice { price: 3_000 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_ok!(Market::claim_job(RuntimeOrigin::signed(P1), job));
+			assert!(events().contains(&MarketEvent::JobClaimed { job, provider: P1 }));
+			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
+			assert_eq!(Providers::<Test>::get(P1).unwrap().active_jobs, 1);
+			assert_noop!(
+				Market::claim_job(RuntimeOrigin::signed(P2), job),
+				Error::<Test>::JobNotOpen
+			);
+		});
+	}
+
+	#[test]
+	fn a_redundant_fixed_price_job_takes_applications_and_draws_at_the_deadline() {
+		new_test_ext().execute_with(|| {
+			for p in [P1, P2, P3] {
+				register(p);
+			}
 			let job = post(spec(
 				20_000,
 				MatchingMode::FixedPrice { price: 3_000 },
@@ -567,16 +588,94 @@ mod matching {
 				Error::<Test>::AlreadyClaimed
 			);
 			assert_ok!(Market::claim_job(RuntimeOrigin::signed(P2), job));
-			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
+			assert_ok!(Market::claim_job(RuntimeOrigin::signed(P3), job));
+			// Applications hold a bid's deposit and no capacity; the job stays open.
+			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Open);
+			assert_eq!(Jobs::<Test>::get(job).unwrap().bids, 3);
+			assert_eq!(
+				held(HoldReason::StorageDeposit, P3),
+				Market::provider_deposit() + Market::bid_deposit()
+			);
+			// The window closes at block 11: no more applications, no cancelling.
+			run_to_block(11);
+			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Drawing);
+			assert_eq!(
+				Jobs::<Test>::get(job).unwrap().deadline,
+				Some((13, DeadlineKind::Draw))
+			);
 			assert_noop!(
-				Market::claim_job(RuntimeOrigin::signed(P3), job),
+				Market::claim_job(RuntimeOrigin::signed(P4), job),
 				Error::<Test>::JobNotOpen
 			);
+			assert_noop!(
+				Market::cancel_job(RuntimeOrigin::signed(REQUESTER), job),
+				Error::<Test>::JobNotOpen
+			);
+			run_to_block(13);
+			let info = Jobs::<Test>::get(job).unwrap();
+			assert_eq!(info.status, JobStatus::Assigned);
+			assert_eq!(info.assignments.len(), 2);
+			assert!(info.assignments.iter().all(|a| a.price == 3_000));
+			for p in [P1, P2, P3] {
+				let drawn = info.assignments.iter().any(|a| a.provider == p);
+				assert_eq!(Providers::<Test>::get(p).unwrap().active_jobs, drawn as u32);
+				assert_eq!(held(HoldReason::StorageDeposit, p), Market::provider_deposit());
+			}
 		});
 	}
 
+	/// H-2(a): the requester cannot pick a redundant set, and the cheapest bids (its sybils'
+	/// one-planck bids) do not decide it either: the set is drawn among all eligible bidders.
 	#[test]
-	fn unfilled_fixed_price_jobs_release_their_claimers() {
+	fn h2_a_redundant_set_is_drawn_not_chosen() {
+		let drawn_sets: Vec<Vec<AccountId>> = (0..12u64)
+			.map(|seed| {
+				let mut set = Vec::new();
+				new_test_ext().execute_with(|| {
+					RandomSeed::set(seed);
+					for p in [P1, P2, P3, P4] {
+						register(p);
+					}
+					let job = post(spec(
+						30_000,
+						MatchingMode::Auction,
+						VerificationMode::Redundant { providers: 2, quorum: 2 },
+					));
+					// P1 and P2 play the requester's sybils, underbidding everyone.
+					assert_ok!(Market::place_bid(RuntimeOrigin::signed(P1), job, 1));
+					assert_ok!(Market::place_bid(RuntimeOrigin::signed(P2), job, 1));
+					assert_ok!(Market::place_bid(RuntimeOrigin::signed(P3), job, 9_000));
+					assert_ok!(Market::place_bid(RuntimeOrigin::signed(P4), job, 9_000));
+					assert_noop!(
+						Market::select_bids(
+							RuntimeOrigin::signed(REQUESTER),
+							job,
+							vec![P1, P2].try_into().unwrap()
+						),
+						Error::<Test>::RedundantSetIsDrawn
+					);
+					run_to_block(13);
+					let info = Jobs::<Test>::get(job).unwrap();
+					for a in info.assignments.iter() {
+						// Each is paid its own bid.
+						assert_eq!(a.price, if a.provider == P1 || a.provider == P2 { 1 } else { 9_000 });
+						set.push(a.provider);
+					}
+					set.sort();
+				});
+				set
+			})
+			.collect();
+		assert!(drawn_sets.iter().all(|set| set.len() == 2));
+		// Across seeds, every bidder is drawn sometimes and the cheap pair is not always the set.
+		for p in [P1, P2, P3, P4] {
+			assert!(drawn_sets.iter().any(|set| set.contains(&p)), "{p} never drawn");
+		}
+		assert!(drawn_sets.iter().any(|set| set != &vec![P1, P2]));
+	}
+
+	#[test]
+	fn unfilled_fixed_price_jobs_release_their_applicants() {
 		new_test_ext().execute_with(|| {
 			register(P1);
 			let job = post(spec(
@@ -585,9 +684,13 @@ mod matching {
 				VerificationMode::Redundant { providers: 2, quorum: 2 },
 			));
 			assert_ok!(Market::claim_job(RuntimeOrigin::signed(P1), job));
-			assert_eq!(Providers::<Test>::get(P1).unwrap().active_jobs, 1);
-			run_to_block(11);
 			assert_eq!(Providers::<Test>::get(P1).unwrap().active_jobs, 0);
+			run_to_block(11);
+			assert_eq!(
+				Receipts::<Test>::get(job).unwrap().outcome,
+				Outcome::Failed { reason: FailureReason::NoProviders }
+			);
+			assert_eq!(held(HoldReason::StorageDeposit, P1), Market::provider_deposit());
 			assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 0);
 		});
 	}
@@ -721,7 +824,7 @@ mod settlement {
 	fn a_missed_deadline_slashes_the_provider_and_refunds_the_requester() {
 		new_test_ext().execute_with(|| {
 			let job = direct_job();
-			let requester = free(REQUESTER);
+			let (requester, treasury) = (free(REQUESTER), free(TREASURY));
 			run_to_block(21);
 			assert!(events().contains(&MarketEvent::ProviderSlashed {
 				provider: P1,
@@ -729,7 +832,9 @@ mod settlement {
 				amount: 200
 			}));
 			assert_eq!(held(HoldReason::ProviderBond, P1), 1_800);
-			assert_eq!(free(REQUESTER), requester + 10_140 + 200);
+			// The slash goes to the treasury, never to the requester.
+			assert_eq!(free(REQUESTER), requester + 10_140);
+			assert_eq!(free(TREASURY), treasury + 200);
 			assert_eq!(
 				Receipts::<Test>::get(job).unwrap().outcome,
 				Outcome::Failed { reason: FailureReason::MissedDeadline }
@@ -785,16 +890,22 @@ mod settlement {
 			assert_ok!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job));
 			assert_eq!(last_event(), MarketEvent::JobDisputed { job, bond: 300 });
 			assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 300);
-			run_to_block(30); // no deadline while disputed
+			// The resolver has until block 1 + 8.
+			assert_eq!(
+				Jobs::<Test>::get(job).unwrap().deadline,
+				Some((9, DeadlineKind::Arbitration))
+			);
+			run_to_block(8);
 			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Disputed);
 			assert_noop!(
 				Market::resolve_dispute(RuntimeOrigin::signed(REQUESTER), job, true),
 				DispatchError::BadOrigin
 			);
-			let requester = free(REQUESTER);
+			let (requester, treasury) = (free(REQUESTER), free(TREASURY));
 			assert_ok!(Market::resolve_dispute(RuntimeOrigin::root(), job, true));
-			// 20% of the 2_000 bond to the requester; budget and dispute bond back.
-			assert_eq!(free(REQUESTER), requester + 400 + 10_140 + 300);
+			// 20% of the 2_000 bond to the treasury; budget and dispute bond back.
+			assert_eq!(free(REQUESTER), requester + 10_140 + 300);
+			assert_eq!(free(TREASURY), treasury + 400);
 			assert_eq!(held(HoldReason::ProviderBond, P1), 1_600);
 			assert_eq!(Providers::<Test>::get(P1).unwrap().reputation.disputes_lost, 1);
 			assert_eq!(
@@ -863,14 +974,32 @@ mod verification {
 		for p in [P1, P2, P3].into_iter().take(providers as usize) {
 			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
 		}
+		// Applications close with the matching window (block 11) and the draw follows two blocks
+		// later; as many applied as the job needs, so all are drawn.
+		run_to_block(11);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Drawing);
+		run_to_block(13);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
 		job
+	}
+
+	/// The receipt's providers, in account order (a redundant set is drawn in random order).
+	fn paid(job: u64) -> Vec<(AccountId, Balance)> {
+		let mut providers = Receipts::<Test>::get(job).unwrap().providers.to_vec();
+		providers.sort();
+		providers
+	}
+
+	fn commitment(job: u64, who: AccountId) -> [u8; 32] {
+		let info = Jobs::<Test>::get(job).unwrap();
+		info.assignments.iter().find(|a| a.provider == who).unwrap().commitment.unwrap()
 	}
 
 	fn commit(who: AccountId, job: u64, n: u8) {
 		assert_ok!(Market::commit_result(
 			RuntimeOrigin::signed(who),
 			job,
-			commitment_of(&result(n), &[who as u8; 32])
+			commitment_of(job, &who, &result(n), &[who as u8; 32])
 		));
 	}
 
@@ -919,46 +1048,131 @@ mod verification {
 			assert_eq!(Providers::<Test>::get(P3).unwrap().reputation.failed, 1);
 			let receipt = Receipts::<Test>::get(job).unwrap();
 			assert_eq!(receipt.outcome, Outcome::Completed { result_hash: result(7) });
-			assert_eq!(receipt.providers.to_vec(), vec![(P1, 5_000), (P2, 5_000)]);
-			// Refund: 30_000 - 10_000 - 500 - 100, plus P3's slash (200).
-			assert_eq!(free(REQUESTER), requester + 19_400 + 200);
+			assert_eq!(paid(job), vec![(P1, 5_000), (P2, 5_000)]);
+			// Refund: 30_000 - 10_000 - 500 - 100; P3's slash (200) went to the treasury.
+			assert_eq!(free(REQUESTER), requester + 19_400);
 		});
 	}
 
 	#[test]
-	fn without_a_quorum_the_job_fails_and_only_the_silent_are_slashed() {
+	fn without_a_quorum_disagreeing_revealers_are_not_paid_and_the_silent_are_slashed() {
 		new_test_ext().execute_with(|| {
 			let job = redundant_job(3, 2);
 			commit(P1, job, 1);
 			commit(P2, job, 2);
-			// P3 never commits: at the execution deadline it is slashed and dropped.
-			run_to_block(21);
+			// P3 never commits: at the execution deadline (13 + 20) it is slashed and dropped.
+			run_to_block(33);
 			assert_eq!(held(HoldReason::ProviderBond, P3), 1_800);
 			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing);
 			assert_ok!(reveal(P1, job, 1));
+			let (requester, p1, p2) = (free(REQUESTER), free(P1), free(P2));
 			assert_ok!(reveal(P2, job, 2));
-			assert_eq!(
-				Receipts::<Test>::get(job).unwrap().outcome,
-				Outcome::Failed { reason: FailureReason::NoQuorum }
-			);
+			// Two different results and no quorum: nobody can tell who is right, so neither is
+			// paid (junk earns nothing) nor slashed, and the requester is refunded in full.
+			let receipt = Receipts::<Test>::get(job).unwrap();
+			assert_eq!(receipt.outcome, Outcome::Failed { reason: FailureReason::NoQuorum });
+			assert!(receipt.providers.is_empty());
+			assert_eq!(receipt.refunded, 30_000);
+			assert_eq!((free(P1), free(P2)), (p1, p2));
+			assert_eq!(free(REQUESTER), requester + 30_000);
 			assert_eq!(held(HoldReason::ProviderBond, P1), 2_000);
 			assert_eq!(held(HoldReason::ProviderBond, P2), 2_000);
 			assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 0);
 		});
 	}
 
+	/// H-2(b): the requester's sybil walks away after the honest provider revealed; the honest
+	/// provider is paid all the same, the sybil slashed to the treasury.
 	#[test]
-	fn unrevealed_results_are_slashed_at_the_reveal_deadline() {
+	fn h2_a_colluding_provider_walking_away_does_not_cost_the_honest_one_its_pay() {
 		new_test_ext().execute_with(|| {
 			let job = redundant_job(2, 2);
 			commit(P1, job, 1);
 			commit(P2, job, 1);
 			assert_ok!(reveal(P1, job, 1));
-			run_to_block(4);
+			// P2 (the requester's sybil) committed: it can no longer leave, only reveal.
+			assert_noop!(
+				Market::report_failure(RuntimeOrigin::signed(P2), job, 1, [0; 32]),
+				Error::<Test>::JobNotAssigned
+			);
+			let (requester, p1, treasury) = (free(REQUESTER), free(P1), free(TREASURY));
+			run_to_block(16);
 			assert_eq!(held(HoldReason::ProviderBond, P2), 1_800);
+			assert_eq!(free(P1), p1 + 5_000);
+			// Refund: 30_000 - 5_000 - 250 - 100; the sybil's slash is not the requester's.
+			assert_eq!(free(REQUESTER), requester + 24_650);
+			assert_eq!(free(TREASURY), treasury + 250 + 200);
+			let receipt = Receipts::<Test>::get(job).unwrap();
+			assert_eq!(receipt.outcome, Outcome::Failed { reason: FailureReason::NoQuorum });
+			assert_eq!(receipt.providers.to_vec(), vec![(P1, 5_000)]);
+			// Paid, but unverified: no reputation or compute points for it.
+			assert_eq!(Providers::<Test>::get(P1).unwrap().reputation.completed, 0);
+			assert!(contributions().is_empty());
+		});
+	}
+
+	/// H-1: commitments bind the job and the provider: a lazy provider that copies another's
+	/// commitment, then replays its reveal, cannot open it, earns nothing and is slashed.
+	#[test]
+	fn h1_a_copied_commitment_or_reveal_fails() {
+		new_test_ext().execute_with(|| {
+			let job = redundant_job(3, 2);
+			commit(P1, job, 7);
+			// P2 copies P1's commitment: accepted, but it binds P1.
+			assert_ok!(Market::commit_result(RuntimeOrigin::signed(P2), job, commitment(job, P1)));
+			commit(P3, job, 7);
+			assert_ok!(reveal(P1, job, 7));
+			// Replaying P1's reveal (result and salt) fails for P2.
+			assert_noop!(
+				Market::reveal_result(
+					RuntimeOrigin::signed(P2),
+					job,
+					result(7),
+					text("ipfs://r"),
+					[P1 as u8; 32]
+				),
+				Error::<Test>::RevealMismatch
+			);
+			assert_ok!(reveal(P3, job, 7));
+			// P2 never reveals: at the reveal deadline the quorum (P1, P3) is paid, P2 slashed.
+			let (p2, treasury) = (free(P2), free(TREASURY));
+			run_to_block(System::block_number() + 3);
+			let receipt = Receipts::<Test>::get(job).unwrap();
+			assert_eq!(receipt.outcome, Outcome::Completed { result_hash: result(7) });
+			assert_eq!(paid(job), vec![(P1, 5_000), (P3, 5_000)]);
+			assert_eq!(free(P2), p2);
+			assert_eq!(held(HoldReason::ProviderBond, P2), 1_800);
+			assert_eq!(free(TREASURY), treasury + 200 + 500);
+		});
+	}
+
+	/// M-2: a committed provider cannot escape an outvote (or break a quorum) by reporting a
+	/// failure; an uncommitted one may leave, and the reveals start once the rest committed.
+	#[test]
+	fn m2_report_failure_is_no_escape_after_committing() {
+		new_test_ext().execute_with(|| {
+			let job = redundant_job(3, 2);
+			commit(P1, job, 7);
+			assert_noop!(
+				Market::report_failure(RuntimeOrigin::signed(P1), job, 1, [0; 32]),
+				Error::<Test>::AlreadyCommitted
+			);
+			commit(P2, job, 7);
+			assert_ok!(Market::report_failure(RuntimeOrigin::signed(P3), job, 3, [0; 32]));
+			let info = Jobs::<Test>::get(job).unwrap();
+			assert_eq!(info.status, JobStatus::Revealing);
+			assert_eq!(info.deadline, Some((16, DeadlineKind::Reveal)));
+			assert_eq!(held(HoldReason::ProviderBond, P3), 2_000);
+			assert_eq!(Providers::<Test>::get(P3).unwrap().reputation.failed, 1);
+			assert_noop!(
+				Market::report_failure(RuntimeOrigin::signed(P1), job, 1, [0; 32]),
+				Error::<Test>::JobNotAssigned
+			);
+			assert_ok!(reveal(P1, job, 7));
+			assert_ok!(reveal(P2, job, 7));
 			assert_eq!(
 				Receipts::<Test>::get(job).unwrap().outcome,
-				Outcome::Failed { reason: FailureReason::NoQuorum }
+				Outcome::Completed { result_hash: result(7) }
 			);
 		});
 	}
@@ -984,6 +1198,7 @@ mod verification {
 				Outcome::Completed { result_hash: result(5) }
 			);
 
+			// A rejection is a dispute; the resolver upholds it: the slash goes to the treasury.
 			let invalid = post(spec(
 				10_000,
 				MatchingMode::Direct { provider: P1 },
@@ -993,10 +1208,22 @@ mod verification {
 			submit(P1, invalid, 6);
 			assert_ok!(Market::attest_result(RuntimeOrigin::signed(VERIFIER), invalid, false));
 			assert_eq!(
+				last_event(),
+				MarketEvent::ResultRejected { job: invalid, verifier: VERIFIER }
+			);
+			assert_eq!(Jobs::<Test>::get(invalid).unwrap().status, JobStatus::Disputed);
+			// The rejection is bonded by the requester, as its own dispute would be.
+			assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 300);
+			let (requester, treasury) = (free(REQUESTER), free(TREASURY));
+			assert_ok!(Market::resolve_dispute(RuntimeOrigin::root(), invalid, true));
+			assert_eq!(
 				Receipts::<Test>::get(invalid).unwrap().outcome,
-				Outcome::Failed { reason: FailureReason::RejectedByVerifier }
+				Outcome::Failed { reason: FailureReason::DisputeLost }
 			);
 			assert_eq!(held(HoldReason::ProviderBond, P1), 1_600);
+			assert_eq!(free(TREASURY), treasury + 400);
+			assert_eq!(free(REQUESTER), requester + 10_000 + 300);
+
 			let approval = post(spec(
 				10_000,
 				MatchingMode::Direct { provider: P1 },
@@ -1008,6 +1235,93 @@ mod verification {
 				Market::attest_result(RuntimeOrigin::signed(VERIFIER), approval, true),
 				Error::<Test>::WrongVerificationMode
 			);
+		});
+	}
+
+	/// C-1: a requester cannot name itself verifier; a sybil verifier's rejection takes nothing
+	/// from the provider unless the dispute resolver agrees, and unruled the provider is paid.
+	#[test]
+	fn c1_requester_cannot_profit_from_rejecting() {
+		new_test_ext().execute_with(|| {
+			register(P1);
+			assert_noop!(
+				Market::post_job(
+					RuntimeOrigin::signed(REQUESTER),
+					spec(
+						10_000,
+						MatchingMode::Direct { provider: P1 },
+						VerificationMode::Verifier { verifier: REQUESTER },
+					)
+				),
+				Error::<Test>::VerifierIsRequester
+			);
+			// VERIFIER plays the requester's second account.
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::Verifier { verifier: VERIFIER },
+			));
+			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+			submit(P1, job, 6);
+			let before = [REQUESTER, VERIFIER, P1].map(free);
+			assert_ok!(Market::attest_result(RuntimeOrigin::signed(VERIFIER), job, false));
+			assert_eq!(held(HoldReason::ProviderBond, P1), 2_000);
+			assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 300);
+			assert_eq!(
+				Jobs::<Test>::get(job).unwrap().deadline,
+				Some((9, DeadlineKind::Arbitration))
+			);
+			run_to_block(9);
+			assert!(events().contains(&MarketEvent::DisputeTimedOut { job }));
+			let receipt = Receipts::<Test>::get(job).unwrap();
+			assert_eq!(receipt.outcome, Outcome::Completed { result_hash: result(6) });
+			let after = [REQUESTER, VERIFIER, P1].map(free);
+			// price cap (10_000 - 100) / 1.05 = 9_428; refund 10_000 - 9_428 - 471 - 100 = 1.
+			assert_eq!(after[0] - before[0], 1);
+			assert_eq!(after[1], before[1]);
+			assert_eq!(after[2] - before[2], 9_428);
+			assert_eq!(held(HoldReason::ProviderBond, P1), 2_000);
+			assert_eq!(Providers::<Test>::get(P1).unwrap().reputation.disputes_lost, 0);
+			// The verifier can never take a job it verifies.
+			register(P2);
+			let own = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P2 },
+				VerificationMode::Verifier { verifier: P2 },
+			));
+			assert_noop!(
+				Market::accept_job(RuntimeOrigin::signed(P2), own),
+				Error::<Test>::ProviderNotEligible
+			);
+		});
+	}
+
+	/// M-1: a dispute nobody rules on ends at the dispute deadline: the result stands and the
+	/// requester's bond comes back; the provider's bond and job slot are free again.
+	#[test]
+	fn m1_an_unruled_dispute_ends_at_its_deadline() {
+		new_test_ext().execute_with(|| {
+			register(P1);
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+			submit(P1, job, 3);
+			assert_ok!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job));
+			assert_eq!(Providers::<Test>::get(P1).unwrap().active_jobs, 1);
+			let (requester, p1) = (free(REQUESTER), free(P1));
+			run_to_block(9);
+			assert_eq!(
+				Receipts::<Test>::get(job).unwrap().outcome,
+				Outcome::Completed { result_hash: result(3) }
+			);
+			assert_eq!(free(REQUESTER), requester + 1 + 300);
+			assert_eq!(free(P1), p1 + 9_428);
+			assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 0);
+			assert_eq!(Providers::<Test>::get(P1).unwrap().active_jobs, 0);
+			assert_ok!(Market::start_unbonding(RuntimeOrigin::signed(P1)));
 		});
 	}
 
@@ -1046,48 +1360,136 @@ mod verification {
 mod deadline_queue {
 	use super::*;
 
+	fn queued(at: u64) -> usize {
+		DeadlineQueue::<Test>::iter_prefix(at).count()
+	}
+
 	#[test]
-	fn a_full_block_overflows_to_the_next_and_processing_is_bounded() {
+	fn a_block_takes_any_number_of_deadlines_and_processing_is_bounded() {
 		new_test_ext().execute_with(|| {
-			// Four fit in block 11; the fifth and sixth go to block 12.
-			let jobs: Vec<u64> = (0..6)
-				.map(|_| {
-					post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval))
-				})
-				.collect();
-			assert_eq!(DeadlineQueue::<Test>::get(11).len(), 4);
-			assert_eq!(DeadlineQueue::<Test>::get(12).to_vec(), vec![jobs[4], jobs[5]]);
-			assert_eq!(
-				Jobs::<Test>::get(jobs[5]).unwrap().deadline,
-				Some((12, DeadlineKind::Matching))
-			);
+			// Six deadlines at block 11; the hook handles four a block (MaxDeadlinesPerBlock).
+			for _ in 0..6 {
+				post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			}
+			assert_eq!(queued(11), 6);
 			run_to_block(11);
 			assert_eq!(Jobs::<Test>::iter().count(), 2);
+			assert_eq!(DeadlineCursor::<Test>::get(), 11);
 			run_to_block(12);
 			assert_eq!(Jobs::<Test>::iter().count(), 0);
+			assert_eq!(queued(11), 0);
 			assert_eq!(DeadlineCursor::<Test>::get(), 13);
 		});
 	}
 
 	#[test]
-	fn work_that_does_not_fit_carries_over_in_order() {
+	fn work_that_does_not_fit_carries_over() {
 		new_test_ext().execute_with(|| {
-			let jobs: Vec<u64> = (0..3)
-				.map(|_| {
-					post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval))
-				})
-				.collect();
+			for _ in 0..3 {
+				post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			}
 			System::set_block_number(11);
 			let per = Market::deadline_weight();
 			let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
-			let mut meter = frame_support::weights::WeightMeter::with_limit(base + per);
+			let visit = <<Test as frame_system::Config>::DbWeight as Get<
+				frame_support::weights::RuntimeDbWeight,
+			>>::get()
+			.reads_writes(1, 1);
+			let mut meter = frame_support::weights::WeightMeter::with_limit(base + visit + per);
 			Market::process_deadlines(11, &mut meter);
-			assert!(Jobs::<Test>::get(jobs[0]).is_none());
-			assert!(Jobs::<Test>::get(jobs[1]).is_some());
-			assert_eq!(DeadlineQueue::<Test>::get(11).to_vec(), vec![jobs[1], jobs[2]]);
+			assert_eq!(Jobs::<Test>::iter().count(), 2);
+			assert_eq!(queued(11), 2);
 			assert_eq!(DeadlineCursor::<Test>::get(), 11);
 			run_to_block(12);
 			assert_eq!(Jobs::<Test>::iter().count(), 0);
+		});
+	}
+
+	/// L-1: a block's full share of deadlines is handled in that block, not one fewer.
+	#[test]
+	fn l1_the_hook_handles_a_full_share_in_one_block() {
+		new_test_ext().execute_with(|| {
+			for _ in 0..4 {
+				post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+			}
+			run_to_block(11);
+			assert_eq!(Jobs::<Test>::iter().count(), 0);
+			assert_eq!(DeadlineCursor::<Test>::get(), 12);
+		});
+	}
+
+	/// M-b (review of the fixes): while the hook catches up with a backlog, calls whose window
+	/// has closed are refused by the deadline's block, not by the hook's progress.
+	#[test]
+	fn late_calls_are_refused_while_the_hook_catches_up() {
+		new_test_ext().execute_with(|| {
+			register(P1);
+			register(P2);
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+			let fixed = post(spec(
+				10_000,
+				MatchingMode::FixedPrice { price: 1_000 },
+				VerificationMode::RequesterApproval,
+			));
+			run_to_block(2);
+			// Block 12 without the hook (a backlog it has not reached): the fixed-price job's
+			// window closed at block 11.
+			System::set_block_number(12);
+			assert_noop!(
+				Market::claim_job(RuntimeOrigin::signed(P2), fixed),
+				Error::<Test>::DeadlinePassed
+			);
+			// Block 22: P1 missed its execution deadline (21) and can no longer leave unslashed.
+			System::set_block_number(22);
+			assert_noop!(
+				Market::report_failure(RuntimeOrigin::signed(P1), job, 1, [0; 32]),
+				Error::<Test>::DeadlinePassed
+			);
+			run_to_block(23);
+			assert_eq!(
+				Receipts::<Test>::get(job).unwrap().outcome,
+				Outcome::Failed { reason: FailureReason::MissedDeadline }
+			);
+			assert_eq!(held(HoldReason::ProviderBond, P1), 1_800);
+		});
+	}
+
+	/// H-3: an attacker who fills the block of a provider's next deadline cannot make its
+	/// submission fail; the provider is paid, and the filler is handled over later blocks.
+	#[test]
+	fn h3_a_filled_deadline_queue_never_blocks_a_provider() {
+		new_test_ext().execute_with(|| {
+			register(P1);
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+			// The review deadline of a submission in block 1 is block 6: fill it (and more).
+			let mut filler = spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
+			filler.matching_blocks = 5;
+			for _ in 0..12 {
+				assert_ok!(Market::post_job(RuntimeOrigin::signed(P2), filler.clone()));
+			}
+			assert_eq!(queued(6), 12);
+			submit(P1, job, 9);
+			assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((6, DeadlineKind::Review)));
+			let p1 = free(P1);
+			run_to_block(9);
+			// 13 deadlines at block 6, four a block: all handled by block 9.
+			assert_eq!(Jobs::<Test>::iter().count(), 0);
+			assert_eq!(
+				Receipts::<Test>::get(job).unwrap().outcome,
+				Outcome::Completed { result_hash: result(9) }
+			);
+			assert_eq!(free(P1), p1 + 9_428);
+			assert_eq!(held(HoldReason::ProviderBond, P1), 2_000);
 		});
 	}
 }
@@ -1170,7 +1572,7 @@ mod properties {
 			Action::Commit(j, p, r) => Market::commit_result(
 				origin(PROVIDERS[p as usize]),
 				job(j),
-				commitment_of(&result(r), &[p; 32]),
+				commitment_of(job(j), &PROVIDERS[p as usize], &result(r), &[p; 32]),
 			)
 			.is_ok(),
 			Action::Reveal(j, p, r) => Market::reveal_result(
@@ -1233,6 +1635,315 @@ mod properties {
 					prop_assert_eq!(Providers::<Test>::get(p).unwrap().reputation.total_paid, paid);
 				}
 				prop_assert_eq!(Balances::total_issuance(), issuance);
+				Ok(())
+			})?;
+		}
+	}
+}
+
+/// The market against a hostile requester: it names a sybil verifier, places sybil providers in
+/// redundant sets (which copy commitments, replay reveals, reveal junk, walk away or stay silent),
+/// disputes and rejects delivered results that nobody ever rules on, and fills the deadline
+/// queue. Two honest providers deliver the true result on time in every job they get.
+mod adversarial {
+	use super::*;
+	use proptest::prelude::*;
+	use std::collections::{BTreeMap, BTreeSet};
+
+	const HONEST: [AccountId; 2] = [P1, P2];
+	const SYBILS: [AccountId; 2] = [P3, P4];
+	/// The attacker's accounts: the requester, its verifier and its providers.
+	const COALITION: [AccountId; 4] = [REQUESTER, VERIFIER, P3, P4];
+	/// What the honest providers deliver.
+	const TRUE_RESULT: u8 = 0;
+
+	#[derive(Clone, Debug)]
+	enum Action {
+		Post(u8, u16),
+		SybilTake(u8, u8),
+		SybilSubmit(u8, u8, u8),
+		SybilCommit(u8, u8, u8, bool),
+		SybilReveal(u8, u8, u8, bool),
+		SybilFail(u8, u8),
+		Reject(u8),
+		Approve(u8),
+		Dispute(u8),
+		Select(u8, u8),
+		Fill(u8, u8),
+		Cancel(u8),
+		Advance(u8),
+	}
+
+	fn action() -> impl Strategy<Value = Action> {
+		prop_oneof![
+			3 => (0u8..7, 3_000u16..30_000).prop_map(|(m, b)| Action::Post(m, b)),
+			2 => (0u8..10, 0u8..2).prop_map(|(j, s)| Action::SybilTake(j, s)),
+			1 => (0u8..10, 0u8..2, 1u8..3).prop_map(|(j, s, r)| Action::SybilSubmit(j, s, r)),
+			1 => (0u8..10, 0u8..2, 1u8..3, any::<bool>())
+				.prop_map(|(j, s, r, c)| Action::SybilCommit(j, s, r, c)),
+			1 => (0u8..10, 0u8..2, 1u8..3, any::<bool>())
+				.prop_map(|(j, s, r, c)| Action::SybilReveal(j, s, r, c)),
+			1 => (0u8..10, 0u8..2).prop_map(|(j, s)| Action::SybilFail(j, s)),
+			1 => (0u8..10).prop_map(Action::Reject),
+			1 => (0u8..10).prop_map(Action::Approve),
+			1 => (0u8..10).prop_map(Action::Dispute),
+			1 => (0u8..10, 0u8..2).prop_map(|(j, s)| Action::Select(j, s)),
+			1 => (1u8..8, 1u8..20).prop_map(|(n, at)| Action::Fill(n, at)),
+			1 => (0u8..10).prop_map(Action::Cancel),
+			3 => (1u8..8).prop_map(Action::Advance),
+		]
+	}
+
+	fn salt(who: AccountId) -> [u8; 32] {
+		[who as u8; 32]
+	}
+
+	/// The record of a run: each job's budget, and which honest providers delivered in it.
+	#[derive(Default)]
+	struct Ledger {
+		budgets: BTreeMap<u64, Balance>,
+		delivered: BTreeMap<u64, BTreeSet<AccountId>>,
+		/// Redundant jobs where a sybil revealed another result than the true one.
+		contradicted: BTreeSet<u64>,
+	}
+
+	fn post_as(who: AccountId, mode: u8, budget: Balance, ledger: &mut Ledger) {
+		let (matching, verification) = match mode {
+			0 => (MatchingMode::Auction, VerificationMode::RequesterApproval),
+			1 => (MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval),
+			2 => (MatchingMode::Direct { provider: P2 }, VerificationMode::Verifier { verifier: VERIFIER }),
+			3 => (MatchingMode::FixedPrice { price: 1_000 }, VerificationMode::Verifier { verifier: VERIFIER }),
+			4 => (
+				MatchingMode::FixedPrice { price: 1_000 },
+				VerificationMode::Redundant { providers: 3, quorum: 2 },
+			),
+			5 => (MatchingMode::Auction, VerificationMode::Redundant { providers: 2, quorum: 2 }),
+			_ => (MatchingMode::Direct { provider: P3 }, VerificationMode::RequesterApproval),
+		};
+		let id = NextJobId::<Test>::get();
+		let mut s = spec(budget, matching, verification);
+		s.matching_blocks = 3;
+		s.execution_blocks = 4;
+		if Market::post_job(RuntimeOrigin::signed(who), s).is_ok() {
+			ledger.budgets.insert(id, budget);
+		}
+	}
+
+	/// The honest providers' whole strategy, run after every step: take what they are offered,
+	/// deliver the true result at once, reveal as soon as they can.
+	fn honest_turn(ledger: &mut Ledger) {
+		let origin = |who| RuntimeOrigin::signed(who);
+		for (id, job) in Jobs::<Test>::iter().collect::<Vec<_>>() {
+			for h in HONEST {
+				let mine = job.assignments.iter().find(|a| a.provider == h);
+				match (&job.status, mine) {
+					(JobStatus::Open, _) => {
+						let _ = match job.spec.matching {
+							MatchingMode::Direct { .. } => Market::accept_job(origin(h), id),
+							MatchingMode::FixedPrice { .. } => Market::claim_job(origin(h), id),
+							MatchingMode::Auction => Market::place_bid(origin(h), id, job.price_cap),
+						};
+					},
+					(JobStatus::Assigned, Some(a)) if job.spec.verification.is_redundant() => {
+						if a.commitment.is_none() {
+							let c = commitment_of(id, &h, &result(TRUE_RESULT), &salt(h));
+							let _ = Market::commit_result(origin(h), id, c);
+						}
+					},
+					(JobStatus::Assigned, Some(_)) => {
+						if Market::submit_result(
+							origin(h),
+							id,
+							result(TRUE_RESULT),
+							text("u"),
+							BoundedVec::new(),
+						)
+						.is_ok()
+						{
+							ledger.delivered.entry(id).or_default().insert(h);
+						}
+					},
+					(JobStatus::Revealing, Some(a)) if a.result.is_none() => {
+						let revealed = Market::reveal_result(
+							origin(h),
+							id,
+							result(TRUE_RESULT),
+							text("u"),
+							salt(h),
+						);
+						if revealed.is_ok() {
+							ledger.delivered.entry(id).or_default().insert(h);
+						}
+					},
+					_ => {},
+				}
+			}
+		}
+	}
+
+	fn apply(action: Action, ledger: &mut Ledger) {
+		let origin = |who| RuntimeOrigin::signed(who);
+		let job = |j: u8| j as u64;
+		let sybil = |s: u8| SYBILS[s as usize];
+		let _ = match action {
+			Action::Post(mode, budget) => {
+				post_as(REQUESTER, mode, budget as Balance, ledger);
+				Ok(())
+			},
+			Action::SybilTake(j, s) => match Jobs::<Test>::get(job(j)).map(|j| j.spec.matching) {
+				Some(MatchingMode::Auction) => Market::place_bid(origin(sybil(s)), job(j), 1),
+				Some(MatchingMode::Direct { .. }) => Market::accept_job(origin(sybil(s)), job(j)),
+				_ => Market::claim_job(origin(sybil(s)), job(j)),
+			},
+			Action::SybilSubmit(j, s, r) => Market::submit_result(
+				origin(sybil(s)),
+				job(j),
+				result(r),
+				text("u"),
+				BoundedVec::new(),
+			)
+			.map(|_| ())
+			.map_err(|e| e.error),
+			Action::SybilCommit(j, s, r, copy) => {
+				let copied = Jobs::<Test>::get(job(j)).and_then(|info| {
+					info.assignments.iter().find_map(|a| {
+						if HONEST.contains(&a.provider) {
+							a.commitment
+						} else {
+							None
+						}
+					})
+				});
+				let c = match (copy, copied) {
+					(true, Some(c)) => c,
+					_ => commitment_of(job(j), &sybil(s), &result(r), &salt(sybil(s))),
+				};
+				Market::commit_result(origin(sybil(s)), job(j), c)
+			},
+			Action::SybilReveal(j, s, r, replay) => {
+				// A replay reveals what an honest provider revealed, with its salt.
+				let (value, with) =
+					if replay { (result(TRUE_RESULT), salt(P1)) } else { (result(r), salt(sybil(s))) };
+				let revealed = Market::reveal_result(origin(sybil(s)), job(j), value, text("u"), with);
+				if revealed.is_ok() && value != result(TRUE_RESULT) {
+					ledger.contradicted.insert(job(j));
+				}
+				revealed.map(|_| ()).map_err(|e| e.error)
+			},
+			Action::SybilFail(j, s) => Market::report_failure(origin(sybil(s)), job(j), 9, [0; 32]),
+			Action::Reject(j) => {
+				Market::attest_result(origin(VERIFIER), job(j), false)
+					.map(|_| ())
+					.map_err(|e| e.error)
+			},
+			Action::Approve(j) => {
+				Market::accept_result(origin(REQUESTER), job(j)).map(|_| ()).map_err(|e| e.error)
+			},
+			Action::Dispute(j) => Market::dispute_result(origin(REQUESTER), job(j)),
+			Action::Select(j, s) => Market::select_bids(
+				origin(REQUESTER),
+				job(j),
+				vec![sybil(s)].try_into().unwrap(),
+			),
+			Action::Fill(n, at) => {
+				// Filler jobs whose deadlines all land on one block.
+				let mut filler =
+					spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
+				filler.model = None;
+				filler.kind = JobKind::Training;
+				filler.matching_blocks = at as u64;
+				for _ in 0..n {
+					let _ = Market::post_job(origin(REQUESTER), filler.clone());
+				}
+				Ok(())
+			},
+			Action::Cancel(j) => Market::cancel_job(origin(REQUESTER), job(j)),
+			Action::Advance(n) => {
+				// The honest providers act in every block.
+				for _ in 0..n {
+					run_to_block(System::block_number() + 1);
+					honest_turn(ledger);
+				}
+				Ok(())
+			},
+		};
+	}
+
+	fn coalition_wealth() -> Balance {
+		use frame_support::traits::fungible::Inspect;
+		COALITION.iter().map(|who| <Balances as Inspect<_>>::total_balance(who)).sum()
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(1_000))]
+
+		/// Whatever the attacker does: an honest provider that delivered on time is never
+		/// slashed unless a quorum of a drawn set outvoted it, and is paid unless outvoted or
+		/// contradicted without a quorum (then nobody is paid); the attacker's accounts together
+		/// never end richer, no DEAI is created, every receipt accounts for its whole budget, and
+		/// every hold matches the records after every step.
+		#[test]
+		fn no_attack_on_the_market_pays(actions in proptest::collection::vec(action(), 1..50)) {
+			new_test_ext().execute_with(|| {
+				for p in HONEST.into_iter().chain(SYBILS) {
+					let _ = Market::register_provider(RuntimeOrigin::signed(p), caps(), text("u"), 2_000);
+				}
+				let issuance = Balances::total_issuance();
+				let wealth = coalition_wealth();
+				let mut ledger = Ledger::default();
+				for action in actions {
+					apply(action, &mut ledger);
+					honest_turn(&mut ledger);
+					prop_assert_eq!(Balances::total_issuance(), issuance);
+					prop_assert!(Market::do_try_state().is_ok(), "{:?}", Market::do_try_state());
+				}
+				// Nobody ever rules on a dispute: every job still ends by its deadlines (the
+				// filler's backlog takes a few blocks more, four deadlines a block).
+				for _ in 0..300 {
+					if Jobs::<Test>::iter_keys().next().is_none() {
+						break;
+					}
+					run_to_block(System::block_number() + 1);
+					honest_turn(&mut ledger);
+				}
+				prop_assert!(Jobs::<Test>::iter().next().is_none(), "every job ends");
+				prop_assert_eq!(Balances::total_issuance(), issuance);
+
+				let outvoted = |id: u64| matches!(
+					Receipts::<Test>::get(id).map(|r| r.outcome),
+					Some(Outcome::Completed { result_hash }) if result_hash != result(TRUE_RESULT)
+				);
+				for event in events() {
+					if let MarketEvent::ProviderSlashed { provider, job, .. } = event {
+						prop_assert!(
+							!HONEST.contains(&provider) || outvoted(job),
+							"honest provider {} slashed in job {}", provider, job
+						);
+					}
+				}
+				for (id, providers) in ledger.delivered.iter() {
+					let receipt = Receipts::<Test>::get(id).expect("a receipt");
+					for h in providers {
+						let contradicted = ledger.contradicted.contains(id)
+							&& receipt.outcome == (Outcome::Failed { reason: FailureReason::NoQuorum })
+							&& receipt.providers.is_empty();
+						prop_assert!(
+							outvoted(*id)
+								|| contradicted || receipt.providers.iter().any(|(who, _)| who == h),
+							"honest provider {} delivered job {} unpaid: {:?}", h, id, receipt.outcome
+						);
+					}
+				}
+				for (id, budget) in ledger.budgets.iter() {
+					let receipt = Receipts::<Test>::get(id).expect("a receipt");
+					let paid: Balance = receipt.providers.iter().map(|(_, amount)| amount).sum();
+					prop_assert_eq!(
+						paid + receipt.protocol_fee + receipt.usage_fees + receipt.refunded,
+						*budget,
+						"receipt {} does not account for its budget", id
+					);
+				}
+				prop_assert!(coalition_wealth() <= wealth, "the attacker ended richer");
 				Ok(())
 			})?;
 		}

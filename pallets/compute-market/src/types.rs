@@ -268,15 +268,17 @@ pub struct Requirements<T: Config> {
 	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub enum MatchingMode<AccountId, Balance> {
-	/// Eligible providers bid until the window closes; the best bids win (lowest price, then
-	/// reputation), or the requester selects earlier.
+	/// Eligible providers bid until the window closes; the best bid wins (lowest price, then
+	/// reputation), or the requester selects earlier. A redundant job's providers are drawn at
+	/// random among the bidders instead.
 	Auction,
 	/// The named provider must accept before the window closes.
 	Direct {
 		/// The provider.
 		provider: AccountId,
 	},
-	/// The first eligible providers to claim it get it, at this price each.
+	/// The first eligible provider to claim it gets it at this price; a redundant job's
+	/// providers are drawn among its claimers when the window closes.
 	FixedPrice {
 		/// The price per provider.
 		price: Balance,
@@ -298,9 +300,11 @@ pub enum VerificationMode<AccountId> {
 		/// How many must agree.
 		quorum: u8,
 	},
-	/// The named verifier attests the result (or the requester disputes).
+	/// The named verifier attests the result (or the requester disputes). A rejection is a
+	/// dispute for the dispute resolver, not a verdict: the requester chose the verifier.
 	Verifier {
-		/// The verifier account (a person, a committee's multisig, ...).
+		/// The verifier account (a person, a committee's multisig, ...): never the requester,
+		/// and never one of the job's providers.
 		verifier: AccountId,
 	},
 	/// The runtime's [`deai_primitives::ResultVerifier`] checks a proof submitted with the
@@ -315,6 +319,11 @@ impl<AccountId> VerificationMode<AccountId> {
 			VerificationMode::Redundant { providers, .. } => *providers as u32,
 			_ => 1,
 		}
+	}
+
+	/// Whether several providers run the job and a quorum decides.
+	pub fn is_redundant(&self) -> bool {
+		matches!(self, VerificationMode::Redundant { .. })
 	}
 }
 
@@ -345,10 +354,9 @@ pub enum FailureReason {
 	},
 	/// The redundant providers did not reach a quorum.
 	NoQuorum,
-	/// The provider lost a dispute.
+	/// The provider lost a dispute (raised by the requester, or by the verifier's rejection),
+	/// as the dispute resolver ruled.
 	DisputeLost,
-	/// The designated verifier rejected the result.
-	RejectedByVerifier,
 }
 
 /// One provider's part in a job.
@@ -362,7 +370,8 @@ pub struct Assignment<T: Config> {
 	pub provider: T::AccountId,
 	/// Its price.
 	pub price: BalanceOf<T>,
-	/// `hash(result_hash ++ salt)`, in redundant jobs.
+	/// Its commitment in a redundant job ([`crate::commitment_of`]: job, provider, result and
+	/// salt).
 	pub commitment: Option<ContentHash>,
 	/// The result hash it submitted or revealed.
 	pub result: Option<ContentHash>,
@@ -377,13 +386,17 @@ pub struct Assignment<T: Config> {
 pub enum JobStatus {
 	/// Open for bids, claims or the direct provider's acceptance.
 	Open,
+	/// A redundant job's applications are closed; its providers are drawn at the next
+	/// deadline, from randomness produced after the close (no applicant could predict it).
+	Drawing,
 	/// Assigned: the providers are working (and, in redundant jobs, committing).
 	Assigned,
 	/// Redundant: every provider committed (or the deadline passed); they reveal now.
 	Revealing,
 	/// A result was submitted and awaits acceptance, attestation or the end of review.
 	Submitted,
-	/// The requester disputed the result; the dispute resolver decides.
+	/// The requester disputed the result, or the verifier rejected it; the dispute resolver
+	/// decides within the dispute period, or the result stands.
 	Disputed,
 }
 
@@ -403,12 +416,16 @@ pub enum JobStatus {
 pub enum DeadlineKind {
 	/// Bidding, claiming or accepting ends.
 	Matching,
+	/// A redundant job's providers are drawn.
+	Draw,
 	/// The providers must have submitted (or committed).
 	Execution,
 	/// Redundant providers must have revealed.
 	Reveal,
 	/// The review (or attestation) period ends: silence accepts.
 	Review,
+	/// The dispute resolver's time ends: unruled, the result stands.
+	Arbitration,
 }
 
 /// The description of a job, as its requester posts it.

@@ -136,7 +136,8 @@ fn job_status(input: &[u8]) -> FunctionResult {
 	let id = JobId::decode_all(&mut &input[..]).map_err(|_| Status::InvalidInput as u32)?;
 	let state = if let Some(job) = Jobs::<Runtime>::get(id) {
 		match job.status {
-			JobStatus::Open => JobState::Open,
+			// Drawing a redundant set is the end of matching: still open to a contract.
+			JobStatus::Open | JobStatus::Drawing => JobState::Open,
 			JobStatus::Assigned => JobState::Assigned,
 			JobStatus::Revealing => JobState::Revealing,
 			JobStatus::Submitted => JobState::Submitted {
