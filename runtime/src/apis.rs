@@ -270,6 +270,7 @@ impl_runtime_apis! {
 
 	impl pallet_model_registry::runtime_api::ModelRegistryApi<
 		Block,
+		AccountId,
 		pallet_model_registry::ModelInfo<Runtime>,
 		pallet_model_registry::ModelVersionInfo<Runtime>,
 		pallet_model_registry::EvaluationInfo<Runtime>,
@@ -304,8 +305,15 @@ impl_runtime_apis! {
 
 		fn version_by_hash(
 			hash: deai_primitives::ContentHash,
+			publisher: AccountId,
 		) -> Option<pallet_model_registry::VersionRef> {
-			ModelRegistry::version_by_hash(hash)
+			ModelRegistry::version_by_hash(hash, &publisher)
+		}
+
+		fn versions_by_hash(
+			hash: deai_primitives::ContentHash,
+		) -> Vec<(AccountId, pallet_model_registry::VersionRef)> {
+			ModelRegistry::versions_by_hash(hash)
 		}
 	}
 

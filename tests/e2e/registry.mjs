@@ -51,7 +51,7 @@ describe('model registry', () => {
     assert.equal(version.artifact.sizeBytes.toNumber(), 123_456);
     assert.equal(version.format.toString(), 'Onnx');
     assert.equal(version.label.toUtf8(), 'v1.0.0');
-    const byHash = (await api.query.modelRegistry.modelVersionByHash(artifactHash)).unwrap();
+    const byHash = (await api.query.modelRegistry.modelVersionByHash(artifactHash, alice.address)).unwrap();
     assert.deepEqual(byHash.toJSON(), { model: modelId, version: 0 });
     const held = await api.query.balances.holds(alice.address);
     assert.ok(held.some((h) => h.id.toJSON().modelRegistry === 'StorageDeposit'), 'deposit held');
@@ -62,8 +62,12 @@ describe('model registry', () => {
     const [model, versions] = answer.unwrap();
     assert.equal(model.owner.toString(), alice.address);
     assert.equal(versions.length, 1);
-    const found = await api.call.modelRegistryApi.versionByHash(artifactHash);
+    const found = await api.call.modelRegistryApi.versionByHash(artifactHash, alice.address);
     assert.deepEqual(found.unwrap().toJSON(), { model: { model: modelId, version: 0 } });
+    // M-8: the index is per publisher; every publication of a hash is listed.
+    const all = await api.call.modelRegistryApi.versionsByHash(artifactHash);
+    assert.deepEqual(all.map(([who, at]) => [who.toString(), at.toJSON()]),
+      [[alice.address, { model: { model: modelId, version: 0 } }]]);
   });
 
   it('splits a usage fee exactly between the contributors', async () => {
@@ -71,8 +75,12 @@ describe('model registry', () => {
       eve: (await api.query.system.account(eve.address)).data.free.toBigInt(),
       ferdie: (await api.query.system.account(ferdie.address)).data.free.toBigInt(),
     };
+    // H-6: the payer states the most it pays; a fee above it is refused.
+    await assert.rejects(sendAndWait(api.tx.modelRegistry.payUsage(
+      { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false }, 3n * UNIT - 1n,
+    ), charlie), /modelRegistry\.FeeAboveMaximum/);
     const { blockHash } = await sendAndWait(api.tx.modelRegistry.payUsage(
-      { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false },
+      { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false }, 3n * UNIT,
     ), charlie);
     const at = await api.at(blockHash);
     const after = {

@@ -605,8 +605,8 @@ mod benchmarks {
 		let version = VersionRef::Model(root);
 		let payees = Pallet::<T>::model_royalty_split(&root, fee).unwrap().len() as u32;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(payer.clone()), version, IntendedUse::default());
-		assert_last_event::<T>(Event::UsagePaid { version, payer, fee, payees });
+		_(RawOrigin::Signed(payer.clone()), version, IntendedUse::default(), fee);
+		assert_last_event::<T>(Event::UsagePaid { version, payer, fee, payees, credited: true });
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

@@ -147,6 +147,7 @@ impl<T: Config> Pallet<T> {
 			description,
 			tags,
 			licence,
+			licence_ceiling: LicenceCeiling::UNRESTRICTED,
 			usage_fee,
 			contributors,
 			status: ItemStatus::Active,
@@ -209,6 +210,12 @@ impl<T: Config> Pallet<T> {
 			info.tags = tags;
 		}
 		if let Some(licence) = licence {
+			// The ceiling keeps a model whose versions derive from restrictive parents or data
+			// from being relicensed more permissively after publication (M-6).
+			ensure!(
+				info.licence_ceiling.allows(&licence),
+				Error::<T>::LicenceMorePermissiveThanLineage
+			);
 			info.licence = licence;
 		}
 		if let Some(usage_fee) = usage_fee {
@@ -247,9 +254,16 @@ impl<T: Config> Pallet<T> {
 		upstream_share: Perbill,
 	) -> DispatchResult {
 		let mut info = Self::maintained_model(&publisher, model)?;
-		ensure!(artifact.size_bytes > 0, Error::<T>::EmptyArtifact);
+		// Parents and the upstream share decide who is paid for every use of the version: the
+		// owner's terms, like the fee and the contributors (M-7).
 		ensure!(
-			!ModelVersionByHash::<T>::contains_key(artifact.content_hash),
+			publisher == info.owner || (parents.is_empty() && upstream_share.is_zero()),
+			Error::<T>::OnlyOwnerMayRouteRoyalties
+		);
+		ensure!(artifact.size_bytes > 0, Error::<T>::EmptyArtifact);
+		// One entry per (hash, publisher): someone else's copy of the hash blocks nothing (M-8).
+		ensure!(
+			!ModelVersionByHash::<T>::contains_key(artifact.content_hash, &publisher),
 			Error::<T>::ContentHashAlreadyRegistered
 		);
 		ensure!(
@@ -258,6 +272,11 @@ impl<T: Config> Pallet<T> {
 		);
 		let distinct: BTreeSet<&ModelVersionRef> = parents.iter().collect();
 		ensure!(distinct.len() == parents.len(), Error::<T>::DuplicateParent);
+		// The model's licence may grant nothing its parents or training data withhold, so a
+		// derivative cannot launder a licence (M-6). Their terms narrow the model's ceiling,
+		// which `update_model` keeps the licence within. A parent of this same model is already
+		// bound by the same licence and ceiling, so it narrows nothing.
+		let mut ceiling = info.licence_ceiling;
 		for parent in parents.iter() {
 			ensure!(
 				ModelVersions::<T>::contains_key(parent.model, parent.version),
@@ -266,6 +285,11 @@ impl<T: Config> Pallet<T> {
 			let parent_model =
 				Models::<T>::get(parent.model).ok_or(Error::<T>::ParentVersionUnknown)?;
 			ensure!(parent_model.licence.derivatives, Error::<T>::ParentLicenceForbidsDerivatives);
+			if parent.model != model {
+				let terms = parent_model.licence.terms();
+				ensure!(terms.allows(&info.licence), Error::<T>::LicenceMorePermissiveThanParent);
+				ceiling = ceiling.meet(terms);
+			}
 		}
 		let distinct: BTreeSet<&DatasetVersionRef> = trained_on.iter().collect();
 		ensure!(distinct.len() == trained_on.len(), Error::<T>::DuplicateTrainingDataset);
@@ -277,7 +301,11 @@ impl<T: Config> Pallet<T> {
 			let dataset =
 				Datasets::<T>::get(data.dataset).ok_or(Error::<T>::TrainingDatasetUnknown)?;
 			ensure!(dataset.licence.derivatives, Error::<T>::DatasetLicenceForbidsDerivatives);
+			let terms = dataset.licence.terms();
+			ensure!(terms.allows(&info.licence), Error::<T>::LicenceMorePermissiveThanTrainingData);
+			ceiling = ceiling.meet(terms);
 		}
+		info.licence_ceiling = ceiling;
 
 		let index = info.next_version;
 		info.next_version = Self::next_id(index)?;
@@ -319,7 +347,7 @@ impl<T: Config> Pallet<T> {
 			})?;
 		}
 		ModelVersions::<T>::insert(model, index, version);
-		ModelVersionByHash::<T>::insert(hash, this);
+		ModelVersionByHash::<T>::insert(hash, &publisher, this);
 		Models::<T>::insert(model, info);
 		Self::deposit_event(Event::ModelVersionPublished { version: this, hash, publisher });
 		Ok(())
@@ -378,8 +406,12 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		Self::decrement(&mut model.live_versions);
+		if model.live_versions.is_zero() {
+			// No version derives from anything any more: the licence is the owner's to choose.
+			model.licence_ceiling = LicenceCeiling::UNRESTRICTED;
+		}
 		Models::<T>::insert(version.model, model);
-		ModelVersionByHash::<T>::remove(info.artifact.content_hash);
+		ModelVersionByHash::<T>::remove(info.artifact.content_hash, &info.publisher);
 		ModelVersions::<T>::remove(version.model, version.version);
 		Self::release(HoldReason::StorageDeposit, &info.publisher, info.deposit);
 		Self::deposit_event(Event::ModelVersionRemoved { version });
@@ -494,7 +526,7 @@ impl<T: Config> Pallet<T> {
 		let mut info = Self::owned_dataset(&publisher, dataset)?;
 		ensure!(artifact.size_bytes > 0, Error::<T>::EmptyArtifact);
 		ensure!(
-			!DatasetVersionByHash::<T>::contains_key(artifact.content_hash),
+			!DatasetVersionByHash::<T>::contains_key(artifact.content_hash, &publisher),
 			Error::<T>::ContentHashAlreadyRegistered
 		);
 		let index = info.next_version;
@@ -516,7 +548,7 @@ impl<T: Config> Pallet<T> {
 		version.deposit = Self::deposit_for(&version);
 		Self::hold(HoldReason::StorageDeposit, &publisher, version.deposit)?;
 		DatasetVersions::<T>::insert(dataset, index, version);
-		DatasetVersionByHash::<T>::insert(hash, this);
+		DatasetVersionByHash::<T>::insert(hash, &publisher, this);
 		Datasets::<T>::insert(dataset, info);
 		Self::deposit_event(Event::DatasetVersionPublished { version: this, hash, publisher });
 		Ok(())
@@ -552,7 +584,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(info.dependents.is_zero(), Error::<T>::HasDependents);
 		Self::decrement(&mut dataset.live_versions);
 		Datasets::<T>::insert(version.dataset, dataset);
-		DatasetVersionByHash::<T>::remove(info.artifact.content_hash);
+		DatasetVersionByHash::<T>::remove(info.artifact.content_hash, &info.publisher);
 		DatasetVersions::<T>::remove(version.dataset, version.version);
 		Self::release(HoldReason::StorageDeposit, &info.publisher, info.deposit);
 		Self::deposit_event(Event::DatasetVersionRemoved { version });
@@ -963,13 +995,22 @@ impl<T: Config> Pallet<T> {
 		payer: T::AccountId,
 		version: VersionRef,
 		usage: IntendedUse,
+		max_fee: BalanceOf<T>,
 	) -> Result<u32, DispatchError> {
-		let (fee, payouts) = match version {
+		// Whether the payer is a party to the item: its owner, the version's publisher or one
+		// of its contributors (a payee is checked below).
+		let (fee, payouts, party) = match version {
 			VersionRef::Model(v) => {
 				<Self as ModelRegistry<_, _>>::ensure_model_usable(&v, usage)?;
-				let fee = <Self as ModelRegistry<_, _>>::model_usage_fee(&v)?;
+				let model = Models::<T>::get(v.model).ok_or(Error::<T>::ModelNotFound)?;
+				let info = ModelVersions::<T>::get(v.model, v.version)
+					.ok_or(Error::<T>::ModelVersionNotFound)?;
+				let fee = model.usage_fee;
 				ensure!(!fee.is_zero(), Error::<T>::NothingToPay);
-				(fee, Self::model_royalty_split(&v, fee)?)
+				ensure!(fee <= max_fee, Error::<T>::FeeAboveMaximum);
+				let party =
+					Self::is_party(&payer, &model.owner, &info.publisher, &model.contributors);
+				(fee, Self::model_royalty_split(&v, fee)?, party)
 			},
 			VersionRef::Dataset(v) => {
 				<Self as ModelRegistry<_, _>>::ensure_dataset_usable(&v, usage, None)?;
@@ -980,21 +1021,39 @@ impl<T: Config> Pallet<T> {
 					!matches!(dataset.access, AccessPolicy::ComputeToData { .. }),
 					Error::<T>::ProviderNotApproved
 				);
-				let fee = <Self as ModelRegistry<_, _>>::dataset_usage_fee(&v)?;
+				let info = DatasetVersions::<T>::get(v.dataset, v.version)
+					.ok_or(Error::<T>::DatasetVersionNotFound)?;
+				let fee = dataset.access.fee();
 				ensure!(!fee.is_zero(), Error::<T>::NothingToPay);
-				(fee, Self::dataset_royalty_split(&v, fee)?)
+				ensure!(fee <= max_fee, Error::<T>::FeeAboveMaximum);
+				let party =
+					Self::is_party(&payer, &dataset.owner, &info.publisher, &dataset.contributors);
+				(fee, Self::dataset_royalty_split(&v, fee)?, party)
 			},
 		};
 		for payout in payouts.iter().filter(|p| p.who != payer) {
 			T::Currency::transfer(&payer, &payout.who, payout.amount, Preservation::Preserve)?;
 		}
+		// Paying oneself (or an item one shares in) moves little or no money: it earns no
+		// contribution points, or the rewards pot could be farmed for the price of a fee (H-4).
+		let credited = !party && payouts.iter().all(|p| p.who != payer);
 		match version {
-			VersionRef::Model(v) => Self::count_model_use(&v),
-			VersionRef::Dataset(v) => Self::count_dataset_use(&v),
+			VersionRef::Model(v) => Self::count_model_use(&v, credited),
+			VersionRef::Dataset(v) => Self::count_dataset_use(&v, credited),
 		}
 		let payees = payouts.len() as u32;
-		Self::deposit_event(Event::UsagePaid { version, payer, fee, payees });
+		Self::deposit_event(Event::UsagePaid { version, payer, fee, payees, credited });
 		Ok(payees)
+	}
+
+	/// Whether `who` is the owner, the publisher or a contributor of what is being paid for.
+	fn is_party(
+		who: &T::AccountId,
+		owner: &T::AccountId,
+		publisher: &T::AccountId,
+		contributors: &ContributorsOf<T>,
+	) -> bool {
+		who == owner || who == publisher || contributors.iter().any(|(c, _)| c == who)
 	}
 
 	/// Splits `fee` among a model version's payees: the contributors by share of what the
@@ -1069,25 +1128,31 @@ impl<T: Config> Pallet<T> {
 		Ok(split.finish())
 	}
 
-	/// Counts one use of a model version and credits its contributors.
-	fn count_model_use(version: &ModelVersionRef) {
+	/// Counts one use of a model version and, with `credit`, credits its contributors.
+	fn count_model_use(version: &ModelVersionRef, credit: bool) {
 		ModelVersions::<T>::mutate(version.model, version.version, |v| {
 			if let Some(v) = v {
 				v.uses = v.uses.saturating_add(1);
 			}
 		});
+		if !credit {
+			return;
+		}
 		if let Some(model) = Models::<T>::get(version.model) {
 			Self::credit(&model.contributors, ContributionCategory::Model);
 		}
 	}
 
-	/// Counts one use of a dataset version and credits its contributors.
-	fn count_dataset_use(version: &DatasetVersionRef) {
+	/// Counts one use of a dataset version and, with `credit`, credits its contributors.
+	fn count_dataset_use(version: &DatasetVersionRef, credit: bool) {
 		DatasetVersions::<T>::mutate(version.dataset, version.version, |v| {
 			if let Some(v) = v {
 				v.uses = v.uses.saturating_add(1);
 			}
 		});
+		if !credit {
+			return;
+		}
 		if let Some(dataset) = Datasets::<T>::get(version.dataset) {
 			Self::credit(&dataset.contributors, ContributionCategory::Dataset);
 		}
@@ -1193,11 +1258,25 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// The version (model or dataset) registered with a content hash.
-	pub fn version_by_hash(hash: ContentHash) -> Option<VersionRef> {
-		ModelVersionByHash::<T>::get(hash)
+	/// The version (model, else dataset) `publisher` published with a content hash.
+	pub fn version_by_hash(hash: ContentHash, publisher: &T::AccountId) -> Option<VersionRef> {
+		ModelVersionByHash::<T>::get(hash, publisher)
 			.map(VersionRef::Model)
-			.or_else(|| DatasetVersionByHash::<T>::get(hash).map(VersionRef::Dataset))
+			.or_else(|| DatasetVersionByHash::<T>::get(hash, publisher).map(VersionRef::Dataset))
+	}
+
+	/// Who published versions with a content hash, and which (model versions first): at most
+	/// [`crate::MAX_VERSIONS_BY_HASH`] entries, in no meaningful order. Anyone can publish any
+	/// hash, so an entry says who claims the file, not who made it.
+	pub fn versions_by_hash(hash: ContentHash) -> Vec<(T::AccountId, VersionRef)> {
+		ModelVersionByHash::<T>::iter_prefix(hash)
+			.map(|(who, v)| (who, VersionRef::Model(v)))
+			.chain(
+				DatasetVersionByHash::<T>::iter_prefix(hash)
+					.map(|(who, v)| (who, VersionRef::Dataset(v))),
+			)
+			.take(crate::MAX_VERSIONS_BY_HASH)
+			.collect()
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -1223,6 +1302,14 @@ impl<T: Config> Pallet<T> {
 		for (id, model) in Models::<T>::iter() {
 			ensure!(id < next_model, TryRuntimeError::Other("model id not below NextModelId"));
 			add(&mut deposits, &model.owner, model.deposit);
+			ensure!(
+				model.licence_ceiling.allows(&model.licence),
+				TryRuntimeError::Other("a model's licence allows more than its lineage")
+			);
+			ensure!(
+				model.live_versions != 0 || model.licence_ceiling == LicenceCeiling::UNRESTRICTED,
+				TryRuntimeError::Other("a model without versions has a licence ceiling")
+			);
 			let versions: Vec<_> = ModelVersions::<T>::iter_prefix(id).collect();
 			ensure!(
 				versions.len() as u32 == model.live_versions,
@@ -1236,7 +1323,8 @@ impl<T: Config> Pallet<T> {
 				add(&mut deposits, &version.publisher, version.deposit);
 				let this = ModelVersionRef { model: id, version: index };
 				ensure!(
-					ModelVersionByHash::<T>::get(version.artifact.content_hash) == Some(this),
+					ModelVersionByHash::<T>::get(version.artifact.content_hash, &version.publisher)
+						== Some(this),
 					TryRuntimeError::Other("content hash index out of date")
 				);
 				for parent in version.parents.iter() {
@@ -1294,6 +1382,11 @@ impl<T: Config> Pallet<T> {
 				);
 				add(&mut deposits, &version.publisher, version.deposit);
 				let this = DatasetVersionRef { dataset: id, version: index };
+				let hash = version.artifact.content_hash;
+				ensure!(
+					DatasetVersionByHash::<T>::get(hash, &version.publisher) == Some(this),
+					TryRuntimeError::Other("dataset content hash index out of date")
+				);
 				let dependents = ModelVersions::<T>::iter_values()
 					.filter(|v| v.trained_on.contains(&this))
 					.count() + Benchmarks::<T>::iter_values()
@@ -1308,10 +1401,12 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(
-			DatasetVersionByHash::<T>::iter()
-				.all(|(hash, v)| DatasetVersions::<T>::get(v.dataset, v.version)
-					.is_some_and(|info| info.artifact.content_hash == hash)),
-			TryRuntimeError::Other("dataset content hash index out of date")
+			DatasetVersionByHash::<T>::iter().all(|(hash, publisher, v)| {
+				DatasetVersions::<T>::get(v.dataset, v.version).is_some_and(|info| {
+					info.artifact.content_hash == hash && info.publisher == publisher
+				})
+			}),
+			TryRuntimeError::Other("dataset content hash index has stale entries")
 		);
 		ensure!(
 			ApprovedProviders::<T>::iter_keys().all(|(d, _)| Datasets::<T>::contains_key(d)),
@@ -1512,7 +1607,7 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			},
 		});
 		if used {
-			Self::count_model_use(version);
+			Self::count_model_use(version, true);
 		}
 	}
 
@@ -1531,7 +1626,7 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			},
 		});
 		if used {
-			Self::count_dataset_use(version);
+			Self::count_dataset_use(version, true);
 		}
 	}
 }

@@ -46,6 +46,11 @@ pub type BalanceOf<T> =
 /// Funds slashed by the registry, on their way to [`Config::Slash`].
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
+/// The most entries the `versions_by_hash` query returns: anyone may publish any hash, so a
+/// client looks a hash up by the publisher it trusts (`version_by_hash`) and uses the list only
+/// to discover publishers.
+pub const MAX_VERSIONS_BY_HASH: usize = 32;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -224,9 +229,18 @@ pub mod pallet {
 		(),
 	>;
 
-	/// The model version published with each content hash.
+	/// The model version each publisher published with each content hash. Keyed by publisher
+	/// too, so that someone else publishing the same hash first neither blocks a publication nor
+	/// answers "which model is this file" for the publisher a client trusts.
 	#[pallet::storage]
-	pub type ModelVersionByHash<T> = StorageMap<_, Identity, ContentHash, ModelVersionRef>;
+	pub type ModelVersionByHash<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ContentHash,
+		Blake2_128Concat,
+		T::AccountId,
+		ModelVersionRef,
+	>;
 
 	/// The id the next dataset gets.
 	#[pallet::storage]
@@ -247,9 +261,17 @@ pub mod pallet {
 		DatasetVersionInfo<T>,
 	>;
 
-	/// The dataset version published with each content hash.
+	/// The dataset version each publisher published with each content hash (keyed like
+	/// [`ModelVersionByHash`]).
 	#[pallet::storage]
-	pub type DatasetVersionByHash<T> = StorageMap<_, Identity, ContentHash, DatasetVersionRef>;
+	pub type DatasetVersionByHash<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ContentHash,
+		Blake2_128Concat,
+		T::AccountId,
+		DatasetVersionRef,
+	>;
 
 	/// Providers approved for compute-to-data datasets, with who holds the entry's deposit (the
 	/// owner who approved it) and how much.
@@ -476,6 +498,9 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			/// How many accounts were paid.
 			payees: u32,
+			/// The contributors were credited for the use: false when the payer is the item's
+			/// owner, the version's publisher, one of its contributors or one of the payees.
+			credited: bool,
 		},
 	}
 
@@ -533,13 +558,25 @@ pub mod pallet {
 		DatasetLicenceForbidsDerivatives,
 		/// An upstream share was given to a version without parents.
 		UpstreamShareWithoutParents,
+		/// Only the model's owner may publish a version with parents or an upstream share: they
+		/// decide where its usage fees go.
+		OnlyOwnerMayRouteRoyalties,
+		/// The model's licence allows something a parent version's licence forbids (commercial
+		/// use or derivative works), or omits an attribution it requires.
+		LicenceMorePermissiveThanParent,
+		/// The model's licence allows something a training dataset's licence forbids, or omits
+		/// an attribution it requires.
+		LicenceMorePermissiveThanTrainingData,
+		/// The new licence would allow something the licences of the parents or training data of
+		/// the model's versions forbid (see `ModelInfo::licence_ceiling`).
+		LicenceMorePermissiveThanLineage,
 		/// A name, description, tag, URI, label, licence id or metric is too long.
 		TextTooLong,
 		/// More tags than `MaxTags`.
 		TooManyTags,
 		/// An artifact of zero bytes.
 		EmptyArtifact,
-		/// A version with this content hash is already registered.
+		/// This account already published a version with this content hash.
 		ContentHashAlreadyRegistered,
 		/// The version was yanked: it cannot be used, and yanking is final.
 		VersionYanked,
@@ -589,6 +626,8 @@ pub mod pallet {
 		CannotChallengeOwnEvaluation,
 		/// The version has no usage fee to pay.
 		NothingToPay,
+		/// The usage fee is above the most the payer agreed to pay.
+		FeeAboveMaximum,
 		/// An id counter overflowed.
 		IdOverflow,
 		/// A counter overflowed.
@@ -643,8 +682,9 @@ pub mod pallet {
 		}
 
 		/// Changes a model's description, tags, licence, usage fee or contributors (each when
-		/// given), for future uses; published versions stay as they are. Owner only; the deposit
-		/// follows the record's size. Emits `ModelUpdated`.
+		/// given), for future uses; published versions stay as they are. A licence may not allow
+		/// more than the model's `licence_ceiling` (what its versions' parents and training data
+		/// allowed). Owner only; the deposit follows the record's size. Emits `ModelUpdated`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_model(T::MaxContributors::get()))]
 		pub fn update_model(
@@ -676,8 +716,11 @@ pub mod pallet {
 		/// Publishes an immutable model version: its artifact (content hash, size, format, URI),
 		/// a label, its lineage (`parents`, which must exist and allow derivatives), the dataset
 		/// versions it was trained on, the job that produced it, and the share of each usage fee
-		/// passed to its parents' contributors. Owner or maintainer; the publisher holds the
-		/// version's deposit. Emits `ModelVersionPublished`.
+		/// passed to its parents' contributors. The model's licence may allow nothing a parent's
+		/// or a training dataset's licence forbids; their terms narrow the model's
+		/// `licence_ceiling`. Owner or maintainer, but only the owner may name parents or an
+		/// upstream share; the publisher holds the version's deposit and may use a content hash
+		/// once. Emits `ModelVersionPublished`.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::publish_model_version(parents.len() as u32, trained_on.len() as u32))]
 		pub fn publish_model_version(
@@ -778,7 +821,8 @@ pub mod pallet {
 		}
 
 		/// Publishes an immutable dataset version (content hash, size, URI, label). Owner only;
-		/// the owner holds the version's deposit. Emits `DatasetVersionPublished`.
+		/// the owner holds the version's deposit and may use a content hash once. Emits
+		/// `DatasetVersionPublished`.
 		#[pallet::call_index(9)]
 		pub fn publish_dataset_version(
 			origin: OriginFor<T>,
@@ -981,18 +1025,21 @@ pub mod pallet {
 		}
 
 		/// Pays one use of a model or dataset version outside the compute market (e.g. a
-		/// licensed download): the licence is checked for `usage`, the fee is split exactly
-		/// among the version's payees, the use is counted and its contributors credited. Emits
-		/// `UsagePaid`.
+		/// licensed download): the licence is checked for `usage`, the fee (at most `max_fee`,
+		/// else `FeeAboveMaximum`, so a fee raised before the call is included cannot take more)
+		/// is split exactly among the version's payees, and the use is counted. Its contributors
+		/// are credited unless the payer is the item's owner, the version's publisher, a
+		/// contributor or a payee. Emits `UsagePaid`.
 		#[pallet::call_index(26)]
 		#[pallet::weight(T::WeightInfo::pay_usage(T::MaxRoyaltyPayees::get()))]
 		pub fn pay_usage(
 			origin: OriginFor<T>,
 			version: VersionRef,
 			usage: IntendedUse,
+			max_fee: BalanceOf<T>,
 		) -> DispatchResultWithPostInfo {
 			let payer = ensure_signed(origin)?;
-			let payees = Self::do_pay_usage(payer, version, usage)?;
+			let payees = Self::do_pay_usage(payer, version, usage, max_fee)?;
 			Ok(Some(T::WeightInfo::pay_usage(payees)).into())
 		}
 	}

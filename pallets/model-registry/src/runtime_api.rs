@@ -1,7 +1,8 @@
 //! `ModelRegistryApi`: the registry's queries that need more than one storage read.
 //!
-//! The record types are the pallet's own (`ModelInfo<Runtime>`, ...), given by the runtime as
-//! type parameters, so clients decode them from metadata alone.
+//! The record types are the pallet's own (`ModelInfo<Runtime>`, ...) and the runtime's
+//! `AccountId`, given by the runtime as type parameters, so clients decode them from metadata
+//! alone.
 
 use crate::types::{Lineage, VersionRef};
 use alloc::vec::Vec;
@@ -12,8 +13,9 @@ use deai_primitives::{
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the model registry.
-	pub trait ModelRegistryApi<Model, ModelVersion, Evaluation>
+	pub trait ModelRegistryApi<AccountId, Model, ModelVersion, Evaluation>
 	where
+		AccountId: Codec,
 		Model: Codec,
 		ModelVersion: Codec,
 		Evaluation: Codec,
@@ -31,7 +33,12 @@ sp_api::decl_runtime_apis! {
 		/// The evaluations of a model version.
 		fn evaluations(version: ModelVersionRef) -> Vec<(EvaluationId, Evaluation)>;
 
-		/// The model or dataset version registered with a content hash.
-		fn version_by_hash(hash: ContentHash) -> Option<VersionRef>;
+		/// The model (else dataset) version `publisher` published with a content hash.
+		fn version_by_hash(hash: ContentHash, publisher: AccountId) -> Option<VersionRef>;
+
+		/// Who published versions with a content hash, and which: at most
+		/// `MAX_VERSIONS_BY_HASH` entries. Anyone can publish any hash: trust an entry for its
+		/// publisher, not for being first.
+		fn versions_by_hash(hash: ContentHash) -> Vec<(AccountId, VersionRef)>;
 	}
 }

@@ -45,6 +45,64 @@ pub struct Licence<T: Config> {
 	pub attribution: bool,
 }
 
+impl<T: Config> Licence<T> {
+	/// The permissions this licence grants, without its identifier.
+	pub fn terms(&self) -> LicenceCeiling {
+		LicenceCeiling {
+			commercial_use: self.commercial_use,
+			derivatives: self.derivatives,
+			attribution: self.attribution,
+		}
+	}
+}
+
+/// The most a model's licence may permit, because of what its versions derive from: the
+/// combined terms of the other models' versions and the dataset versions they name as parents
+/// and training data. A licence within it grants no permission any of those withheld.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct LicenceCeiling {
+	/// Commercial use may be allowed.
+	pub commercial_use: bool,
+	/// Derivative works may be allowed.
+	pub derivatives: bool,
+	/// Attribution must be required.
+	pub attribution: bool,
+}
+
+impl LicenceCeiling {
+	/// No limit: any licence is within it.
+	pub const UNRESTRICTED: Self =
+		Self { commercial_use: true, derivatives: true, attribution: false };
+
+	/// Whether `licence` grants nothing this ceiling withholds: no commercial use or derivative
+	/// works it forbids, and attribution whenever it requires it.
+	pub fn allows<T: Config>(&self, licence: &Licence<T>) -> bool {
+		(self.commercial_use || !licence.commercial_use)
+			&& (self.derivatives || !licence.derivatives)
+			&& (!self.attribution || licence.attribution)
+	}
+
+	/// The ceiling that keeps within both `self` and `other`.
+	pub fn meet(self, other: Self) -> Self {
+		Self {
+			commercial_use: self.commercial_use && other.commercial_use,
+			derivatives: self.derivatives && other.derivatives,
+			attribution: self.attribution || other.attribution,
+		}
+	}
+}
+
 /// Whether governance has taken an item down.
 #[derive(
 	Encode,
@@ -185,6 +243,10 @@ pub struct ModelInfo<T: Config> {
 	pub tags: TagsOf<T>,
 	/// The licence every use is checked against.
 	pub licence: Licence<T>,
+	/// The most `licence` may permit: the terms of the other models and the datasets its
+	/// versions were derived from and trained on, as they were when each version was published.
+	/// It only narrows while the model has versions, and is lifted when the last one is removed.
+	pub licence_ceiling: LicenceCeiling,
 	/// The fee a job pays per use of one of its versions.
 	pub usage_fee: BalanceOf<T>,
 	/// Who shares the fee, and how (summing to 100%).
