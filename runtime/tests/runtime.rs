@@ -1,22 +1,40 @@
-//! The runtime as a whole: pallet configuration, genesis presets, and a transfer executed
-//! through `Executive` exactly as a block author would.
+//! The runtime as a whole: pallet configuration, genesis presets, a transfer executed through
+//! `Executive` exactly as a block author would, what a `NonTransfer` proxy may do (review H-7),
+//! and the ranges of the governance parameters (review M-9).
 
 mod common;
 
 use codec::Encode;
 use common::preset_ext;
-use deai_runtime::{
-	configs::governance::tracks::TracksInfo, genesis_config_presets::*, AccountId, Balance,
-	Balances, Executive, Header, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, Session,
-	Signature, System, TxExtension, UncheckedExtrinsic, PARACHAIN_ID, UNIT,
+use deai_primitives::{IntendedUse, ModelVersionRef};
+use deai_runtime::configs::governance::{
+	bounds::*,
+	dynamic_params::{market, rewards},
+	tracks::{ids, TracksInfo},
+	RuntimeParameters,
 };
-use frame_support::traits::IntegrityTest;
+use deai_runtime::{
+	configs::utility::ProxyType, genesis_config_presets::*, pallet_custom_origins, AccountId,
+	Balance, Balances, ComputeMarket, Executive, Header, ModelRegistry, ParachainInfo, Proxy,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Session, Signature, System, TxExtension,
+	UncheckedExtrinsic, DAYS, PARACHAIN_ID, UNIT,
+};
+use frame_support::{assert_ok, traits::{Get, InstanceFilter, IntegrityTest}, BoundedVec};
+use pallet_compute_market::{
+	Capabilities, DeviceClass, JobKind, JobSpec, MatchingMode, ProviderStatus, Requirements,
+	VerificationMode,
+};
+use pallet_model_registry::{Licence, ModelFormat, RegistryItem, VersionRef};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	generic::{Era, SignedPayload},
-	traits::Header as _,
+	traits::{Dispatchable, Header as _},
+	DispatchResult,
+	FixedI64,
 	MultiAddress,
+	Perbill,
+	Permill,
 };
 
 #[test]
@@ -225,4 +243,470 @@ fn executive_rejects_a_bad_nonce_and_an_underfunded_transfer() {
 		assert!(applied.is_err());
 		assert_eq!(Balances::free_balance(&bob), DEV_ENDOWMENT);
 	});
+}
+
+fn text<S: Get<u32>>(s: &str) -> BoundedVec<u8, S> {
+	s.as_bytes().to_vec().try_into().expect("short enough")
+}
+
+fn capabilities() -> Capabilities<Runtime> {
+	Capabilities {
+		device: DeviceClass::Server,
+		accelerator: text("cpu"),
+		vram_mib: 0,
+		ram_mib: 16_384,
+		cpu_cores: 8,
+		region: 276,
+		job_kinds: 0b1111,
+		max_concurrent_jobs: 4,
+	}
+}
+
+/// A job addressed to `provider`, whose budget pays it when the requester accepts the result.
+fn direct_job(provider: AccountId, budget: Balance) -> JobSpec<Runtime> {
+	JobSpec {
+		kind: JobKind::Inference,
+		model: None,
+		datasets: BoundedVec::new(),
+		input_hash: [1; 32],
+		input_uri: text("http://127.0.0.1/input.bin"),
+		requirements: Requirements {
+			min_vram_mib: 0,
+			min_ram_mib: 1024,
+			accelerator: None,
+			region: None,
+			tee_required: false,
+			min_reputation: 0,
+		},
+		commercial: false,
+		budget,
+		matching_blocks: 20,
+		execution_blocks: 20,
+		matching: MatchingMode::Direct { provider },
+		verification: VerificationMode::RequesterApproval,
+	}
+}
+
+fn market_call(call: pallet_compute_market::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::ComputeMarket(call)
+}
+
+fn registry_call(call: pallet_model_registry::Call<Runtime>) -> RuntimeCall {
+	RuntimeCall::ModelRegistry(call)
+}
+
+fn pay_usage(model: ModelVersionRef, max_fee: Balance) -> RuntimeCall {
+	registry_call(pallet_model_registry::Call::pay_usage {
+		version: VersionRef::Model(model),
+		usage: IntendedUse { commercial: false, derivative: false },
+		max_fee,
+	})
+}
+
+fn publish_model_version(upstream_share: Perbill) -> RuntimeCall {
+	registry_call(pallet_model_registry::Call::publish_model_version {
+		model: 0,
+		hash: [7; 32],
+		size: 4096,
+		format: ModelFormat::Onnx,
+		uri: text("http://127.0.0.1/model.onnx"),
+		label: text("v2"),
+		parents: BoundedVec::truncate_from(vec![ModelVersionRef { model: 1, version: 0 }]),
+		trained_on: BoundedVec::new(),
+		produced_by_job: None,
+		upstream_share,
+	})
+}
+
+fn update_model(contributors: Option<Vec<(AccountId, Perbill)>>) -> RuntimeCall {
+	registry_call(pallet_model_registry::Call::update_model {
+		model: 0,
+		description: Some(text("a new description")),
+		tags: None,
+		licence: None,
+		usage_fee: Some(UNIT),
+		contributors: contributors.map(BoundedVec::truncate_from),
+	})
+}
+
+#[test]
+fn h7_non_transfer_proxy_cannot_move_funds_through_deai_calls() {
+	use pallet_compute_market::Call as Market;
+	use pallet_model_registry::Call as Registry;
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let model = ModelVersionRef { model: 0, version: 0 };
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+
+	// Every call that pays, escrows, bonds, settles or redirects what the account earns.
+	let refused = [
+		pay_usage(model, 1_000 * UNIT),
+		market_call(Market::post_job { spec: direct_job(bob.clone(), 1_000 * UNIT) }),
+		market_call(Market::accept_result { job: 0 }),
+		market_call(Market::register_provider {
+			capabilities: capabilities(),
+			endpoint: text("http://127.0.0.1:8080"),
+			bond: 100 * UNIT,
+		}),
+		market_call(Market::top_up_bond { amount: 100 * UNIT }),
+		market_call(Market::select_bids {
+			job: 0,
+			providers: BoundedVec::truncate_from(vec![bob.clone()]),
+		}),
+		market_call(Market::attest_result { job: 0, valid: true }),
+		market_call(Market::dispute_result { job: 0 }),
+		market_call(Market::place_bid { job: 0, price: UNIT }),
+		market_call(Market::accept_job { job: 0 }),
+		market_call(Market::claim_job { job: 0 }),
+		market_call(Market::submit_result {
+			job: 0,
+			result_hash: [9; 32],
+			result_uri: text("http://127.0.0.1/output.bin"),
+			proof: BoundedVec::new(),
+		}),
+		market_call(Market::commit_result { job: 0, commitment: [9; 32] }),
+		market_call(Market::report_failure { job: 0, code: 1, message_hash: [0; 32] }),
+		update_model(Some(vec![(bob.clone(), Perbill::one())])),
+		publish_model_version(Perbill::from_percent(50)),
+		registry_call(Registry::set_maintainers {
+			model: 0,
+			maintainers: BoundedVec::truncate_from(vec![bob.clone()]),
+		}),
+		registry_call(Registry::approve_provider { dataset: 0, provider: bob.clone() }),
+		registry_call(Registry::offer_ownership {
+			item: RegistryItem::Model(0),
+			new_owner: Some(bob.clone()),
+		}),
+		registry_call(Registry::accept_ownership { item: RegistryItem::Model(0) }),
+		registry_call(Registry::submit_evaluation {
+			model_version: model,
+			benchmark: 0,
+			score: FixedI64::from_u32(1),
+			evidence_hash: [3; 32],
+			evidence_uri: text("http://127.0.0.1/evidence.json"),
+		}),
+		registry_call(Registry::challenge_evaluation { evaluation: 0 }),
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(remark.clone()) }),
+	];
+	for call in &refused {
+		assert!(!ProxyType::NonTransfer.filter(call), "NonTransfer lets through {call:?}");
+		assert!(ProxyType::Any.filter(call), "Any refuses {call:?}");
+	}
+
+	// Calls that move none of the account's funds to anyone else.
+	let allowed = [
+		market_call(Market::set_paused { paused: true }),
+		market_call(Market::update_provider {
+			capabilities: None,
+			endpoint: Some(text("http://127.0.0.1:8081")),
+		}),
+		market_call(Market::start_unbonding {}),
+		market_call(Market::withdraw_bond {}),
+		market_call(Market::cancel_job { job: 0 }),
+		market_call(Market::remove_receipt { job: 0 }),
+		update_model(None),
+		publish_model_version(Perbill::zero()),
+		registry_call(Registry::set_model_version_status {
+			version: model,
+			status: pallet_model_registry::VersionStatus::Deprecated,
+		}),
+		registry_call(Registry::remove_model { model: 0 }),
+		RuntimeCall::ContributorRewards(pallet_contributor_rewards::Call::claim {
+			epoch: 0,
+			who: bob.clone(),
+		}),
+		remark,
+	];
+	for call in &allowed {
+		assert!(ProxyType::NonTransfer.filter(call), "NonTransfer refuses {call:?}");
+	}
+
+	// Through pallet-proxy: Bob holds a NonTransfer proxy of Alice, a provider, and Charlie's
+	// model asks a usage fee of half Alice's balance, all for Charlie.
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let charlie = Sr25519Keyring::Charlie.to_account_id();
+		assert_ok!(ComputeMarket::register_provider(
+			RuntimeOrigin::signed(alice.clone()),
+			capabilities(),
+			text("http://127.0.0.1:8080"),
+			100 * UNIT,
+		));
+		assert_ok!(Proxy::add_proxy(
+			RuntimeOrigin::signed(alice.clone()),
+			MultiAddress::Id(bob.clone()),
+			ProxyType::NonTransfer,
+			0,
+		));
+		let fee = DEV_ENDOWMENT / 2;
+		assert_ok!(ModelRegistry::register_model(
+			RuntimeOrigin::signed(charlie.clone()),
+			text("bait"),
+			text("a model whose fee is half of Alice's balance"),
+			BoundedVec::new(),
+			Licence {
+				spdx: text("MIT"),
+				commercial_use: false,
+				derivatives: true,
+				attribution: false,
+			},
+			fee,
+			BoundedVec::truncate_from(vec![(charlie.clone(), Perbill::one())]),
+		));
+		assert_ok!(ModelRegistry::publish_model_version(
+			RuntimeOrigin::signed(charlie.clone()),
+			0,
+			[7; 32],
+			4096,
+			ModelFormat::Onnx,
+			text("http://127.0.0.1/model.onnx"),
+			text("v1"),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			None,
+			Perbill::zero(),
+		));
+
+		let as_alice = |call: RuntimeCall| {
+			Proxy::proxy(
+				RuntimeOrigin::signed(bob.clone()),
+				MultiAddress::Id(alice.clone()),
+				None,
+				Box::new(call),
+			)
+		};
+		let balances = || {
+			(
+				Balances::free_balance(&alice),
+				Balances::reserved_balance(&alice),
+				Balances::free_balance(&bob),
+				Balances::free_balance(&charlie),
+			)
+		};
+		let before = balances();
+		let filtered = RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
+			result: Err(frame_system::Error::<Runtime>::CallFiltered.into()),
+		});
+		for call in [
+			pay_usage(model, fee),
+			market_call(Market::post_job { spec: direct_job(bob.clone(), fee) }),
+			market_call(Market::top_up_bond { amount: fee }),
+			market_call(Market::accept_result { job: 0 }),
+			market_call(Market::register_provider {
+				capabilities: capabilities(),
+				endpoint: text("http://127.0.0.1:8080"),
+				bond: fee,
+			}),
+		] {
+			// The proxy call itself succeeds; the call it carries is filtered.
+			assert_ok!(as_alice(call));
+			System::assert_last_event(filtered.clone());
+		}
+		assert_eq!(balances(), before, "no funds moved, none were held");
+		assert!(pallet_compute_market::Jobs::<Runtime>::get(0u64).is_none(), "no job was posted");
+
+		// An innocuous call goes through: Bob pauses Alice's provider.
+		assert_ok!(as_alice(market_call(Market::set_paused { paused: true })));
+		System::assert_last_event(RuntimeEvent::Proxy(pallet_proxy::Event::ProxyExecuted {
+			result: Ok(()),
+		}));
+		let provider =
+			pallet_compute_market::Providers::<Runtime>::get(&alice).expect("a provider");
+		assert_eq!(provider.status, ProviderStatus::Paused);
+		assert_eq!(balances(), before);
+	});
+}
+
+/// Dispatches `Parameters::set_parameter` with `origin`, through the runtime's call filter.
+fn set_parameter(origin: RuntimeOrigin, parameter: RuntimeParameters) -> DispatchResult {
+	RuntimeCall::Parameters(pallet_parameters::Call::set_parameter { key_value: parameter })
+		.dispatch(origin)
+		.map(|_| ())
+		.map_err(|e| e.error)
+}
+
+fn protocol_fee(value: Permill) -> RuntimeParameters {
+	RuntimeParameters::Market(market::Parameters::ProtocolFee(market::ProtocolFee, Some(value)))
+}
+
+fn rewards_fee_share(value: Perbill) -> RuntimeParameters {
+	RuntimeParameters::Market(market::Parameters::RewardsFeeShare(
+		market::RewardsFeeShare,
+		Some(value),
+	))
+}
+
+fn min_provider_bond(value: Balance) -> RuntimeParameters {
+	RuntimeParameters::Market(market::Parameters::MinProviderBond(
+		market::MinProviderBond,
+		Some(value),
+	))
+}
+
+fn dispute_bond(value: Balance) -> RuntimeParameters {
+	RuntimeParameters::Market(market::Parameters::DisputeBond(market::DisputeBond, Some(value)))
+}
+
+fn epoch_length(value: u32) -> RuntimeParameters {
+	RuntimeParameters::Rewards(rewards::Parameters::EpochLength(rewards::EpochLength, Some(value)))
+}
+
+fn reward_per_epoch(value: Balance) -> RuntimeParameters {
+	RuntimeParameters::Rewards(rewards::Parameters::RewardPerEpoch(
+		rewards::RewardPerEpoch,
+		Some(value),
+	))
+}
+
+#[test]
+fn m9_out_of_range_parameters_are_refused() {
+	let deai_parameters = || RuntimeOrigin::from(pallet_custom_origins::Origin::DeaiParameters);
+	let filtered: DispatchResult = Err(frame_system::Error::<Runtime>::CallFiltered.into());
+
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		// The launch values are in range.
+		assert!(PROTOCOL_FEE_RANGE.contains(&market::ProtocolFee::get()));
+		assert!(REWARDS_FEE_SHARE_RANGE.contains(&market::RewardsFeeShare::get()));
+		assert!(MIN_PROVIDER_BOND_RANGE.contains(&market::MinProviderBond::get()));
+		assert!(DISPUTE_BOND_RANGE.contains(&market::DisputeBond::get()));
+		assert!(EPOCH_LENGTH_RANGE.contains(&rewards::EpochLength::get()));
+		assert!(REWARD_PER_EPOCH_RANGE.contains(&rewards::RewardPerEpoch::get()));
+		let launch = (
+			market::ProtocolFee::get(),
+			market::MinProviderBond::get(),
+			market::DisputeBond::get(),
+			rewards::EpochLength::get(),
+			rewards::RewardPerEpoch::get(),
+		);
+		let current = || {
+			(
+				market::ProtocolFee::get(),
+				market::MinProviderBond::get(),
+				market::DisputeBond::get(),
+				rewards::EpochLength::get(),
+				rewards::RewardPerEpoch::get(),
+			)
+		};
+
+		// Out of range, from the parameters track: refused, nothing stored. The review's examples
+		// come first.
+		for parameter in [
+			epoch_length(0),
+			epoch_length(1),
+			dispute_bond(0),
+			protocol_fee(Permill::one()),
+			min_provider_bond(0),
+			protocol_fee(Permill::from_parts(PROTOCOL_FEE_RANGE.end().deconstruct() + 1)),
+			min_provider_bond(*MIN_PROVIDER_BOND_RANGE.start() - 1),
+			min_provider_bond(*MIN_PROVIDER_BOND_RANGE.end() + 1),
+			dispute_bond(*DISPUTE_BOND_RANGE.start() - 1),
+			dispute_bond(*DISPUTE_BOND_RANGE.end() + 1),
+			epoch_length(*EPOCH_LENGTH_RANGE.start() - 1),
+			epoch_length(*EPOCH_LENGTH_RANGE.end() + 1),
+			reward_per_epoch(*REWARD_PER_EPOCH_RANGE.end() + 1),
+		] {
+			assert_eq!(
+				set_parameter(deai_parameters(), parameter.clone()),
+				filtered,
+				"{parameter:?} was accepted"
+			);
+		}
+		// Inside a batch, too.
+		let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all {
+			calls: vec![RuntimeCall::Parameters(pallet_parameters::Call::set_parameter {
+				key_value: epoch_length(1),
+			})],
+		});
+		assert_eq!(batch.dispatch(deai_parameters()).map(|_| ()).map_err(|e| e.error), filtered);
+		assert_eq!(current(), launch, "nothing was stored");
+
+		// Both ends of each range are accepted; the pallets read the last value set.
+		for parameter in [
+			protocol_fee(*PROTOCOL_FEE_RANGE.start()),
+			protocol_fee(*PROTOCOL_FEE_RANGE.end()),
+			rewards_fee_share(*REWARDS_FEE_SHARE_RANGE.start()),
+			rewards_fee_share(*REWARDS_FEE_SHARE_RANGE.end()),
+			min_provider_bond(*MIN_PROVIDER_BOND_RANGE.start()),
+			min_provider_bond(*MIN_PROVIDER_BOND_RANGE.end()),
+			dispute_bond(*DISPUTE_BOND_RANGE.start()),
+			dispute_bond(*DISPUTE_BOND_RANGE.end()),
+			epoch_length(*EPOCH_LENGTH_RANGE.end()),
+			epoch_length(*EPOCH_LENGTH_RANGE.start()),
+			reward_per_epoch(*REWARD_PER_EPOCH_RANGE.end()),
+			reward_per_epoch(*REWARD_PER_EPOCH_RANGE.start()),
+		] {
+			assert_ok!(set_parameter(deai_parameters(), parameter));
+		}
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::ProtocolFee::get(),
+			*PROTOCOL_FEE_RANGE.end()
+		);
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::RewardsFeeShare::get(),
+			Perbill::one()
+		);
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::MinProviderBond::get(),
+			*MIN_PROVIDER_BOND_RANGE.end()
+		);
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::DisputeBond::get(),
+			*DISPUTE_BOND_RANGE.end()
+		);
+		assert_eq!(
+			<Runtime as pallet_contributor_rewards::Config>::EpochLength::get(),
+			*EPOCH_LENGTH_RANGE.start()
+		);
+		assert_eq!(<Runtime as pallet_contributor_rewards::Config>::RewardPerEpoch::get(), 0);
+		// Back to the default (no value) is always accepted.
+		let reset = RuntimeParameters::Rewards(rewards::Parameters::EpochLength(
+			rewards::EpochLength,
+			None,
+		));
+		assert_ok!(set_parameter(deai_parameters(), reset));
+		assert_eq!(rewards::EpochLength::get(), DAYS);
+
+		// Root bypasses call filters: what it stores out of range takes effect as the nearer end
+		// of the range.
+		for parameter in [
+			protocol_fee(Permill::one()),
+			min_provider_bond(0),
+			dispute_bond(0),
+			epoch_length(1),
+			reward_per_epoch(Balance::MAX),
+		] {
+			assert_ok!(set_parameter(RuntimeOrigin::root(), parameter));
+		}
+		assert_eq!(market::DisputeBond::get(), 0, "stored as root set it");
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::ProtocolFee::get(),
+			*PROTOCOL_FEE_RANGE.end()
+		);
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::MinProviderBond::get(),
+			*MIN_PROVIDER_BOND_RANGE.start()
+		);
+		assert_eq!(
+			<Runtime as pallet_compute_market::Config>::DisputeBond::get(),
+			*DISPUTE_BOND_RANGE.start()
+		);
+		assert_eq!(
+			<Runtime as pallet_contributor_rewards::Config>::EpochLength::get(),
+			*EPOCH_LENGTH_RANGE.start()
+		);
+		assert_eq!(
+			<Runtime as pallet_contributor_rewards::Config>::RewardPerEpoch::get(),
+			*REWARD_PER_EPOCH_RANGE.end()
+		);
+	});
+}
+
+#[test]
+fn m9_market_arbiter_track_needs_half_a_percent_support() {
+	use pallet_referenda::TracksInfo as _;
+	let arbiter = TracksInfo::tracks()
+		.find(|track| track.id == ids::MARKET_ARBITER)
+		.expect("the market_arbiter track");
+	assert_eq!(arbiter.info.min_support.threshold(Perbill::one()), Perbill::from_perthousand(5));
+	assert_eq!(arbiter.info.min_approval.threshold(Perbill::one()), Perbill::from_percent(60));
 }

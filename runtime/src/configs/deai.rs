@@ -1,7 +1,7 @@
 //! The DeAI pallets: the model registry (and, in their own issues, the compute market and
 //! contributor rewards).
 
-use super::governance::{dynamic_params, origins, DeaiParametersOrRoot, TreasuryAccount};
+use super::governance::{dynamic_params, origins, Clamped, DeaiParametersOrRoot, TreasuryAccount};
 use crate::{
 	constants::time::{prod_or_fast, DAYS, HOURS, MINUTES},
 	deposit, AccountId, Balance, Balances, BlockNumber, ContributorRewards, ModelRegistry, Runtime,
@@ -79,6 +79,9 @@ parameter_types! {
 	pub const ReviewPeriod: BlockNumber = prod_or_fast(HOURS, 5);
 	/// Redundant providers have 10 minutes to reveal (5 blocks with `fast-runtime`).
 	pub const RevealPeriod: BlockNumber = prod_or_fast(10 * MINUTES, 5);
+	/// The dispute resolver has 7 days to rule on a dispute (10 blocks with `fast-runtime`);
+	/// unruled, the result stands.
+	pub const DisputePeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
 	pub const MaxMatchingBlocks: BlockNumber = DAYS;
 	pub const MaxExecutionBlocks: BlockNumber = 7 * DAYS;
 }
@@ -90,20 +93,25 @@ impl pallet_compute_market::Config for Runtime {
 	type ContributionSink = ContributorRewards;
 	// No proof verifier yet (TEE signatures, ZK proofs plug in here).
 	type ResultVerifier = ();
+	// Redundant sets are drawn from the last 81 block hashes: unknown when a job is posted, but
+	// a colluding collator could bias it (relay-chain randomness is the stronger source).
+	type Randomness = crate::RandomnessCollectiveFlip;
 	type AttestorOrigin = ArbiterOrRoot;
 	type DisputeResolverOrigin = ArbiterOrRoot;
 	type FeeDestination = TreasuryAccount;
 	type RewardsAccount = RewardsPotAccount;
-	type RewardsFeeShare = dynamic_params::market::RewardsFeeShare;
-	type ProtocolFee = dynamic_params::market::ProtocolFee;
-	type MinProviderBond = dynamic_params::market::MinProviderBond;
-	type DisputeBond = dynamic_params::market::DisputeBond;
+	// Governance sets these four, each within its range (`governance::bounds`).
+	type RewardsFeeShare = Clamped<dynamic_params::market::RewardsFeeShare>;
+	type ProtocolFee = Clamped<dynamic_params::market::ProtocolFee>;
+	type MinProviderBond = Clamped<dynamic_params::market::MinProviderBond>;
+	type DisputeBond = Clamped<dynamic_params::market::DisputeBond>;
 	type MissedDeadlineSlash = MissedDeadlineSlash;
 	type DisputeSlash = DisputeSlash;
 	type DisputeWinnerShare = DisputeWinnerShare;
 	type UnbondingPeriod = UnbondingPeriod;
 	type ReviewPeriod = ReviewPeriod;
 	type RevealPeriod = RevealPeriod;
+	type DisputePeriod = DisputePeriod;
 	type MaxMatchingBlocks = MaxMatchingBlocks;
 	type MaxExecutionBlocks = MaxExecutionBlocks;
 	type DepositBase = RegistryDepositBase;
@@ -144,8 +152,9 @@ parameter_types! {
 impl pallet_contributor_rewards::Config for Runtime {
 	type Currency = Balances;
 	type PalletId = RewardsPalletId;
-	type EpochLength = dynamic_params::rewards::EpochLength;
-	type RewardPerEpoch = dynamic_params::rewards::RewardPerEpoch;
+	// Governance sets these two, each within its range (`governance::bounds`).
+	type EpochLength = Clamped<dynamic_params::rewards::EpochLength>;
+	type RewardPerEpoch = Clamped<dynamic_params::rewards::RewardPerEpoch>;
 	/// Rewards can be claimed for 30 epochs.
 	type ClaimEpochs = ConstU32<30>;
 	type MaxShare = MaxRewardShare;

@@ -18,7 +18,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstU32, ConstU64, Everything},
+	traits::{ConstU32, ConstU64},
 	weights::{
 		constants::{
 			BlockExecutionWeight, ExtrinsicBaseWeight, RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND,
@@ -82,7 +82,8 @@ impl frame_system::Config for Runtime {
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
 	type SS58Prefix = SS58Prefix;
-	type BaseCallFilter = Everything;
+	/// Every call but a `Parameters::set_parameter` whose value is out of its range (review M-9).
+	type BaseCallFilter = governance::ParametersInBounds;
 	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
 	type ExtensionsWeightInfo = ();
 	type OnSetCode = cumulus_pallet_parachain_system::ParachainSetCode<Self>;

@@ -62,7 +62,8 @@ pub enum ProxyType {
 	/// Anything.
 	#[default]
 	Any,
-	/// Anything but moving funds.
+	/// Anything but moving funds: no transfers, no XCM, treasury, contracts or sudo calls, and of
+	/// the DeAI pallets only the calls [`deai_call_moves_no_funds`] lists.
 	NonTransfer,
 	/// Governance: referenda, voting, the treasury.
 	Governance,
@@ -74,13 +75,18 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 	fn filter(&self, call: &RuntimeCall) -> bool {
 		match self {
 			ProxyType::Any => true,
-			ProxyType::NonTransfer => !matches!(
-				call,
+			ProxyType::NonTransfer => match call {
+				RuntimeCall::ModelRegistry(..)
+				| RuntimeCall::ComputeMarket(..)
+				| RuntimeCall::ContributorRewards(..) => deai_call_moves_no_funds(call),
+				// Sudo dispatches its call as root, past this filter.
 				RuntimeCall::Balances(..)
-					| RuntimeCall::PolkadotXcm(..)
-					| RuntimeCall::Treasury(..)
-					| RuntimeCall::Contracts(..)
-			),
+				| RuntimeCall::PolkadotXcm(..)
+				| RuntimeCall::Treasury(..)
+				| RuntimeCall::Contracts(..)
+				| RuntimeCall::Sudo(..) => false,
+				_ => true,
+			},
 			ProxyType::Governance => matches!(
 				call,
 				RuntimeCall::Referenda(..)
@@ -106,6 +112,67 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 			(ProxyType::NonTransfer, _) => true,
 			_ => false,
 		}
+	}
+}
+
+/// The DeAI calls a `NonTransfer` proxy may make (review H-7): those that, whatever their
+/// arguments, pay nothing from the proxied account, put none of its funds at stake (escrow, bonds),
+/// change no one's share of what its models and datasets earn, and hand no other account lasting
+/// rights over its items. Storage deposits are allowed: they stay held on the account and come
+/// back when it removes the item. A positive list: every other call, including any these pallets
+/// add later, is refused.
+///
+/// Refused, among others: `ModelRegistry::pay_usage` (pays the version's payees), every market
+/// call in a job's life (`post_job` escrows a budget that pays providers; `place_bid`,
+/// `accept_job`, `claim_job` and the result calls put the provider's bond at stake; `select_bids`,
+/// `accept_result`, `attest_result` and `report_failure` settle or refund; `dispute_result` holds
+/// a bond the provider may win), `register_provider` and `top_up_bond` (a slashable bond),
+/// `submit_evaluation` and `challenge_evaluation` (a bond the other side may win), changes of
+/// contributors or a version's `upstream_share` (who is paid each usage fee), and
+/// `set_maintainers`, `approve_provider`, `offer_ownership` and `accept_ownership`.
+pub fn deai_call_moves_no_funds(call: &RuntimeCall) -> bool {
+	use pallet_compute_market::Call as Market;
+	use pallet_contributor_rewards::Call as Rewards;
+	use pallet_model_registry::Call as Registry;
+	match call {
+		RuntimeCall::ModelRegistry(call) => match call {
+			// The storage deposits stay held on the proxied account until it removes the item.
+			Registry::register_model { .. }
+			| Registry::register_dataset { .. }
+			| Registry::publish_dataset_version { .. }
+			| Registry::register_benchmark { .. } => true,
+			// Descriptions, tags, licences, fees and access, but not the contributors.
+			Registry::update_model { contributors: None, .. }
+			| Registry::update_dataset { contributors: None, .. } => true,
+			Registry::publish_model_version { upstream_share, .. } => upstream_share.is_zero(),
+			// Statuses and removals: deposits go back to whoever holds them.
+			Registry::set_model_version_status { .. }
+			| Registry::remove_model_version { .. }
+			| Registry::remove_model { .. }
+			| Registry::set_dataset_version_status { .. }
+			| Registry::remove_dataset_version { .. }
+			| Registry::remove_dataset { .. }
+			| Registry::revoke_provider { .. }
+			| Registry::remove_benchmark { .. }
+			| Registry::finalize_evaluation { .. }
+			| Registry::remove_evaluation { .. } => true,
+			_ => false,
+		},
+		// A provider's record, its pause and its leaving (the bond comes back to it); cancelling an
+		// open job and removing a receipt (budget and deposits come back to the requester).
+		RuntimeCall::ComputeMarket(call) => matches!(
+			call,
+			Market::update_provider { .. }
+				| Market::submit_attestation { .. }
+				| Market::set_paused { .. }
+				| Market::start_unbonding { .. }
+				| Market::withdraw_bond { .. }
+				| Market::cancel_job { .. }
+				| Market::remove_receipt { .. }
+		),
+		// Anyone may trigger a claim: the pot pays the contributor named.
+		RuntimeCall::ContributorRewards(call) => matches!(call, Rewards::claim { .. }),
+		_ => false,
 	}
 }
 

@@ -1,9 +1,11 @@
 //! Governance: the treasury and OpenGov (conviction voting, referenda on custom tracks, the
 //! whitelist), plus pallet-parameters for the runtime parameters governance may change.
 
+pub mod bounds;
 pub mod origins;
 pub mod tracks;
 
+pub use bounds::{Clamped, ParametersInBounds};
 pub use origins::{pallet_custom_origins, Spender};
 
 use crate::{
@@ -27,7 +29,8 @@ pub type TreasurerOrRoot = EitherOfDiverse<EnsureRoot<AccountId>, origins::Treas
 /// Root, or the origin of a referendum on the DeAI parameters track.
 pub type DeaiParametersOrRoot = EitherOfDiverse<EnsureRoot<AccountId>, origins::DeaiParameters>;
 
-/// Runtime parameters that governance changes with `Parameters::set_parameter`.
+/// Runtime parameters that governance changes with `Parameters::set_parameter`. Each DeAI
+/// parameter has a range ([`bounds`]): a value out of it is refused at the call and clamped at use.
 #[dynamic_params(RuntimeParameters, pallet_parameters::Parameters::<Runtime>)]
 pub mod dynamic_params {
 	use super::*;

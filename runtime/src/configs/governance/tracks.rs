@@ -143,6 +143,11 @@ static TRACKS: [Track<TrackId, Balance, BlockNumber>; 8] = [
 		approval(60),
 		support(20, 2),
 	),
+	// The arbiter's rulings move funds: a dispute's verdict pays out the budget and slashes a bond,
+	// a judged challenge pays the loser's bond to the winner, a take-down can slash deposits. Its
+	// support floor is therefore that of the tracks that move funds at scale (root, treasurer):
+	// 0.5% of the issuance voting aye, five times the 0.1% at which one unopposed holder could
+	// rule its own disputes or take down competitors (review M-9). The four roles stay one origin.
 	track(
 		ids::MARKET_ARBITER,
 		"market_arbiter",
@@ -150,7 +155,7 @@ static TRACKS: [Track<TrackId, Balance, BlockNumber>; 8] = [
 		50 * UNIT,
 		[(30 * MINUTES, 2), (3 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
 		approval(60),
-		support(5, 1),
+		support(5, 5),
 	),
 ];
 
