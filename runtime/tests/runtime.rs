@@ -19,7 +19,11 @@ use deai_runtime::{
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Session, Signature, System, TxExtension,
 	UncheckedExtrinsic, DAYS, PARACHAIN_ID, UNIT,
 };
-use frame_support::{assert_ok, traits::{Get, InstanceFilter, IntegrityTest}, BoundedVec};
+use frame_support::{
+	assert_ok,
+	traits::{Get, InstanceFilter, IntegrityTest},
+	BoundedVec,
+};
 use pallet_compute_market::{
 	Capabilities, DeviceClass, JobKind, JobSpec, MatchingMode, ProviderStatus, Requirements,
 	VerificationMode,
@@ -30,11 +34,7 @@ use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	generic::{Era, SignedPayload},
 	traits::{Dispatchable, Header as _},
-	DispatchResult,
-	FixedI64,
-	MultiAddress,
-	Perbill,
-	Permill,
+	DispatchResult, FixedI64, MultiAddress, Perbill, Permill,
 };
 
 #[test]

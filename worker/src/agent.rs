@@ -886,7 +886,8 @@ mod tests {
 	fn verifier_jobs_only_from_trusted_verifiers() {
 		let trusted = AccountId32([1; 32]);
 		let other = AccountId32([2; 32]);
-		let job = |verifier: &AccountId32| VerificationMode::Verifier { verifier: verifier.clone() };
+		let job =
+			|verifier: &AccountId32| VerificationMode::Verifier { verifier: verifier.clone() };
 		assert_eq!(accepts_verification(&[trusted.clone()], &job(&trusted)), Ok(()));
 		assert_eq!(
 			accepts_verification(&[trusted.clone()], &job(&other)),

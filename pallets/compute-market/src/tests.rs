@@ -599,10 +599,7 @@ mod matching {
 			// The window closes at block 11: no more applications, no cancelling.
 			run_to_block(11);
 			assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Drawing);
-			assert_eq!(
-				Jobs::<Test>::get(job).unwrap().deadline,
-				Some((13, DeadlineKind::Draw))
-			);
+			assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((13, DeadlineKind::Draw)));
 			assert_noop!(
 				Market::claim_job(RuntimeOrigin::signed(P4), job),
 				Error::<Test>::JobNotOpen
@@ -658,7 +655,10 @@ mod matching {
 					let info = Jobs::<Test>::get(job).unwrap();
 					for a in info.assignments.iter() {
 						// Each is paid its own bid.
-						assert_eq!(a.price, if a.provider == P1 || a.provider == P2 { 1 } else { 9_000 });
+						assert_eq!(
+							a.price,
+							if a.provider == P1 || a.provider == P2 { 1 } else { 9_000 }
+						);
 						set.push(a.provider);
 					}
 					set.sort();
@@ -1472,7 +1472,8 @@ mod deadline_queue {
 			));
 			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
 			// The review deadline of a submission in block 1 is block 6: fill it (and more).
-			let mut filler = spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
+			let mut filler =
+				spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
 			filler.matching_blocks = 5;
 			for _ in 0..12 {
 				assert_ok!(Market::post_job(RuntimeOrigin::signed(P2), filler.clone()));
@@ -1711,8 +1712,14 @@ mod adversarial {
 		let (matching, verification) = match mode {
 			0 => (MatchingMode::Auction, VerificationMode::RequesterApproval),
 			1 => (MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval),
-			2 => (MatchingMode::Direct { provider: P2 }, VerificationMode::Verifier { verifier: VERIFIER }),
-			3 => (MatchingMode::FixedPrice { price: 1_000 }, VerificationMode::Verifier { verifier: VERIFIER }),
+			2 => (
+				MatchingMode::Direct { provider: P2 },
+				VerificationMode::Verifier { verifier: VERIFIER },
+			),
+			3 => (
+				MatchingMode::FixedPrice { price: 1_000 },
+				VerificationMode::Verifier { verifier: VERIFIER },
+			),
 			4 => (
 				MatchingMode::FixedPrice { price: 1_000 },
 				VerificationMode::Redundant { providers: 3, quorum: 2 },
@@ -1741,7 +1748,9 @@ mod adversarial {
 						let _ = match job.spec.matching {
 							MatchingMode::Direct { .. } => Market::accept_job(origin(h), id),
 							MatchingMode::FixedPrice { .. } => Market::claim_job(origin(h), id),
-							MatchingMode::Auction => Market::place_bid(origin(h), id, job.price_cap),
+							MatchingMode::Auction => {
+								Market::place_bid(origin(h), id, job.price_cap)
+							},
 						};
 					},
 					(JobStatus::Assigned, Some(a)) if job.spec.verification.is_redundant() => {
@@ -1822,29 +1831,29 @@ mod adversarial {
 			},
 			Action::SybilReveal(j, s, r, replay) => {
 				// A replay reveals what an honest provider revealed, with its salt.
-				let (value, with) =
-					if replay { (result(TRUE_RESULT), salt(P1)) } else { (result(r), salt(sybil(s))) };
-				let revealed = Market::reveal_result(origin(sybil(s)), job(j), value, text("u"), with);
+				let (value, with) = if replay {
+					(result(TRUE_RESULT), salt(P1))
+				} else {
+					(result(r), salt(sybil(s)))
+				};
+				let revealed =
+					Market::reveal_result(origin(sybil(s)), job(j), value, text("u"), with);
 				if revealed.is_ok() && value != result(TRUE_RESULT) {
 					ledger.contradicted.insert(job(j));
 				}
 				revealed.map(|_| ()).map_err(|e| e.error)
 			},
 			Action::SybilFail(j, s) => Market::report_failure(origin(sybil(s)), job(j), 9, [0; 32]),
-			Action::Reject(j) => {
-				Market::attest_result(origin(VERIFIER), job(j), false)
-					.map(|_| ())
-					.map_err(|e| e.error)
-			},
-			Action::Approve(j) => {
-				Market::accept_result(origin(REQUESTER), job(j)).map(|_| ()).map_err(|e| e.error)
-			},
+			Action::Reject(j) => Market::attest_result(origin(VERIFIER), job(j), false)
+				.map(|_| ())
+				.map_err(|e| e.error),
+			Action::Approve(j) => Market::accept_result(origin(REQUESTER), job(j))
+				.map(|_| ())
+				.map_err(|e| e.error),
 			Action::Dispute(j) => Market::dispute_result(origin(REQUESTER), job(j)),
-			Action::Select(j, s) => Market::select_bids(
-				origin(REQUESTER),
-				job(j),
-				vec![sybil(s)].try_into().unwrap(),
-			),
+			Action::Select(j, s) => {
+				Market::select_bids(origin(REQUESTER), job(j), vec![sybil(s)].try_into().unwrap())
+			},
 			Action::Fill(n, at) => {
 				// Filler jobs whose deadlines all land on one block.
 				let mut filler =

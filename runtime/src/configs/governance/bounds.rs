@@ -18,7 +18,10 @@
 //! that do not add up to 100%, and any split among the four categories is a policy choice.
 
 use super::{dynamic_params, RuntimeParameters};
-use crate::{constants::time::{prod_or_fast, DAYS}, Balance, BlockNumber, RuntimeCall, UNIT};
+use crate::{
+	constants::time::{prod_or_fast, DAYS},
+	Balance, BlockNumber, RuntimeCall, UNIT,
+};
 use core::{marker::PhantomData, ops::RangeInclusive};
 use frame_support::traits::{Contains, Get};
 use sp_runtime::{Perbill, Permill};
