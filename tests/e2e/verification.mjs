@@ -75,6 +75,11 @@ describe('verification modes and disputes', () => {
     const open = (await api.query.computeMarket.jobs(job)).unwrap();
     assert.equal(open.status.toString(), 'Open');
     await waitForBlock(api, open.deadline.unwrap()[0].toNumber());
+    // The window closed (no more claims, no cancelling); the draw follows two blocks later, from
+    // randomness produced after the close.
+    const drawing = (await api.query.computeMarket.jobs(job)).unwrap();
+    assert.equal(drawing.status.toString(), 'Drawing');
+    await waitForBlock(api, drawing.deadline.unwrap()[0].toNumber());
     assert.equal((await api.query.computeMarket.jobs(job)).unwrap().status.toString(), 'Assigned');
 
     const result = `0x${'a1'.repeat(32)}`;
@@ -144,7 +149,12 @@ describe('verification modes and disputes', () => {
     await sendAndWait(api.tx.computeMarket.submitResult(rejected, `0x${'c3'.repeat(32)}`, 'http://127.0.0.1/bad.bin', '0x'), second);
     const bondBefore = await bond(api, second.address);
     ({ events } = await sendAndWait(api.tx.computeMarket.attestResult(rejected, false), alice));
-    // The rejection decides nothing by itself: the job waits for the dispute resolver.
+    // The rejection decides nothing by itself: the job waits for the dispute resolver, with the
+    // requester's dispute bond held as if it had disputed.
+    const disputeBond = 10n * UNIT;
+    assert.equal((await api.query.balances.holds(dave.address))
+      .filter((h) => h.id.toJSON().computeMarket === 'DisputeBond')
+      .reduce((sum, h) => sum + h.amount.toBigInt(), 0n), disputeBond);
     assert.equal(eventData(events, api.events.computeMarket.ResultRejected).job.toNumber(), rejected);
     assert.equal(eventData(events, api.events.computeMarket.ProviderSlashed), undefined);
     assert.equal((await api.query.computeMarket.jobs(rejected)).unwrap().status.toString(), 'Disputed');
@@ -157,7 +167,7 @@ describe('verification modes and disputes', () => {
     const slashed = eventData(events, api.events.computeMarket.ProviderSlashed).amount.toBigInt();
     assert.equal(slashed, bondBefore / 5n, 'DisputeSlash: 20% of the bond');
     ({ out } = await deltas(blockHash, { second: second.address, dave: dave.address, treasury }));
-    assert.equal(out.dave, budget, 'the requester gets its budget back, never the slash');
+    assert.equal(out.dave, budget + disputeBond, 'the requester gets its budget and bond back, never the slash');
     assert.equal(out.treasury, slashed);
     assert.equal(out.second, 0n);
     assert.equal(await bond(api, second.address), bondBefore - slashed);
