@@ -29,15 +29,12 @@ fmt:
 	  for contract in contracts/*/; do (cd "$$contract" && cargo fmt --check) || exit 1; done
 
 ## The lint gate: clippy over the workspace and the tools, every target, warnings as errors (the
-## lints are in Cargo.toml's [workspace.lints]). It checks in its own target directory, without the
-## WASM runtime, so it never invalidates the build's artifacts.
+## lints are in Cargo.toml's [workspace.lints]). Two invocations, with the same crate selections
+## as test-rust, so that their build scripts (the WASM runtime, RocksDB) are the tests' own.
 lint: setup
-	@$(ENV) SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$$DEAI_CACHE/lint-target" \
-	  cargo clippy --locked --workspace --all-targets -- -D warnings
-
-## Installs what the project needs (idempotent).
-setup:
-	@bash scripts/setup.sh
+	@$(ENV) cargo clippy --locked --workspace --all-targets --exclude deai-client --exclude deai-worker \
+	    --exclude deai-cli -- -D warnings && \
+	  cargo clippy --locked --all-targets -p deai-client -p deai-worker -p deai-cli -- -D warnings
 
 ## Builds deai-node, with the runtime's WASM blob.
 node:

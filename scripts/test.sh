@@ -34,18 +34,20 @@ run() {
   if [ $rc -eq 0 ]; then results+=("ok"); else results+=("FAILED ($rc)"); exit $rc; fi
 }
 
-# The e2e suite runs in one node process; the spec reporter prints each area's duration, which
-# goes into the table after the whole suite's line.
+# The e2e suite runs in one node process; the spec reporter closes each area (a top-level
+# `describe`) with its duration, which goes into the table after the whole suite's line.
 e2e() {
   local log
   log=$(mktemp)
   make -s test-e2e 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
+  local pattern='^(✔|✖) (.*) \(([0-9]+)(\.[0-9]+)?ms\)$'
   while IFS= read -r line; do
-    if [[ $line =~ ^▶\ (.*)\ \(([0-9.]+)ms\)$ ]]; then
-      names+=("  e2e: ${BASH_REMATCH[1]:0:38}")
-      seconds+=($(( ${BASH_REMATCH[2]%.*} / 1000 )))
-      results+=("")
+    [[ $line == ℹ\ tests* ]] && break # the summary repeats the failures
+    if [[ $line =~ $pattern ]]; then
+      names+=("  e2e: ${BASH_REMATCH[2]:0:38}")
+      seconds+=($(( BASH_REMATCH[3] / 1000 )))
+      if [ "${BASH_REMATCH[1]}" = "✔" ]; then results+=("ok"); else results+=("FAILED"); fi
     fi
   done < <(sed 's/\x1b\[[0-9;]*m//g' "$log")
   rm -f "$log"
