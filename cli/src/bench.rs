@@ -126,7 +126,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 		.map(|s| {
 			api::runtime_types::deai_runtime::RuntimeCall::Balances(
 				api::runtime_types::pallet_balances::pallet::Call::transfer_keep_alive {
-					dest: deai_client::subxt::utils::MultiAddress::Id(s.account.clone()),
+					dest: deai_client::subxt::utils::MultiAddress::Id(s.account),
 					value: 10_000 * UNIT,
 				},
 			)
@@ -143,7 +143,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 	for w in &workers {
 		let record = at
 			.runtime_apis()
-			.call(api::runtime_apis().compute_market_api().provider(w.account.clone()))
+			.call(api::runtime_apis().compute_market_api().provider(w.account))
 			.await?;
 		if let Some(record) = record {
 			// A provider slashed in an earlier run takes no work until its bond is back.
@@ -192,7 +192,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 					attribution: false,
 				},
 				0,
-				BoundedVec(vec![(funder.account.clone(), Perbill(1_000_000_000))]),
+				BoundedVec(vec![(funder.account, Perbill(1_000_000_000))]),
 			),
 			Wait::InBlock,
 			|_| {},
@@ -423,10 +423,8 @@ async fn provide(
 		};
 		let Ok(next) = next.decode() else { continue };
 		let start = next.saturating_sub(512);
-		let Ok(eligible) = at
-			.runtime_apis()
-			.call(market_api.eligible_jobs(me.account.clone(), start, 100))
-			.await
+		let Ok(eligible) =
+			at.runtime_apis().call(market_api.eligible_jobs(me.account, start, 100)).await
 		else {
 			continue;
 		};

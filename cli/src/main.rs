@@ -1153,8 +1153,8 @@ async fn rewards(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 			let at = chain.at_finalized().await?;
 			let (epoch, started, ends) =
 				at.runtime_apis().call(rewards_api.current_epoch()).await?;
-			let points = at.runtime_apis().call(rewards_api.points(who.clone())).await?;
-			let claimable = at.runtime_apis().call(rewards_api.claimable(who.clone())).await?;
+			let points = at.runtime_apis().call(rewards_api.points(who)).await?;
+			let claimable = at.runtime_apis().call(rewards_api.claimable(who)).await?;
 			let pot = at.runtime_apis().call(rewards_api.pot()).await?;
 			ctx.out.show(
 				|| {
@@ -1185,8 +1185,7 @@ async fn rewards(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 		RewardsCmd::Claim { epoch } => {
 			let sender = ctx.sender()?;
 			let at = chain.at_finalized().await?;
-			let claimable =
-				at.runtime_apis().call(rewards_api.claimable(sender.account.clone())).await?;
+			let claimable = at.runtime_apis().call(rewards_api.claimable(sender.account)).await?;
 			let epochs: Vec<u32> = match epoch {
 				Some(e) => vec![e],
 				None => claimable.iter().map(|(e, _)| *e).collect(),
@@ -1197,7 +1196,7 @@ async fn rewards(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 			}
 			let mut claimed = Vec::new();
 			for e in epochs {
-				let call = api::tx().contributor_rewards().claim(e, sender.account.clone());
+				let call = api::tx().contributor_rewards().claim(e, sender.account);
 				let included = ctx
 					.out
 					.submit(&chain, &sender, &format!("claim epoch {e}"), &call, ctx.wait)
@@ -1249,7 +1248,7 @@ async fn provider(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 			let at = chain.at_finalized().await?;
 			let p = at
 				.runtime_apis()
-				.call(api::runtime_apis().compute_market_api().provider(who.clone()))
+				.call(api::runtime_apis().compute_market_api().provider(who))
 				.await?
 				.ok_or_else(|| anyhow!("{who} is not a provider"))?;
 			ctx.out.show(

@@ -142,7 +142,7 @@ impl Chain {
 	/// An account's free balance, at the latest finalized block.
 	pub async fn free_balance(&self, who: &AccountId32) -> anyhow::Result<u128> {
 		let at = self.at_finalized().await?;
-		let account = at.storage().fetch(api::storage().system().account(), (who.clone(),)).await?;
+		let account = at.storage().fetch(api::storage().system().account(), (*who,)).await?;
 		Ok(account.decode()?.data.free)
 	}
 }

@@ -167,7 +167,7 @@ impl Agent {
 		let at = chain.at_finalized().await?;
 		let record = at
 			.runtime_apis()
-			.call(api::runtime_apis().compute_market_api().provider(self.me().clone()))
+			.call(api::runtime_apis().compute_market_api().provider(*self.me()))
 			.await?;
 		if let Some(provider) = record {
 			tracing::info!(
@@ -244,7 +244,7 @@ impl Agent {
 		for _ in 0..16 {
 			let page = at
 				.runtime_apis()
-				.call(market.eligible_jobs(self.me().clone(), from, self.config.scan_limit))
+				.call(market.eligible_jobs(*self.me(), from, self.config.scan_limit))
 				.await?;
 			let full = page.len() as u32 >= self.config.scan_limit.min(100);
 			let Some(last) = page.last().copied() else { break };
@@ -886,11 +886,10 @@ mod tests {
 	fn verifier_jobs_only_from_trusted_verifiers() {
 		let trusted = AccountId32([1; 32]);
 		let other = AccountId32([2; 32]);
-		let job =
-			|verifier: &AccountId32| VerificationMode::Verifier { verifier: verifier.clone() };
-		assert_eq!(accepts_verification(&[trusted.clone()], &job(&trusted)), Ok(()));
+		let job = |verifier: &AccountId32| VerificationMode::Verifier { verifier: *verifier };
+		assert_eq!(accepts_verification(&[trusted], &job(&trusted)), Ok(()));
 		assert_eq!(
-			accepts_verification(&[trusted.clone()], &job(&other)),
+			accepts_verification(&[trusted], &job(&other)),
 			Err(format!("verifier {other} is not in trusted_verifiers"))
 		);
 		assert!(accepts_verification(&[], &job(&trusted)).is_err(), "empty list: no Verifier jobs");

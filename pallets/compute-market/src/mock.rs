@@ -103,8 +103,10 @@ impl MockItem {
 }
 
 thread_local! {
-	pub static MODELS: RefCell<BTreeMap<ModelVersionRef, MockItem>> = RefCell::new(BTreeMap::new());
-	pub static DATASETS: RefCell<BTreeMap<DatasetVersionRef, MockItem>> = RefCell::new(BTreeMap::new());
+	pub static MODELS: RefCell<BTreeMap<ModelVersionRef, MockItem>> =
+		const { RefCell::new(BTreeMap::new()) };
+	pub static DATASETS: RefCell<BTreeMap<DatasetVersionRef, MockItem>> =
+		const { RefCell::new(BTreeMap::new()) };
 	pub static CONTRIBUTIONS: RefCell<Vec<(AccountId, ContributionCategory, u128)>> = const { RefCell::new(Vec::new()) };
 }
 

@@ -44,7 +44,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let released = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
-		if released.map_or(true, |r| r != amount) {
+		if released != Ok(amount) {
 			frame_support::defensive!("a market hold was smaller than its record");
 		}
 	}
@@ -152,8 +152,8 @@ impl<T: Config> Pallet<T> {
 			&& have.job_kinds & spec.kind.bit() != 0
 			&& have.vram_mib >= need.min_vram_mib
 			&& have.ram_mib >= need.min_ram_mib
-			&& need.accelerator.as_ref().map_or(true, |a| a == &have.accelerator)
-			&& need.region.map_or(true, |r| r == have.region)
+			&& need.accelerator.as_ref().is_none_or(|a| a == &have.accelerator)
+			&& need.region.is_none_or(|r| r == have.region)
 			&& (!need.tee_required || info.tee.is_some_and(|t| t.trusted))
 			&& info.reputation.score() >= need.min_reputation;
 		ensure!(meets, Error::<T>::ProviderNotEligible);

@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn ensure_before_deadline(job: &Job<T>) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(job.deadline.map_or(true, |(at, _)| now <= at), Error::<T>::DeadlinePassed);
+		ensure!(job.deadline.is_none_or(|(at, _)| now <= at), Error::<T>::DeadlinePassed);
 		Ok(())
 	}
 
@@ -145,6 +145,7 @@ impl<T: Config> Pallet<T> {
 	/// - if the revealed results disagree, nobody can tell who is right: nobody is paid or
 	///   slashed for what they revealed (a lazy provider revealing junk earns nothing), and the
 	///   requester is refunded.
+	///
 	/// Providers that revealed nothing are always slashed. Slashes go to the fee destination,
 	/// never to the requester. Returns the settlement's payee count.
 	pub(crate) fn tally(id: JobId, mut job: Job<T>) -> u32 {

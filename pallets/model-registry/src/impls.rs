@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		let released = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
-		if released.map_or(true, |r| r != amount) {
+		if released != Ok(amount) {
 			defensive!("a registry hold was smaller than the record says");
 		}
 	}
@@ -1103,7 +1103,7 @@ impl<T: Config> Pallet<T> {
 		let mut passed_up = BalanceOf::<T>::zero();
 		for parent in info.parents.iter() {
 			let taken_down =
-				Models::<T>::get(parent.model).map_or(true, |m| m.status == ItemStatus::TakenDown);
+				Models::<T>::get(parent.model).is_none_or(|m| m.status == ItemStatus::TakenDown);
 			if taken_down {
 				continue;
 			}
@@ -1185,7 +1185,7 @@ impl<T: Config> Pallet<T> {
 	fn lineage_node(version: ModelVersionRef, distance: u32) -> Option<LineageNode> {
 		let info = ModelVersions::<T>::get(version.model, version.version)?;
 		let model_taken_down =
-			Models::<T>::get(version.model).map_or(true, |m| m.status == ItemStatus::TakenDown);
+			Models::<T>::get(version.model).is_none_or(|m| m.status == ItemStatus::TakenDown);
 		Some(LineageNode {
 			version,
 			distance,
