@@ -295,7 +295,7 @@ impl<T: Config> Pallet<T> {
 		id: JobId,
 		valid: bool,
 	) -> DispatchResultWithPostInfo {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		let VerificationMode::Verifier { verifier } = &job.spec.verification else {
 			return Err(Error::<T>::WrongVerificationMode.into());
 		};
@@ -310,7 +310,6 @@ impl<T: Config> Pallet<T> {
 		// dispute, bonded by the requester as if it had disputed (an overruled rejection pays the
 		// provider part of that bond), and the provider is slashed only if the dispute resolver
 		// agrees. Unruled, the result stands when `DisputePeriod` ends.
-		let mut job = job;
 		let bond = T::DisputeBond::get();
 		Self::hold(HoldReason::DisputeBond, &job.requester, bond)
 			.map_err(|_| Error::<T>::RequesterCannotBondDispute)?;
@@ -379,13 +378,13 @@ impl<T: Config> Pallet<T> {
 		let escrow = HoldReason::JobEscrow;
 		let mut paid_to_providers = BalanceOf::<T>::zero();
 		let mut providers = BoundedVec::new();
+		// Only a verified (completed) job earns reputation and compute points; pay for unverified
+		// work (a redundant job without a quorum) is still recorded.
+		let verified = matches!(outcome, Outcome::Completed { .. });
 		for assignment in job.assignments.iter() {
 			let paid =
 				Self::pay_from_hold(escrow, &requester, &assignment.provider, assignment.price);
 			paid_to_providers = paid_to_providers.saturating_add(paid);
-			// Only a verified (completed) job earns reputation and compute points; pay for
-			// unverified work (a redundant job without a quorum) is still recorded.
-			let verified = matches!(outcome, Outcome::Completed { .. });
 			Self::release_provider(&assignment.provider, |r| {
 				if verified {
 					r.completed = r.completed.saturating_add(1);
