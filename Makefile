@@ -23,6 +23,11 @@ run: setup node
 test:
 	@bash scripts/test.sh
 
+## Installs what the builds and tests need (Debian packages, the WASM target, the e2e tests' and
+## zombienet's npm packages), idempotently.
+setup:
+	@bash scripts/setup.sh
+
 ## The formatting gate: the workspace and the ink! contracts are rustfmt-clean (.rustfmt.toml).
 fmt:
 	@cargo fmt --all --check && \
