@@ -107,7 +107,10 @@ pub enum ContributionCategory {
 }
 
 /// Receives contribution points (the rewards pallet). Only other pallets call it: no extrinsic
-/// adds points directly.
+/// adds points directly. **A point is one unit (planck) of fee that the contribution made
+/// somebody pay to the protocol** (the treasury or the rewards pot, accounts no contributor
+/// controls): the rewards pallet pays less than a unit per point, so earning points always
+/// costs a sybil more than they pay (H-4).
 pub trait ContributionSink<AccountId> {
 	/// Credits `points` in `category` to `who` for the current epoch.
 	fn record(who: &AccountId, category: ContributionCategory, points: u128);
@@ -152,6 +155,16 @@ pub struct Payout<AccountId, Balance> {
 	pub amount: Balance,
 }
 
+/// A settled job's use of a model or dataset version: who paid for it, and the usage fee it
+/// paid (fixed when the job was posted).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PaidUse<AccountId, Balance> {
+	/// The job's requester.
+	pub payer: AccountId,
+	/// The usage fee paid.
+	pub fee: Balance,
+}
+
 /// What other pallets (the compute market) may ask of the model registry.
 pub trait ModelRegistry<AccountId, Balance> {
 	/// `Ok` when the model version exists, is usable (published, not yanked, its model not taken
@@ -172,14 +185,16 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// The fee one job pays for using the dataset version.
 	fn dataset_usage_fee(version: &DatasetVersionRef) -> Result<Balance, DispatchError>;
 
-	/// Splits `fee` among the model version's payees (its contributors by share, the owner, and
-	/// upstream through its lineage). The amounts add up to `fee` exactly.
+	/// Splits `fee` among the model version's payees: first the protocol's cut (to the fee
+	/// destination), then its contributors by share, the owner, and upstream through its
+	/// lineage. The amounts add up to `fee` exactly.
 	fn model_royalty_split(
 		version: &ModelVersionRef,
 		fee: Balance,
 	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError>;
 
-	/// Splits `fee` among the dataset version's payees. The amounts add up to `fee` exactly.
+	/// Splits `fee` among the dataset version's payees, the protocol's cut first. The amounts add
+	/// up to `fee` exactly.
 	fn dataset_royalty_split(
 		version: &DatasetVersionRef,
 		fee: Balance,
@@ -192,16 +207,17 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// removed.
 	fn pin_model(version: &ModelVersionRef) -> DispatchResult;
 
-	/// Releases a pin taken with [`Self::pin_model`]; with `used`, counts one use and credits
-	/// the version's contributors.
-	fn unpin_model(version: &ModelVersionRef, used: bool);
+	/// Releases a pin taken with [`Self::pin_model`]. With `used`, counts one use and credits the
+	/// version's contributors the protocol's cut of the fee paid, unless the payer is a party to
+	/// the model (self-payment earns nothing).
+	fn unpin_model(version: &ModelVersionRef, used: Option<PaidUse<AccountId, Balance>>);
 
 	/// Pins a dataset version while a job that uses it is open.
 	fn pin_dataset(version: &DatasetVersionRef) -> DispatchResult;
 
-	/// Releases a pin taken with [`Self::pin_dataset`]; with `used`, counts one use and credits
-	/// the dataset's contributors.
-	fn unpin_dataset(version: &DatasetVersionRef, used: bool);
+	/// Releases a pin taken with [`Self::pin_dataset`]; with `used`, as
+	/// [`Self::unpin_model`].
+	fn unpin_dataset(version: &DatasetVersionRef, used: Option<PaidUse<AccountId, Balance>>);
 }
 
 /// Decides whether a result with a proof settles a compute-market job: the seam for verification

@@ -383,6 +383,7 @@ fn h7_non_transfer_proxy_cannot_move_funds_through_deai_calls() {
 			score: FixedI64::from_u32(1),
 			evidence_hash: [3; 32],
 			evidence_uri: text("http://127.0.0.1/evidence.json"),
+			max_fee: UNIT,
 		}),
 		registry_call(Registry::challenge_evaluation { evaluation: 0 }),
 		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(remark.clone()) }),

@@ -3,7 +3,7 @@
 use crate::{pallet::*, types::*, BalanceOf};
 use alloc::vec::Vec;
 use codec::{Encode, MaxEncodedLen};
-use deai_primitives::{IntendedUse, JobId, ModelRegistry};
+use deai_primitives::{IntendedUse, JobId, ModelRegistry, PaidUse};
 use frame_support::{
 	ensure,
 	traits::{Get, Randomness},
@@ -465,11 +465,15 @@ impl<T: Config> Pallet<T> {
 	) {
 		Self::clear_deadline(id, &mut job);
 		Self::clear_bids(id, &mut job);
+		// A paid use counts, and credits the items' contributors the protocol's cut of the fee
+		// the requester paid (nothing when the requester is a party to the item).
+		let paid_use = |fee| used.then(|| PaidUse { payer: job.requester.clone(), fee });
 		if let Some(model) = &job.spec.model {
-			T::Registry::unpin_model(model, used);
+			T::Registry::unpin_model(model, paid_use(job.model_fee));
 		}
-		for dataset in job.spec.datasets.iter() {
-			T::Registry::unpin_dataset(dataset, used);
+		for (i, dataset) in job.spec.datasets.iter().enumerate() {
+			let fee = job.dataset_fees.get(i).copied().unwrap_or_default();
+			T::Registry::unpin_dataset(dataset, paid_use(fee));
 		}
 		Jobs::<T>::remove(id);
 		Receipts::<T>::insert(

@@ -4,7 +4,7 @@
 use crate as pallet_compute_market;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, IntendedUse, JobId,
-	ModelRegistry, ModelVersionRef, Payout, ResultVerifier,
+	ModelRegistry, ModelVersionRef, PaidUse, Payout, ResultVerifier,
 };
 use frame_support::{
 	derive_impl, parameter_types,
@@ -219,11 +219,11 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 				.ok_or(DispatchError::Other("unknown"))
 		})
 	}
-	fn unpin_model(v: &ModelVersionRef, used: bool) {
+	fn unpin_model(v: &ModelVersionRef, used: Option<PaidUse<AccountId, Balance>>) {
 		MODELS.with(|m| {
 			if let Some(i) = m.borrow_mut().get_mut(v) {
 				i.pins -= 1;
-				i.uses += used as u32;
+				i.uses += used.is_some() as u32;
 			}
 		})
 	}
@@ -235,11 +235,11 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 				.ok_or(DispatchError::Other("unknown"))
 		})
 	}
-	fn unpin_dataset(v: &DatasetVersionRef, used: bool) {
+	fn unpin_dataset(v: &DatasetVersionRef, used: Option<PaidUse<AccountId, Balance>>) {
 		DATASETS.with(|m| {
 			if let Some(i) = m.borrow_mut().get_mut(v) {
 				i.pins -= 1;
-				i.uses += used as u32;
+				i.uses += used.is_some() as u32;
 			}
 		})
 	}

@@ -392,10 +392,13 @@ impl<T: Config> Pallet<T> {
 				r.total_paid = r.total_paid.saturating_add(paid);
 			});
 			if verified {
+				// Compute points are the protocol fee this provider's work made the requester
+				// pay: a unit of fee per point, never the price (which a provider's own
+				// requester could pay itself back), so they cannot be farmed (H-4).
 				T::ContributionSink::record(
 					&assignment.provider,
 					ContributionCategory::Compute,
-					paid.saturated_into::<u128>(),
+					job.protocol_fee.mul_floor(paid).saturated_into::<u128>(),
 				);
 			}
 			// Bounded by the job's own assignments.

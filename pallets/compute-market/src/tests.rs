@@ -787,7 +787,8 @@ mod settlement {
 			assert_eq!(provider.reputation.completed, 1);
 			assert_eq!(provider.reputation.total_paid, 9_523);
 			assert_eq!(provider.active_jobs, 0);
-			assert_eq!(contributions(), vec![(P1, ContributionCategory::Compute, 9_523)]);
+			// Compute points are the protocol fee the work made the requester pay (H-4).
+			assert_eq!(contributions(), vec![(P1, ContributionCategory::Compute, 476)]);
 		});
 	}
 

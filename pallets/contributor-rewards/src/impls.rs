@@ -62,12 +62,12 @@ impl<T: Config> Pallet<T> {
 		let pot = T::RewardPerEpoch::get().min(Self::pot_available());
 		Epochs::<T>::mutate(epoch, |info| {
 			let Some(info) = info else { return };
-			// Only categories with points can be claimed from; the rest stays in the pot.
-			let payable = PerCategory::<u128>::CATEGORIES
-				.iter()
-				.filter(|c| !info.totals.get(**c).is_zero())
-				.fold(BalanceOf::<T>::zero(), |sum, c| {
-					sum.saturating_add(weights.get(*c).mul_floor(pot))
+			// A category owes at most its share of the pot and at most what its points may pay
+			// (`MaxRewardPerPoint` each); the rest stays in the pot.
+			let payable =
+				PerCategory::<u128>::CATEGORIES.iter().fold(BalanceOf::<T>::zero(), |sum, c| {
+					let most = Self::most_paid_for(*info.totals.get(*c));
+					sum.saturating_add(weights.get(*c).mul_floor(pot).min(most))
 				});
 			info.pot = pot;
 			info.weights = weights;
@@ -126,6 +126,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The most `points` can ever be paid: `MaxRewardPerPoint` of a fee unit each.
+	pub fn most_paid_for(points: u128) -> BalanceOf<T> {
+		T::MaxRewardPerPoint::get().mul_floor(points).saturated_into()
+	}
+
 	/// An account's reward for an epoch, per its points, the epoch's totals, pot and weights.
 	pub fn reward_of(
 		info: &EpochInfo<BalanceOf<T>, BlockNumberFor<T>>,
@@ -144,7 +149,9 @@ impl<T: Config> Pallet<T> {
 				let share =
 					multiply_by_rational_with_rounding(category_pot, mine, total, Rounding::Down)
 						.unwrap_or_default();
-				let capped = share.min(T::MaxShare::get().mul_floor(category_pot));
+				let capped = share
+					.min(T::MaxShare::get().mul_floor(category_pot))
+					.min(T::MaxRewardPerPoint::get().mul_floor(mine));
 				sum.saturating_add(capped.saturated_into())
 			})
 	}

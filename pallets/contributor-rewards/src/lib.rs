@@ -79,6 +79,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinPoints: Get<u128>;
 
+		/// The most one point pays, as a fraction of the fee unit it stands for; below 100%. A
+		/// point is one unit of fee somebody paid the protocol (see
+		/// [`deai_primitives::ContributionSink`]), so whoever earns points by paying those fees
+		/// itself (a sybil farm) gets back less than it paid.
+		#[pallet::constant]
+		type MaxRewardPerPoint: Get<Perbill>;
+
 		/// May change the category weights.
 		type WeightsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -210,6 +217,10 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::ClaimEpochs::get() >= 1, "rewards must be claimable for an epoch at least");
 			assert!(!T::EpochLength::get().is_zero(), "epochs need blocks");
+			assert!(
+				T::MaxRewardPerPoint::get() < Perbill::one(),
+				"a point must pay less than the fee it stands for, or rewards can be farmed"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -221,8 +232,8 @@ pub mod pallet {
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Pays `who` its reward for a closed, unexpired epoch: per category,
-		/// `min(pot × weight × points / total, MaxShare × pot × weight)`, rounded down, nothing
-		/// below `MinPoints`. Any signed origin may trigger it; `who` is paid. Emits `Claimed`.
+		/// `min(pot × weight × points / total, MaxShare × pot × weight, MaxRewardPerPoint ×
+		/// points)`, rounded down, nothing below `MinPoints`. Any signed origin may trigger it; `who` is paid. Emits `Claimed`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::claim(100_000))]
 		pub fn claim(origin: OriginFor<T>, epoch: EpochIndex, who: T::AccountId) -> DispatchResult {

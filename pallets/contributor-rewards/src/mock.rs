@@ -59,6 +59,7 @@ parameter_types! {
 	pub static RewardPerEpoch: Balance = 1_000_000;
 	pub static MaxShare: Perbill = Perbill::from_percent(100);
 	pub static MinPoints: u128 = 0;
+	pub const MaxRewardPerPoint: Perbill = Perbill::from_percent(50);
 }
 
 impl pallet_contributor_rewards::Config for Test {
@@ -69,6 +70,7 @@ impl pallet_contributor_rewards::Config for Test {
 	type ClaimEpochs = ConstU32<2>;
 	type MaxShare = MaxShare;
 	type MinPoints = MinPoints;
+	type MaxRewardPerPoint = MaxRewardPerPoint;
 	type WeightsOrigin = EnsureRoot<AccountId>;
 	type WeightInfo = ();
 }

@@ -5,6 +5,10 @@ use deai_primitives::{ContributionCategory::*, ContributionSink};
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{DispatchError, Perbill};
 
+/// Points worth a fee of 10 units each: enough that `MaxRewardPerPoint` (50%) does not bind in
+/// the tests of shares, pots and claims.
+const PT: u128 = 10_000_000;
+
 fn last_event() -> RewardsEvent<Test> {
 	System::events()
 		.into_iter()
@@ -40,8 +44,8 @@ mod epochs {
 	#[test]
 	fn an_epoch_closes_in_o1_and_freezes_pot_and_weights() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 3);
-			Rewards::record(&BOB, Model, 1);
+			Rewards::record(&ALICE, Compute, 3 * PT);
+			Rewards::record(&BOB, Model, 1 * PT);
 			assert_eq!(Rewards::epoch_info(), (0, 0, 10));
 			run_to_block(9);
 			assert_eq!(CurrentEpoch::<Test>::get(), 0);
@@ -54,7 +58,7 @@ mod epochs {
 				payable: 500_000
 			}));
 			let info = Epochs::<Test>::get(0).unwrap();
-			assert_eq!(info.totals.compute, 3);
+			assert_eq!(info.totals.compute, 3 * PT);
 			assert_eq!(info.status, EpochStatus::Claimable { until: 3 });
 			assert_eq!(Committed::<Test>::get(), 500_000);
 			assert_eq!(Epochs::<Test>::get(1).unwrap().start, 10);
@@ -65,11 +69,11 @@ mod epochs {
 	fn a_short_pot_pays_what_it_holds() {
 		new_test_ext().execute_with(|| {
 			RewardPerEpoch::set(POT * 10);
-			Rewards::record(&ALICE, Compute, 1);
+			Rewards::record(&ALICE, Compute, 1 * PT);
 			run_to_block(10);
 			// The pot keeps its existential deposit.
 			assert_eq!(Epochs::<Test>::get(0).unwrap().pot, POT - 1);
-			Rewards::record(&ALICE, Compute, 1);
+			Rewards::record(&ALICE, Compute, 1 * PT);
 			run_to_block(20);
 			// Epoch 0 owes a quarter of it (one category with points): the rest is available.
 			let owed = Perbill::from_percent(25).mul_floor(POT - 1);
@@ -80,8 +84,8 @@ mod epochs {
 	#[test]
 	fn expiry_returns_the_unclaimed_to_the_pot() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 1);
-			Rewards::record(&BOB, Compute, 1);
+			Rewards::record(&ALICE, Compute, 1 * PT);
+			Rewards::record(&BOB, Compute, 1 * PT);
 			run_to_block(10);
 			assert_ok!(claim(0, ALICE));
 			assert_eq!(Committed::<Test>::get(), 125_000);
@@ -118,7 +122,7 @@ mod epochs {
 			);
 			assert_ok!(Rewards::set_category_weights(RuntimeOrigin::root(), weights));
 			assert_eq!(last_event(), RewardsEvent::CategoryWeightsSet { weights });
-			Rewards::record(&ALICE, Compute, 1);
+			Rewards::record(&ALICE, Compute, 1 * PT);
 			run_to_block(10);
 			assert_eq!(Epochs::<Test>::get(0).unwrap().weights, weights);
 			assert_ok!(claim(0, ALICE));
@@ -133,9 +137,9 @@ mod claims {
 	#[test]
 	fn a_claim_pays_the_exact_share_to_the_contributor() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 3);
-			Rewards::record(&BOB, Compute, 1);
-			Rewards::record(&ALICE, Evaluation, 7);
+			Rewards::record(&ALICE, Compute, 3 * PT);
+			Rewards::record(&BOB, Compute, 1 * PT);
+			Rewards::record(&ALICE, Evaluation, 7 * PT);
 			assert_noop!(claim(0, ALICE), Error::<Test>::EpochNotClaimable);
 			run_to_block(10);
 			assert_eq!(Rewards::claimable(&ALICE), vec![(0, 187_500 + 250_000)]);
@@ -161,7 +165,7 @@ mod claims {
 	fn rounding_down_leaves_the_remainder_in_the_pot() {
 		new_test_ext().execute_with(|| {
 			for who in [ALICE, BOB, CHARLIE] {
-				Rewards::record(&who, Dataset, 1);
+				Rewards::record(&who, Dataset, 1 * PT);
 			}
 			run_to_block(10);
 			for who in [ALICE, BOB, CHARLIE] {
@@ -177,9 +181,9 @@ mod claims {
 	fn the_cap_and_the_threshold_stop_farming() {
 		new_test_ext().execute_with(|| {
 			MaxShare::set(Perbill::from_percent(50));
-			MinPoints::set(2);
-			Rewards::record(&ALICE, Compute, 9);
-			Rewards::record(&BOB, Compute, 1);
+			MinPoints::set(2 * PT);
+			Rewards::record(&ALICE, Compute, 9 * PT);
+			Rewards::record(&BOB, Compute, 1 * PT);
 			run_to_block(10);
 			// Alice's 90% of 250_000 is capped at half; Bob is below the threshold.
 			assert_ok!(claim(0, ALICE));
@@ -191,17 +195,51 @@ mod claims {
 	#[test]
 	fn revoked_points_earn_nothing() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 5);
-			Rewards::record(&BOB, Compute, 5);
-			Rewards::revoke(&BOB, Compute, 5);
-			Rewards::revoke(&CHARLIE, Compute, 5);
-			assert_eq!(Epochs::<Test>::get(0).unwrap().totals.compute, 5);
+			Rewards::record(&ALICE, Compute, 5 * PT);
+			Rewards::record(&BOB, Compute, 5 * PT);
+			Rewards::revoke(&BOB, Compute, 5 * PT);
+			Rewards::revoke(&CHARLIE, Compute, 5 * PT);
+			assert_eq!(Epochs::<Test>::get(0).unwrap().totals.compute, 5 * PT);
 			assert!(!Points::<Test>::contains_key(0, BOB));
 			run_to_block(10);
 			// Revoking after the epoch closed no longer changes it.
-			Rewards::revoke(&ALICE, Compute, 5);
+			Rewards::revoke(&ALICE, Compute, 5 * PT);
 			assert_ok!(claim(0, ALICE));
 			assert_eq!(free(ALICE), 1 + 250_000);
+		});
+	}
+}
+
+mod farming {
+	use super::*;
+
+	/// H-4: a point is a unit of fee paid to the protocol, and pays at most
+	/// `MaxRewardPerPoint` (< 100%) of it. A farm of five sybils that pays 1,000 units of fees
+	/// for 1,000 points, alone in an epoch with a pot a thousand times larger, gets back 500.
+	#[test]
+	fn h4_farming_points_costs_more_than_they_pay() {
+		new_test_ext().execute_with(|| {
+			let sybils = [10, 11, 12, 13, 14];
+			let fees_paid: u128 = 1_000;
+			for (i, category) in [Compute, Model, Dataset, Evaluation, Compute].iter().enumerate() {
+				Rewards::record(&sybils[i], *category, fees_paid / 5);
+			}
+			run_to_block(10);
+			// Each category owes no more than its points may pay, not its 250_000 share.
+			assert!(events().contains(&RewardsEvent::EpochClosed {
+				epoch: 0,
+				pot: 1_000_000,
+				payable: 500
+			}));
+			let before: u128 = sybils.iter().map(|s| free(*s)).sum();
+			for sybil in sybils {
+				assert_ok!(claim(0, sybil));
+			}
+			let after: u128 = sybils.iter().map(|s| free(*s)).sum();
+			assert_eq!(after - before, 500);
+			assert!(after - before < fees_paid);
+			// What the points could not pay stays in the pot, for nobody.
+			assert_eq!(Committed::<Test>::get(), 0);
 		});
 	}
 }
@@ -243,12 +281,22 @@ mod properties {
 				let mut paid: std::collections::BTreeMap<(EpochIndex, AccountId), u32> = Default::default();
 				for action in actions {
 					match action {
-						Action::Record(w, c, p) => Rewards::record(&(10 + w as u64), category(c), p as u128),
-						Action::Revoke(w, c, p) => Rewards::revoke(&(10 + w as u64), category(c), p as u128),
+						// Up to a million points: some epochs are bound by the pot, some by
+						// what their points may pay.
+						Action::Record(w, c, p) => Rewards::record(&(10 + w as u64), category(c), p as u128 * 1_000),
+						Action::Revoke(w, c, p) => Rewards::revoke(&(10 + w as u64), category(c), p as u128 * 1_000),
 						Action::Claim(e, w) => {
 							let who = 10 + w as u64;
+							let before = free(who);
 							if claim(e as u32, who).is_ok() {
 								*paid.entry((e as u32, who)).or_default() += 1;
+								// No point pays back the fee it stands for (H-4).
+								let points: u128 = Points::<Test>::get(e as u32, who).points.compute
+									+ Points::<Test>::get(e as u32, who).points.model
+									+ Points::<Test>::get(e as u32, who).points.dataset
+									+ Points::<Test>::get(e as u32, who).points.evaluation;
+								prop_assert!(free(who) - before <= MaxRewardPerPoint::get().mul_floor(points));
+								prop_assert!(free(who) - before < points);
 							}
 						},
 						Action::Advance(n) => run_to_block(System::block_number() + n as u64),

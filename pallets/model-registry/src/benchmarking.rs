@@ -178,6 +178,7 @@ fn new_evaluation<T: Config>(evaluator: &T::AccountId) -> EvaluationId {
 		FixedI64::max_value(),
 		[7; 32],
 		text::<T::MaxUriLen>(),
+		T::EvaluationFee::get(),
 	)
 	.expect("submits");
 	evaluation
@@ -481,6 +482,7 @@ mod benchmarks {
 			FixedI64::max_value(),
 			[7; 32],
 			text::<T::MaxUriLen>(),
+			T::EvaluationFee::get(),
 		);
 		assert_last_event::<T>(Event::EvaluationSubmitted {
 			evaluation: 0,

@@ -6,7 +6,7 @@ use alloc::{collections::BTreeSet, vec, vec::Vec};
 use codec::Encode;
 use deai_primitives::{
 	BenchmarkId, ContentHash, ContributionCategory, ContributionSink, DatasetId, DatasetVersionRef,
-	EvaluationId, IntendedUse, JobId, ModelId, ModelRegistry, ModelVersionRef, Payout,
+	EvaluationId, IntendedUse, JobId, ModelId, ModelRegistry, ModelVersionRef, PaidUse, Payout,
 };
 use frame_support::{
 	ensure,
@@ -19,7 +19,7 @@ use frame_support::{
 	BoundedVec,
 };
 use sp_runtime::{
-	traits::{CheckedAdd, Saturating, Zero},
+	traits::{CheckedAdd, SaturatedConversion, Saturating, Zero},
 	DispatchError, DispatchResult, FixedI64, Perbill,
 };
 
@@ -817,7 +817,10 @@ impl<T: Config> Pallet<T> {
 		score: FixedI64,
 		evidence_hash: ContentHash,
 		evidence_uri: BoundedText<T::MaxUriLen>,
+		max_fee: BalanceOf<T>,
 	) -> DispatchResult {
+		let fee = T::EvaluationFee::get();
+		ensure!(fee <= max_fee, Error::<T>::FeeAboveMaximum);
 		let version = ModelVersions::<T>::get(model_version.model, model_version.version)
 			.ok_or(Error::<T>::ModelVersionNotFound)?;
 		ensure!(version.status != VersionStatus::Yanked, Error::<T>::VersionYanked);
@@ -838,6 +841,7 @@ impl<T: Config> Pallet<T> {
 			evidence_uri,
 			bond: T::EvaluationBond::get(),
 			deposit: Zero::zero(),
+			fee,
 			status: EvaluationStatus::Pending {
 				challenge_deadline: now.saturating_add(T::ChallengePeriod::get()),
 			},
@@ -846,6 +850,9 @@ impl<T: Config> Pallet<T> {
 		info.deposit = Self::deposit_for(&info);
 		Self::hold(HoldReason::StorageDeposit, &evaluator, info.deposit)?;
 		Self::hold(HoldReason::EvaluationBond, &evaluator, info.bond)?;
+		// The fee is what makes evaluation points cost more than they pay (H-4): points equal
+		// it, and a point pays less than a unit.
+		T::Currency::transfer(&evaluator, &T::FeeDestination::get(), fee, Preservation::Preserve)?;
 		Benchmarks::<T>::insert(benchmark, bench);
 		Evaluations::<T>::insert(evaluation, info);
 		EvaluationsOf::<T>::insert(model_version, evaluation, ());
@@ -927,7 +934,7 @@ impl<T: Config> Pallet<T> {
 			T::ContributionSink::record(
 				&info.evaluator,
 				ContributionCategory::Evaluation,
-				T::EvaluationPoints::get(),
+				info.fee.saturated_into(),
 			);
 		}
 		Evaluations::<T>::insert(evaluation, info);
@@ -956,7 +963,7 @@ impl<T: Config> Pallet<T> {
 			T::ContributionSink::record(
 				&e.evaluator,
 				ContributionCategory::Evaluation,
-				T::EvaluationPoints::get(),
+				e.fee.saturated_into(),
 			);
 			Ok(())
 		})?;
@@ -1034,12 +1041,13 @@ impl<T: Config> Pallet<T> {
 		for payout in payouts.iter().filter(|p| p.who != payer) {
 			T::Currency::transfer(&payer, &payout.who, payout.amount, Preservation::Preserve)?;
 		}
-		// Paying oneself (or an item one shares in) moves little or no money: it earns no
-		// contribution points, or the rewards pot could be farmed for the price of a fee (H-4).
+		// Paying oneself (or an item one shares in) earns no contribution points; a third
+		// party's use credits the contributors the protocol's cut it paid (H-4).
 		let credited = !party && payouts.iter().all(|p| p.who != payer);
+		let cut = if credited { T::UsageFeeCut::get().mul_floor(fee) } else { Zero::zero() };
 		match version {
-			VersionRef::Model(v) => Self::count_model_use(&v, credited),
-			VersionRef::Dataset(v) => Self::count_dataset_use(&v, credited),
+			VersionRef::Model(v) => Self::count_model_use(&v, cut),
+			VersionRef::Dataset(v) => Self::count_dataset_use(&v, cut),
 		}
 		let payees = payouts.len() as u32;
 		Self::deposit_event(Event::UsagePaid { version, payer, fee, payees, credited });
@@ -1073,8 +1081,9 @@ impl<T: Config> Pallet<T> {
 		);
 		// The owner comes first so that the fallback always has a place.
 		let mut split = RoyaltySplit::<T>::new(model.owner.clone());
-		Self::split_model_fee(&mut split, version, fee, 0);
-		Ok(split.finish())
+		let cut = T::UsageFeeCut::get().mul_floor(fee);
+		Self::split_model_fee(&mut split, version, fee.saturating_sub(cut), 0);
+		Ok(split.finish_with_cut(cut))
 	}
 
 	fn split_model_fee(
@@ -1124,42 +1133,47 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::DatasetVersionNotFound
 		);
 		let mut split = RoyaltySplit::<T>::new(dataset.owner.clone());
-		split.add_shares(&dataset.owner, &dataset.contributors, fee);
-		Ok(split.finish())
+		let cut = T::UsageFeeCut::get().mul_floor(fee);
+		split.add_shares(&dataset.owner, &dataset.contributors, fee.saturating_sub(cut));
+		Ok(split.finish_with_cut(cut))
 	}
 
-	/// Counts one use of a model version and, with `credit`, credits its contributors.
-	fn count_model_use(version: &ModelVersionRef, credit: bool) {
+	/// Counts one use of a model version and credits its contributors `points` by share.
+	fn count_model_use(version: &ModelVersionRef, points: BalanceOf<T>) {
 		ModelVersions::<T>::mutate(version.model, version.version, |v| {
 			if let Some(v) = v {
 				v.uses = v.uses.saturating_add(1);
 			}
 		});
-		if !credit {
+		if points.is_zero() {
 			return;
 		}
 		if let Some(model) = Models::<T>::get(version.model) {
-			Self::credit(&model.contributors, ContributionCategory::Model);
+			Self::credit(&model.contributors, ContributionCategory::Model, points);
 		}
 	}
 
-	/// Counts one use of a dataset version and, with `credit`, credits its contributors.
-	fn count_dataset_use(version: &DatasetVersionRef, credit: bool) {
+	/// Counts one use of a dataset version and credits its contributors `points` by share.
+	fn count_dataset_use(version: &DatasetVersionRef, points: BalanceOf<T>) {
 		DatasetVersions::<T>::mutate(version.dataset, version.version, |v| {
 			if let Some(v) = v {
 				v.uses = v.uses.saturating_add(1);
 			}
 		});
-		if !credit {
+		if points.is_zero() {
 			return;
 		}
 		if let Some(dataset) = Datasets::<T>::get(version.dataset) {
-			Self::credit(&dataset.contributors, ContributionCategory::Dataset);
+			Self::credit(&dataset.contributors, ContributionCategory::Dataset, points);
 		}
 	}
 
-	fn credit(contributors: &ContributorsOf<T>, category: ContributionCategory) {
-		let points = T::UsePoints::get();
+	fn credit(
+		contributors: &ContributorsOf<T>,
+		category: ContributionCategory,
+		points: BalanceOf<T>,
+	) {
+		let points: u128 = points.saturated_into();
 		for (who, share) in contributors.iter() {
 			let earned = share.mul_floor(points);
 			if !earned.is_zero() {
@@ -1519,7 +1533,11 @@ impl<T: Config> RoyaltySplit<T> {
 		self.add(owner, amount.saturating_sub(paid));
 	}
 
-	fn finish(mut self) -> Vec<Payout<T::AccountId, BalanceOf<T>>> {
+	/// The payouts, the protocol's `cut` (to the fee destination) first.
+	fn finish_with_cut(mut self, cut: BalanceOf<T>) -> Vec<Payout<T::AccountId, BalanceOf<T>>> {
+		if !cut.is_zero() {
+			self.payouts.insert(0, Payout { who: T::FeeDestination::get(), amount: cut });
+		}
 		self.payouts.retain(|p| !p.amount.is_zero());
 		self.payouts
 	}
@@ -1589,7 +1607,8 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn max_royalty_payees() -> u32 {
-		T::MaxRoyaltyPayees::get()
+		// The protocol's cut comes on top of the item's payees.
+		T::MaxRoyaltyPayees::get().saturating_add(1)
 	}
 
 	fn pin_model(version: &ModelVersionRef) -> DispatchResult {
@@ -1599,16 +1618,26 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		})
 	}
 
-	fn unpin_model(version: &ModelVersionRef, used: bool) {
-		ModelVersions::<T>::mutate(version.model, version.version, |v| match v {
-			Some(v) => Self::decrement(&mut v.pins),
+	fn unpin_model(version: &ModelVersionRef, used: Option<PaidUse<T::AccountId, BalanceOf<T>>>) {
+		let publisher = ModelVersions::<T>::mutate(version.model, version.version, |v| match v {
+			Some(v) => {
+				Self::decrement(&mut v.pins);
+				Some(v.publisher.clone())
+			},
 			None => {
 				defensive!("a pinned model version was removed");
+				None
 			},
 		});
-		if used {
-			Self::count_model_use(version, true);
-		}
+		let Some(used) = used else { return };
+		let party = match (Models::<T>::get(version.model), publisher) {
+			(Some(model), Some(publisher)) => {
+				Self::is_party(&used.payer, &model.owner, &publisher, &model.contributors)
+			},
+			_ => true,
+		};
+		let cut = if party { Zero::zero() } else { T::UsageFeeCut::get().mul_floor(used.fee) };
+		Self::count_model_use(version, cut);
 	}
 
 	fn pin_dataset(version: &DatasetVersionRef) -> DispatchResult {
@@ -1618,16 +1647,30 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		})
 	}
 
-	fn unpin_dataset(version: &DatasetVersionRef, used: bool) {
-		DatasetVersions::<T>::mutate(version.dataset, version.version, |v| match v {
-			Some(v) => Self::decrement(&mut v.pins),
-			None => {
-				defensive!("a pinned dataset version was removed");
+	fn unpin_dataset(
+		version: &DatasetVersionRef,
+		used: Option<PaidUse<T::AccountId, BalanceOf<T>>>,
+	) {
+		let publisher =
+			DatasetVersions::<T>::mutate(version.dataset, version.version, |v| match v {
+				Some(v) => {
+					Self::decrement(&mut v.pins);
+					Some(v.publisher.clone())
+				},
+				None => {
+					defensive!("a pinned dataset version was removed");
+					None
+				},
+			});
+		let Some(used) = used else { return };
+		let party = match (Datasets::<T>::get(version.dataset), publisher) {
+			(Some(dataset), Some(publisher)) => {
+				Self::is_party(&used.payer, &dataset.owner, &publisher, &dataset.contributors)
 			},
-		});
-		if used {
-			Self::count_dataset_use(version, true);
-		}
+			_ => true,
+		};
+		let cut = if party { Zero::zero() } else { T::UsageFeeCut::get().mul_floor(used.fee) };
+		Self::count_dataset_use(version, cut);
 	}
 }
 

@@ -133,14 +133,20 @@ pub mod pallet {
 		#[pallet::constant]
 		type ChallengeWinnerShare: Get<Perbill>;
 
-		/// Contribution points one use of a model or dataset version is worth, split among its
-		/// contributors by share.
-		#[pallet::constant]
-		type UsePoints: Get<u128>;
+		/// Receives the protocol's cut of every usage fee and every evaluation fee (the
+		/// treasury).
+		type FeeDestination: Get<Self::AccountId>;
 
-		/// Contribution points of an accepted evaluation.
+		/// The protocol's cut of every usage fee, paid to [`Config::FeeDestination`]. A third
+		/// party's paid use credits the item's contributors this cut, by share, as contribution
+		/// points: a point is a unit of fee paid to the protocol, so self-use cannot farm them.
 		#[pallet::constant]
-		type EvaluationPoints: Get<u128>;
+		type UsageFeeCut: Get<Perbill>;
+
+		/// What an evaluator pays [`Config::FeeDestination`] to submit an evaluation (not
+		/// refunded). An accepted evaluation earns that many contribution points.
+		#[pallet::constant]
+		type EvaluationFee: Get<BalanceOf<Self>>;
 
 		/// The longest name, in bytes.
 		#[pallet::constant]
@@ -937,9 +943,9 @@ pub mod pallet {
 			Self::do_remove_benchmark(who, benchmark)
 		}
 
-		/// Submits an evaluation of a model version on a benchmark, holding `EvaluationBond`
-		/// and a storage deposit. It is open to challenges for `ChallengePeriod` blocks. Emits
-		/// `EvaluationSubmitted`.
+		/// Submits an evaluation of a model version on a benchmark: pays `EvaluationFee` (at most
+		/// `max_fee`) to the fee destination and holds `EvaluationBond` and a storage deposit.
+		/// It is open to challenges for `ChallengePeriod` blocks. Emits `EvaluationSubmitted`.
 		#[pallet::call_index(19)]
 		pub fn submit_evaluation(
 			origin: OriginFor<T>,
@@ -948,6 +954,7 @@ pub mod pallet {
 			score: FixedI64,
 			evidence_hash: ContentHash,
 			evidence_uri: BoundedText<T::MaxUriLen>,
+			max_fee: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_submit_evaluation(
@@ -957,6 +964,7 @@ pub mod pallet {
 				score,
 				evidence_hash,
 				evidence_uri,
+				max_fee,
 			)
 		}
 

@@ -97,6 +97,9 @@ pub fn contributions() -> Vec<(AccountId, ContributionCategory, u128)> {
 
 parameter_types! {
 	pub const ChallengeWinnerShare: Perbill = Perbill::from_percent(50);
+	pub const FeeDestination: AccountId = TREASURY;
+	// No cut unless a test sets one, so that royalty tests see whole fees.
+	pub static UsageFeeCut: Perbill = Perbill::zero();
 }
 
 impl pallet_model_registry::Config for Test {
@@ -112,8 +115,9 @@ impl pallet_model_registry::Config for Test {
 	type ChallengeBond = ConstU128<500>;
 	type ChallengePeriod = ConstU64<10>;
 	type ChallengeWinnerShare = ChallengeWinnerShare;
-	type UsePoints = ConstU128<1_000_000>;
-	type EvaluationPoints = ConstU128<5_000>;
+	type FeeDestination = FeeDestination;
+	type UsageFeeCut = UsageFeeCut;
+	type EvaluationFee = ConstU128<50>;
 	type MaxNameLen = ConstU32<64>;
 	type MaxDescriptionLen = ConstU32<256>;
 	type MaxTags = ConstU32<4>;

@@ -3,7 +3,7 @@
 use crate::{mock::*, pallet::*, types::*, Event as RegistryEvent};
 use deai_primitives::{
 	ContributionCategory, DatasetVersionRef, IntendedUse, ModelRegistry as _, ModelVersionRef,
-	Payout,
+	PaidUse, Payout,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -594,9 +594,11 @@ mod remove_model_version_and_model {
 				Registry::remove_model_version(RuntimeOrigin::signed(ALICE), v),
 				Error::<Test>::InUseByOpenJobs
 			);
-			Registry::unpin_model(&v, true);
+			// A third party's use credits the protocol's cut of its fee (10%) as points.
+			UsageFeeCut::set(Perbill::from_percent(10));
+			Registry::unpin_model(&v, Some(PaidUse { payer: BOB, fee: 1_000 }));
 			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 1);
-			assert_eq!(contributions(), vec![(ALICE, ContributionCategory::Model, 1_000_000)]);
+			assert_eq!(contributions(), vec![(ALICE, ContributionCategory::Model, 100)]);
 			assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(ALICE), v));
 		});
 	}
@@ -708,7 +710,7 @@ mod datasets {
 				Registry::remove_dataset_version(RuntimeOrigin::signed(ALICE), dv),
 				Error::<Test>::InUseByOpenJobs
 			);
-			Registry::unpin_dataset(&dv, false);
+			Registry::unpin_dataset(&dv, None);
 			assert_ok!(Registry::remove_dataset_version(RuntimeOrigin::signed(ALICE), dv));
 		});
 	}
@@ -870,6 +872,7 @@ mod benchmarks_and_evaluations {
 			FixedI64::from_rational(9_123, 10_000),
 			hash(9),
 			text("ipfs://evidence"),
+			50,
 		));
 		(v, 0, 0)
 	}
@@ -895,7 +898,9 @@ mod benchmarks_and_evaluations {
 			let info = Evaluations::<Test>::get(eval).unwrap();
 			assert_eq!(eval_bond(DAVE), 1_000);
 			assert_eq!(held(DAVE), info.deposit);
-			assert_eq!(free(DAVE), INITIAL - 1_000 - info.deposit);
+			// The evaluation fee (50) went to the treasury.
+			assert_eq!(free(DAVE), INITIAL - 1_000 - info.deposit - 50);
+			assert_eq!(info.fee, 50);
 			assert_noop!(
 				Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), eval),
 				Error::<Test>::ChallengePeriodNotOver
@@ -908,7 +913,7 @@ mod benchmarks_and_evaluations {
 			assert_ok!(Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), eval));
 			assert_eq!(last_event(), RegistryEvent::EvaluationAccepted { evaluation: eval });
 			assert_eq!(eval_bond(DAVE), 0);
-			assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 5_000)));
+			assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 50)));
 			assert_noop!(
 				Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), eval),
 				Error::<Test>::AlreadyFinal
@@ -924,7 +929,8 @@ mod benchmarks_and_evaluations {
 			);
 			assert_ok!(Registry::remove_evaluation(RuntimeOrigin::signed(DAVE), eval));
 			assert_eq!(last_event(), RegistryEvent::EvaluationRemoved { evaluation: eval });
-			assert_eq!(free(DAVE), INITIAL);
+			// Everything but the evaluation fee comes back.
+			assert_eq!(free(DAVE), INITIAL - 50);
 			assert_ok!(Registry::remove_benchmark(RuntimeOrigin::signed(CHARLIE), bench));
 			assert_eq!(last_event(), RegistryEvent::BenchmarkRemoved { benchmark: bench });
 			assert_eq!(free(CHARLIE), INITIAL);
@@ -976,7 +982,7 @@ mod benchmarks_and_evaluations {
 				Evaluations::<Test>::get(eval).unwrap().status,
 				EvaluationStatus::Accepted
 			));
-			assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 5_000)));
+			assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 50)));
 		});
 	}
 
@@ -999,7 +1005,7 @@ mod benchmarks_and_evaluations {
 			assert_eq!(free(EVE), INITIAL + 500);
 			assert_eq!(free(TREASURY), treasury + 500);
 			let deposit = Evaluations::<Test>::get(eval).unwrap().deposit;
-			assert_eq!(free(DAVE), INITIAL - 1_000 - deposit);
+			assert_eq!(free(DAVE), INITIAL - 50 - 1_000 - deposit);
 			assert!(contributions().iter().all(|(_, c, _)| *c != ContributionCategory::Evaluation));
 			assert_noop!(
 				Registry::remove_benchmark(RuntimeOrigin::signed(CHARLIE), bench),
@@ -1024,7 +1030,8 @@ mod benchmarks_and_evaluations {
 					7,
 					FixedI64::from_u32(1),
 					hash(1),
-					text("u")
+					text("u"),
+					50
 				),
 				Error::<Test>::BenchmarkNotFound
 			);
@@ -1035,7 +1042,8 @@ mod benchmarks_and_evaluations {
 					0,
 					FixedI64::from_u32(1),
 					hash(1),
-					text("u")
+					text("u"),
+					50
 				),
 				Error::<Test>::ModelVersionNotFound
 			);
@@ -1051,7 +1059,8 @@ mod benchmarks_and_evaluations {
 					0,
 					FixedI64::from_u32(1),
 					hash(1),
-					text("u")
+					text("u"),
+					50
 				),
 				Error::<Test>::VersionYanked
 			);
@@ -1181,14 +1190,8 @@ mod pay_usage {
 			assert_eq!(after[0] - before[0], 1);
 			assert_eq!(before[4] - after[4], 101);
 			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 1);
-			assert_eq!(
-				contributions(),
-				vec![
-					(BOB, ContributionCategory::Model, 330_000),
-					(CHARLIE, ContributionCategory::Model, 330_000),
-					(DAVE, ContributionCategory::Model, 340_000),
-				]
-			);
+			// Without a protocol cut nobody paid the protocol: no points (see the H-4 tests).
+			assert!(contributions().is_empty());
 		});
 	}
 
@@ -1303,7 +1306,6 @@ mod pay_usage {
 				5
 			));
 			assert_eq!(free(BOB), bob + 5);
-			assert!(contributions().contains(&(BOB, ContributionCategory::Dataset, 1_000_000)));
 		});
 	}
 }
@@ -1510,17 +1512,110 @@ mod review_findings {
 			assert_eq!(free(CHARLIE), charlie - 800);
 			assert!(contributions().is_empty());
 
-			// A third party's payment is credited as before.
+			// A third party's payment is credited: the protocol's 10% cut, as points.
+			UsageFeeCut::set(Perbill::from_percent(10));
+			let treasury = free(TREASURY);
 			assert_ok!(Registry::pay_usage(
 				RuntimeOrigin::signed(EVE),
 				VersionRef::Model(tuned_v),
 				IntendedUse::default(),
 				1_000
 			));
-			assert_eq!(free(BOB), bob + 1_600);
-			assert_eq!(free(CHARLIE), charlie - 600);
+			assert_eq!(free(TREASURY), treasury + 100);
+			assert_eq!(free(BOB), bob + 800 + 720);
+			assert_eq!(free(CHARLIE), charlie - 800 + 180);
 			assert_eq!(free(EVE), INITIAL - 1_000);
-			assert_eq!(contributions(), vec![(BOB, ContributionCategory::Model, 1_000_000)]);
+			assert_eq!(contributions(), vec![(BOB, ContributionCategory::Model, 100)]);
+		});
+	}
+
+	#[test]
+	fn h4_a_paid_use_earns_the_protocols_cut_as_points() {
+		new_test_ext().execute_with(|| {
+			UsageFeeCut::set(Perbill::from_percent(10));
+			let id = model_with(ALICE, 1_000, &[(BOB, 50), (CHARLIE, 50)]);
+			let v = publish(ALICE, id, 1, vec![], Perbill::zero());
+			let (treasury, bob, charlie) = (free(TREASURY), free(BOB), free(CHARLIE));
+			assert_ok!(Registry::pay_usage(
+				RuntimeOrigin::signed(EVE),
+				VersionRef::Model(v),
+				IntendedUse::default(),
+				1_000
+			));
+			assert_eq!(
+				last_event(),
+				RegistryEvent::UsagePaid {
+					version: VersionRef::Model(v),
+					payer: EVE,
+					fee: 1_000,
+					payees: 3,
+					credited: true
+				}
+			);
+			assert_eq!(free(TREASURY), treasury + 100);
+			assert_eq!(free(BOB), bob + 450);
+			assert_eq!(free(CHARLIE), charlie + 450);
+			assert_eq!(free(EVE), INITIAL - 1_000);
+			// Points are the cut the protocol received, by share: never more than was paid to
+			// accounts no contributor controls.
+			assert_eq!(
+				contributions(),
+				vec![
+					(BOB, ContributionCategory::Model, 50),
+					(CHARLIE, ContributionCategory::Model, 50)
+				]
+			);
+			// The market's path credits the same, and nothing for its own requester.
+			assert_ok!(Registry::pin_model(&v));
+			Registry::unpin_model(&v, Some(PaidUse { payer: BOB, fee: 1_000 }));
+			assert_eq!(contributions().len(), 2);
+			assert_ok!(Registry::pin_model(&v));
+			Registry::unpin_model(&v, Some(PaidUse { payer: EVE, fee: 1_000 }));
+			assert_eq!(contributions().len(), 4);
+			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 3);
+		});
+	}
+
+	#[test]
+	fn h4_an_evaluation_earns_only_the_fee_it_paid() {
+		new_test_ext().execute_with(|| {
+			let m = model(ALICE);
+			let v = publish(ALICE, m, 1, vec![], Perbill::zero());
+			let data = dataset_with(BOB, AccessPolicy::Open);
+			let dv = publish_data(BOB, data, 2);
+			assert_ok!(Registry::register_benchmark(
+				RuntimeOrigin::signed(DAVE),
+				dv,
+				text("accuracy"),
+				true
+			));
+			// The evaluator states the most it pays.
+			assert_noop!(
+				Registry::submit_evaluation(
+					RuntimeOrigin::signed(DAVE),
+					v,
+					0,
+					FixedI64::from_u32(1),
+					hash(1),
+					text("u"),
+					49
+				),
+				Error::<Test>::FeeAboveMaximum
+			);
+			let treasury = free(TREASURY);
+			assert_ok!(Registry::submit_evaluation(
+				RuntimeOrigin::signed(DAVE),
+				v,
+				0,
+				FixedI64::from_u32(1),
+				hash(1),
+				text("u"),
+				50
+			));
+			assert_eq!(free(TREASURY), treasury + 50);
+			System::set_block_number(12);
+			assert_ok!(Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), 0));
+			assert_eq!(contributions(), vec![(DAVE, ContributionCategory::Evaluation, 50)]);
 		});
 	}
 

@@ -440,6 +440,8 @@ pub struct EvaluationInfo<T: Config> {
 	pub bond: BalanceOf<T>,
 	/// The storage deposit held on the evaluator.
 	pub deposit: BalanceOf<T>,
+	/// The evaluation fee it paid: its contribution points if it is accepted.
+	pub fee: BalanceOf<T>,
 	/// Where it stands.
 	pub status: EvaluationStatus<T>,
 	/// When it was submitted.

@@ -26,6 +26,12 @@ parameter_types! {
 	pub const ChallengePeriod: BlockNumber = prod_or_fast(DAYS, 10);
 	/// The winner of a challenge gets half the loser's bond; the treasury gets the rest.
 	pub const ChallengeWinnerShare: Perbill = Perbill::from_percent(50);
+	/// The protocol's cut of every usage fee: a paid use earns the item's contributors that
+	/// many contribution points.
+	pub const UsageFeeCut: Perbill = Perbill::from_percent(10);
+	/// What submitting an evaluation costs (to the treasury); an accepted one earns that many
+	/// contribution points.
+	pub const EvaluationFee: Balance = UNIT;
 }
 
 /// Root, or a referendum on the market-arbiter track.
@@ -44,8 +50,9 @@ impl pallet_model_registry::Config for Runtime {
 	type ChallengeBond = ChallengeBond;
 	type ChallengePeriod = ChallengePeriod;
 	type ChallengeWinnerShare = ChallengeWinnerShare;
-	type UsePoints = ConstU128<1_000_000>;
-	type EvaluationPoints = ConstU128<1_000_000>;
+	type FeeDestination = TreasuryAccount;
+	type UsageFeeCut = UsageFeeCut;
+	type EvaluationFee = EvaluationFee;
 	type MaxNameLen = ConstU32<64>;
 	type MaxDescriptionLen = ConstU32<1024>;
 	type MaxTags = ConstU32<8>;
@@ -147,6 +154,9 @@ parameter_types! {
 	pub RewardsPotAccount: AccountId = ContributorRewards::pot_account();
 	/// A contributor gets at most 20% of a category's pot in an epoch.
 	pub const MaxRewardShare: Perbill = Perbill::from_percent(20);
+	/// A point (a unit of fee paid to the protocol) pays at most half a unit: farming points
+	/// loses at least half of what it pays (H-4).
+	pub const MaxRewardPerPoint: Perbill = Perbill::from_percent(50);
 }
 
 impl pallet_contributor_rewards::Config for Runtime {
@@ -160,6 +170,7 @@ impl pallet_contributor_rewards::Config for Runtime {
 	type MaxShare = MaxRewardShare;
 	/// Below a thousand points a category pays nothing (dust from rounding, or farming).
 	type MinPoints = ConstU128<1_000>;
+	type MaxRewardPerPoint = MaxRewardPerPoint;
 	type WeightsOrigin = DeaiParametersOrRoot;
 	type WeightInfo = pallet_contributor_rewards::weights::SubstrateWeight<Runtime>;
 }
