@@ -256,19 +256,22 @@ mod benchmarks {
 		});
 	}
 
+	/// A bid on a full list that takes the place of the worst bid: every bid and its bidder's
+	/// record are read to find it, and its deposit and slot are released.
 	#[benchmark]
 	fn place_bid() {
 		let requester = funded::<T>("requester", 0);
 		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
-		for i in 1..T::MaxBids::get() {
-			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance())
-				.unwrap();
+		let worse = T::Currency::minimum_balance().saturating_mul(2u32.into());
+		for i in 1..=T::MaxBids::get() {
+			Pallet::<T>::do_place_bid(provider::<T>(i), job, worse).unwrap();
 		}
 		let who = provider::<T>(0);
 		let price = T::Currency::minimum_balance();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), job, price);
 		assert_last_event::<T>(Event::BidPlaced { job, provider: who, price });
+		assert_eq!(Bids::<T>::iter_prefix(job).count() as u32, T::MaxBids::get());
 	}
 
 	/// Selecting the winner of a single-provider auction (redundant sets are drawn, never
@@ -393,6 +396,8 @@ mod benchmarks {
 		});
 	}
 
+	/// Giving back a single-provider job: the provider is slashed `AbandonSlash` and the job
+	/// fails, refunded.
 	#[benchmark]
 	fn report_failure() {
 		let requester = funded::<T>("requester", 0);
@@ -407,8 +412,10 @@ mod benchmarks {
 		);
 		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), job, u16::MAX, [4; 32]);
+		_(RawOrigin::Signed(who.clone()), job, u16::MAX, [4; 32]);
 		assert!(Receipts::<T>::contains_key(job));
+		let slash = T::AbandonSlash::get().mul_floor(bond::<T>());
+		assert_eq!(Providers::<T>::get(&who).unwrap().bond, bond::<T>().saturating_sub(slash));
 	}
 
 	#[benchmark]

@@ -152,8 +152,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The market's invariants: escrow, bonds, dispute bonds and deposits held equal what the
-	/// records justify; provider job counts match the assignments; every pending deadline is
-	/// queued exactly where its job says and every queue entry is a live job's.
+	/// records justify; provider job and bid counts match the assignments and bids (every bidder
+	/// a provider); every pending deadline is queued exactly where its job says and every queue
+	/// entry is a live job's.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use crate::BalanceOf;
@@ -191,9 +192,15 @@ impl<T: Config> Pallet<T> {
 				None => return Err(TryRuntimeError::Other("a job waits without a deadline")),
 			}
 		}
+		let mut bidding: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (id, bidder, (_, deposit)) in Bids::<T>::iter() {
 			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("a bid outlived its job"));
+			ensure!(
+				Providers::<T>::contains_key(&bidder),
+				TryRuntimeError::Other("a bidder is not a provider")
+			);
 			add(3, &bidder, deposit);
+			*bidding.entry(bidder).or_default() += 1;
 		}
 		let cursor = DeadlineCursor::<T>::get();
 		for (at, id, ()) in DeadlineQueue::<T>::iter() {
@@ -218,6 +225,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				active.get(&who).copied().unwrap_or_default() == info.active_jobs,
 				TryRuntimeError::Other("a provider's active_jobs does not count its assignments")
+			);
+			ensure!(
+				bidding.get(&who).copied().unwrap_or_default() == info.open_bids,
+				TryRuntimeError::Other("a provider's open_bids does not count its bids")
 			);
 		}
 		for ((reason, who), amount) in expected {

@@ -3,6 +3,7 @@
 use crate::{pallet::*, types::*, BalanceOf};
 use alloc::vec::Vec;
 use codec::{Encode, MaxEncodedLen};
+use core::cmp::Reverse;
 use deai_primitives::{IntendedUse, JobId, ModelRegistry, PaidUse};
 use frame_support::{
 	ensure,
@@ -15,6 +16,10 @@ use sp_runtime::{
 	traits::{CheckedAdd, CheckedSub, SaturatedConversion, Saturating, Zero},
 	DispatchError, DispatchResult, Rounding,
 };
+
+/// Where a bid stands on a full list, the greatest worst: whether its bidder takes no more
+/// work, its price, and its bidder's reputation score reversed.
+type BidRank<Balance> = (bool, Balance, Reverse<u32>);
 
 impl<T: Config> Pallet<T> {
 	/// The licence use a job declares: commercial or not; derivative when it trains or
@@ -231,36 +236,78 @@ impl<T: Config> Pallet<T> {
 		id: JobId,
 		price: BalanceOf<T>,
 	) -> DispatchResult {
-		let (mut job, _) = Self::open_job_for(&who, id)?;
+		let (mut job, info) = Self::open_job_for(&who, id)?;
 		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
 		ensure!(!price.is_zero() && price <= job.price_cap, Error::<T>::BidTooHigh);
 		ensure!(!Bids::<T>::contains_key(id, &who), Error::<T>::AlreadyBid);
-		Self::record_bid(id, &mut job, &who, price)?;
+		Self::record_bid(id, &mut job, &who, info.reputation.score(), price)?;
 		Jobs::<T>::insert(id, job);
 		Self::deposit_event(Event::BidPlaced { job: id, provider: who, price });
 		Ok(())
 	}
 
-	/// Records a bid (or a redundant job's application) with its storage deposit.
+	/// Where a bid of `bidder` at `price` stands in a full list (the greatest is the worst):
+	/// bids of providers that take no more work (paused, unbonding, under-bonded) last, then
+	/// higher prices, then lower reputation scores — the auction's own order.
+	fn bid_rank(bidder: &T::AccountId, price: BalanceOf<T>) -> BidRank<BalanceOf<T>> {
+		match Providers::<T>::get(bidder) {
+			Some(info) => (!Self::takes_work(&info), price, Reverse(info.reputation.score())),
+			None => (true, price, Reverse(0)),
+		}
+	}
+
+	/// The worst bid on a job, by [`Self::bid_rank`] (between equals, the higher account, which
+	/// the auction would take last): its rank, bidder, price and deposit.
+	fn worst_bid(
+		id: JobId,
+	) -> Option<(BidRank<BalanceOf<T>>, T::AccountId, BalanceOf<T>, BalanceOf<T>)> {
+		Bids::<T>::iter_prefix(id)
+			.map(|(bidder, (price, deposit))| {
+				(Self::bid_rank(&bidder, price), bidder, price, deposit)
+			})
+			.max_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
+	}
+
+	/// Records a bid (or a redundant job's application) of an eligible provider whose
+	/// reputation score is `score`, with its storage deposit, in one of its slots. On a full
+	/// list it takes the place of the worst bid if it is strictly better (a lower price, or the
+	/// same price and a higher score; that bid's deposit and slot are released), so that filling
+	/// the list shuts out no better offer; otherwise it fails with `TooManyBids`.
 	fn record_bid(
 		id: JobId,
 		job: &mut Job<T>,
 		who: &T::AccountId,
+		score: u32,
 		price: BalanceOf<T>,
 	) -> DispatchResult {
-		ensure!(job.bids < T::MaxBids::get(), Error::<T>::TooManyBids);
+		let evicted = if job.bids >= T::MaxBids::get() {
+			let (rank, bidder, price_of_worst, deposit) =
+				Self::worst_bid(id).ok_or(Error::<T>::TooManyBids)?;
+			ensure!((false, price, Reverse(score)) < rank, Error::<T>::TooManyBids);
+			Some((bidder, price_of_worst, deposit))
+		} else {
+			None
+		};
 		let deposit = Self::bid_deposit();
 		Self::hold(HoldReason::StorageDeposit, who, deposit)?;
+		Self::take_bid_slot(who)?;
+		match evicted {
+			Some((bidder, price, deposit)) => {
+				Bids::<T>::remove(id, &bidder);
+				Self::drop_bid(&bidder, deposit);
+				Self::deposit_event(Event::BidEvicted { job: id, provider: bidder, price });
+			},
+			None => job.bids = job.bids.saturating_add(1),
+		}
 		Bids::<T>::insert(id, who, (price, deposit));
-		job.bids = job.bids.saturating_add(1);
 		Ok(())
 	}
 
-	/// Removes every bid on a job, returning the bidders' deposits; returns the bids.
+	/// Removes every bid on a job, returning the bidders' deposits and slots; returns the bids.
 	pub(crate) fn clear_bids(id: JobId, job: &mut Job<T>) -> Vec<(T::AccountId, BalanceOf<T>)> {
 		let bids: Vec<_> = Bids::<T>::drain_prefix(id)
 			.map(|(bidder, (price, deposit))| {
-				Self::release(HoldReason::StorageDeposit, &bidder, deposit);
+				Self::drop_bid(&bidder, deposit);
 				(bidder, price)
 			})
 			.collect();
@@ -286,7 +333,9 @@ impl<T: Config> Pallet<T> {
 		for provider in chosen.iter() {
 			ensure!(!winners.iter().any(|(p, _)| p == provider), Error::<T>::InvalidSelection);
 			let (price, _) = Bids::<T>::get(id, provider).ok_or(Error::<T>::InvalidSelection)?;
-			let info = Providers::<T>::get(provider).ok_or(Error::<T>::NotProvider)?;
+			let mut info = Providers::<T>::get(provider).ok_or(Error::<T>::NotProvider)?;
+			// Its bid holds the slot the job takes over.
+			info.open_bids = info.open_bids.saturating_sub(1);
 			Self::ensure_eligible(provider, &info, &job)?;
 			winners.push((provider.clone(), price));
 		}
@@ -294,11 +343,12 @@ impl<T: Config> Pallet<T> {
 		Self::assign(id, job, winners)
 	}
 
-	/// Ends the matching of a job with applicants at its deadline. A single-provider auction
-	/// goes to the best eligible bid (lowest price, then highest reputation); a redundant job's
-	/// providers are drawn at random among its eligible applicants, each paid its own price, so
-	/// that neither the requester nor the cheapest sybils decide who checks whom. The job fails
-	/// when too few are eligible.
+	/// Ends the matching of a job with applicants at its deadline (their bids' slots are released
+	/// first, so that a bid's own slot never makes its bidder ineligible). A single-provider
+	/// auction goes to the best eligible bid (lowest price, then highest reputation); a redundant
+	/// job's providers are drawn at random among its eligible applicants, each paid its own price,
+	/// so that neither the requester nor the cheapest sybils decide who checks whom. The job
+	/// fails when too few are eligible.
 	pub(crate) fn close_matching(id: JobId, mut job: Job<T>) {
 		let needed = job.spec.verification.providers() as usize;
 		let mut eligible: Vec<(BalanceOf<T>, u32, T::AccountId)> = Self::clear_bids(id, &mut job)
@@ -361,14 +411,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_claim_job(who: T::AccountId, id: JobId) -> DispatchResult {
-		let (mut job, _) = Self::open_job_for(&who, id)?;
+		let (mut job, info) = Self::open_job_for(&who, id)?;
 		let MatchingMode::FixedPrice { price } = job.spec.matching else {
 			return Err(Error::<T>::WrongMatchingMode.into());
 		};
 		if job.spec.verification.is_redundant() {
 			// An application: the providers are drawn when the matching window closes.
 			ensure!(!Bids::<T>::contains_key(id, &who), Error::<T>::AlreadyClaimed);
-			Self::record_bid(id, &mut job, &who, price)?;
+			Self::record_bid(id, &mut job, &who, info.reputation.score(), price)?;
 			Jobs::<T>::insert(id, job);
 			Self::deposit_event(Event::JobClaimed { job: id, provider: who });
 			return Ok(());

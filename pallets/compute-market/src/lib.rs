@@ -126,6 +126,17 @@ pub mod pallet {
 		/// The least bond an active provider holds (governance sets it).
 		type MinProviderBond: Get<BalanceOf<Self>>;
 
+		/// The bond behind each job or open bid a provider holds at once: a provider holds at
+		/// most `bond / BondPerSlot` of them (at least one, and never more than its declared
+		/// `max_concurrent_jobs`), so capacity costs capital and a sybil fills only as many
+		/// auctions as its bond backs. Zero leaves only the declared limit (governance sets it).
+		type BondPerSlot: Get<BalanceOf<Self>>;
+
+		/// The least protocol fee a completed job must have paid on a provider's pay for the job
+		/// to count in the provider's reputation, so that reputation costs fees paid to others
+		/// and wash jobs at a price of a few planck earn none (governance sets it).
+		type MinReputationFee: Get<BalanceOf<Self>>;
+
 		/// The bond a requester holds to dispute a result (governance sets it).
 		type DisputeBond: Get<BalanceOf<Self>>;
 
@@ -138,6 +149,12 @@ pub mod pallet {
 		/// destination.
 		#[pallet::constant]
 		type DisputeSlash: Get<Perbill>;
+
+		/// The share of its bond a provider loses when it gives back a job it took
+		/// (`report_failure`); it goes to the fee destination. At most `MissedDeadlineSlash`,
+		/// so that giving a job back early never costs more than letting its deadline pass.
+		#[pallet::constant]
+		type AbandonSlash: Get<Perbill>;
 
 		/// The share of a lost dispute bond paid to the provider; the rest goes to the fee
 		/// destination.
@@ -345,6 +362,16 @@ pub mod pallet {
 			/// Its price.
 			price: BalanceOf<T>,
 		},
+		/// A better bid (or application) took the place of the worst one on a full list; the
+		/// evicted bidder's deposit and slot are released.
+		BidEvicted {
+			/// The job.
+			job: JobId,
+			/// The evicted bidder.
+			provider: T::AccountId,
+			/// Its price.
+			price: BalanceOf<T>,
+		},
 		/// A provider claimed a fixed-price job.
 		JobClaimed {
 			/// The job.
@@ -469,6 +496,8 @@ pub mod pallet {
 		PausedUnchanged,
 		/// The provider has unfinished jobs.
 		HasActiveJobs,
+		/// The provider has open bids or applications: they bind it until their auctions end.
+		HasOpenBids,
 		/// The provider is not unbonding.
 		NotUnbonding,
 		/// The unbonding period has not ended.
@@ -505,13 +534,15 @@ pub mod pallet {
 		ProviderNotEligible,
 		/// The provider takes no new work (paused, unbonding or under-bonded).
 		ProviderInactive,
-		/// The provider runs as many jobs as it takes.
+		/// The provider's jobs and open bids fill its slots (its declared `max_concurrent_jobs`,
+		/// or what its bond backs at `BondPerSlot` a slot).
 		ProviderAtCapacity,
 		/// The price is above what the budget allows per provider.
 		BidTooHigh,
 		/// The provider already bid.
 		AlreadyBid,
-		/// The job has as many bids as it takes.
+		/// The job has as many bids as it takes, none worse than this one (a lower price, or the
+		/// same price and a higher reputation score, takes the place of the worst).
 		TooManyBids,
 		/// The provider already claimed the job.
 		AlreadyClaimed,
@@ -572,6 +603,10 @@ pub mod pallet {
 			assert!(
 				T::MaxBids::get() >= T::MaxRedundancy::get(),
 				"auctions must fill redundant jobs"
+			);
+			assert!(
+				T::AbandonSlash::get() <= T::MissedDeadlineSlash::get(),
+				"giving a job back must not cost more than missing its deadline"
 			);
 			// A deadline in the current block would be behind the cursor and never handled.
 			for period in [T::ReviewPeriod::get(), T::RevealPeriod::get(), T::DisputePeriod::get()]
@@ -652,7 +687,7 @@ pub mod pallet {
 		}
 
 		/// Starts the signer's unbonding period; it takes no new work. Not while it has
-		/// unfinished jobs. Emits `UnbondingStarted`.
+		/// unfinished jobs or open bids. Emits `UnbondingStarted`.
 		#[pallet::call_index(6)]
 		pub fn start_unbonding(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -686,8 +721,10 @@ pub mod pallet {
 		}
 
 		/// Bids `price` (at most the job's per-provider cap) on an open auction job; the bid
-		/// holds a storage deposit until the auction ends. Eligible providers only. Emits
-		/// `BidPlaced`.
+		/// holds a storage deposit and one of the bidder's slots until the auction ends, and
+		/// binds it until then. Eligible providers only. On a full list the bid takes the place
+		/// of the worst one if it is better (a lower price, or the same price and a higher
+		/// reputation score), which emits `BidEvicted`. Emits `BidPlaced`.
 		#[pallet::call_index(10)]
 		pub fn place_bid(origin: OriginFor<T>, job: JobId, price: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
@@ -717,9 +754,11 @@ pub mod pallet {
 
 		/// Claims a fixed-price job (eligible providers only): a single-provider job is assigned
 		/// to its first claimer; a redundant job records the claim as an application (with a
-		/// bid's deposit) and its providers are drawn among the applicants when the matching
-		/// window closes. Emits `JobClaimed` (and `JobAssigned`).
+		/// bid's deposit and slot, and a bid's place on a full list) and its providers are drawn
+		/// among the applicants when the matching window closes. Emits `JobClaimed` (and
+		/// `JobAssigned`).
 		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::claim_job().max(T::WeightInfo::place_bid()))]
 		pub fn claim_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_claim_job(who, job)
@@ -767,10 +806,12 @@ pub mod pallet {
 			Self::do_reveal_result(who, job, result_hash, result_uri, salt)
 		}
 
-		/// Reports that the signer cannot run an assigned job: it is not paid and not slashed,
-		/// but the failure counts in its reputation; a single-provider job fails and is
-		/// refunded in full. Not after committing to a result in a redundant job (a committed
-		/// provider reveals, or is slashed at the reveal deadline). Emits `FailureReported`.
+		/// Reports that the signer cannot run an assigned job: it is not paid, loses
+		/// `AbandonSlash` of its bond to the fee destination (less than a missed deadline costs,
+		/// so that winning jobs only to give them back loses money), and the failure counts in
+		/// its reputation; a single-provider job fails and is refunded in full. Not after
+		/// committing to a result in a redundant job (a committed provider reveals, or is slashed
+		/// at the reveal deadline), nor after the deadline. Emits `FailureReported`.
 		#[pallet::call_index(17)]
 		pub fn report_failure(
 			origin: OriginFor<T>,

@@ -280,6 +280,8 @@ impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
 parameter_types! {
 	pub static ProtocolFee: Permill = Permill::from_percent(5);
 	pub static MinProviderBond: Balance = 1_000;
+	pub static BondPerSlot: Balance = 500;
+	pub static MinReputationFee: Balance = 100;
 	pub static DisputeBond: Balance = 300;
 	pub const FeeDestination: AccountId = TREASURY;
 	pub const RewardsAccount: AccountId = REWARDS_POT;
@@ -300,9 +302,12 @@ impl pallet_compute_market::Config for Test {
 	type RewardsFeeShare = RewardsFeeShare;
 	type ProtocolFee = ProtocolFee;
 	type MinProviderBond = MinProviderBond;
+	type BondPerSlot = BondPerSlot;
+	type MinReputationFee = MinReputationFee;
 	type DisputeBond = DisputeBond;
 	type MissedDeadlineSlash = MissedDeadlineSlash;
 	type DisputeSlash = DisputeSlash;
+	type AbandonSlash = AbandonSlash;
 	type DisputeWinnerShare = DisputeWinnerShare;
 	type UnbondingPeriod = ConstU64<5>;
 	type ReviewPeriod = ConstU64<5>;
@@ -352,6 +357,7 @@ impl crate::BenchmarkHelper<Balance> for MockBenchmarkHelper {
 parameter_types! {
 	pub const MissedDeadlineSlash: Perbill = Perbill::from_percent(10);
 	pub const DisputeSlash: Perbill = Perbill::from_percent(20);
+	pub const AbandonSlash: Perbill = Perbill::from_percent(5);
 	pub const DisputeWinnerShare: Perbill = Perbill::from_percent(50);
 }
 
@@ -399,6 +405,8 @@ pub fn new_test_ext() -> TestExternalities {
 		set_dataset(0, MockItem::new(40, vec![(DATA_OWNER, Perbill::one())]));
 		ProtocolFee::set(Permill::from_percent(5));
 		MinProviderBond::set(1_000);
+		BondPerSlot::set(500);
+		MinReputationFee::set(100);
 		DisputeBond::set(300);
 		RewardsFeeShare::set(Perbill::zero());
 	});

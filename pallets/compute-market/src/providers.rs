@@ -12,7 +12,7 @@ use frame_support::{
 	},
 };
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{SaturatedConversion, Saturating, Zero},
 	DispatchResult, Perbill,
 };
 
@@ -108,6 +108,52 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// How many jobs and open bids `info` may hold at once: its declared `max_concurrent_jobs`,
+	/// and no more than its bond backs at `BondPerSlot` a slot (at least one: the minimum bond
+	/// backs a job).
+	pub fn slots(info: &ProviderInfo<T>) -> u32 {
+		let per_slot = T::BondPerSlot::get();
+		let backed = if per_slot.is_zero() {
+			u32::MAX
+		} else {
+			(info.bond / per_slot).saturated_into::<u32>().max(1)
+		};
+		info.capabilities.max_concurrent_jobs.min(backed)
+	}
+
+	/// Whether a provider takes new work: active, and bonded at least `MinProviderBond`.
+	pub(crate) fn takes_work(info: &ProviderInfo<T>) -> bool {
+		info.status == ProviderStatus::Active && info.bond >= T::MinProviderBond::get()
+	}
+
+	/// Whether a completed job counts in a provider's reputation, given the protocol fee its
+	/// requester paid on that provider's pay: at least `MinReputationFee`, so that reputation
+	/// costs fees paid to others and wash jobs through one's own provider at a price of a few
+	/// planck (a fee of zero) earn none.
+	pub(crate) fn counts_for_reputation(fee_paid: BalanceOf<T>) -> bool {
+		fee_paid >= T::MinReputationFee::get()
+	}
+
+	/// Gives one of `bidder`'s slots to a new bid.
+	pub(crate) fn take_bid_slot(bidder: &T::AccountId) -> DispatchResult {
+		Self::mutate_provider(bidder, |info| {
+			info.open_bids = info.open_bids.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})
+	}
+
+	/// Ends a bid (removed from storage by the caller): releases its deposit and its slot.
+	pub(crate) fn drop_bid(bidder: &T::AccountId, deposit: BalanceOf<T>) {
+		Self::release(HoldReason::StorageDeposit, bidder, deposit);
+		Providers::<T>::mutate(bidder, |info| match info {
+			Some(info) => info.open_bids = info.open_bids.saturating_sub(1),
+			// Unbonding waits for a provider's bids to end.
+			None => {
+				frame_support::defensive!("a bidder left");
+			},
+		});
+	}
+
 	/// Updates a provider's record after a job ends for it.
 	pub(crate) fn release_provider(
 		provider: &T::AccountId,
@@ -124,19 +170,16 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// `Ok` when `provider` may take `job`: active, bonded, with capacity, meeting the
-	/// requirements, and allowed to use the job's datasets.
+	/// `Ok` when `provider` may take `job`: active, bonded, with a free slot (its jobs and open
+	/// bids count), meeting the requirements, and allowed to use the job's datasets.
 	pub(crate) fn ensure_eligible(
 		provider: &T::AccountId,
 		info: &ProviderInfo<T>,
 		job: &Job<T>,
 	) -> DispatchResult {
+		ensure!(Self::takes_work(info), Error::<T>::ProviderInactive);
 		ensure!(
-			info.status == ProviderStatus::Active && info.bond >= T::MinProviderBond::get(),
-			Error::<T>::ProviderInactive
-		);
-		ensure!(
-			info.active_jobs < info.capabilities.max_concurrent_jobs,
+			info.active_jobs.saturating_add(info.open_bids) < Self::slots(info),
 			Error::<T>::ProviderAtCapacity
 		);
 		let spec = &job.spec;
@@ -193,6 +236,7 @@ impl<T: Config> Pallet<T> {
 				tee: None,
 				status: ProviderStatus::Active,
 				active_jobs: 0,
+				open_bids: 0,
 				reputation: Default::default(),
 				deposit,
 			},
@@ -294,6 +338,8 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::ProviderUnbonding
 			);
 			ensure!(info.active_jobs.is_zero(), Error::<T>::HasActiveJobs);
+			// Bids bind their bidder until their auctions end.
+			ensure!(info.open_bids.is_zero(), Error::<T>::HasOpenBids);
 			info.status = ProviderStatus::Unbonding { unlock_at };
 			Ok(())
 		})?;

@@ -220,6 +220,9 @@ impl<T: Config> Pallet<T> {
 			message_hash,
 		});
 		job.assignments.remove(index);
+		// Giving a job back is honest but not free: a provider that won jobs (at a planck, say)
+		// only to give them back would otherwise shut out real offers at no cost (M-4).
+		Self::slash_provider(&who, T::AbandonSlash::get(), id);
 		Self::release_provider(&who, |r| r.failed = r.failed.saturating_add(1));
 		match job.spec.verification {
 			VerificationMode::Redundant { quorum, .. } => {
@@ -386,7 +389,7 @@ impl<T: Config> Pallet<T> {
 				Self::pay_from_hold(escrow, &requester, &assignment.provider, assignment.price);
 			paid_to_providers = paid_to_providers.saturating_add(paid);
 			Self::release_provider(&assignment.provider, |r| {
-				if verified {
+				if verified && Self::counts_for_reputation(job.protocol_fee.mul_floor(paid)) {
 					r.completed = r.completed.saturating_add(1);
 				}
 				r.total_paid = r.total_paid.saturating_add(paid);

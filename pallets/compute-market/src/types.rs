@@ -228,6 +228,9 @@ pub struct ProviderInfo<T: Config> {
 	pub status: ProviderStatus<BlockNumberFor<T>>,
 	/// Jobs assigned to it and not finished.
 	pub active_jobs: u32,
+	/// Its open bids and applications: each holds one of its slots (as a job does) until its
+	/// auction ends.
+	pub open_bids: u32,
 	/// Its record.
 	pub reputation: Reputation<BalanceOf<T>>,
 	/// The storage deposit of this record.

@@ -89,6 +89,14 @@ parameter_types! {
 	/// The dispute resolver has 7 days to rule on a dispute (10 blocks with `fast-runtime`);
 	/// unruled, the result stands.
 	pub const DisputePeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
+	/// A provider gives back a job it took (`report_failure`) for 5% of its bond: less than a
+	/// missed deadline, enough that winning auctions to abandon them loses money (M-4).
+	pub const AbandonSlash: Perbill = Perbill::from_percent(5);
+	/// Every job or open bid a provider holds at once needs 10 DEAI of its bond (M-4).
+	pub const BondPerSlot: Balance = 10 * UNIT;
+	/// A job counts in its provider's reputation only if it paid at least 0.01 DEAI of
+	/// protocol fee on the provider's pay (M-4: no reputation from wash jobs at a tiny price).
+	pub const MinReputationFee: Balance = UNIT / 100;
 	pub const MaxMatchingBlocks: BlockNumber = DAYS;
 	pub const MaxExecutionBlocks: BlockNumber = 7 * DAYS;
 }
@@ -113,6 +121,9 @@ impl pallet_compute_market::Config for Runtime {
 	type MinProviderBond = Clamped<dynamic_params::market::MinProviderBond>;
 	type DisputeBond = Clamped<dynamic_params::market::DisputeBond>;
 	type MissedDeadlineSlash = MissedDeadlineSlash;
+	type AbandonSlash = AbandonSlash;
+	type BondPerSlot = BondPerSlot;
+	type MinReputationFee = MinReputationFee;
 	type DisputeSlash = DisputeSlash;
 	type DisputeWinnerShare = DisputeWinnerShare;
 	type UnbondingPeriod = UnbondingPeriod;
