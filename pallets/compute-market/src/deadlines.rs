@@ -2,7 +2,10 @@
 
 use crate::{pallet::*, types::*, WeightInfo};
 use deai_primitives::JobId;
-use frame_support::{traits::Get, weights::WeightMeter};
+use frame_support::{
+	traits::Get,
+	weights::{Weight, WeightMeter},
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating, Zero};
 
@@ -12,17 +15,35 @@ use sp_runtime::traits::{One, Saturating, Zero};
 pub const DRAW_DELAY: u32 = 2;
 
 impl<T: Config> Pallet<T> {
-	/// The weight of handling the costliest single deadline.
-	pub(crate) fn deadline_weight() -> frame_support::weights::Weight {
+	/// Taking one deadline off the queue, whatever its kind: the benchmarked cost per deadline
+	/// (the job's read and write, the queue entry, the events).
+	pub(crate) fn deadline_overhead() -> Weight {
 		T::WeightInfo::on_initialize_deadlines(1)
 			.saturating_sub(T::WeightInfo::on_initialize_deadlines(0))
 	}
 
+	/// What closing a job's matching with `bids` bids costs: every bid's eligibility and
+	/// release, then the assignment (or the refund).
+	fn matching_close_weight(bids: u32) -> Weight {
+		T::WeightInfo::select_bids(bids).saturating_add(T::WeightInfo::cancel_job(bids))
+	}
+
+	/// What one deadline of `kind` can cost at most (H-5): a settlement with the most payees a
+	/// job can have, or the close of a matching with `MaxBids` bids, on top of the overhead.
+	pub(crate) fn deadline_weight() -> Weight {
+		Self::deadline_overhead().saturating_add(
+			Self::max_settlement_weight().max(Self::matching_close_weight(T::MaxBids::get())),
+		)
+	}
+
 	/// The hook's weight limit: its base, one visit of the current block's queue, and
-	/// `MaxDeadlinesPerBlock` deadlines (all of a block's share fit, not one fewer).
-	pub(crate) fn deadlines_weight_limit() -> frame_support::weights::Weight {
-		T::WeightInfo::on_initialize_deadlines(T::MaxDeadlinesPerBlock::get())
+	/// `MaxDeadlinesPerBlock` worst-case deadlines (the runtime caps it at a quarter block).
+	pub(crate) fn deadlines_weight_limit() -> Weight {
+		T::WeightInfo::on_initialize_deadlines(0)
 			.saturating_add(Self::queue_visit_weight())
+			.saturating_add(
+				Self::deadline_weight().saturating_mul(T::MaxDeadlinesPerBlock::get().into()),
+			)
 	}
 
 	/// Visiting one block's queue: the probe for its next entry, and the cursor.
@@ -37,7 +58,11 @@ impl<T: Config> Pallet<T> {
 		if meter.try_consume(base).is_err() {
 			return;
 		}
-		let per_deadline = Self::deadline_weight();
+		// A deadline is taken only if its worst case fits; it is then charged what its kind and
+		// size cost (a settlement's payees, an auction's bids), so cheap deadlines leave room for
+		// more and an expensive one is never undercharged.
+		let worst = Self::deadline_weight();
+		let mut handled = 0u32;
 		let mut cursor = DeadlineCursor::<T>::get();
 		if cursor.is_zero() {
 			cursor = now;
@@ -51,35 +76,40 @@ impl<T: Config> Pallet<T> {
 			// Each probe for the next entry is a read: the one that finds the queue empty (or
 			// the weight spent) is the visit's, the others are their deadlines'.
 			while let Some(job) = DeadlineQueue::<T>::iter_key_prefix(cursor).next() {
-				if meter.try_consume(per_deadline).is_err() {
+				if handled >= T::MaxDeadlinesPerBlock::get() || !meter.can_consume(worst) {
 					// Out of weight: the rest waits for the next block.
 					DeadlineCursor::<T>::put(cursor);
 					return;
 				}
 				DeadlineQueue::<T>::remove(cursor, job);
-				Self::handle_deadline(job, cursor);
+				let cost = Self::handle_deadline(job, cursor);
+				meter.consume(Self::deadline_overhead().saturating_add(cost).min(worst));
+				handled = handled.saturating_add(1);
 			}
 			cursor = cursor.saturating_add(One::one());
 		}
 		DeadlineCursor::<T>::put(cursor);
 	}
 
-	/// What happens when a job's deadline at `at` passes.
-	fn handle_deadline(id: JobId, at: BlockNumberFor<T>) {
+	/// What happens when a job's deadline at `at` passes. Returns what it cost beyond the
+	/// overhead of any deadline, by kind and size.
+	fn handle_deadline(id: JobId, at: BlockNumberFor<T>) -> Weight {
 		let Some(mut job) = Jobs::<T>::get(id) else {
 			frame_support::defensive!("a deadline outlived its job");
-			return;
+			return Weight::zero();
 		};
 		let Some((due, kind)) = job.deadline.take() else {
 			frame_support::defensive!("a queued job has no deadline");
-			return;
+			return Weight::zero();
 		};
 		if due != at {
 			frame_support::defensive!("a job was queued at another block than its deadline");
 		}
+		let settled = |payees: u32| T::WeightInfo::settle(payees);
 		match (kind, &job.status) {
 			(DeadlineKind::Matching, JobStatus::Open) => {
-				if job.bids < job.spec.verification.providers() {
+				let bids = job.bids;
+				if bids < job.spec.verification.providers() {
 					Self::fail(id, job, FailureReason::NoProviders)
 				} else if job.spec.verification.is_redundant() {
 					// Applications are closed now; the draw waits for randomness produced after
@@ -87,32 +117,44 @@ impl<T: Config> Pallet<T> {
 					job.status = JobStatus::Drawing;
 					Self::set_deadline(id, &mut job, DRAW_DELAY.into(), DeadlineKind::Draw);
 					Jobs::<T>::insert(id, job);
+					return Weight::zero();
 				} else {
 					Self::close_matching(id, job)
 				}
+				Self::matching_close_weight(bids)
 			},
-			(DeadlineKind::Draw, JobStatus::Drawing) => Self::close_matching(id, job),
-			(DeadlineKind::Execution, JobStatus::Assigned) => Self::execution_missed(id, job),
-			(DeadlineKind::Reveal, JobStatus::Revealing) => {
-				Self::tally(id, job);
+			(DeadlineKind::Draw, JobStatus::Drawing) => {
+				let bids = job.bids;
+				Self::close_matching(id, job);
+				Self::matching_close_weight(bids)
 			},
+			(DeadlineKind::Execution, JobStatus::Assigned) => {
+				// Slashes and the refund: a settlement's work without its payees.
+				Self::execution_missed(id, job);
+				settled(0)
+			},
+			(DeadlineKind::Reveal, JobStatus::Revealing) => settled(Self::tally(id, job)),
 			(DeadlineKind::Review, JobStatus::Submitted) => {
 				// Silence accepts.
 				match job.assignments.first().and_then(|a| a.result) {
 					Some(result_hash) => {
-						Self::settle(id, job, Outcome::Completed { result_hash });
+						settled(Self::settle(id, job, Outcome::Completed { result_hash }))
 					},
-					None => Self::fail(id, job, FailureReason::MissedDeadline),
+					None => {
+						Self::fail(id, job, FailureReason::MissedDeadline);
+						settled(0)
+					},
 				}
 			},
 			(DeadlineKind::Arbitration, JobStatus::Disputed) => {
-				Self::dispute_timed_out(id, job);
+				settled(Self::dispute_timed_out(id, job))
 			},
 			_ => {
 				// Unreachable: a job without a pending deadline would wait for good, so it ends
 				// here, refunded, rather than being stored again.
 				frame_support::defensive!("a deadline does not match its job's status");
 				Self::fail(id, job, FailureReason::MissedDeadline);
+				settled(0)
 			},
 		}
 	}

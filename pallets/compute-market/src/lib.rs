@@ -767,7 +767,7 @@ pub mod pallet {
 		/// Submits the result of a single-provider job (with a proof in `Proof` mode, which
 		/// settles it at once). Emits `ResultSubmitted`.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::submit_result().max(T::WeightInfo::settle(T::Registry::max_royalty_payees())))]
+		#[pallet::weight(T::WeightInfo::submit_result().max(Pallet::<T>::max_settlement_weight()))]
 		pub fn submit_result(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -794,7 +794,7 @@ pub mod pallet {
 
 		/// Reveals a committed result. The last reveal decides the job. Emits `ResultRevealed`.
 		#[pallet::call_index(16)]
-		#[pallet::weight(T::WeightInfo::reveal_result().max(T::WeightInfo::settle(T::Registry::max_royalty_payees())))]
+		#[pallet::weight(T::WeightInfo::reveal_result().max(Pallet::<T>::max_settlement_weight()))]
 		pub fn reveal_result(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -825,7 +825,7 @@ pub mod pallet {
 
 		/// Accepts a submitted result and settles the job. Requester only. Emits `JobSettled`.
 		#[pallet::call_index(18)]
-		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
+		#[pallet::weight(Pallet::<T>::max_settlement_weight())]
 		pub fn accept_result(origin: OriginFor<T>, job: JobId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_accept_result(who, job)
@@ -845,7 +845,7 @@ pub mod pallet {
 		/// resolver decides within `DisputePeriod`, or the result stands). Emits `JobSettled` or
 		/// `ResultRejected`.
 		#[pallet::call_index(20)]
-		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
+		#[pallet::weight(Pallet::<T>::max_settlement_weight())]
 		pub fn attest_result(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -861,7 +861,7 @@ pub mod pallet {
 		/// to the provider, the rest to the fee destination, and the job settles. Emits
 		/// `DisputeResolved`.
 		#[pallet::call_index(21)]
-		#[pallet::weight(T::WeightInfo::settle(T::Registry::max_royalty_payees()))]
+		#[pallet::weight(Pallet::<T>::max_settlement_weight())]
 		pub fn resolve_dispute(
 			origin: OriginFor<T>,
 			job: JobId,

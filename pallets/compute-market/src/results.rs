@@ -6,7 +6,9 @@ use codec::Encode;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier,
 };
-use frame_support::{dispatch::DispatchResultWithPostInfo, ensure, traits::Get, BoundedVec};
+use frame_support::{
+	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, weights::Weight, BoundedVec,
+};
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
 	DispatchError, DispatchResult,
@@ -25,6 +27,19 @@ pub fn commitment_of<AccountId: Encode>(
 }
 
 impl<T: Config> Pallet<T> {
+	/// The most payees one settlement pays: a royalty split (at most
+	/// `ModelRegistry::max_royalty_payees`, the protocol's cut included) for the model and for
+	/// each of the job's datasets.
+	pub fn max_settlement_payees() -> u32 {
+		T::Registry::max_royalty_payees().saturating_mul(T::MaxJobDatasets::get().saturating_add(1))
+	}
+
+	/// What one settlement can cost: every call that may settle is charged this up front and
+	/// refunded down to `settle(payees)` after (M-3: the datasets' payees count too).
+	pub fn max_settlement_weight() -> Weight {
+		T::WeightInfo::settle(Self::max_settlement_payees())
+	}
+
 	/// The job and the index of `who` among its providers.
 	fn assigned_job(who: &T::AccountId, id: JobId) -> Result<(Job<T>, usize), DispatchError> {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;

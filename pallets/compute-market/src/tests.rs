@@ -821,6 +821,32 @@ mod settlement {
 		});
 	}
 
+	/// H-5: the hook takes a deadline only if its worst case fits, and charges what its kind
+	/// and size cost: a review deadline settling three payees is charged a settlement of three,
+	/// and the worst case is a settlement with every dataset's payees.
+	#[test]
+	fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
+		new_test_ext().execute_with(|| {
+			let job = direct_job();
+			submit(P1, job, 42);
+			run_to_block(5);
+			System::set_block_number(6);
+			let mut meter = frame_support::weights::WeightMeter::new();
+			Market::process_deadlines(6, &mut meter);
+			assert!(Receipts::<Test>::contains_key(job));
+			let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
+			let visit = <<Test as frame_system::Config>::DbWeight as Get<
+				frame_support::weights::RuntimeDbWeight,
+			>>::get()
+			.reads_writes(1, 1);
+			let three_payees = <() as crate::WeightInfo>::settle(3);
+			assert_eq!(meter.consumed(), base + visit + Market::deadline_overhead() + three_payees);
+			assert_eq!(Market::max_settlement_payees(), 8 * (1 + 2));
+			assert!(Market::deadline_weight()
+				.all_gte(Market::deadline_overhead() + <() as crate::WeightInfo>::settle(24)));
+		});
+	}
+
 	#[test]
 	fn a_missed_deadline_slashes_the_provider_and_refunds_the_requester() {
 		new_test_ext().execute_with(|| {
