@@ -210,6 +210,53 @@ mod claims {
 	}
 }
 
+mod cleanup {
+	use super::*;
+	use frame_support::traits::Hooks;
+
+	/// L-6: `on_idle` clears an expired epoch's points a few per block; the invariants hold
+	/// while part of them is gone.
+	#[test]
+	fn l6_a_partly_cleared_epoch_keeps_the_invariants() {
+		new_test_ext().execute_with(|| {
+			for who in 10..15 {
+				Rewards::record(&who, Compute, PT);
+			}
+			run_to_block(10);
+			assert_ok!(claim(0, 10));
+			// Expire epoch 0 without on_idle, then clear two of its five entries.
+			for n in 11..=30 {
+				System::set_block_number(n);
+				Rewards::on_initialize(n);
+			}
+			assert_eq!(Epochs::<Test>::get(0).unwrap().status, EpochStatus::Expired);
+			// What a partial clear leaves (in tests the overlay clears whole prefixes at once):
+			// the claimed entry and another are gone, three remain.
+			Points::<Test>::remove(0, 10);
+			Points::<Test>::remove(0, 11);
+			assert_eq!(Points::<Test>::iter_prefix(0).count(), 3);
+			assert!(Rewards::do_try_state().is_ok());
+			run_to_block(31);
+			assert!(Epochs::<Test>::get(0).is_none());
+		});
+	}
+
+	/// L-6: on a chain where the pallet arrived after genesis, the epochs before it never
+	/// existed; clearing moves past them instead of stopping at epoch 0 for good.
+	#[test]
+	fn l6_epochs_that_never_existed_are_skipped() {
+		new_test_ext().execute_with(|| {
+			Epochs::<Test>::remove(0);
+			CurrentEpoch::<Test>::put(3);
+			Rewards::open_epoch(3, System::block_number());
+			for n in 2..5 {
+				Rewards::on_idle(n, frame_support::weights::Weight::MAX);
+			}
+			assert_eq!(ClearedUpTo::<Test>::get(), 3);
+		});
+	}
+}
+
 mod farming {
 	use super::*;
 
