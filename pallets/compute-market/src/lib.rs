@@ -69,16 +69,20 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
-	/// Why the market holds funds.
+	/// Why the market holds funds. The indices are fixed: holds outlive runtime upgrades.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
 		/// A provider's bond.
+		#[codec(index = 0)]
 		ProviderBond,
 		/// A job's budget, until settlement.
+		#[codec(index = 1)]
 		JobEscrow,
 		/// A requester's dispute bond, until the dispute is resolved.
+		#[codec(index = 2)]
 		DisputeBond,
 		/// The storage deposit of a provider record, a bid, a job or a receipt.
+		#[codec(index = 3)]
 		StorageDeposit,
 	}
 
