@@ -3,12 +3,22 @@
 //! A contract that buys one inference from DeAI Chain's compute market. Its owner instantiates it
 //! for a registered model version (refused when the registry says the version is unusable) and
 //! funds it; `post` posts a fixed-price inference job funded by the contract; anyone can follow
-//! it with `status`; when a provider's result is in, the owner `accept`s it: the market pays the
-//! provider, the protocol and the model's contributors from the job's escrow, and the contract
-//! releases everything it still holds to its owner.
+//! it with `status`. Every end of the job gives the owner its funds back, with the job's storage
+//! deposit (the bounty removes the market's receipt):
+//!
+//! - a provider's result is in: the owner `accept`s it (the market pays the provider, the
+//!   protocol and the model's contributors from the job's escrow, and the contract releases the
+//!   rest), or `dispute`s it (the market holds its dispute bond until the arbiter rules);
+//! - the job is still open: the owner may `cancel` it, and gets the whole budget back;
+//! - the job ended otherwise (it failed: no provider, a missed deadline, a provider that lost a
+//!   dispute; or it settled: the review period passed in silence, the arbiter found for the
+//!   provider): the owner `close`s the bounty.
+//!
+//! `close` also releases the funds of a bounty whose job was never posted, or that were sent
+//! after the job was closed.
 //!
 //! It talks to the chain through DeAI Chain's chain extension (`deai_primitives::contracts` in
-//! the chain's repository): extension 1, functions 1–4, SCALE in and out, status codes for errors.
+//! the chain's repository): extension 1, functions 1–7, SCALE in and out, status codes for errors.
 
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
@@ -48,6 +58,7 @@ pub struct ModelVersionInfo {
 /// Where a job stands (output of `JOB_STATUS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[ink::scale_derive(Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(ink::storage::traits::StorageLayout))]
 pub enum JobState {
 	/// Open for providers.
 	Open,
@@ -216,6 +227,18 @@ pub trait DeaiExtension {
 	/// Accepts a job's result (this contract is its requester).
 	#[ink(function = 4)]
 	fn accept_result(job: u64) -> Result<(), ExtensionError>;
+
+	/// Removes an ended job's receipt: its storage deposit comes back to this contract.
+	#[ink(function = 5)]
+	fn remove_receipt(job: u64) -> Result<(), ExtensionError>;
+
+	/// Cancels an open job: its budget comes back to this contract.
+	#[ink(function = 6)]
+	fn cancel_job(job: u64) -> Result<(), ExtensionError>;
+
+	/// Disputes a job's submitted result, holding the market's dispute bond from this contract.
+	#[ink(function = 7)]
+	fn dispute_result(job: u64) -> Result<(), ExtensionError>;
 }
 
 /// DeAI Chain's contract environment: the default types, plus the chain extension.
@@ -249,8 +272,15 @@ mod bounty {
 		AlreadyPosted,
 		/// No job is posted yet.
 		NoJob,
-		/// The job has no result to accept.
+		/// The job has no result to accept or dispute.
 		NoResult,
+		/// The job is no longer open: it cannot be cancelled.
+		NotOpen,
+		/// The job has not ended: it can still be cancelled (while open), accepted or disputed
+		/// (once a result is in), or the market is still deciding it.
+		JobNotEnded,
+		/// The bounty already closed its job.
+		Closed,
 		/// The chain refused: its status code.
 		Chain(ExtensionError),
 		/// Releasing the funds to the owner failed.
@@ -285,12 +315,37 @@ mod bounty {
 		released: Balance,
 	}
 
+	/// The owner disputed the submitted result.
+	#[ink(event)]
+	pub struct Disputed {
+		/// The market's job id.
+		#[ink(topic)]
+		job: u64,
+		/// The disputed result.
+		result_hash: [u8; 32],
+	}
+
+	/// The contract released its funds to its owner (with the job's receipt removed, if it had
+	/// one): on `cancel` and `close`.
+	#[ink(event)]
+	pub struct Closed {
+		/// The market's job id, if one was posted.
+		#[ink(topic)]
+		job: Option<u64>,
+		/// How the job ended, if it did.
+		outcome: Option<JobState>,
+		/// What went back to the owner.
+		released: Balance,
+	}
+
 	/// One bounty: a model version, an owner, at most one job.
 	#[ink(storage)]
 	pub struct Bounty {
 		owner: AccountId,
 		model: ModelVersionRef,
 		job: Option<u64>,
+		/// How the job ended, once the bounty closed it (removed its receipt from the market).
+		outcome: Option<JobState>,
 	}
 
 	impl Bounty {
@@ -305,7 +360,7 @@ mod bounty {
 			if !info.usable {
 				return Err(Error::ModelNotUsable);
 			}
-			Ok(Self { owner: Self::env().caller(), model, job: None })
+			Ok(Self { owner: Self::env().caller(), model, job: None, outcome: None })
 		}
 
 		/// Posts a fixed-price inference job (one provider, the owner approves the result) with
@@ -349,11 +404,14 @@ mod bounty {
 			Ok(job)
 		}
 
-		/// The job's state.
+		/// The job's state (how it ended, once the bounty closed it).
 		#[ink(message)]
 		pub fn status(&self) -> Result<JobState, Error> {
 			let job = self.job.ok_or(Error::NoJob)?;
-			Ok(self.env().extension().job_status(job)?)
+			match self.outcome {
+				Some(outcome) => Ok(outcome),
+				None => Ok(self.env().extension().job_status(job)?),
+			}
 		}
 
 		/// The model version this bounty pays for, and its usage fee now.
@@ -366,21 +424,103 @@ mod bounty {
 			Ok((self.model, info.usage_fee))
 		}
 
-		/// Accepts the submitted result (the market settles the job) and releases what the
-		/// contract holds to its owner. Owner only.
+		/// Accepts the submitted result (the market settles the job), removes the job's receipt
+		/// and releases what the contract holds to its owner. Owner only.
 		#[ink(message)]
 		pub fn accept(&mut self) -> Result<[u8; 32], Error> {
 			self.ensure_owner()?;
-			let job = self.job.ok_or(Error::NoJob)?;
-			let JobState::Submitted { result_hash } = self.env().extension().job_status(job)?
-			else {
+			let (job, state) = self.live_job()?;
+			let JobState::Submitted { result_hash } = state else {
 				return Err(Error::NoResult);
 			};
 			self.env().extension().accept_result(job)?;
-			let released = self.env().balance();
-			self.env().transfer(self.owner, released).map_err(|_| Error::TransferFailed)?;
+			let released = self.close_job(job, JobState::Completed { result_hash })?;
 			self.env().emit_event(Accepted { job, result_hash, released });
 			Ok(result_hash)
+		}
+
+		/// Disputes the submitted result: the market holds its dispute bond from the contract
+		/// (send it with the call if the contract's free funds do not cover it) and the arbiter
+		/// rules. The provider at fault: the job fails, budget and bond come back; the owner at
+		/// fault: the job settles, the bond pays the provider and the protocol; no ruling in
+		/// time: the job settles, the bond comes back. Then `close`. Owner only.
+		#[ink(message, payable)]
+		pub fn dispute(&mut self) -> Result<(), Error> {
+			self.ensure_owner()?;
+			let (job, state) = self.live_job()?;
+			let JobState::Submitted { result_hash } = state else {
+				return Err(Error::NoResult);
+			};
+			self.env().extension().dispute_result(job)?;
+			self.env().emit_event(Disputed { job, result_hash });
+			Ok(())
+		}
+
+		/// Cancels the job while it is open (no provider has taken it), removes its receipt and
+		/// releases what the contract holds, the whole budget included, to its owner. Owner
+		/// only.
+		#[ink(message)]
+		pub fn cancel(&mut self) -> Result<Balance, Error> {
+			self.ensure_owner()?;
+			let (job, state) = self.live_job()?;
+			if state != JobState::Open {
+				return Err(Error::NotOpen);
+			}
+			self.env().extension().cancel_job(job)?;
+			let released = self.close_job(job, JobState::Failed)?;
+			self.env().emit_event(Closed {
+				job: Some(job),
+				outcome: Some(JobState::Failed),
+				released,
+			});
+			Ok(released)
+		}
+
+		/// Releases what the contract holds to its owner once the job has ended, whichever way
+		/// (completed or failed), removing its receipt first so that its storage deposit comes
+		/// back too. Before a job is posted, or after the bounty closed it, it releases the
+		/// contract's funds alone. Owner only.
+		#[ink(message)]
+		pub fn close(&mut self) -> Result<Balance, Error> {
+			self.ensure_owner()?;
+			let released = match (self.job, self.outcome) {
+				(Some(job), None) => {
+					let state = self.env().extension().job_status(job)?;
+					if !matches!(state, JobState::Completed { .. } | JobState::Failed) {
+						return Err(Error::JobNotEnded);
+					}
+					self.close_job(job, state)?
+				},
+				_ => self.release()?,
+			};
+			self.env().emit_event(Closed { job: self.job, outcome: self.outcome, released });
+			Ok(released)
+		}
+
+		/// The posted job, not yet closed by the bounty, and its state.
+		fn live_job(&self) -> Result<(u64, JobState), Error> {
+			let job = self.job.ok_or(Error::NoJob)?;
+			if self.outcome.is_some() {
+				return Err(Error::Closed);
+			}
+			Ok((job, self.env().extension().job_status(job)?))
+		}
+
+		/// Removes the ended job's receipt (its deposit comes back), records how the job ended
+		/// and releases the contract's funds to its owner; what it released.
+		fn close_job(&mut self, job: u64, outcome: JobState) -> Result<Balance, Error> {
+			self.env().extension().remove_receipt(job)?;
+			self.outcome = Some(outcome);
+			self.release()
+		}
+
+		/// Transfers what the contract can spend to its owner; the amount.
+		fn release(&self) -> Result<Balance, Error> {
+			let released = self.env().balance();
+			if released > 0 {
+				self.env().transfer(self.owner, released).map_err(|_| Error::TransferFailed)?;
+			}
+			Ok(released)
 		}
 
 		fn ensure_owner(&self) -> Result<(), Error> {
@@ -389,6 +529,277 @@ mod bounty {
 			} else {
 				Err(Error::NotOwner)
 			}
+		}
+	}
+
+	/// Off-chain tests: the chain extension is a mock market holding the bounty's one job.
+	#[cfg(test)]
+	mod tests {
+		use super::*;
+		use ink::{
+			env::test,
+			scale::{Decode, Encode},
+		};
+		use std::{cell::RefCell, rc::Rc};
+
+		/// A market error, as a status code (the compute market is pallet 61; which error does
+		/// not matter here).
+		const REFUSED: u32 = 0x0001_3d09;
+		/// The contract's balance when a test starts.
+		const FUNDS: Balance = 10_000_000;
+
+		/// The chain as the bounty sees it.
+		#[derive(Default)]
+		struct Market {
+			/// What `JOB_STATUS` answers; `None`: no job, or its receipt was removed.
+			job: Option<JobState>,
+			/// The extension's functions called, in order.
+			calls: Vec<u16>,
+			/// Every state change is refused with this status code.
+			refuse: Option<u32>,
+		}
+
+		struct MockExtension(Rc<RefCell<Market>>);
+
+		impl test::ChainExtension for MockExtension {
+			fn ext_id(&self) -> u16 {
+				1
+			}
+
+			fn call(&mut self, func_id: u16, input: &[u8], output: &mut Vec<u8>) -> u32 {
+				// The off-chain engine hands the input over encoded once more, as a byte vector.
+				let input = Vec::<u8>::decode(&mut &input[..]).expect("encoded bytes");
+				let mut market = self.0.borrow_mut();
+				market.calls.push(func_id);
+				if func_id > 2 {
+					assert_eq!(u64::decode(&mut &input[..]), Ok(7), "the job's id");
+				}
+				// Reads.
+				match (func_id, market.job) {
+					(1, _) => {
+						return answer(output, ModelVersionInfo { usable: true, usage_fee: 3 })
+					},
+					(3, Some(state)) => return answer(output, state),
+					(3, None) => return 3,
+					_ => {},
+				}
+				// State changes.
+				if let Some(code) = market.refuse {
+					return code;
+				}
+				market.job = match (func_id, market.job) {
+					(2, _) => {
+						market.job = Some(JobState::Open);
+						return answer(output, 7u64);
+					},
+					(4, Some(JobState::Submitted { result_hash })) => {
+						Some(JobState::Completed { result_hash })
+					},
+					(5, Some(JobState::Completed { .. } | JobState::Failed)) => None,
+					(6, Some(JobState::Open)) => Some(JobState::Failed),
+					(7, Some(JobState::Submitted { .. })) => Some(JobState::Disputed),
+					_ => return REFUSED,
+				};
+				0
+			}
+		}
+
+		/// Writes a function's output: success.
+		fn answer(output: &mut Vec<u8>, value: impl Encode) -> u32 {
+			value.encode_to(output);
+			0
+		}
+
+		fn contract() -> AccountId {
+			AccountId::from([0xc0; 32])
+		}
+
+		fn accounts() -> test::DefaultAccounts<DeaiEnvironment> {
+			test::default_accounts::<DeaiEnvironment>()
+		}
+
+		fn balance(who: AccountId) -> Balance {
+			test::get_account_balance::<DeaiEnvironment>(who).unwrap_or_default()
+		}
+
+		fn call_as(who: AccountId) {
+			test::set_caller::<DeaiEnvironment>(who);
+		}
+
+		/// A bounty Bob instantiated with `FUNDS`, its job (id 7) posted and now in `state`.
+		fn bounty_with_job(state: JobState) -> (Bounty, Rc<RefCell<Market>>) {
+			let market = Rc::new(RefCell::new(Market::default()));
+			test::register_chain_extension(MockExtension(market.clone()));
+			test::set_callee::<DeaiEnvironment>(contract());
+			test::set_account_balance::<DeaiEnvironment>(contract(), FUNDS);
+			call_as(accounts().bob);
+			let mut bounty = Bounty::new(0, 0).expect("a usable model");
+			assert_eq!(bounty.post([1; 32], Vec::new(), 500, 100), Ok(7));
+			market.borrow_mut().job = Some(state);
+			market.borrow_mut().calls.clear();
+			(bounty, market)
+		}
+
+		fn last_closed() -> Closed {
+			let event = test::recorded_events().last().expect("an event");
+			Closed::decode(&mut &event.data[..]).expect("a Closed event")
+		}
+
+		#[ink::test]
+		fn close_releases_everything_once_the_job_failed_or_settled_in_silence() {
+			let result_hash = [9; 32];
+			for ended in [JobState::Failed, JobState::Completed { result_hash }] {
+				let (mut bounty, market) = bounty_with_job(ended);
+				let bob_before = balance(accounts().bob);
+
+				// Not for anyone but the owner.
+				call_as(accounts().eve);
+				assert_eq!(bounty.close(), Err(Error::NotOwner));
+
+				// The receipt goes, the funds go to the owner, the outcome stays readable.
+				call_as(accounts().bob);
+				assert_eq!(bounty.close(), Ok(FUNDS));
+				assert_eq!(market.borrow().calls, [3, 5]);
+				assert_eq!(market.borrow().job, None, "the receipt was removed");
+				assert_eq!(balance(contract()), 0);
+				assert_eq!(balance(accounts().bob) - bob_before, FUNDS);
+				assert_eq!(bounty.status(), Ok(ended));
+				let closed = last_closed();
+				assert_eq!(
+					(closed.job, closed.outcome, closed.released),
+					(Some(7), Some(ended), FUNDS)
+				);
+
+				// Closed: nothing more to accept, dispute or cancel; `close` releases late funds.
+				assert_eq!(bounty.accept(), Err(Error::Closed));
+				assert_eq!(bounty.dispute(), Err(Error::Closed));
+				assert_eq!(bounty.cancel(), Err(Error::Closed));
+				test::set_account_balance::<DeaiEnvironment>(contract(), 2_000_000);
+				assert_eq!(bounty.close(), Ok(2_000_000));
+				assert_eq!(market.borrow().calls, [3, 5], "no more calls to the market");
+			}
+		}
+
+		#[ink::test]
+		fn close_waits_for_the_job_to_end() {
+			let live = [
+				JobState::Open,
+				JobState::Assigned,
+				JobState::Revealing,
+				JobState::Submitted { result_hash: [9; 32] },
+				JobState::Disputed,
+			];
+			for state in live {
+				let (mut bounty, market) = bounty_with_job(state);
+				assert_eq!(bounty.close(), Err(Error::JobNotEnded));
+				assert_eq!(market.borrow().calls, [3]);
+				assert_eq!(balance(contract()), FUNDS);
+			}
+		}
+
+		#[ink::test]
+		fn close_before_posting_releases_the_funds_and_a_job_may_still_be_posted() {
+			let market = Rc::new(RefCell::new(Market::default()));
+			test::register_chain_extension(MockExtension(market.clone()));
+			test::set_callee::<DeaiEnvironment>(contract());
+			test::set_account_balance::<DeaiEnvironment>(contract(), FUNDS);
+			call_as(accounts().bob);
+			let mut bounty = Bounty::new(0, 0).expect("a usable model");
+			assert_eq!(bounty.status(), Err(Error::NoJob));
+			assert_eq!(bounty.close(), Ok(FUNDS));
+			assert_eq!(balance(contract()), 0);
+			let closed = last_closed();
+			assert_eq!((closed.job, closed.outcome, closed.released), (None, None, FUNDS));
+			assert_eq!(bounty.post([1; 32], Vec::new(), 500, 100), Ok(7));
+		}
+
+		#[ink::test]
+		fn accept_settles_removes_the_receipt_and_releases_the_funds() {
+			let result_hash = [9; 32];
+			let (mut bounty, market) = bounty_with_job(JobState::Submitted { result_hash });
+			let bob_before = balance(accounts().bob);
+			call_as(accounts().eve);
+			assert_eq!(bounty.accept(), Err(Error::NotOwner));
+			call_as(accounts().bob);
+			assert_eq!(bounty.accept(), Ok(result_hash));
+			assert_eq!(market.borrow().calls, [3, 4, 5]);
+			assert_eq!(market.borrow().job, None, "the receipt was removed");
+			assert_eq!(balance(accounts().bob) - bob_before, FUNDS);
+			assert_eq!(bounty.status(), Ok(JobState::Completed { result_hash }));
+			assert_eq!(bounty.accept(), Err(Error::Closed));
+		}
+
+		#[ink::test]
+		fn accept_and_dispute_need_a_submitted_result() {
+			for state in [JobState::Open, JobState::Assigned, JobState::Disputed, JobState::Failed]
+			{
+				let (mut bounty, market) = bounty_with_job(state);
+				assert_eq!(bounty.accept(), Err(Error::NoResult));
+				assert_eq!(bounty.dispute(), Err(Error::NoResult));
+				assert_eq!(market.borrow().calls, [3, 3]);
+			}
+		}
+
+		#[ink::test]
+		fn dispute_holds_the_bond_and_close_releases_everything_after_the_ruling() {
+			let result_hash = [9; 32];
+			let (mut bounty, market) = bounty_with_job(JobState::Submitted { result_hash });
+			call_as(accounts().eve);
+			assert_eq!(bounty.dispute(), Err(Error::NotOwner));
+			call_as(accounts().bob);
+			assert_eq!(bounty.dispute(), Ok(()));
+			assert_eq!(market.borrow().calls, [3, 7]);
+			assert_eq!(market.borrow().job, Some(JobState::Disputed));
+			assert_eq!(bounty.status(), Ok(JobState::Disputed));
+			let event = test::recorded_events().last().expect("an event");
+			let disputed = Disputed::decode(&mut &event.data[..]).expect("a Disputed event");
+			assert_eq!((disputed.job, disputed.result_hash), (7, result_hash));
+			// Under dispute: neither accepted nor closed.
+			assert_eq!(bounty.accept(), Err(Error::NoResult));
+			assert_eq!(bounty.close(), Err(Error::JobNotEnded));
+
+			// The arbiter finds the provider at fault: the job fails, the owner gets it all.
+			market.borrow_mut().job = Some(JobState::Failed);
+			assert_eq!(bounty.close(), Ok(FUNDS));
+			assert_eq!(market.borrow().job, None, "the receipt was removed");
+			assert_eq!(bounty.status(), Ok(JobState::Failed));
+		}
+
+		#[ink::test]
+		fn cancel_ends_an_open_job_and_releases_the_funds() {
+			let (mut bounty, market) = bounty_with_job(JobState::Open);
+			let bob_before = balance(accounts().bob);
+			call_as(accounts().eve);
+			assert_eq!(bounty.cancel(), Err(Error::NotOwner));
+			call_as(accounts().bob);
+			assert_eq!(bounty.cancel(), Ok(FUNDS));
+			assert_eq!(market.borrow().calls, [3, 6, 5]);
+			assert_eq!(market.borrow().job, None, "the receipt was removed");
+			assert_eq!(balance(accounts().bob) - bob_before, FUNDS);
+			assert_eq!(bounty.status(), Ok(JobState::Failed));
+			let closed = last_closed();
+			assert_eq!(
+				(closed.job, closed.outcome, closed.released),
+				(Some(7), Some(JobState::Failed), FUNDS)
+			);
+
+			// Once taken by a provider, a job cannot be cancelled.
+			let (mut bounty, market) = bounty_with_job(JobState::Assigned);
+			assert_eq!(bounty.cancel(), Err(Error::NotOpen));
+			assert_eq!(market.borrow().calls, [3]);
+		}
+
+		#[ink::test]
+		fn the_markets_refusals_come_back_as_chain_errors_and_keep_the_funds() {
+			let (mut bounty, market) = bounty_with_job(JobState::Failed);
+			market.borrow_mut().refuse = Some(REFUSED);
+			assert_eq!(bounty.close(), Err(Error::Chain(ExtensionError::Module(REFUSED))));
+			assert_eq!(balance(contract()), FUNDS);
+			assert_eq!(bounty.status(), Ok(JobState::Failed), "not recorded as closed");
+			market.borrow_mut().refuse = Some(4);
+			assert_eq!(bounty.close(), Err(Error::Chain(ExtensionError::ReadOnly)));
+			market.borrow_mut().refuse = None;
+			assert_eq!(bounty.close(), Ok(FUNDS));
 		}
 	}
 }

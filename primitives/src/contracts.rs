@@ -12,9 +12,14 @@
 //! | [`func::POST_JOB`] | the compute market's `JobSpec` | the new job's [`JobId`](crate::JobId) |
 //! | [`func::JOB_STATUS`] | [`JobId`](crate::JobId) | [`JobState`] |
 //! | [`func::ACCEPT_RESULT`] | [`JobId`](crate::JobId) | `()` |
+//! | [`func::REMOVE_RECEIPT`] | [`JobId`](crate::JobId) | `()` |
+//! | [`func::CANCEL_JOB`] | [`JobId`](crate::JobId) | `()` |
+//! | [`func::DISPUTE_RESULT`] | [`JobId`](crate::JobId) | `()` |
 //!
-//! `POST_JOB` and `ACCEPT_RESULT` act as the contract's own account (it holds the job's budget
-//! and receives the refund); they are refused in a read-only call.
+//! The functions that change state (`POST_JOB`, `ACCEPT_RESULT`, `REMOVE_RECEIPT`, `CANCEL_JOB`,
+//! `DISPUTE_RESULT`) are the compute market's calls of the same names, made by the contract's own
+//! account: it is the job's requester, holds its budget, deposit and dispute bond, and receives
+//! the refunds. They are refused in a read-only call.
 
 use crate::{ContentHash, ModelVersionRef};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -33,6 +38,15 @@ pub mod func {
 	pub const JOB_STATUS: u16 = 3;
 	/// Accepts a job's result (the contract must be its requester).
 	pub const ACCEPT_RESULT: u16 = 4;
+	/// Removes an ended job's receipt, releasing its storage deposit to the contract (its
+	/// requester).
+	pub const REMOVE_RECEIPT: u16 = 5;
+	/// Cancels an open job the contract posted: its budget comes back (its storage deposit stays
+	/// held for the receipt, until [`REMOVE_RECEIPT`]).
+	pub const CANCEL_JOB: u16 = 6;
+	/// Disputes the submitted result of a job the contract posted, holding the market's
+	/// `DisputeBond` from the contract.
+	pub const DISPUTE_RESULT: u16 = 7;
 }
 
 /// The largest input the extension reads, in bytes.

@@ -1,7 +1,7 @@
 //! The contracts chain extension, driven by a real contract: a tiny WAT contract forwards its
 //! input (`id: u32 LE ++ payload`) to `seal_call_chain_extension` and returns
 //! `status: u32 LE ++ output`, so each test speaks the ABI of `deai_primitives::contracts`
-//! byte for byte, as an ink! contract would.
+//! byte for byte, as an ink! contract would. A second WAT contract calls the first read-only.
 
 mod common;
 
@@ -15,12 +15,18 @@ use deai_primitives::{
 	ContentHash, JobId, ModelVersionRef,
 };
 use deai_runtime::{
-	AccountId, Balance, Balances, ComputeMarket, Contracts, ModelRegistry, Runtime, RuntimeOrigin,
-	System, UNIT,
+	AccountId, Balance, Balances, ComputeMarket, Contracts, ModelRegistry, Runtime,
+	RuntimeHoldReason, RuntimeOrigin, System, UNIT,
 };
-use frame_support::{assert_ok, traits::fungible::InspectHold, weights::Weight, BoundedVec};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::InspectHold, Get},
+	weights::Weight,
+	BoundedVec,
+};
 use pallet_compute_market::{
-	Capabilities, DeviceClass, JobKind, JobSpec, MatchingMode, Requirements, VerificationMode,
+	Capabilities, DeviceClass, Error as MarketError, Event as MarketEvent, FailureReason,
+	HoldReason, JobKind, JobSpec, JobStatus, MatchingMode, Requirements, VerificationMode,
 };
 use pallet_contracts::{CollectEvents, DebugInfo, Determinism};
 use pallet_model_registry::{Licence, ModelFormat};
@@ -53,6 +59,35 @@ const PROXY_WAT: &str = r#"
 )
 "#;
 
+/// Calls the contract whose address starts its input (`callee: [u8; 32] ++ payload`) read-only,
+/// with the rest of its input, and returns what the callee returns (a tail call).
+const READ_ONLY_CALLER_WAT: &str = r#"
+(module
+	(import "seal0" "seal_input" (func $input (param i32 i32)))
+	(import "seal2" "call" (func $call (param i32 i32 i64 i64 i32 i32 i32 i32 i32 i32) (result i32)))
+	(import "env" "memory" (memory 1 1))
+	;; 0: input length, 16: the value sent (0), 64: input (callee ++ payload)
+	(func (export "deploy"))
+	(func (export "call")
+		(i32.store (i32.const 0) (i32.const 16384))
+		(call $input (i32.const 64) (i32.const 0))
+		;; Flags READ_ONLY | TAIL_CALL, all the gas left, no deposit limit, no output buffer.
+		(if (call $call
+				(i32.const 20)
+				(i32.const 64)
+				(i64.const 0)
+				(i64.const 0)
+				(i32.const -1)
+				(i32.const 16)
+				(i32.const 96)
+				(i32.sub (i32.load (i32.const 0)) (i32.const 32))
+				(i32.const -1)
+				(i32.const 0))
+			(then unreachable))
+	)
+)
+"#;
+
 const GAS: Weight = Weight::from_parts(500_000_000_000, 4 * 1024 * 1024);
 const ENDOWMENT: Balance = 1_000 * UNIT;
 
@@ -72,10 +107,15 @@ fn text<S: frame_support::traits::Get<u32>>(s: &str) -> BoundedVec<u8, S> {
 
 /// Uploads and instantiates the proxy contract (Alice endows it), returning its account.
 fn deploy_proxy() -> AccountId {
-	let wasm = wat::parse_str(PROXY_WAT).expect("valid WAT");
+	deploy(PROXY_WAT, ENDOWMENT)
+}
+
+/// Uploads and instantiates a WAT contract, Alice sending it `endowment`; its account.
+fn deploy(wat: &str, endowment: Balance) -> AccountId {
+	let wasm = wat::parse_str(wat).expect("valid WAT");
 	let result = Contracts::bare_instantiate(
 		alice(),
-		ENDOWMENT,
+		endowment,
 		GAS,
 		None,
 		pallet_contracts::Code::Upload(wasm),
@@ -84,7 +124,7 @@ fn deploy_proxy() -> AccountId {
 		DebugInfo::Skip,
 		CollectEvents::Skip,
 	);
-	result.result.expect("the proxy instantiates").account_id
+	result.result.expect("the contract instantiates").account_id
 }
 
 /// Calls `function` of the extension through the proxy: (status code, output).
@@ -115,6 +155,76 @@ fn call_extension(
 
 fn call(contract: &AccountId, function: u16, payload: Vec<u8>) -> (u32, Vec<u8>) {
 	call_extension(contract, EXTENSION_ID, function, payload)
+}
+
+/// Calls `function` through the proxy, the proxy being called read-only by `caller`.
+fn call_read_only(
+	caller: &AccountId,
+	proxy: &AccountId,
+	function: u16,
+	payload: Vec<u8>,
+) -> (u32, Vec<u8>) {
+	let mut forwarded = proxy.encode();
+	forwarded.extend((u32::from(EXTENSION_ID) << 16 | u32::from(function)).to_le_bytes());
+	forwarded.extend(payload);
+	let result = Contracts::bare_call(
+		alice(),
+		caller.clone(),
+		0,
+		GAS,
+		None,
+		forwarded,
+		DebugInfo::Skip,
+		CollectEvents::Skip,
+		Determinism::Enforced,
+	);
+	let data = result.result.expect("neither contract traps").data;
+	let status = u32::from_le_bytes(data[..4].try_into().expect("a status"));
+	(status, data[4..].to_vec())
+}
+
+/// The status code of one of the market's named errors.
+fn code_of(error: MarketError<Runtime>) -> u32 {
+	match DispatchError::from(error) {
+		DispatchError::Module(ModuleError { index, error, .. }) => {
+			module_error_code(index, error[0])
+		},
+		_ => unreachable!("a pallet error is a module error"),
+	}
+}
+
+/// What the market holds on `who` for `reason`.
+fn held(reason: HoldReason, who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::ComputeMarket(reason), who)
+}
+
+/// The job's state as the contract sees it.
+fn state(contract: &AccountId, job: JobId) -> JobState {
+	let (status, output) = call(contract, func::JOB_STATUS, job.encode());
+	assert_eq!(status, Status::Success as u32);
+	JobState::decode(&mut &output[..]).expect("a job state")
+}
+
+/// The contract posts a fixed-price job (budget 50 DEAI, price 10 DEAI); its id.
+fn post_from(contract: &AccountId, model: ModelVersionRef) -> JobId {
+	let (status, output) =
+		call(contract, func::POST_JOB, fixed_price_job(model, 50 * UNIT, 10 * UNIT).encode());
+	assert_eq!(status, Status::Success as u32);
+	JobId::decode(&mut &output[..]).expect("a job id")
+}
+
+/// Charlie claims the job and submits a result; the result's hash.
+fn claim_and_submit(job: JobId) -> ContentHash {
+	let result: ContentHash = [9; 32];
+	assert_ok!(ComputeMarket::claim_job(RuntimeOrigin::signed(charlie()), job));
+	assert_ok!(ComputeMarket::submit_result(
+		RuntimeOrigin::signed(charlie()),
+		job,
+		result,
+		text("http://127.0.0.1/output.bin"),
+		BoundedVec::new(),
+	));
+	result
 }
 
 /// Bob's model (fee 3 DEAI, all to Bob) with one version, and Charlie as a provider.
@@ -249,7 +359,10 @@ fn a_contract_reads_a_model_posts_a_job_follows_it_and_accepts_the_result() {
 		assert!(output.is_empty());
 		assert_eq!(state(job), JobState::Completed { result_hash: result });
 		assert_eq!(Balances::free_balance(charlie()) - charlie_before, price);
-		assert_eq!(Balances::free_balance(bob()) - bob_before, 3 * UNIT);
+		// Bob gets the usage fee but the protocol's cut (to the treasury).
+		let cut =
+			<Runtime as pallet_model_registry::Config>::UsageFeeCut::get().mul_floor(3 * UNIT);
+		assert_eq!(Balances::free_balance(bob()) - bob_before, 3 * UNIT - cut);
 		let fee = posted.protocol_fee.mul_floor(price);
 		let released = Balances::free_balance(&contract) - contract_before;
 		assert!(
@@ -266,6 +379,233 @@ fn a_contract_reads_a_model_posts_a_job_follows_it_and_accepts_the_result() {
 				refunded: budget - price - fee - 3 * UNIT,
 			},
 		));
+
+		// The contract removes the receipt: its deposit comes back, nothing stays held.
+		let receipt = pallet_compute_market::Receipts::<Runtime>::get(job).expect("a receipt");
+		assert_eq!(receipt.requester, contract);
+		let contract_before = Balances::free_balance(&contract);
+		let (status, output) = call(&contract, func::REMOVE_RECEIPT, job.encode());
+		assert_eq!((status, output), (Status::Success as u32, Vec::new()));
+		System::assert_has_event(MarketEvent::ReceiptRemoved { job }.into());
+		assert_eq!(Balances::free_balance(&contract) - contract_before, receipt.deposit);
+		assert_eq!(held(HoldReason::StorageDeposit, &contract), 0);
+		assert_eq!(held(HoldReason::JobEscrow, &contract), 0);
+		assert_eq!(call(&contract, func::JOB_STATUS, job.encode()).0, Status::NotFound as u32);
+	});
+}
+
+#[test]
+fn a_contract_cancels_its_open_job_and_removes_the_receipt_getting_everything_back() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let contract = deploy_proxy();
+		let model = model_and_provider();
+		let free_before = Balances::free_balance(&contract);
+		let job = post_from(&contract, model);
+		let deposit = pallet_compute_market::Jobs::<Runtime>::get(job).expect("a job").deposit;
+		assert_eq!(held(HoldReason::JobEscrow, &contract), 50 * UNIT);
+		assert_eq!(held(HoldReason::StorageDeposit, &contract), deposit);
+
+		// Cancelled: the budget comes back, the receipt keeps the deposit.
+		let (status, output) = call(&contract, func::CANCEL_JOB, job.encode());
+		assert_eq!((status, output), (Status::Success as u32, Vec::new()));
+		System::assert_has_event(
+			MarketEvent::JobFailed { job, reason: FailureReason::Cancelled, refunded: 50 * UNIT }
+				.into(),
+		);
+		assert_eq!(state(&contract, job), JobState::Failed);
+		assert_eq!(held(HoldReason::JobEscrow, &contract), 0);
+		assert_eq!(Balances::free_balance(&contract), free_before - deposit);
+
+		// The receipt removed: the deposit comes back too.
+		let (status, _) = call(&contract, func::REMOVE_RECEIPT, job.encode());
+		assert_eq!(status, Status::Success as u32);
+		System::assert_has_event(MarketEvent::ReceiptRemoved { job }.into());
+		assert!(pallet_compute_market::Receipts::<Runtime>::get(job).is_none());
+		assert_eq!(held(HoldReason::StorageDeposit, &contract), 0);
+		assert_eq!(Balances::free_balance(&contract), free_before);
+	});
+}
+
+#[test]
+fn a_contract_disputes_a_bad_result_and_gets_budget_and_bond_back_when_the_provider_lost() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let contract = deploy_proxy();
+		let model = model_and_provider();
+		let free_before = Balances::free_balance(&contract);
+		let job = post_from(&contract, model);
+		let result = claim_and_submit(job);
+		assert_eq!(state(&contract, job), JobState::Submitted { result_hash: result });
+
+		// The contract disputes: the bond is held from it and the result no longer stands.
+		let bond: Balance = <Runtime as pallet_compute_market::Config>::DisputeBond::get();
+		let (status, output) = call(&contract, func::DISPUTE_RESULT, job.encode());
+		assert_eq!((status, output), (Status::Success as u32, Vec::new()));
+		System::assert_has_event(MarketEvent::JobDisputed { job, bond }.into());
+		assert_eq!(state(&contract, job), JobState::Disputed);
+		assert_eq!(held(HoldReason::DisputeBond, &contract), bond);
+		let job_record = pallet_compute_market::Jobs::<Runtime>::get(job).expect("a job");
+		assert_eq!(job_record.status, JobStatus::Disputed);
+		assert_eq!(job_record.dispute_bond, bond);
+		// Disputed, it can no longer be accepted.
+		assert_eq!(
+			call(&contract, func::ACCEPT_RESULT, job.encode()).0,
+			code_of(MarketError::NotSubmitted)
+		);
+
+		// The arbiter finds the provider at fault: budget and bond come back in full.
+		assert_ok!(ComputeMarket::resolve_dispute(RuntimeOrigin::root(), job, true));
+		assert_eq!(state(&contract, job), JobState::Failed);
+		assert_eq!(held(HoldReason::DisputeBond, &contract), 0);
+		assert_eq!(held(HoldReason::JobEscrow, &contract), 0);
+		assert_eq!(call(&contract, func::REMOVE_RECEIPT, job.encode()).0, Status::Success as u32);
+		assert_eq!(Balances::free_balance(&contract), free_before);
+	});
+}
+
+#[test]
+fn remove_receipt_cancel_job_and_dispute_result_answer_errors_with_status_codes() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let contract = deploy_proxy();
+		let model = model_and_provider();
+		// Alice's own job, and her receipt of another (cancelled).
+		let alice_job = pallet_compute_market::NextJobId::<Runtime>::get();
+		for _ in 0..2 {
+			assert_ok!(ComputeMarket::post_job(
+				RuntimeOrigin::signed(alice()),
+				fixed_price_job(model, 50 * UNIT, 10 * UNIT)
+			));
+		}
+		assert_ok!(ComputeMarket::cancel_job(RuntimeOrigin::signed(alice()), alice_job + 1));
+		let alice_receipt = alice_job + 1;
+		let open = post_from(&contract, model);
+		let submitted = post_from(&contract, model);
+		claim_and_submit(submitted);
+
+		for function in [func::REMOVE_RECEIPT, func::CANCEL_JOB, func::DISPUTE_RESULT] {
+			// Input that is not a job id.
+			assert_eq!(call(&contract, function, vec![1, 2]).0, Status::InvalidInput as u32);
+			assert_eq!(call(&contract, function, vec![0; 9]).0, Status::InvalidInput as u32);
+		}
+		// REMOVE_RECEIPT: no receipt (none ever, or the job has not ended), not the requester.
+		assert_eq!(
+			call(&contract, func::REMOVE_RECEIPT, 42u64.encode()).0,
+			code_of(MarketError::ReceiptNotFound)
+		);
+		assert_eq!(
+			call(&contract, func::REMOVE_RECEIPT, open.encode()).0,
+			code_of(MarketError::ReceiptNotFound)
+		);
+		assert_eq!(
+			call(&contract, func::REMOVE_RECEIPT, alice_receipt.encode()).0,
+			code_of(MarketError::NotRequester)
+		);
+		// CANCEL_JOB: no job, not the requester, no longer open.
+		assert_eq!(
+			call(&contract, func::CANCEL_JOB, 42u64.encode()).0,
+			code_of(MarketError::JobNotFound)
+		);
+		assert_eq!(
+			call(&contract, func::CANCEL_JOB, alice_job.encode()).0,
+			code_of(MarketError::NotRequester)
+		);
+		assert_eq!(
+			call(&contract, func::CANCEL_JOB, submitted.encode()).0,
+			code_of(MarketError::JobNotOpen)
+		);
+		// DISPUTE_RESULT: no job, not the requester, no result yet.
+		assert_eq!(
+			call(&contract, func::DISPUTE_RESULT, 42u64.encode()).0,
+			code_of(MarketError::JobNotFound)
+		);
+		assert_eq!(
+			call(&contract, func::DISPUTE_RESULT, alice_job.encode()).0,
+			code_of(MarketError::NotRequester)
+		);
+		assert_eq!(
+			call(&contract, func::DISPUTE_RESULT, open.encode()).0,
+			code_of(MarketError::NotSubmitted)
+		);
+
+		// Nothing changed.
+		assert!(pallet_compute_market::Receipts::<Runtime>::get(alice_receipt).is_some());
+		let status_of = |job| pallet_compute_market::Jobs::<Runtime>::get(job).map(|j| j.status);
+		assert_eq!(status_of(alice_job), Some(JobStatus::Open));
+		assert_eq!(status_of(open), Some(JobStatus::Open));
+		assert_eq!(status_of(submitted), Some(JobStatus::Submitted));
+		assert_eq!(held(HoldReason::DisputeBond, &contract), 0);
+	});
+}
+
+#[test]
+fn a_contract_without_the_dispute_bond_cannot_dispute() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let contract = deploy_proxy();
+		let model = model_and_provider();
+		let job = post_from(&contract, model);
+		claim_and_submit(job);
+		// A second job spends all but half the bond of what the contract can still hold.
+		let bond: Balance = <Runtime as pallet_compute_market::Config>::DisputeBond::get();
+		let deposit = pallet_compute_market::Jobs::<Runtime>::get(job).expect("a job").deposit;
+		let spendable = Balances::free_balance(&contract)
+			- <Runtime as pallet_balances::Config>::ExistentialDeposit::get();
+		let budget = spendable - deposit - bond / 2;
+		let (status, _) =
+			call(&contract, func::POST_JOB, fixed_price_job(model, budget, 10 * UNIT).encode());
+		assert_eq!(status, Status::Success as u32);
+
+		// The bond cannot be held: a failed dispatch, and the result still awaits acceptance.
+		let (status, _) = call(&contract, func::DISPUTE_RESULT, job.encode());
+		assert_eq!(status, Status::DispatchFailed as u32);
+		assert_eq!(held(HoldReason::DisputeBond, &contract), 0);
+		assert!(matches!(state(&contract, job), JobState::Submitted { .. }));
+	});
+}
+
+#[test]
+fn state_changes_are_refused_in_a_read_only_call() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let contract = deploy_proxy();
+		let caller = deploy(READ_ONLY_CALLER_WAT, UNIT);
+		let model = model_and_provider();
+		let open = post_from(&contract, model);
+		let submitted = post_from(&contract, model);
+		claim_and_submit(submitted);
+		let ended = post_from(&contract, model);
+		assert_eq!(call(&contract, func::CANCEL_JOB, ended.encode()).0, Status::Success as u32);
+		let next_job = pallet_compute_market::NextJobId::<Runtime>::get();
+		let free_before = Balances::free_balance(&contract);
+
+		// Reads work read-only.
+		let (status, output) = call_read_only(&caller, &contract, func::JOB_STATUS, open.encode());
+		assert_eq!(status, Status::Success as u32);
+		assert_eq!(JobState::decode(&mut &output[..]).unwrap(), JobState::Open);
+
+		// Every state change is refused, whether it would succeed or not.
+		let refused = [
+			(func::POST_JOB, fixed_price_job(model, 50 * UNIT, 10 * UNIT).encode()),
+			(func::ACCEPT_RESULT, submitted.encode()),
+			(func::REMOVE_RECEIPT, ended.encode()),
+			(func::CANCEL_JOB, open.encode()),
+			(func::DISPUTE_RESULT, submitted.encode()),
+		];
+		for (function, input) in refused {
+			assert_eq!(
+				call_read_only(&caller, &contract, function, input).0,
+				Status::ReadOnly as u32,
+				"function {function}"
+			);
+		}
+		assert_eq!(pallet_compute_market::NextJobId::<Runtime>::get(), next_job);
+		assert_eq!(state(&contract, open), JobState::Open);
+		assert!(matches!(state(&contract, submitted), JobState::Submitted { .. }));
+		assert_eq!(state(&contract, ended), JobState::Failed);
+		assert_eq!(held(HoldReason::DisputeBond, &contract), 0);
+		assert_eq!(Balances::free_balance(&contract), free_before);
 	});
 }
 
@@ -302,13 +642,6 @@ fn bad_input_and_failed_calls_give_status_codes_never_traps() {
 		);
 
 		// The market's named errors come back as module error codes.
-		let code_of =
-			|error: pallet_compute_market::Error<Runtime>| match DispatchError::from(error) {
-				DispatchError::Module(ModuleError { index, error, .. }) => {
-					module_error_code(index, error[0])
-				},
-				_ => unreachable!("a pallet error is a module error"),
-			};
 		assert_eq!(
 			call(&contract, func::ACCEPT_RESULT, 42u64.encode()).0,
 			code_of(pallet_compute_market::Error::JobNotFound)

@@ -99,9 +99,12 @@ describe('compute market', () => {
     assert.equal(delta.charlie, price);
     // Half the protocol fee (the default RewardsFeeShare) funds the contributor rewards.
     assert.equal(delta.rewardsPot, protocolFee / 2n);
-    assert.equal(delta.treasury, protocolFee - protocolFee / 2n);
-    assert.equal(delta.eve, usageFee * 6n / 10n);
-    assert.equal(delta.ferdie, usageFee * 4n / 10n);
+    // The protocol's cut of the usage fee (UsageFeeCut, 10%) goes to the treasury too; the
+    // contributors share the rest.
+    const cut = usageFee / 10n;
+    assert.equal(delta.treasury, protocolFee - protocolFee / 2n + cut);
+    assert.equal(delta.eve, (usageFee - cut) * 6n / 10n);
+    assert.equal(delta.ferdie, (usageFee - cut) * 4n / 10n);
     assert.equal(delta.dave, refund - feePaid(api, events, dave.address));
 
     const receipt = (await after.query.computeMarket.receipts(jobId)).unwrap();

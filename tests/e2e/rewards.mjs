@@ -19,8 +19,11 @@ describe('contributor rewards', () => {
 
   before(() => ({ api, alice, charlie, eve, ferdie } = ctx));
 
-  /** The reward the pallet's rule gives: per category min(pot·w·mine/total, cap·pot·w). */
-  function expectedReward(epochInfo, points, maxShare, minPoints) {
+  /**
+   * The reward the pallet's rule gives: per category min(pot·w·mine/total, cap·pot·w,
+   * maxRewardPerPoint·mine) — a point is a unit of fee paid to the protocol and pays less.
+   */
+  function expectedReward(epochInfo, points, maxShare, minPoints, perPoint) {
     const pot = epochInfo.pot.toBigInt();
     let sum = 0n;
     for (const c of CATEGORIES) {
@@ -30,7 +33,10 @@ describe('contributor rewards', () => {
       const categoryPot = pot * epochInfo.weights[c].toBigInt() / PERBILL;
       const share = categoryPot * mine / total;
       const cap = categoryPot * maxShare / PERBILL;
-      sum += share < cap ? share : cap;
+      const mostForPoints = mine * perPoint / PERBILL;
+      let reward = share < cap ? share : cap;
+      if (mostForPoints < reward) reward = mostForPoints;
+      sum += reward;
     }
     return sum;
   }
@@ -57,10 +63,13 @@ describe('contributor rewards', () => {
     assert.ok(info.pot.toBigInt() > 0n, 'the epoch has a pot');
     const maxShare = BigInt(api.consts.contributorRewards.maxShare.toString());
     const minPoints = api.consts.contributorRewards.minPoints.toBigInt();
+    const perPoint = BigInt(api.consts.contributorRewards.maxRewardPerPoint.toString());
 
     for (const who of [charlie, eve, ferdie]) {
       const points = await api.query.contributorRewards.points(epochIndex, who.address);
-      const expected = expectedReward(info, points, maxShare, minPoints);
+      const expected = expectedReward(info, points, maxShare, minPoints, perPoint);
+      const pointsTotal = CATEGORIES.reduce((sum, c) => sum + points.points[c].toBigInt(), 0n);
+      assert.ok(expected < pointsTotal, 'a point pays less than the fee it stands for');
       assert.ok(expected > 0n, `${who.address} has a reward`);
       const claimable = await api.call.contributorRewardsApi.claimable(who.address);
       const fromApi = claimable.find(([e]) => e.toNumber() === epochIndex);

@@ -1,6 +1,6 @@
-//! DeAI Chain's chain extension: contracts read the model registry, and post, follow and accept
-//! compute jobs as their own account. The ABI (ids, inputs, outputs, status codes) is
-//! [`deai_primitives::contracts`].
+//! DeAI Chain's chain extension: contracts read the model registry, and post, follow, accept,
+//! dispute and cancel compute jobs and remove their receipts, as their own account. The ABI (ids,
+//! inputs, outputs, status codes) is [`deai_primitives::contracts`].
 //!
 //! Weights: the calls that change state are charged the weight of the extrinsic they stand for
 //! (its generated weight, then refunded to what it used); reads are charged their storage reads
@@ -32,6 +32,9 @@ const WEIGHT_PER_BYTE: Weight = Weight::from_parts(10_000, 0);
 
 /// Decoding the input and encoding the output of a read.
 const READ_BASE: Weight = Weight::from_parts(10_000_000, 0);
+
+/// The compute market's calls.
+type MarketCall = pallet_compute_market::Call<Runtime>;
 
 /// The contracts' way into DeAI Chain.
 #[derive(Default)]
@@ -66,7 +69,18 @@ impl ChainExtension<Runtime> for DeaiChainExtension {
 				job_status(&input)
 			},
 			func::POST_JOB => post_job(&mut env, &input)?,
-			func::ACCEPT_RESULT => accept_result(&mut env, &input)?,
+			func::ACCEPT_RESULT => {
+				requester_call(&mut env, &input, |job| MarketCall::accept_result { job })?
+			},
+			func::REMOVE_RECEIPT => {
+				requester_call(&mut env, &input, |job| MarketCall::remove_receipt { job })?
+			},
+			func::CANCEL_JOB => {
+				requester_call(&mut env, &input, |job| MarketCall::cancel_job { job })?
+			},
+			func::DISPUTE_RESULT => {
+				requester_call(&mut env, &input, |job| MarketCall::dispute_result { job })?
+			},
 			_ => Err(Status::UnknownFunction as u32),
 		};
 		match outcome {
@@ -164,18 +178,21 @@ fn post_job<E: Ext<T = Runtime>, S: State>(
 		return Ok(Err(Status::InvalidInput as u32));
 	};
 	let id = NextJobId::<Runtime>::get();
-	let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::post_job { spec });
+	let call = RuntimeCall::ComputeMarket(MarketCall::post_job { spec });
 	Ok(dispatch_as_contract(env, call)?.map(|()| id.encode()))
 }
 
-fn accept_result<E: Ext<T = Runtime>, S: State>(
+/// A market call a job's requester makes with the job's id alone (`accept_result`,
+/// `remove_receipt`, `cancel_job`, `dispute_result`), made by the contract; it outputs nothing.
+fn requester_call<E: Ext<T = Runtime>, S: State>(
 	env: &mut Environment<E, S>,
 	input: &[u8],
+	call: fn(JobId) -> MarketCall,
 ) -> pallet_contracts::chain_extension::Result<FunctionResult> {
 	let Ok(job) = JobId::decode_all(&mut &input[..]) else {
 		return Ok(Err(Status::InvalidInput as u32));
 	};
-	let call = RuntimeCall::ComputeMarket(pallet_compute_market::Call::accept_result { job });
+	let call = RuntimeCall::ComputeMarket(call(job));
 	Ok(dispatch_as_contract(env, call)?.map(|()| Vec::new()))
 }
 
