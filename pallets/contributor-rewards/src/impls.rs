@@ -163,6 +163,11 @@ impl<T: Config> Pallet<T> {
 			})
 	}
 
+	/// Whether `who` can be paid `amount`: it ends with at least the existential deposit.
+	fn can_receive(who: &T::AccountId, amount: BalanceOf<T>) -> bool {
+		T::Currency::total_balance(who).saturating_add(amount) >= T::Currency::minimum_balance()
+	}
+
 	pub(crate) fn do_claim(epoch: EpochIndex, who: T::AccountId) -> DispatchResult {
 		let mut info = Epochs::<T>::get(epoch).ok_or(Error::<T>::EpochNotClaimable)?;
 		ensure!(
@@ -173,6 +178,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!points.claimed, Error::<T>::AlreadyClaimed);
 		let amount = Self::reward_of(&info, &points);
 		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+		ensure!(Self::can_receive(&who, amount), Error::<T>::BelowExistentialDeposit);
 		T::Currency::transfer(&Self::pot_account(), &who, amount, Preservation::Preserve)
 			.map_err(|_| Error::<T>::PotExhausted)?;
 		points.claimed = true;
@@ -208,7 +214,7 @@ impl<T: Config> Pallet<T> {
 				let points = Points::<T>::get(epoch, who);
 				let amount =
 					if points.claimed { Zero::zero() } else { Self::reward_of(&info, &points) };
-				(!amount.is_zero()).then_some((epoch, amount))
+				(!amount.is_zero() && Self::can_receive(who, amount)).then_some((epoch, amount))
 			})
 			.collect()
 	}

@@ -179,6 +179,9 @@ pub mod pallet {
 		WeightsNotOneHundredPercent,
 		/// The pot account cannot pay (defensive: it always holds what claims are owed).
 		PotExhausted,
+		/// The reward is below the existential deposit and the account does not exist: it
+		/// cannot receive it until it holds the existential deposit.
+		BelowExistentialDeposit,
 	}
 
 	#[pallet::genesis_config]

@@ -3,7 +3,7 @@
 use crate as pallet_contributor_rewards;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU128, ConstU32, Hooks},
+	traits::{ConstU32, Hooks},
 	PalletId,
 };
 use frame_system::EnsureRoot;
@@ -49,11 +49,12 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type Balance = Balance;
-	type ExistentialDeposit = ConstU128<1>;
+	type ExistentialDeposit = ExistentialDeposit;
 	type AccountStore = System;
 }
 
 parameter_types! {
+	pub static ExistentialDeposit: Balance = 1;
 	pub const RewardsPalletId: PalletId = PalletId(*b"py/rewrd");
 	pub static EpochLength: u64 = 10;
 	pub static RewardPerEpoch: Balance = 1_000_000;
@@ -104,6 +105,7 @@ pub fn new_test_ext() -> TestExternalities {
 		RewardPerEpoch::set(1_000_000);
 		MaxShare::set(Perbill::from_percent(100));
 		MinPoints::set(0);
+		ExistentialDeposit::set(1);
 	});
 	TestExternalities(ext)
 }

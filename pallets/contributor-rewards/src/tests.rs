@@ -192,6 +192,29 @@ mod claims {
 		});
 	}
 
+	/// A reward below the existential deposit cannot create an account: the claim says so by
+	/// name (not `PotExhausted`), the runtime API does not offer it, and it stays claimable for
+	/// when the account exists.
+	#[test]
+	fn a_reward_too_small_to_create_an_account_waits_for_it() {
+		new_test_ext().execute_with(|| {
+			ExistentialDeposit::set(1_000);
+			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), ALICE, 1_000));
+			Rewards::record(&20, Compute, 100);
+			Rewards::record(&ALICE, Compute, 100);
+			run_to_block(10);
+			assert_noop!(claim(0, 20), Error::<Test>::BelowExistentialDeposit);
+			assert!(Rewards::claimable(&20).is_empty());
+			// ALICE exists: its 50 arrive.
+			assert_eq!(Rewards::claimable(&ALICE), vec![(0, 50)]);
+			assert_ok!(claim(0, ALICE));
+			assert_eq!(free(ALICE), 1_000 + 50);
+			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), 20, 1_000));
+			assert_ok!(claim(0, 20));
+			assert_eq!(free(20), 1_050);
+		});
+	}
+
 	#[test]
 	fn revoked_points_earn_nothing() {
 		new_test_ext().execute_with(|| {
