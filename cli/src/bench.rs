@@ -26,6 +26,7 @@ use api::runtime_types::pallet_model_registry::types as registry;
 use api::runtime_types::sp_arithmetic::per_things::Perbill;
 
 use crate::output::Out;
+use crate::spec;
 
 /// `deai bench` options.
 #[derive(Args)]
@@ -155,16 +156,7 @@ pub async fn run(url: &str, args: BenchArgs, out: Out) -> anyhow::Result<()> {
 				);
 			}
 		} else {
-			let capabilities = market::Capabilities {
-				device: market::DeviceClass::Server,
-				accelerator: bounded("cpu"),
-				vram_mib: 0,
-				ram_mib: 4096,
-				cpu_cores: 2,
-				region: 0,
-				job_kinds: 1,
-				max_concurrent_jobs: 1000,
-			};
+			let capabilities = spec::cpu_inference_provider(2, 4096, 1000);
 			let call = api::tx().compute_market().register_provider(
 				capabilities,
 				bounded("http://bench"),
@@ -316,14 +308,7 @@ async fn request(
 			datasets: BoundedVec(Vec::new()),
 			input_hash: hash_bytes(format!("{:?}", Instant::now()).as_bytes()),
 			input_uri: bounded("bench://input"),
-			requirements: market::Requirements {
-				min_vram_mib: 0,
-				min_ram_mib: 0,
-				accelerator: None,
-				region: None,
-				tee_required: false,
-				min_reputation: 0,
-			},
+			requirements: spec::requirements(0),
 			commercial: false,
 			budget: 2 * price,
 			matching_blocks: 30,

@@ -1,10 +1,14 @@
 //! `deai-worker`'s library: the agent, its configuration, job book and artifact cache, ONNX
-//! inference and the inference sandbox. The binary (`main.rs`) is the command line over it; integration tests use
-//! both.
+//! inference and the inference sandbox. The agent's decisions — which jobs to take
+//! ([`policy`]) and what to do next with a booked one ([`lifecycle`]) — are pure functions,
+//! tested without a chain. The binary (`main.rs`) is the command line over it; integration tests
+//! use both.
 
 pub mod agent;
 pub mod book;
 pub mod cache;
 pub mod config;
 pub mod inference;
+pub mod lifecycle;
+pub mod policy;
 pub mod sandbox;

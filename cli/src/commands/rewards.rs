@@ -1,0 +1,101 @@
+//! `deai rewards`: show, claim.
+
+use clap::Subcommand;
+use deai_client::chain::{api, format_balance};
+use deai_client::subxt::utils::AccountId32;
+use serde_json::json;
+
+use crate::args;
+use crate::ctx::Ctx;
+
+/// `deai rewards …`.
+#[derive(Subcommand)]
+pub enum RewardsCmd {
+	/// The current epoch, an account's points and claimable rewards, and the pot.
+	Show {
+		/// The account (default: the signer).
+		#[arg(value_parser = args::account)]
+		who: Option<AccountId32>,
+	},
+	/// Claims every claimable epoch (or one).
+	Claim {
+		/// Only this epoch.
+		#[arg(long)]
+		epoch: Option<u32>,
+	},
+}
+
+/// Runs a `deai rewards` command.
+pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
+	let chain = ctx.chain().await?;
+	let rewards_api = api::runtime_apis().contributor_rewards_api();
+	match cmd {
+		RewardsCmd::Show { who } => {
+			let who = ctx.account(who)?;
+			let at = chain.at_finalized().await?;
+			let (epoch, started, ends) =
+				at.runtime_apis().call(rewards_api.current_epoch()).await?;
+			let points = at.runtime_apis().call(rewards_api.points(who)).await?;
+			let claimable = at.runtime_apis().call(rewards_api.claimable(who)).await?;
+			let pot = at.runtime_apis().call(rewards_api.pot()).await?;
+			ctx.out.show(
+				|| {
+					let mut lines = vec![
+						format!("epoch {epoch} (blocks {started}..{ends}); pot {} ({} owed to claimants)", format_balance(pot.balance), format_balance(pot.committed)),
+						format!(
+							"{who}: points this epoch — compute {}, model {}, dataset {}, evaluation {}",
+							points.compute, points.model, points.dataset, points.evaluation
+						),
+					];
+					for (e, amount) in &claimable {
+						lines.push(format!("  claimable from epoch {e}: {}", format_balance(*amount)));
+					}
+					if claimable.is_empty() {
+						lines.push("  nothing to claim".into());
+					}
+					lines.join("\n")
+				},
+				json!({
+					"epoch": epoch, "epoch_start": started, "epoch_end": ends, "account": who.to_string(),
+					"points": { "compute": points.compute.to_string(), "model": points.model.to_string(),
+						"dataset": points.dataset.to_string(), "evaluation": points.evaluation.to_string() },
+					"claimable": claimable.iter().map(|(e, a)| json!({ "epoch": e, "amount": a.to_string() })).collect::<Vec<_>>(),
+					"pot": { "balance": pot.balance.to_string(), "committed": pot.committed.to_string() },
+				}),
+			);
+		},
+		RewardsCmd::Claim { epoch } => {
+			let sender = ctx.sender()?;
+			let at = chain.at_finalized().await?;
+			let claimable = at.runtime_apis().call(rewards_api.claimable(sender.account)).await?;
+			let epochs: Vec<u32> = match epoch {
+				Some(e) => vec![e],
+				None => claimable.iter().map(|(e, _)| *e).collect(),
+			};
+			if epochs.is_empty() {
+				ctx.out.show(|| "nothing to claim".into(), json!({ "claimed": [] }));
+				return Ok(());
+			}
+			let mut claimed = Vec::new();
+			for e in epochs {
+				let call = api::tx().contributor_rewards().claim(e, sender.account);
+				let included = ctx
+					.out
+					.submit(&chain, &sender, &format!("claim epoch {e}"), &call, ctx.wait)
+					.await?;
+				let amount = included
+					.events
+					.find_first::<api::contributor_rewards::events::Claimed>()
+					.transpose()?
+					.map(|c| c.amount)
+					.unwrap_or(0);
+				claimed.push((e, amount));
+			}
+			ctx.out.show(
+				|| claimed.iter().map(|(e, a)| format!("claimed {} for epoch {e}", format_balance(*a))).collect::<Vec<_>>().join("\n"),
+				json!({ "claimed": claimed.iter().map(|(e, a)| json!({ "epoch": e, "amount": a.to_string() })).collect::<Vec<_>>() }),
+			);
+		},
+	}
+	Ok(())
+}

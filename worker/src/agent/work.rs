@@ -1,0 +1,168 @@
+//! A job's work: fetch and verify the model and the input, run the inference in the sandbox,
+//! store the result locally and in the content store. Failures are sorted into the job's
+//! (refused with a code, reported on chain) and the worker's (transient, retried).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use deai_client::chain::{api, text, Chain};
+use deai_client::content::{self, hex_hash, ContentError};
+use deai_client::indicatif::ProgressBar;
+use deai_client::store;
+
+use api::runtime_types::pallet_compute_market::types::Job;
+
+use super::{failure_code, Agent};
+use crate::sandbox::SandboxError;
+
+/// Why work stopped.
+pub(super) enum WorkError {
+	/// Worth retrying (network, node).
+	Transient(anyhow::Error),
+	/// The job cannot be done as posted: reported on chain with this code.
+	Refused(u16, String),
+}
+
+impl WorkError {
+	fn transient(e: impl Into<anyhow::Error>) -> Self {
+		WorkError::Transient(e.into())
+	}
+
+	fn from_content(e: ContentError, mismatch_code: u16, what: &str) -> Self {
+		match e {
+			ContentError::HashMismatch { .. } => {
+				WorkError::Refused(mismatch_code, format!("{what}: {e}"))
+			},
+			ContentError::UnsupportedUri(_)
+			| ContentError::TooLarge { .. }
+			| ContentError::FileNotAllowed(_) => {
+				WorkError::Refused(failure_code::FETCH_FAILED, format!("{what}: {e}"))
+			},
+			other => WorkError::Transient(anyhow::Error::new(other).context(what.to_string())),
+		}
+	}
+}
+
+impl Agent {
+	/// Does job `id`'s work; returns its result's hash and URI.
+	pub(super) async fn work(
+		&self,
+		chain: &Chain,
+		id: u64,
+		job: &Job,
+	) -> Result<(content::ContentHash, String), WorkError> {
+		let model_ref =
+			job.spec.model.as_ref().ok_or_else(|| {
+				WorkError::Refused(failure_code::INFERENCE_FAILED, "no model".into())
+			})?;
+		let at = chain.at_finalized().await.map_err(WorkError::transient)?;
+		let (_, version) = at
+			.runtime_apis()
+			.call(api::runtime_apis().model_registry_api().model(model_ref.model))
+			.await
+			.map_err(WorkError::transient)?
+			.and_then(|(_, versions)| versions.into_iter().find(|(v, _)| *v == model_ref.version))
+			.ok_or_else(|| {
+				WorkError::Refused(
+					failure_code::INFERENCE_FAILED,
+					"the model version is gone".into(),
+				)
+			})?;
+		let cache = self.cache.dir();
+		// Held from before the fetch until the work ends: the cache never removes them meanwhile.
+		let _model_held = self.cache.hold(&version.artifact.content_hash);
+		let _input_held = self.cache.hold(&job.spec.input_hash);
+		let limits = self.config.fetch_limits();
+		let model_uri = text(&version.artifact.uri);
+		let started = Instant::now();
+		let model_path = content::fetch_verified(
+			&model_uri,
+			&version.artifact.content_hash,
+			cache,
+			&limits,
+			&ProgressBar::hidden(),
+		)
+		.await
+		.map_err(|e| WorkError::from_content(e, failure_code::MODEL_HASH_MISMATCH, "model"))?;
+		tracing::info!(
+			"job {id}: model {}:{} fetched and verified ({})",
+			model_ref.model,
+			model_ref.version,
+			hex_hash(&version.artifact.content_hash)
+		);
+		let input_uri = text(&job.spec.input_uri);
+		let input_path = content::fetch_verified(
+			&input_uri,
+			&job.spec.input_hash,
+			cache,
+			&limits,
+			&ProgressBar::hidden(),
+		)
+		.await
+		.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
+		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));
+		let input_size =
+			tokio::fs::metadata(&input_path).await.map_err(WorkError::transient)?.len();
+		if input_size > self.config.max_input_bytes {
+			return Err(WorkError::Refused(
+				failure_code::INFERENCE_FAILED,
+				format!("the input is larger than {} bytes", self.config.max_input_bytes),
+			));
+		}
+		let inferred = Instant::now();
+		let result = self.sandbox.run(&model_path, &input_path).await.map_err(|e| match e {
+			SandboxError::Job(reason) => WorkError::Refused(failure_code::INFERENCE_FAILED, reason),
+			SandboxError::Local(e) => {
+				WorkError::Transient(e.context("running the inference child"))
+			},
+		})?;
+		let result_hash = content::hash_bytes(&result);
+		tracing::info!(
+			"job {id}: inference done in {} ms: {} bytes, result {}",
+			inferred.elapsed().as_millis(),
+			result.len(),
+			hex_hash(&result_hash)
+		);
+		let results_dir = self.config.work_dir.join("results");
+		tokio::fs::create_dir_all(&results_dir).await.map_err(WorkError::transient)?;
+		let result_path: PathBuf = results_dir.join(hex_hash(&result_hash));
+		tokio::fs::write(&result_path, &result).await.map_err(WorkError::transient)?;
+		let stored = store::upload(
+			&self.config.store_url,
+			self.store_token.as_deref(),
+			&result_path,
+			&result_hash,
+			&ProgressBar::hidden(),
+		)
+		.await
+		.map_err(WorkError::transient)?;
+		tracing::info!(
+			"job {id}: result stored at {} ({} ms in all)",
+			stored.uri,
+			started.elapsed().as_millis()
+		);
+		Ok((result_hash, stored.uri))
+	}
+
+	/// After a job's work: drops its input from the cache (unless another job holds it) and
+	/// keeps the cache within `cache_max_mib`.
+	pub(super) async fn tidy_cache(&self, input_hash: content::ContentHash) {
+		let cache = self.cache.clone();
+		let tidied = tokio::task::spawn_blocking(move || {
+			cache.discard(&input_hash);
+			cache.prune()
+		})
+		.await;
+		match tidied {
+			Ok(Ok(pruned)) if pruned.removed > 0 => tracing::info!(
+				"cache: removed {} least recently used files ({} KiB), {} KiB kept",
+				pruned.removed,
+				pruned.removed_bytes / 1024,
+				pruned.kept_bytes / 1024
+			),
+			Ok(Ok(_)) => {},
+			Ok(Err(e)) => tracing::warn!("cache: pruning {}: {e}", self.cache.dir().display()),
+			Err(e) => tracing::warn!("cache: pruning stopped: {e}"),
+		}
+	}
+}
