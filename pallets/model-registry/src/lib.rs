@@ -16,6 +16,16 @@
 //! [`deai_primitives::ModelRegistry`] (usability, licences, fees, royalty splits, pins) is
 //! implemented by [`Pallet`]; contributions (uses, accepted evaluations) go to
 //! [`Config::ContributionSink`].
+//!
+//! ## Code layout
+//! This file declares the pallet (config, storage, events, errors, calls); each call delegates
+//! to a `do_*` function in the module of its concern: `models`, `datasets`, `evaluations`
+//! (benchmarks, evaluations, challenges), `royalties` (`pay_usage`, splits, use counting) and
+//! `ownership` (transfers and takedowns). Models and datasets share their logic through the
+//! traits in `items`, written once in `ownership` and `versions`; `lineage` holds licence
+//! ceilings and lineage links, `deposits` and `counters` the money and counter helpers,
+//! `registry_trait` the [`deai_primitives::ModelRegistry`] implementation, `queries` the runtime
+//! API and `invariants` `do_try_state`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -26,13 +36,26 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod impls;
+mod counters;
+mod datasets;
+mod deposits;
+mod evaluations;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+mod items;
+mod lineage;
 #[cfg(test)]
 mod mock;
+mod models;
+mod ownership;
+mod queries;
+mod registry_trait;
+mod royalties;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod types;
+mod versions;
 pub mod weights;
 
 pub use types::*;
