@@ -147,7 +147,11 @@ impl<T: Config> Pallet<T> {
 			}
 			let bond = T::ChallengeBond::get();
 			Self::hold(HoldReason::ChallengeBond, &challenger, bond)?;
-			e.status = EvaluationStatus::Challenged { challenger: challenger.clone(), bond };
+			e.status = EvaluationStatus::Challenged {
+				challenger: challenger.clone(),
+				bond,
+				judgement_deadline: now.saturating_add(T::JudgementPeriod::get()),
+			};
 			Ok(())
 		})?;
 		Self::deposit_event(Event::EvaluationChallenged { evaluation, challenger });
@@ -156,7 +160,8 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_resolve_challenge(evaluation: EvaluationId, upheld: bool) -> DispatchResult {
 		let mut info = Evaluations::<T>::get(evaluation).ok_or(Error::<T>::EvaluationNotFound)?;
-		let EvaluationStatus::Challenged { challenger, bond: challenge_bond } = info.status.clone()
+		let EvaluationStatus::Challenged { challenger, bond: challenge_bond, .. } =
+			info.status.clone()
 		else {
 			return Err(Error::<T>::NotChallenged.into());
 		};
@@ -211,13 +216,17 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_finalize_evaluation(evaluation: EvaluationId) -> DispatchResult {
 		Evaluations::<T>::try_mutate(evaluation, |e| -> DispatchResult {
 			let e = e.as_mut().ok_or(Error::<T>::EvaluationNotFound)?;
-			match e.status {
-				EvaluationStatus::Pending { challenge_deadline } => ensure!(
-					frame_system::Pallet::<T>::block_number() > challenge_deadline,
-					Error::<T>::ChallengePeriodNotOver
-				),
-				EvaluationStatus::Challenged { .. } => {
-					return Err(Error::<T>::AwaitingJudgement.into())
+			let now = frame_system::Pallet::<T>::block_number();
+			match &e.status {
+				EvaluationStatus::Pending { challenge_deadline } => {
+					ensure!(now > *challenge_deadline, Error::<T>::ChallengePeriodNotOver)
+				},
+				EvaluationStatus::Challenged { challenger, bond, judgement_deadline } => {
+					ensure!(now > *judgement_deadline, Error::<T>::AwaitingJudgement);
+					// Nobody ruled in time: the evaluation stands, as if unchallenged, and the
+					// challenger's bond comes back (no bond is locked for good).
+					Self::release(HoldReason::ChallengeBond, challenger, *bond);
+					Self::deposit_event(Event::ChallengeTimedOut { evaluation });
 				},
 				EvaluationStatus::Accepted | EvaluationStatus::Rejected => {
 					return Err(Error::<T>::AlreadyFinal.into())

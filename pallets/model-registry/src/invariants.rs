@@ -198,7 +198,7 @@ impl<T: Config> Pallet<T> {
 				EvaluationStatus::Pending { .. } => {
 					add::<T>(&mut eval_bonds, &eval.evaluator, eval.bond)
 				},
-				EvaluationStatus::Challenged { challenger, bond } => {
+				EvaluationStatus::Challenged { challenger, bond, .. } => {
 					add::<T>(&mut eval_bonds, &eval.evaluator, eval.bond);
 					add::<T>(&mut challenge_bonds, challenger, *bond);
 				},

@@ -102,10 +102,13 @@ pub mod pallet {
 	#[pallet::composite_enum]
 	pub enum HoldReason {
 		/// The storage deposit of a record the account created.
+		#[codec(index = 0)]
 		StorageDeposit,
 		/// The bond of an evaluation, until it is final.
+		#[codec(index = 1)]
 		EvaluationBond,
 		/// The bond of a challenge, until the judge decides.
+		#[codec(index = 2)]
 		ChallengeBond,
 	}
 
@@ -150,6 +153,11 @@ pub mod pallet {
 		/// How long an evaluation is open to challenges, in blocks.
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+
+		/// How long the evaluation judge has to rule on a challenge, in blocks. Unjudged, the
+		/// evaluation stands and both bonds come back (`finalize_evaluation`).
+		#[pallet::constant]
+		type JudgementPeriod: Get<BlockNumberFor<Self>>;
 
 		/// The share of the loser's bond paid to the winner of a challenge; the rest goes to
 		/// [`Config::Slash`].
@@ -531,6 +539,12 @@ pub mod pallet {
 			/// owner, the version's publisher, one of its contributors or one of the payees.
 			credited: bool,
 		},
+		/// The judge did not rule on a challenge within `JudgementPeriod`: the evaluation
+		/// stands and the challenger's bond was returned.
+		ChallengeTimedOut {
+			/// The evaluation, which stands.
+			evaluation: EvaluationId,
+		},
 	}
 
 	#[pallet::error]
@@ -661,6 +675,9 @@ pub mod pallet {
 		IdOverflow,
 		/// A counter overflowed.
 		CounterOverflow,
+		/// A taken-down item is restored only if its owner can hold its storage deposit again
+		/// (a takedown may have slashed it).
+		OwnerCannotPayDeposit,
 	}
 
 	#[pallet::hooks]
@@ -1016,8 +1033,10 @@ pub mod pallet {
 			Self::do_resolve_challenge(evaluation, upheld)
 		}
 
-		/// Accepts an unchallenged evaluation after its challenge period, releasing its bond and
-		/// crediting the evaluator. Anyone. Emits `EvaluationAccepted`.
+		/// Accepts an unchallenged evaluation after its challenge period, or a challenged one the
+		/// judge did not rule on within `JudgementPeriod` (the challenger's bond comes back,
+		/// `ChallengeTimedOut`), releasing its bond and crediting the evaluator. Anyone. Emits
+		/// `EvaluationAccepted`.
 		#[pallet::call_index(22)]
 		pub fn finalize_evaluation(
 			origin: OriginFor<T>,

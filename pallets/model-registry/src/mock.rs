@@ -51,7 +51,7 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type Balance = Balance;
-	type ExistentialDeposit = ConstU128<1>;
+	type ExistentialDeposit = ExistentialDeposit;
 	type AccountStore = System;
 	type RuntimeHoldReason = RuntimeHoldReason;
 }
@@ -98,6 +98,7 @@ pub fn contributions() -> Vec<(AccountId, ContributionCategory, u128)> {
 parameter_types! {
 	pub const ChallengeWinnerShare: Perbill = Perbill::from_percent(50);
 	pub const FeeDestination: AccountId = TREASURY;
+	pub static ExistentialDeposit: Balance = 1;
 	// No cut unless a test sets one, so that royalty tests see whole fees.
 	pub static UsageFeeCut: Perbill = Perbill::zero();
 }
@@ -114,6 +115,7 @@ impl pallet_model_registry::Config for Test {
 	type EvaluationBond = ConstU128<1_000>;
 	type ChallengeBond = ConstU128<500>;
 	type ChallengePeriod = ConstU64<10>;
+	type JudgementPeriod = ConstU64<20>;
 	type ChallengeWinnerShare = ChallengeWinnerShare;
 	type FeeDestination = FeeDestination;
 	type UsageFeeCut = UsageFeeCut;
@@ -158,6 +160,8 @@ pub fn new_test_ext() -> TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
+		ExistentialDeposit::set(1);
+		UsageFeeCut::set(Perbill::zero());
 	});
 	TestExternalities(ext)
 }

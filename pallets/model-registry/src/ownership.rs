@@ -174,11 +174,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Marks a taken-down item active again. A deposit slashed at the takedown is held again
+	/// from the owner, so that no live record is stored for free.
 	fn restore_item<I: Item<T>>(id: I::Id) -> DispatchResult {
 		I::Records::try_mutate(id, |info| {
 			let info = info.as_mut().ok_or(I::NOT_FOUND)?;
 			ensure!(info.status() == ItemStatus::TakenDown, Error::<T>::ItemNotTakenDown);
 			*info.status_mut() = ItemStatus::Active;
+			if info.deposit().is_zero() {
+				let deposit = Self::deposit_for(&*info);
+				Self::hold(HoldReason::StorageDeposit, info.owner(), deposit)
+					.map_err(|_| Error::<T>::OwnerCannotPayDeposit)?;
+				*info.deposit_mut() = deposit;
+			}
 			Ok(())
 		})
 	}

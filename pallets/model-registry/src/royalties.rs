@@ -15,7 +15,11 @@ use deai_primitives::{
 use frame_support::{
 	defensive, ensure,
 	storage::{StorageDoubleMap, StorageMap},
-	traits::{fungible::Mutate, tokens::Preservation, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+		Get,
+	},
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -252,8 +256,19 @@ impl<T: Config> RoyaltySplit<T> {
 		self.add(owner, amount.saturating_sub(paid));
 	}
 
-	/// The payouts, the protocol's `cut` (to the fee destination) first.
+	/// The payouts, the protocol's `cut` (to the fee destination) first. A share that could
+	/// not be paid (below the existential deposit, to an account that does not exist) goes to
+	/// the owner instead, so that paying for an item never fails, nor leaves part of a fee
+	/// unpaid, because of a dust share (L-4).
 	fn finish_with_cut(mut self, cut: BalanceOf<T>) -> Vec<Payout<T::AccountId, BalanceOf<T>>> {
+		let minimum = T::Currency::minimum_balance();
+		let mut dust = BalanceOf::<T>::zero();
+		for payout in self.payouts.iter_mut().skip(1) {
+			if payout.amount < minimum && T::Currency::total_balance(&payout.who).is_zero() {
+				dust = dust.saturating_add(core::mem::take(&mut payout.amount));
+			}
+		}
+		self.add_fallback(dust);
 		if !cut.is_zero() {
 			self.payouts.insert(0, Payout { who: T::FeeDestination::get(), amount: cut });
 		}

@@ -404,12 +404,15 @@ pub enum EvaluationStatus<T: Config> {
 		/// The last block a challenge is accepted in.
 		challenge_deadline: BlockNumberFor<T>,
 	},
-	/// Challenged: the evaluation judge decides.
+	/// Challenged: the evaluation judge decides, until `judgement_deadline`; unjudged, the
+	/// evaluation stands and both bonds are returned.
 	Challenged {
 		/// Who challenged it.
 		challenger: T::AccountId,
 		/// The challenger's bond, held.
 		bond: BalanceOf<T>,
+		/// The last block the judge may rule in.
+		judgement_deadline: BlockNumberFor<T>,
 	},
 	/// Accepted (unchallenged, or upheld by the judge).
 	Accepted,

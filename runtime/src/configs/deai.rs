@@ -24,6 +24,9 @@ parameter_types! {
 	pub const ChallengeBond: Balance = 10 * UNIT;
 	/// Evaluations are open to challenges for a day (10 blocks with `fast-runtime`).
 	pub const ChallengePeriod: BlockNumber = prod_or_fast(DAYS, 10);
+	/// The judge has 7 days to rule on a challenge (10 blocks with `fast-runtime`); unjudged,
+	/// the evaluation stands.
+	pub const JudgementPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
 	/// The winner of a challenge gets half the loser's bond; the treasury gets the rest.
 	pub const ChallengeWinnerShare: Perbill = Perbill::from_percent(50);
 	/// The protocol's cut of every usage fee: a paid use earns the item's contributors that
@@ -49,6 +52,7 @@ impl pallet_model_registry::Config for Runtime {
 	type EvaluationBond = EvaluationBond;
 	type ChallengeBond = ChallengeBond;
 	type ChallengePeriod = ChallengePeriod;
+	type JudgementPeriod = JudgementPeriod;
 	type ChallengeWinnerShare = ChallengeWinnerShare;
 	type FeeDestination = TreasuryAccount;
 	type UsageFeeCut = UsageFeeCut;

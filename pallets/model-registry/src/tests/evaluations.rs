@@ -228,3 +228,37 @@ fn evaluations_need_a_usable_version_and_a_benchmark() {
 		);
 	});
 }
+
+/// L-7 (and "every wait has a timeout"): a challenge the judge never rules on ends at its
+/// judgement deadline; the evaluation stands, both bonds come back, and the evaluator is credited
+/// the fee it paid.
+#[test]
+fn l7_an_unjudged_challenge_times_out_and_the_evaluation_stands() {
+	new_test_ext().execute_with(|| {
+		let (_, _, eval) = setup();
+		let eve = free(EVE);
+		assert_ok!(Registry::challenge_evaluation(RuntimeOrigin::signed(EVE), eval));
+		assert_eq!(free(EVE), eve - 500);
+		// Challenged at block 1: the judge has until block 21.
+		System::set_block_number(21);
+		assert_noop!(
+			Registry::finalize_evaluation(RuntimeOrigin::signed(CHARLIE), eval),
+			Error::<Test>::AwaitingJudgement
+		);
+		System::set_block_number(22);
+		let dave = free(DAVE);
+		assert_ok!(Registry::finalize_evaluation(RuntimeOrigin::signed(CHARLIE), eval));
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::ModelRegistry(RegistryEvent::ChallengeTimedOut { evaluation: eval })));
+		assert_eq!(last_event(), RegistryEvent::EvaluationAccepted { evaluation: eval });
+		assert_eq!(free(EVE), eve);
+		assert_eq!(free(DAVE), dave + 1_000);
+		assert_eq!(eval_bond(DAVE), 0);
+		assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 50)));
+		// The judge can no longer rule.
+		assert_noop!(
+			Registry::resolve_challenge(RuntimeOrigin::root(), eval, false),
+			Error::<Test>::NotChallenged
+		);
+	});
+}

@@ -41,8 +41,12 @@ fn a_taken_down_model_is_unusable_and_its_deposit_slashed() {
 			Error::<Test>::ItemTakenDown
 		);
 		assert!(Registry::lineage(v, 2).is_some());
+		// Restored, the record holds its deposit again (the takedown slashed it).
+		let alice = free(ALICE);
 		assert_ok!(Registry::restore(RuntimeOrigin::root(), RegistryItem::Model(id)));
 		assert_eq!(last_event(), RegistryEvent::Restored { item: RegistryItem::Model(id) });
+		assert_eq!(Models::<Test>::get(id).unwrap().deposit, deposit);
+		assert_eq!(free(ALICE), alice - deposit);
 		assert_ok!(Registry::ensure_model_usable(&v, IntendedUse::default()));
 		assert_noop!(
 			Registry::restore(RuntimeOrigin::root(), RegistryItem::Model(id)),

@@ -136,3 +136,38 @@ fn nothing_to_pay_and_compute_to_data_stay_refused() {
 		assert_eq!(free(BOB), bob + 5);
 	});
 }
+
+/// L-4: a share below the existential deposit to an account that does not exist cannot be paid;
+/// it goes to the owner, and the payment succeeds (it used to fail with `BelowMinimum`).
+#[test]
+fn l4_a_dust_share_goes_to_the_owner() {
+	new_test_ext().execute_with(|| {
+		ExistentialDeposit::set(100);
+		let newcomer = 77;
+		let id = model_with(ALICE, 1_000, &[(BOB, 95), (newcomer, 5)]);
+		let v = publish(ALICE, id, 1, vec![], Perbill::zero());
+		assert_eq!(
+			Registry::model_royalty_split(&v, 1_000).unwrap(),
+			vec![Payout { who: ALICE, amount: 50 }, Payout { who: BOB, amount: 950 }]
+		);
+		let (alice, bob) = (free(ALICE), free(BOB));
+		assert_ok!(Registry::pay_usage(
+			RuntimeOrigin::signed(EVE),
+			VersionRef::Model(v),
+			IntendedUse::default(),
+			1_000
+		));
+		assert_eq!(free(ALICE), alice + 50);
+		assert_eq!(free(BOB), bob + 950);
+		assert_eq!(free(newcomer), 0);
+		// Once the account exists, it is paid its share.
+		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), newcomer, 100));
+		assert_ok!(Registry::pay_usage(
+			RuntimeOrigin::signed(EVE),
+			VersionRef::Model(v),
+			IntendedUse::default(),
+			1_000
+		));
+		assert_eq!(free(newcomer), 150);
+	});
+}
