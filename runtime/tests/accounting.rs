@@ -178,7 +178,7 @@ fn explain_registry(explained: &mut Explained) {
 					evaluation.bond,
 				);
 			},
-			EvaluationStatus::Challenged { challenger, bond } => {
+			EvaluationStatus::Challenged { challenger, bond, .. } => {
 				explained.add(
 					&evaluation.evaluator,
 					Registry(RegistryHold::EvaluationBond),
