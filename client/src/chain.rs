@@ -13,6 +13,11 @@ use subxt::PolkadotConfig;
 use subxt_signer::sr25519::Keypair;
 use tokio::sync::Mutex;
 
+/// The metadata the typed API is generated from. The `subxt` macro reads the file, but cargo
+/// does not know it does: including it makes a regenerated file rebuild this crate (a stale build
+/// would talk to the chain with the old runtime's call and API hashes).
+const _METADATA: &[u8] = include_bytes!("../metadata/deai.scale");
+
 /// The typed runtime API: `api::tx()`, `api::storage()`, `api::runtime_apis()`, events, errors.
 #[subxt::subxt(
 	runtime_metadata_path = "metadata/deai.scale",
