@@ -136,7 +136,9 @@ describe('deai-worker and the deai CLI', () => {
       `work_dir = "${join(dir, `worker-${index + 1}`)}"`,
       `store_url = "${storeUrl}"`,
       `store_token_file = "${join(dir, 'worker.token')}"`,
-      'bond = "100"',
+      // Above the minimum bond (100 DEAI): giving a job back (the tampered artifact below)
+      // costs AbandonSlash (5%) of it, and the worker must stay eligible for the next tests.
+      'bond = "150"',
       // The first worker takes `Verifier` jobs checked by Alice; the second none.
       index === 0 ? `trusted_verifiers = ["${ctx.alice.address}"]` : '',
       '[price]',
@@ -238,8 +240,10 @@ describe('deai-worker and the deai CLI', () => {
     assert.deepEqual(receipt.providers.map((p) => p.provider).sort(), providers.map((p) => p.address).sort());
     for (const p of receipt.providers) assert.equal(BigInt(p.paid), price);
     assert.equal(BigInt(receipt.usage_fees), fee);
-    assert.equal(await free(api, owner.address) - before.owner, fee * 60n / 100n);
-    assert.equal(await free(api, coauthor.address) - before.coauthor, fee * 40n / 100n);
+    // The protocol's cut (10%) goes to the treasury; the contributors share the rest.
+    const shared = fee - fee / 10n;
+    assert.equal(await free(api, owner.address) - before.owner, shared * 60n / 100n);
+    assert.equal(await free(api, coauthor.address) - before.coauthor, shared * 40n / 100n);
     for (const w of workers) {
       assert.match(w.output, new RegExp(`job ${receipt.job}: inference done in \\d+ ms: \\d+ bytes, result ${expectedHash}`));
       await waitForOutput(w, new RegExp(`job ${receipt.job}: settled: result ${expectedHash} accepted, paid 10 DEAI`));
