@@ -30,7 +30,7 @@ impl<T: Config> Pallet<T> {
 
 	/// What one deadline of `kind` can cost at most (H-5): a settlement with the most payees a
 	/// job can have, or the close of a matching with `MaxBids` bids, on top of the overhead.
-	pub(crate) fn deadline_weight() -> Weight {
+	pub fn deadline_weight() -> Weight {
 		Self::deadline_overhead().saturating_add(
 			Self::max_settlement_weight().max(Self::matching_close_weight(T::MaxBids::get())),
 		)
