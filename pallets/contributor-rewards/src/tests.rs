@@ -45,7 +45,7 @@ mod epochs {
 	fn an_epoch_closes_in_o1_and_freezes_pot_and_weights() {
 		new_test_ext().execute_with(|| {
 			Rewards::record(&ALICE, Compute, 3 * PT);
-			Rewards::record(&BOB, Model, 1 * PT);
+			Rewards::record(&BOB, Model, PT);
 			assert_eq!(Rewards::epoch_info(), (0, 0, 10));
 			run_to_block(9);
 			assert_eq!(CurrentEpoch::<Test>::get(), 0);
@@ -69,11 +69,11 @@ mod epochs {
 	fn a_short_pot_pays_what_it_holds() {
 		new_test_ext().execute_with(|| {
 			RewardPerEpoch::set(POT * 10);
-			Rewards::record(&ALICE, Compute, 1 * PT);
+			Rewards::record(&ALICE, Compute, PT);
 			run_to_block(10);
 			// The pot keeps its existential deposit.
 			assert_eq!(Epochs::<Test>::get(0).unwrap().pot, POT - 1);
-			Rewards::record(&ALICE, Compute, 1 * PT);
+			Rewards::record(&ALICE, Compute, PT);
 			run_to_block(20);
 			// Epoch 0 owes a quarter of it (one category with points): the rest is available.
 			let owed = Perbill::from_percent(25).mul_floor(POT - 1);
@@ -84,8 +84,8 @@ mod epochs {
 	#[test]
 	fn expiry_returns_the_unclaimed_to_the_pot() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 1 * PT);
-			Rewards::record(&BOB, Compute, 1 * PT);
+			Rewards::record(&ALICE, Compute, PT);
+			Rewards::record(&BOB, Compute, PT);
 			run_to_block(10);
 			assert_ok!(claim(0, ALICE));
 			assert_eq!(Committed::<Test>::get(), 125_000);
@@ -122,7 +122,7 @@ mod epochs {
 			);
 			assert_ok!(Rewards::set_category_weights(RuntimeOrigin::root(), weights));
 			assert_eq!(last_event(), RewardsEvent::CategoryWeightsSet { weights });
-			Rewards::record(&ALICE, Compute, 1 * PT);
+			Rewards::record(&ALICE, Compute, PT);
 			run_to_block(10);
 			assert_eq!(Epochs::<Test>::get(0).unwrap().weights, weights);
 			assert_ok!(claim(0, ALICE));
@@ -138,7 +138,7 @@ mod claims {
 	fn a_claim_pays_the_exact_share_to_the_contributor() {
 		new_test_ext().execute_with(|| {
 			Rewards::record(&ALICE, Compute, 3 * PT);
-			Rewards::record(&BOB, Compute, 1 * PT);
+			Rewards::record(&BOB, Compute, PT);
 			Rewards::record(&ALICE, Evaluation, 7 * PT);
 			assert_noop!(claim(0, ALICE), Error::<Test>::EpochNotClaimable);
 			run_to_block(10);
@@ -165,7 +165,7 @@ mod claims {
 	fn rounding_down_leaves_the_remainder_in_the_pot() {
 		new_test_ext().execute_with(|| {
 			for who in [ALICE, BOB, CHARLIE] {
-				Rewards::record(&who, Dataset, 1 * PT);
+				Rewards::record(&who, Dataset, PT);
 			}
 			run_to_block(10);
 			for who in [ALICE, BOB, CHARLIE] {
@@ -183,7 +183,7 @@ mod claims {
 			MaxShare::set(Perbill::from_percent(50));
 			MinPoints::set(2 * PT);
 			Rewards::record(&ALICE, Compute, 9 * PT);
-			Rewards::record(&BOB, Compute, 1 * PT);
+			Rewards::record(&BOB, Compute, PT);
 			run_to_block(10);
 			// Alice's 90% of 250_000 is capped at half; Bob is below the threshold.
 			assert_ok!(claim(0, ALICE));
