@@ -5,11 +5,9 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 NODE := $${CARGO_TARGET_DIR}/debug/deai-node
-# The end-to-end tests run a node built with `fast-runtime` (governance periods of blocks, not days).
-FAST_NODE := $${CARGO_TARGET_DIR}/debug/fast-runtime/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup fmt lint node node-fast tools contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
+.PHONY: run test setup fmt lint node tools contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -45,14 +43,6 @@ lint: setup
 node:
 	@$(ENV) cargo build --locked -p deai-node
 
-## Builds deai-node with the `fast-runtime` feature, kept in target/debug/fast-runtime/ for the
-## e2e tests.
-## (Built before `node` so that target/debug/deai-node stays the production node.)
-node-fast:
-	@$(ENV) cargo build --locked -p deai-node --features fast-runtime && \
-	  mkdir -p "$$(dirname "$(FAST_NODE)")" && \
-	  cp -f "$(NODE)" "$(FAST_NODE).tmp" && mv -f "$(FAST_NODE).tmp" "$(FAST_NODE)"
-
 ## Builds the off-chain tools: `deai-worker` (the provider's agent) and `deai` (the command line).
 tools:
 	@$(ENV) cargo build --locked -p deai-worker -p deai-cli
@@ -68,8 +58,10 @@ test-rust:
 	@$(ENV) cargo test --locked --workspace --exclude deai-client --exclude deai-worker --exclude deai-cli && \
 	  cargo test --locked -p deai-client -p deai-worker -p deai-cli
 
-test-e2e: node-fast tools contracts
-	@$(ENV) cd tests/e2e && DEAI_NODE="$(FAST_NODE)" npm test
+## The end-to-end tests, against the one production node build: they give their `--dev` chain the
+## short periods of a test chain (the runtime's `FastPeriods`) with sudo, as their first step.
+test-e2e: node tools contracts
+	@$(ENV) cd tests/e2e && DEAI_NODE="$(NODE)" npm test
 
 ## A local testnet: relay chain (rococo-local) + DeAI Chain para 2000, until Ctrl-C. Builds the
 ## relay binaries first when they are not cached (once; over an hour).

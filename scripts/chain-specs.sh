@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/scripts/env.sh"
 if [ -z "${DEAI_NODE:-}" ]; then
-  # Build (or re-link) the production node: target/debug/deai-node may be a fast-runtime build.
+  # Build the node if it is not up to date.
   (cd "$here" && cargo build --locked -q -p deai-node)
 fi
 node="${DEAI_NODE:-$CARGO_TARGET_DIR/debug/deai-node}"

@@ -57,7 +57,6 @@ e2e() {
 run "setup" make -s setup
 run "format (cargo fmt --check)" make -s fmt
 run "lint (cargo clippy -D warnings)" make -s lint
-run "build: node, fast-runtime" make -s node-fast
 run "build: node" make -s node
 run "build: tools (deai-worker, deai)" make -s tools
 run "build: contracts" make -s contracts

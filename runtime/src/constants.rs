@@ -44,10 +44,20 @@ pub mod time {
 	/// Blocks in a day.
 	pub const DAYS: BlockNumber = HOURS * 24;
 
-	/// Picks the production value, or the `fast-runtime` one (used by end-to-end tests, where a
-	/// referendum or a session must end within seconds).
-	pub const fn prod_or_fast(prod: BlockNumber, fast: BlockNumber) -> BlockNumber {
-		if cfg!(feature = "fast-runtime") {
+	frame_support::parameter_types! {
+		/// Whether the chain runs the short periods of a test chain: governance, sessions,
+		/// unbonding, reviews and disputes take a few blocks instead of hours or days, so that
+		/// the end-to-end suite sees a referendum decided or a bond released within a minute.
+		/// False (the default) on every real chain. It is a raw storage value (at
+		/// `twox_128(":FastPeriods:")`) that only root can write, with `System::set_storage`:
+		/// the e2e suite sets it on its `--dev` chain, with sudo, before anything else happens.
+		/// One node build therefore serves production, zombienet and the e2e tests.
+		pub storage FastPeriods: bool = false;
+	}
+
+	/// Picks the production period, or the short one of a test chain ([`FastPeriods`]).
+	pub fn prod_or_fast(prod: BlockNumber, fast: BlockNumber) -> BlockNumber {
+		if FastPeriods::get() {
 			fast
 		} else {
 			prod

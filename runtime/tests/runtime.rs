@@ -13,6 +13,7 @@ use deai_runtime::configs::governance::{
 	tracks::{ids, TracksInfo},
 	RuntimeParameters,
 };
+use deai_runtime::constants::time::FastPeriods;
 use deai_runtime::{
 	configs::utility::ProxyType, genesis_config_presets::*, pallet_custom_origins, AccountId,
 	Balance, Balances, ComputeMarket, Executive, Header, ModelRegistry, ParachainInfo, Proxy,
@@ -47,23 +48,92 @@ fn every_pallet_passes_its_integrity_test() {
 #[test]
 fn referendum_tracks_are_sorted_and_named() {
 	use pallet_referenda::TracksInfo as _;
-	TracksInfo::check_integrity().expect("tracks sorted by id");
-	let names: Vec<String> = TracksInfo::tracks()
-		.map(|t| String::from_utf8_lossy(&t.info.name).trim_end_matches('\0').to_string())
-		.collect();
-	assert_eq!(
-		names,
-		[
-			"root",
-			"whitelisted_caller",
-			"referendum_canceller",
-			"referendum_killer",
-			"treasurer",
-			"small_spender",
-			"deai_parameters",
-			"market_arbiter"
-		]
-	);
+	// Both sets: a real chain's and a test chain's (`FastPeriods`).
+	for fast in [false, true] {
+		sp_io::TestExternalities::default().execute_with(|| {
+			FastPeriods::set(&fast);
+			TracksInfo::check_integrity().expect("tracks sorted by id");
+			let names: Vec<String> = TracksInfo::tracks()
+				.map(|t| String::from_utf8_lossy(&t.info.name).trim_end_matches('\0').to_string())
+				.collect();
+			assert_eq!(
+				names,
+				[
+					"root",
+					"whitelisted_caller",
+					"referendum_canceller",
+					"referendum_killer",
+					"treasurer",
+					"small_spender",
+					"deai_parameters",
+					"market_arbiter"
+				]
+			);
+		});
+	}
+}
+
+/// A chain has production periods unless root switches on `FastPeriods` (the e2e suite does, on
+/// its dev chain): then governance, sessions, unbonding, reviews, reveals and disputes take a few
+/// blocks, the epoch length may be 2 blocks, and nothing else changes.
+#[test]
+fn fast_periods_shorten_every_period_and_only_periods() {
+	use deai_runtime::configs::{
+		collators::Period as SessionPeriod,
+		deai::{DisputePeriod, RevealPeriod, ReviewPeriod, UnbondingPeriod},
+		governance::{SpendPeriod, VoteLockingPeriod},
+	};
+	use pallet_referenda::TracksInfo as _;
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert!(!FastPeriods::get(), "no preset switches it on");
+		let decision = || {
+			TracksInfo::info(ids::DEAI_PARAMETERS)
+				.expect("the parameters track")
+				.decision_period
+		};
+		let production = (
+			decision(),
+			SessionPeriod::get(),
+			UnbondingPeriod::get(),
+			ReviewPeriod::get(),
+			RevealPeriod::get(),
+			DisputePeriod::get(),
+			SpendPeriod::get(),
+			VoteLockingPeriod::get(),
+		);
+		assert_eq!(
+			production,
+			(7 * DAYS, 6 * 600, 7 * DAYS, 600, 100, 7 * DAYS, 6 * DAYS, 7 * DAYS)
+		);
+		assert_eq!(*epoch_length_range().start(), DAYS);
+
+		// Root writes the raw value, as `System::set_storage` (sudo) does on a dev chain.
+		assert_ok!(System::set_storage(
+			RuntimeOrigin::root(),
+			vec![(FastPeriods::key().to_vec(), true.encode())]
+		));
+		assert!(FastPeriods::get());
+		let fast = (
+			decision(),
+			SessionPeriod::get(),
+			UnbondingPeriod::get(),
+			ReviewPeriod::get(),
+			RevealPeriod::get(),
+			DisputePeriod::get(),
+			SpendPeriod::get(),
+			VoteLockingPeriod::get(),
+		);
+		assert_eq!(fast, (30, 10, 10, 5, 10, 10, 20, 10));
+		assert_eq!(*epoch_length_range().start(), 2);
+		// Amounts are not periods.
+		assert_eq!(<Runtime as pallet_compute_market::Config>::BondPerSlot::get(), 10 * UNIT);
+		// Nobody else can write it.
+		assert!(System::set_storage(
+			RuntimeOrigin::signed(AccountId::from([1; 32])),
+			vec![(FastPeriods::key().to_vec(), false.encode())]
+		)
+		.is_err());
+	});
 }
 
 #[test]
@@ -570,7 +640,7 @@ fn m9_out_of_range_parameters_are_refused() {
 		assert!(REWARDS_FEE_SHARE_RANGE.contains(&market::RewardsFeeShare::get()));
 		assert!(MIN_PROVIDER_BOND_RANGE.contains(&market::MinProviderBond::get()));
 		assert!(DISPUTE_BOND_RANGE.contains(&market::DisputeBond::get()));
-		assert!(EPOCH_LENGTH_RANGE.contains(&rewards::EpochLength::get()));
+		assert!(epoch_length_range().contains(&rewards::EpochLength::get()));
 		assert!(REWARD_PER_EPOCH_RANGE.contains(&rewards::RewardPerEpoch::get()));
 		let launch = (
 			market::ProtocolFee::get(),
@@ -602,8 +672,8 @@ fn m9_out_of_range_parameters_are_refused() {
 			min_provider_bond(*MIN_PROVIDER_BOND_RANGE.end() + 1),
 			dispute_bond(*DISPUTE_BOND_RANGE.start() - 1),
 			dispute_bond(*DISPUTE_BOND_RANGE.end() + 1),
-			epoch_length(*EPOCH_LENGTH_RANGE.start() - 1),
-			epoch_length(*EPOCH_LENGTH_RANGE.end() + 1),
+			epoch_length(*epoch_length_range().start() - 1),
+			epoch_length(*epoch_length_range().end() + 1),
 			reward_per_epoch(*REWARD_PER_EPOCH_RANGE.end() + 1),
 		] {
 			assert_eq!(
@@ -631,8 +701,8 @@ fn m9_out_of_range_parameters_are_refused() {
 			min_provider_bond(*MIN_PROVIDER_BOND_RANGE.end()),
 			dispute_bond(*DISPUTE_BOND_RANGE.start()),
 			dispute_bond(*DISPUTE_BOND_RANGE.end()),
-			epoch_length(*EPOCH_LENGTH_RANGE.end()),
-			epoch_length(*EPOCH_LENGTH_RANGE.start()),
+			epoch_length(*epoch_length_range().end()),
+			epoch_length(*epoch_length_range().start()),
 			reward_per_epoch(*REWARD_PER_EPOCH_RANGE.end()),
 			reward_per_epoch(*REWARD_PER_EPOCH_RANGE.start()),
 		] {
@@ -656,7 +726,7 @@ fn m9_out_of_range_parameters_are_refused() {
 		);
 		assert_eq!(
 			<Runtime as pallet_contributor_rewards::Config>::EpochLength::get(),
-			*EPOCH_LENGTH_RANGE.start()
+			*epoch_length_range().start()
 		);
 		assert_eq!(<Runtime as pallet_contributor_rewards::Config>::RewardPerEpoch::get(), 0);
 		// Back to the default (no value) is always accepted.
@@ -693,7 +763,7 @@ fn m9_out_of_range_parameters_are_refused() {
 		);
 		assert_eq!(
 			<Runtime as pallet_contributor_rewards::Config>::EpochLength::get(),
-			*EPOCH_LENGTH_RANGE.start()
+			*epoch_length_range().start()
 		);
 		assert_eq!(
 			<Runtime as pallet_contributor_rewards::Config>::RewardPerEpoch::get(),
@@ -705,9 +775,14 @@ fn m9_out_of_range_parameters_are_refused() {
 #[test]
 fn m9_market_arbiter_track_needs_half_a_percent_support() {
 	use pallet_referenda::TracksInfo as _;
-	let arbiter = TracksInfo::tracks()
-		.find(|track| track.id == ids::MARKET_ARBITER)
-		.expect("the market_arbiter track");
-	assert_eq!(arbiter.info.min_support.threshold(Perbill::one()), Perbill::from_perthousand(5));
-	assert_eq!(arbiter.info.min_approval.threshold(Perbill::one()), Perbill::from_percent(60));
+	sp_io::TestExternalities::default().execute_with(|| {
+		let arbiter = TracksInfo::tracks()
+			.find(|track| track.id == ids::MARKET_ARBITER)
+			.expect("the market_arbiter track");
+		assert_eq!(
+			arbiter.info.min_support.threshold(Perbill::one()),
+			Perbill::from_perthousand(5)
+		);
+		assert_eq!(arbiter.info.min_approval.threshold(Perbill::one()), Perbill::from_percent(60));
+	});
 }

@@ -1,7 +1,8 @@
-// OpenGov from polkadot.js, on a `fast-runtime` node: two referenda on the `deai_parameters`
-// track propose new protocol fees. The first is voted through with conviction by several
-// accounts, confirmed and enacted, and the next job settlement charges the new fee; the second is
-// voted down, is rejected when its decision period ends, and changes nothing.
+// OpenGov from polkadot.js, on a chain with a test chain's short periods (FastPeriods): two
+// referenda on the `deai_parameters` track propose new protocol fees. The first is voted through
+// with conviction by several accounts, confirmed and enacted, and the next job settlement charges
+// the new fee; the second is voted down, is rejected when its decision period ends, and changes
+// nothing.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendAndWait, waitForBlock } from './lib/node.mjs';
@@ -59,13 +60,13 @@ describe('governance (OpenGov)', () => {
     throw new Error(`referendum ${index} is still ${(await referendum(index)).type} after ${blocks} blocks`);
   }
 
-  it('runs on a fast-runtime node, whose tracks take blocks, not days', async () => {
+  it('runs on a test chain (FastPeriods), whose tracks take blocks, not days', async () => {
     const tracks = api.consts.referenda.tracks;
     track = tracks.find(([id]) => id.toNumber() === DEAI_PARAMETERS_TRACK)[1];
     assert.equal(track.name.toString().replace(/\0/g, ''), 'deai_parameters');
     assert.ok(
       track.decisionPeriod.toNumber() <= 100,
-      'the e2e suite needs deai-node built with `--features fast-runtime` (make test-e2e does it)',
+      'startDevNode sets FastPeriods: the tracks must be the short ones',
     );
   });
 

@@ -55,6 +55,12 @@ describe('verification modes and disputes', () => {
     return eventData(events, api.events.computeMarket.JobPosted).job.toNumber();
   }
 
+  /** The job as block `number` left it, once that block exists. */
+  async function jobAt(number, job) {
+    await waitForBlock(api, number);
+    return api.query.computeMarket.jobs.at(await api.rpc.chain.getBlockHash(number), job);
+  }
+
   /** Root (sudo on the dev chain) stands in for a market_arbiter referendum. */
   async function resolveDispute(job, providerAtFault) {
     const result = await sendAndWait(api.tx.sudo.sudo(api.tx.computeMarket.resolveDispute(job, providerAtFault)), alice);
@@ -68,19 +74,22 @@ describe('verification modes and disputes', () => {
   });
 
   it('redundant: two providers commit, then reveal; the agreed result settles and pays both', async () => {
-    const job = await postJob({ FixedPrice: { price } }, { Redundant: { providers: 2, quorum: 2 } }, 4);
-    await sendAndWait(api.tx.computeMarket.claimJob(job), charlie);
-    await sendAndWait(api.tx.computeMarket.claimJob(job), second);
+    const job = await postJob({ FixedPrice: { price } }, { Redundant: { providers: 2, quorum: 2 } }, 6);
+    // Both claims go in together, and every status is read at the block it describes, so a slow
+    // machine (a late block, a late subscription) cannot turn the short windows into a failure.
+    const [, claimed] = await Promise.all([
+      sendAndWait(api.tx.computeMarket.claimJob(job), charlie),
+      sendAndWait(api.tx.computeMarket.claimJob(job), second),
+    ]);
     // H-2: claims are applications; the set is drawn when the matching window closes.
-    const open = (await api.query.computeMarket.jobs(job)).unwrap();
+    const open = (await api.query.computeMarket.jobs.at(claimed.blockHash, job)).unwrap();
     assert.equal(open.status.toString(), 'Open');
-    await waitForBlock(api, open.deadline.unwrap()[0].toNumber());
     // The window closed (no more claims, no cancelling); the draw follows two blocks later, from
     // randomness produced after the close.
-    const drawing = (await api.query.computeMarket.jobs(job)).unwrap();
+    const drawing = (await jobAt(open.deadline.unwrap()[0].toNumber(), job)).unwrap();
     assert.equal(drawing.status.toString(), 'Drawing');
-    await waitForBlock(api, drawing.deadline.unwrap()[0].toNumber());
-    assert.equal((await api.query.computeMarket.jobs(job)).unwrap().status.toString(), 'Assigned');
+    const assigned = (await jobAt(drawing.deadline.unwrap()[0].toNumber(), job)).unwrap();
+    assert.equal(assigned.status.toString(), 'Assigned');
 
     const result = `0x${'a1'.repeat(32)}`;
     const salts = [`0x${'01'.repeat(32)}`, `0x${'02'.repeat(32)}`];

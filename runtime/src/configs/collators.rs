@@ -18,8 +18,8 @@ impl pallet_authorship::Config for Runtime {
 }
 
 parameter_types! {
-	/// A session lasts 6 hours (1 minute with `fast-runtime`).
-	pub const Period: BlockNumber = prod_or_fast(6 * HOURS, MINUTES);
+	/// A session lasts 6 hours (1 minute on a test chain).
+	pub Period: BlockNumber = prod_or_fast(6 * HOURS, MINUTES);
 	pub const Offset: BlockNumber = 0;
 }
 

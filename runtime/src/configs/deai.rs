@@ -22,11 +22,11 @@ parameter_types! {
 	/// An evaluation and a challenge each bond 10 DEAI.
 	pub const EvaluationBond: Balance = 10 * UNIT;
 	pub const ChallengeBond: Balance = 10 * UNIT;
-	/// Evaluations are open to challenges for a day (10 blocks with `fast-runtime`).
-	pub const ChallengePeriod: BlockNumber = prod_or_fast(DAYS, 10);
-	/// The judge has 7 days to rule on a challenge (10 blocks with `fast-runtime`); unjudged,
+	/// Evaluations are open to challenges for a day (10 blocks on a test chain).
+	pub ChallengePeriod: BlockNumber = prod_or_fast(DAYS, 10);
+	/// The judge has 7 days to rule on a challenge (10 blocks on a test chain); unjudged,
 	/// the evaluation stands.
-	pub const JudgementPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
+	pub JudgementPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
 	/// The winner of a challenge gets half the loser's bond; the treasury gets the rest.
 	pub const ChallengeWinnerShare: Perbill = Perbill::from_percent(50);
 	/// The protocol's cut of every usage fee: a paid use earns the item's contributors that
@@ -84,15 +84,16 @@ parameter_types! {
 	pub const DisputeSlash: Perbill = Perbill::from_percent(20);
 	/// A requester who loses a dispute pays half its dispute bond to the provider.
 	pub const DisputeWinnerShare: Perbill = Perbill::from_percent(50);
-	/// Providers wait 7 days for their bond (10 blocks with `fast-runtime`).
-	pub const UnbondingPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
-	/// Requesters have an hour to review a result (5 blocks with `fast-runtime`).
-	pub const ReviewPeriod: BlockNumber = prod_or_fast(HOURS, 5);
-	/// Redundant providers have 10 minutes to reveal (5 blocks with `fast-runtime`).
-	pub const RevealPeriod: BlockNumber = prod_or_fast(10 * MINUTES, 5);
-	/// The dispute resolver has 7 days to rule on a dispute (10 blocks with `fast-runtime`);
+	/// Providers wait 7 days for their bond (10 blocks on a test chain).
+	pub UnbondingPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
+	/// Requesters have an hour to review a result (5 blocks on a test chain).
+	pub ReviewPeriod: BlockNumber = prod_or_fast(HOURS, 5);
+	/// Redundant providers have 10 minutes to reveal (10 blocks on a test chain: the e2e tests
+	/// play four reveals, refused ones included, and restart a worker between commit and reveal).
+	pub RevealPeriod: BlockNumber = prod_or_fast(10 * MINUTES, 10);
+	/// The dispute resolver has 7 days to rule on a dispute (10 blocks on a test chain);
 	/// unruled, the result stands.
-	pub const DisputePeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
+	pub DisputePeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
 	/// A provider gives back a job it took (`report_failure`) for 5% of its bond: less than a
 	/// missed deadline, enough that winning auctions to abandon them loses money (M-4).
 	pub const AbandonSlash: Perbill = Perbill::from_percent(5);

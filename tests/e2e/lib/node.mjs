@@ -7,11 +7,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { xxhashAsHex } from '@polkadot/util-crypto';
 
 const targetDir = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target');
-// The suite needs a `fast-runtime` node (`make node-fast` builds it into
-// target/debug/fast-runtime/).
-export const NODE_BINARY = process.env.DEAI_NODE || join(targetDir, 'debug/fast-runtime/deai-node');
+// The production node (`make node`): the suite gives its chain a test chain's short periods.
+export const NODE_BINARY = process.env.DEAI_NODE || join(targetDir, 'debug/deai-node');
+
+/**
+ * The runtime's `FastPeriods` switch (runtime/src/constants.rs): a raw storage value at
+ * twox_128(":FastPeriods:"), a SCALE bool. While it is true, governance, sessions, unbonding,
+ * reviews and disputes take a few blocks instead of hours or days.
+ */
+export const FAST_PERIODS_KEY = xxhashAsHex(':FastPeriods:', 128);
 
 /** A TCP port nothing listens on right now. */
 export function freePort() {
@@ -52,9 +60,15 @@ export function peakRssMiB(pid) {
  * Starts `deai-node --dev` and returns { api, child, rpcPort, logs, stop }.
  * Waits until the RPC server answers and the chain has produced a block.
  */
-export async function startDevNode({ extraArgs = [], timeoutMs = 180_000 } = {}) {
+/**
+ * Starts `deai-node --dev` and connects to it. With `fastPeriods` (the default), its first act
+ * is to switch the chain to a test chain's short periods (sudo `system.setStorage`, as Alice), and
+ * the API it returns is connected afterwards, so its constants (the referendum tracks, the
+ * periods) are the short ones.
+ */
+export async function startDevNode({ extraArgs = [], timeoutMs = 180_000, fastPeriods = true } = {}) {
   if (!existsSync(NODE_BINARY)) {
-    throw new Error(`${NODE_BINARY} does not exist: build it with \`make node-fast\``);
+    throw new Error(`${NODE_BINARY} does not exist: build it with \`make node\``);
   }
   const rpcPort = await freePort();
   const p2pPort = await freePort();
@@ -99,25 +113,39 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 180_000 } = {})
       }
       if (Date.now() > deadline) throw new Error(`deai-node did not serve RPC in ${timeoutMs} ms`);
       try {
-        const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, false);
-        await provider.connect();
-        await new Promise((resolve, reject) => {
-          const t = setTimeout(() => reject(new Error('connect timeout')), 2000);
-          provider.on('connected', () => { clearTimeout(t); resolve(); });
-          provider.on('error', () => { clearTimeout(t); reject(new Error('connect failed')); });
-        });
-        api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+        api = await connect(rpcPort);
       } catch {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
     await waitForBlock(api, 1, Math.max(deadline - Date.now(), 1000));
+    if (fastPeriods) {
+      const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+      await sendAndWait(api.tx.sudo.sudo(api.tx.system.setStorage([[FAST_PERIODS_KEY, '0x01']])), alice);
+      const stored = (await api.rpc.state.getStorage(FAST_PERIODS_KEY)).toHex();
+      if (stored !== '0x01') throw new Error(`FastPeriods is ${stored} after sudo set it`);
+      await api.disconnect();
+      api = undefined;
+      api = await connect(rpcPort);
+    }
     console.log(`deai-node: first block ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start`);
   } catch (error) {
     await stop();
     throw error;
   }
   return { api, child, rpcPort, logs, stop };
+}
+
+/** An API connected to the node serving RPC on `rpcPort`; rejects when none answers. */
+async function connect(rpcPort) {
+  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, false);
+  await provider.connect();
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('connect timeout')), 2000);
+    provider.on('connected', () => { clearTimeout(t); resolve(); });
+    provider.on('error', () => { clearTimeout(t); reject(new Error('connect failed')); });
+  });
+  return ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
 }
 
 /** Resolves once the best block number reaches `number`. */

@@ -52,12 +52,15 @@ pub const MIN_PROVIDER_BOND_RANGE: RangeInclusive<Balance> = 10 * UNIT..=10_000 
 /// result, would cost more than most jobs' budgets.
 pub const DISPUTE_BOND_RANGE: RangeInclusive<Balance> = UNIT..=1_000 * UNIT;
 
-/// `Rewards.EpochLength`: a day to 30 days (with `fast-runtime`, from 2 blocks: the end-to-end
-/// tests end an epoch early). Every epoch pays up to `RewardPerEpoch`, so the lower end makes that
+/// `Rewards.EpochLength`: a day to 30 days (on a test chain, [`FastPeriods`](crate::constants::time::FastPeriods),
+/// from 2 blocks: the
+/// end-to-end tests end an epoch early). Every epoch pays up to `RewardPerEpoch`, so the lower end makes that
 /// a daily amount at most (the review's example: an epoch of 0 or 1 block pays it every block),
 /// and it keeps rewards claimable for at least 30 days (`ClaimEpochs`, 30 epochs). Beyond 30 days
 /// contributors would wait more than a month for any reward.
-pub const EPOCH_LENGTH_RANGE: RangeInclusive<BlockNumber> = prod_or_fast(DAYS, 2)..=30 * DAYS;
+pub fn epoch_length_range() -> RangeInclusive<BlockNumber> {
+	prod_or_fast(DAYS, 2)..=30 * DAYS
+}
 
 /// `Rewards.RewardPerEpoch`: 0 to 100,000 DEAI. Pausing rewards is a legitimate policy (while
 /// points farming is dealt with, review H-4). The top end, 10 times the launch value, bounds how
@@ -71,43 +74,55 @@ pub trait BoundedParameter {
 	type Value: PartialOrd + Copy;
 
 	/// The values it may take.
-	const RANGE: RangeInclusive<Self::Value>;
+	fn range() -> RangeInclusive<Self::Value>;
 
 	/// Whether `value` may be set: one in range, or `None` (back to the default, which is in
 	/// range).
 	fn allows(value: &Option<Self::Value>) -> bool {
-		value.as_ref().is_none_or(|value| Self::RANGE.contains(value))
+		value.as_ref().is_none_or(|value| Self::range().contains(value))
 	}
 }
 
 impl BoundedParameter for dynamic_params::market::ProtocolFee {
 	type Value = Permill;
-	const RANGE: RangeInclusive<Permill> = PROTOCOL_FEE_RANGE;
+	fn range() -> RangeInclusive<Permill> {
+		PROTOCOL_FEE_RANGE
+	}
 }
 
 impl BoundedParameter for dynamic_params::market::RewardsFeeShare {
 	type Value = Perbill;
-	const RANGE: RangeInclusive<Perbill> = REWARDS_FEE_SHARE_RANGE;
+	fn range() -> RangeInclusive<Perbill> {
+		REWARDS_FEE_SHARE_RANGE
+	}
 }
 
 impl BoundedParameter for dynamic_params::market::MinProviderBond {
 	type Value = Balance;
-	const RANGE: RangeInclusive<Balance> = MIN_PROVIDER_BOND_RANGE;
+	fn range() -> RangeInclusive<Balance> {
+		MIN_PROVIDER_BOND_RANGE
+	}
 }
 
 impl BoundedParameter for dynamic_params::market::DisputeBond {
 	type Value = Balance;
-	const RANGE: RangeInclusive<Balance> = DISPUTE_BOND_RANGE;
+	fn range() -> RangeInclusive<Balance> {
+		DISPUTE_BOND_RANGE
+	}
 }
 
 impl BoundedParameter for dynamic_params::rewards::EpochLength {
 	type Value = BlockNumber;
-	const RANGE: RangeInclusive<BlockNumber> = EPOCH_LENGTH_RANGE;
+	fn range() -> RangeInclusive<BlockNumber> {
+		epoch_length_range()
+	}
 }
 
 impl BoundedParameter for dynamic_params::rewards::RewardPerEpoch {
 	type Value = Balance;
-	const RANGE: RangeInclusive<Balance> = REWARD_PER_EPOCH_RANGE;
+	fn range() -> RangeInclusive<Balance> {
+		REWARD_PER_EPOCH_RANGE
+	}
 }
 
 /// Whether a `set_parameter` value is in its range.
@@ -160,7 +175,8 @@ where
 {
 	fn get() -> P::Value {
 		let value: P::Value = <P as Get<P::Value>>::get();
-		let (lowest, highest) = (*P::RANGE.start(), *P::RANGE.end());
+		let range = P::range();
+		let (lowest, highest) = (*range.start(), *range.end());
 		if value < lowest {
 			lowest
 		} else if value > highest {

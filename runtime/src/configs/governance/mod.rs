@@ -127,10 +127,10 @@ impl pallet_parameters::Config for Runtime {
 
 parameter_types! {
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
-	/// Approved spends are paid every 6 days (20 blocks with `fast-runtime`).
-	pub const SpendPeriod: BlockNumber = prod_or_fast(6 * DAYS, 20);
+	/// Approved spends are paid every 6 days (20 blocks on a test chain).
+	pub SpendPeriod: BlockNumber = prod_or_fast(6 * DAYS, 20);
 	/// A spend must be claimed within 30 days of becoming payable.
-	pub const PayoutPeriod: BlockNumber = prod_or_fast(30 * DAYS, 100);
+	pub PayoutPeriod: BlockNumber = prod_or_fast(30 * DAYS, 100);
 	pub TreasuryAccount: AccountId = Treasury::account_id();
 	pub const MaxBalance: Balance = Balance::MAX;
 }
@@ -161,8 +161,8 @@ impl pallet_treasury::Config for Runtime {
 }
 
 parameter_types! {
-	/// Votes stay locked 7 days per conviction multiplier (10 blocks with `fast-runtime`).
-	pub const VoteLockingPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
+	/// Votes stay locked 7 days per conviction multiplier (10 blocks on a test chain).
+	pub VoteLockingPeriod: BlockNumber = prod_or_fast(7 * DAYS, 10);
 }
 
 impl pallet_conviction_voting::Config for Runtime {
@@ -182,7 +182,7 @@ parameter_types! {
 	/// Submitting a referendum holds 10 DEAI until it is decided.
 	pub const SubmissionDeposit: Balance = 10 * UNIT;
 	/// A referendum that never gets a decision deposit times out after 14 days.
-	pub const UndecidingTimeout: BlockNumber = prod_or_fast(14 * DAYS, 50);
+	pub UndecidingTimeout: BlockNumber = prod_or_fast(14 * DAYS, 50);
 }
 
 impl pallet_referenda::Config for Runtime {

@@ -1,6 +1,6 @@
 //! The referendum tracks: who may be the origin of a referendum, and how hard it is to pass.
 //!
-//! Periods are in blocks (6 s). With the `fast-runtime` feature they shrink to a few blocks so
+//! Periods are in blocks (6 s). On a test chain ([`FastPeriods`]) they shrink to a few blocks so
 //! that end-to-end tests see a referendum decided and enacted within a minute.
 
 use super::origins;
@@ -51,9 +51,11 @@ const fn support(ceil: u32, floor_permille: u32) -> Curve {
 	}
 }
 
-/// One track: its name, concurrency, deposit, periods (production, fast) and curves.
+/// One track: its name, concurrency, deposit, periods (production, fast) and curves, with the
+/// production periods or (`fast`) those of a test chain.
 #[allow(clippy::too_many_arguments)]
 const fn track(
+	fast: bool,
 	id: TrackId,
 	name: &str,
 	max_deciding: u32,
@@ -68,96 +70,120 @@ const fn track(
 			name: s(name),
 			max_deciding,
 			decision_deposit,
-			prepare_period: prod_or_fast(periods[0].0, periods[0].1),
-			decision_period: prod_or_fast(periods[1].0, periods[1].1),
-			confirm_period: prod_or_fast(periods[2].0, periods[2].1),
-			min_enactment_period: prod_or_fast(periods[3].0, periods[3].1),
+			prepare_period: pick(fast, periods[0]),
+			decision_period: pick(fast, periods[1]),
+			confirm_period: pick(fast, periods[2]),
+			min_enactment_period: pick(fast, periods[3]),
 			min_approval,
 			min_support,
 		},
 	}
 }
 
+/// The production period, or the test chain's.
+const fn pick(fast: bool, (production, test): (BlockNumber, BlockNumber)) -> BlockNumber {
+	if fast {
+		test
+	} else {
+		production
+	}
+}
+
 /// All tracks, sorted by id. Periods: (prepare, decide, confirm, enact) as (production, fast).
-static TRACKS: [Track<TrackId, Balance, BlockNumber>; 8] = [
-	track(
-		ids::ROOT,
-		"root",
-		1,
-		1_000 * UNIT,
-		[(2 * HOURS, 2), (14 * DAYS, 30), (24 * HOURS, 3), (24 * HOURS, 1)],
-		approval(50),
-		support(50, 5),
-	),
-	track(
-		ids::WHITELISTED_CALLER,
-		"whitelisted_caller",
-		10,
-		100 * UNIT,
-		[(30 * MINUTES, 2), (14 * DAYS, 30), (10 * MINUTES, 2), (10 * MINUTES, 1)],
-		approval(50),
-		support(10, 1),
-	),
-	track(
-		ids::REFERENDUM_CANCELLER,
-		"referendum_canceller",
-		20,
-		100 * UNIT,
-		[(2 * HOURS, 2), (7 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
-		approval(50),
-		support(10, 1),
-	),
-	track(
-		ids::REFERENDUM_KILLER,
-		"referendum_killer",
-		20,
-		500 * UNIT,
-		[(2 * HOURS, 2), (14 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
-		approval(50),
-		support(10, 1),
-	),
-	track(
-		ids::TREASURER,
-		"treasurer",
-		10,
-		200 * UNIT,
-		[(2 * HOURS, 2), (14 * DAYS, 30), (3 * HOURS, 2), (24 * HOURS, 1)],
-		approval(50),
-		support(50, 5),
-	),
-	track(
-		ids::SMALL_SPENDER,
-		"small_spender",
-		50,
-		20 * UNIT,
-		[(2 * HOURS, 2), (7 * DAYS, 30), (3 * HOURS, 2), (24 * HOURS, 1)],
-		approval(50),
-		support(10, 1),
-	),
-	track(
-		ids::DEAI_PARAMETERS,
-		"deai_parameters",
-		10,
-		100 * UNIT,
-		[(2 * HOURS, 2), (7 * DAYS, 30), (6 * HOURS, 2), (24 * HOURS, 1)],
-		approval(60),
-		support(20, 2),
-	),
-	// The arbiter's rulings move funds: a dispute's verdict pays out the budget and slashes a bond,
-	// a judged challenge pays the loser's bond to the winner, a take-down can slash deposits. Its
-	// support floor is therefore that of the tracks that move funds at scale (root, treasurer):
-	// 0.5% of the issuance voting aye, five times the 0.1% at which one unopposed holder could
-	// rule its own disputes or take down competitors (review M-9). The four roles stay one origin.
-	track(
-		ids::MARKET_ARBITER,
-		"market_arbiter",
-		50,
-		50 * UNIT,
-		[(30 * MINUTES, 2), (3 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
-		approval(60),
-		support(5, 5),
-	),
-];
+const fn all_tracks(fast: bool) -> [Track<TrackId, Balance, BlockNumber>; 8] {
+	[
+		track(
+			fast,
+			ids::ROOT,
+			"root",
+			1,
+			1_000 * UNIT,
+			[(2 * HOURS, 2), (14 * DAYS, 30), (24 * HOURS, 3), (24 * HOURS, 1)],
+			approval(50),
+			support(50, 5),
+		),
+		track(
+			fast,
+			ids::WHITELISTED_CALLER,
+			"whitelisted_caller",
+			10,
+			100 * UNIT,
+			[(30 * MINUTES, 2), (14 * DAYS, 30), (10 * MINUTES, 2), (10 * MINUTES, 1)],
+			approval(50),
+			support(10, 1),
+		),
+		track(
+			fast,
+			ids::REFERENDUM_CANCELLER,
+			"referendum_canceller",
+			20,
+			100 * UNIT,
+			[(2 * HOURS, 2), (7 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
+			approval(50),
+			support(10, 1),
+		),
+		track(
+			fast,
+			ids::REFERENDUM_KILLER,
+			"referendum_killer",
+			20,
+			500 * UNIT,
+			[(2 * HOURS, 2), (14 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
+			approval(50),
+			support(10, 1),
+		),
+		track(
+			fast,
+			ids::TREASURER,
+			"treasurer",
+			10,
+			200 * UNIT,
+			[(2 * HOURS, 2), (14 * DAYS, 30), (3 * HOURS, 2), (24 * HOURS, 1)],
+			approval(50),
+			support(50, 5),
+		),
+		track(
+			fast,
+			ids::SMALL_SPENDER,
+			"small_spender",
+			50,
+			20 * UNIT,
+			[(2 * HOURS, 2), (7 * DAYS, 30), (3 * HOURS, 2), (24 * HOURS, 1)],
+			approval(50),
+			support(10, 1),
+		),
+		track(
+			fast,
+			ids::DEAI_PARAMETERS,
+			"deai_parameters",
+			10,
+			100 * UNIT,
+			[(2 * HOURS, 2), (7 * DAYS, 30), (6 * HOURS, 2), (24 * HOURS, 1)],
+			approval(60),
+			support(20, 2),
+		),
+		// The arbiter's rulings move funds: a dispute's verdict pays out the budget and slashes a bond,
+		// a judged challenge pays the loser's bond to the winner, a take-down can slash deposits. Its
+		// support floor is therefore that of the tracks that move funds at scale (root, treasurer):
+		// 0.5% of the issuance voting aye, five times the 0.1% at which one unopposed holder could
+		// rule its own disputes or take down competitors (review M-9). The four roles stay one origin.
+		track(
+			fast,
+			ids::MARKET_ARBITER,
+			"market_arbiter",
+			50,
+			50 * UNIT,
+			[(30 * MINUTES, 2), (3 * DAYS, 30), (3 * HOURS, 2), (10 * MINUTES, 1)],
+			approval(60),
+			support(5, 5),
+		),
+	]
+}
+
+/// The tracks of a real chain.
+static TRACKS: [Track<TrackId, Balance, BlockNumber>; 8] = all_tracks(false);
+/// The tracks of a test chain ([`FastPeriods`]).
+static FAST_TRACKS: [Track<TrackId, Balance, BlockNumber>; 8] = all_tracks(true);
 
 /// DeAI Chain's referendum tracks.
 pub struct TracksInfo;
@@ -166,7 +192,8 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 	type RuntimeOrigin = <RuntimeOrigin as frame_support::traits::OriginTrait>::PalletsOrigin;
 
 	fn tracks() -> impl Iterator<Item = Cow<'static, Track<Self::Id, Balance, BlockNumber>>> {
-		TRACKS.iter().map(Cow::Borrowed)
+		let tracks = if FastPeriods::get() { &FAST_TRACKS } else { &TRACKS };
+		tracks.iter().map(Cow::Borrowed)
 	}
 
 	fn track_for(origin: &Self::RuntimeOrigin) -> Result<Self::Id, ()> {
