@@ -7,7 +7,7 @@ ENV := source scripts/env.sh &&
 NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 RPC_PORT ?= 9944
 
-.PHONY: run test setup fmt lint node tools contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
+.PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -50,6 +50,12 @@ tools:
 ## Builds the example ink! contracts (contracts/*) into $(DEAI_CACHE)/contracts, for the e2e tests.
 contracts:
 	@bash scripts/build-contracts.sh
+
+## The contracts' off-chain tests (a mock chain extension routed by deai-abi's ids; their SCALE
+## mirrors checked against deai-abi's vectors), in the contracts' own target directory.
+test-contracts:
+	@$(ENV) export CARGO_TARGET_DIR="$$DEAI_CACHE/contracts-target" && \
+	  for contract in contracts/*/; do (cd "$$contract" && cargo test --locked --quiet) || exit 1; done
 
 ## The off-chain tools are tested in their own cargo invocation: built together with the runtime
 ## crates, their client dependencies (subxt's RPC stack) would change the features of crates the

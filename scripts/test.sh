@@ -61,5 +61,6 @@ run "build: node" make -s node
 run "build: tools (deai-worker, deai)" make -s tools
 run "build: contracts" make -s contracts
 run "rust tests" make -s test-rust
+run "contract tests" make -s test-contracts
 run "e2e tests" e2e
 run "zombienet" make -s test-zombienet

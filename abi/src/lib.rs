@@ -74,6 +74,158 @@ pub mod failure_code {
 	}
 }
 
+/// The chain extension through which ink! contracts use DeAI Chain (pallet-contracts): its id,
+/// functions, status codes and limits. The SCALE types it reads and writes are
+/// `deai_primitives::contracts`'s (the runtime's side) and the contract's own mirrors; both sides
+/// check their encodings against the [`vectors`](contract::vectors) here.
+///
+/// A contract calls `seal_call_chain_extension(id, input, output)` with
+/// [`call_id`](contract::call_id)`(function)`, a SCALE-encoded input, and gets back a status
+/// code: a [`Status`](contract::Status), or a pallet's named error
+/// ([`module_error_code`](contract::module_error_code)).
+pub mod contract {
+	/// DeAI Chain's extension id (the high 16 bits of the id a contract passes).
+	pub const EXTENSION_ID: u16 = 1;
+
+	/// The functions of the extension (the low 16 bits of the id).
+	pub mod func {
+		/// A model version's usability and usage fee.
+		pub const MODEL_VERSION: u16 = 1;
+		/// Posts a compute job, funded by the contract.
+		pub const POST_JOB: u16 = 2;
+		/// A job's status and result hash.
+		pub const JOB_STATUS: u16 = 3;
+		/// Accepts a job's result (the contract must be its requester).
+		pub const ACCEPT_RESULT: u16 = 4;
+		/// Removes an ended job's receipt, releasing its storage deposit to the contract (its
+		/// requester).
+		pub const REMOVE_RECEIPT: u16 = 5;
+		/// Cancels an open job the contract posted: its budget comes back (its storage deposit
+		/// stays held for the receipt, until [`REMOVE_RECEIPT`]).
+		pub const CANCEL_JOB: u16 = 6;
+		/// Disputes the submitted result of a job the contract posted, holding the market's
+		/// `DisputeBond` from the contract.
+		pub const DISPUTE_RESULT: u16 = 7;
+		/// Every function, in order.
+		pub const ALL: [u16; 7] = [
+			MODEL_VERSION,
+			POST_JOB,
+			JOB_STATUS,
+			ACCEPT_RESULT,
+			REMOVE_RECEIPT,
+			CANCEL_JOB,
+			DISPUTE_RESULT,
+		];
+	}
+
+	/// The id a contract passes to call `function`: `EXTENSION_ID << 16 | function`.
+	pub const fn call_id(function: u16) -> u32 {
+		(EXTENSION_ID as u32) << 16 | function as u32
+	}
+
+	/// The largest input the extension reads, in bytes.
+	pub const MAX_INPUT_LEN: u32 = 4096;
+
+	/// What a function call came to, as the status code the contract receives.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+	#[repr(u32)]
+	pub enum Status {
+		/// Done; the output buffer holds the result.
+		Success = 0,
+		/// No such function in this extension.
+		UnknownFunction = 1,
+		/// The input is not the SCALE encoding of the function's input type (or is too long).
+		InvalidInput = 2,
+		/// The model version or job does not exist.
+		NotFound = 3,
+		/// The function changes state and the contract was called read-only.
+		ReadOnly = 4,
+		/// The call failed with an error that is not a pallet's named error.
+		DispatchFailed = 5,
+	}
+
+	impl Status {
+		/// The status a code stands for; `None` for a module error
+		/// ([`module_error_code`]) or an unknown code.
+		pub const fn from_code(code: u32) -> Option<Status> {
+			Some(match code {
+				0 => Status::Success,
+				1 => Status::UnknownFunction,
+				2 => Status::InvalidInput,
+				3 => Status::NotFound,
+				4 => Status::ReadOnly,
+				5 => Status::DispatchFailed,
+				_ => return None,
+			})
+		}
+	}
+
+	/// Module errors are `MODULE_ERROR | pallet index << 8 | error index`: e.g. the compute
+	/// market's (pallet 61) third error is `0x0001_3d02`. Clients name it from the runtime's
+	/// metadata.
+	pub const MODULE_ERROR: u32 = 0x0001_0000;
+
+	/// The status code of a pallet's named error.
+	pub const fn module_error_code(pallet_index: u8, error_index: u8) -> u32 {
+		MODULE_ERROR | (pallet_index as u32) << 8 | error_index as u32
+	}
+
+	/// The pallet and error index of a module error's status code; `None` for any other code.
+	pub const fn module_error_of(code: u32) -> Option<(u8, u8)> {
+		if code & 0xffff_0000 == MODULE_ERROR {
+			Some(((code >> 8) as u8, code as u8))
+		} else {
+			None
+		}
+	}
+
+	/// SCALE encodings of example inputs and outputs, byte for byte: the runtime's types
+	/// (`deai_primitives::contracts`, the compute market's `JobSpec`) and a contract's mirrors
+	/// must both encode these values to these bytes (each side has the test).
+	pub mod vectors {
+		/// `ModelVersionQuery { version: { model: 7, version: 2 }, commercial: true }`.
+		pub const MODEL_VERSION_QUERY: &[u8] = &[7, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1];
+		/// `ModelVersionInfo { usable: true, usage_fee: 1_000_000 }`.
+		pub const MODEL_VERSION_INFO: &[u8] =
+			&[1, 0x40, 0x42, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+		/// `JobState::Submitted { result_hash: [0xab; 32] }`.
+		pub const JOB_STATE_SUBMITTED: &[u8] = &[
+			3, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab,
+			0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab,
+			0xab, 0xab, 0xab, 0xab,
+		];
+		/// `JobState::Failed`.
+		pub const JOB_STATE_FAILED: &[u8] = &[6];
+		/// The compute market's `JobSpec` (`POST_JOB`'s input): a fine-tune of model 7 version
+		/// 2 on dataset 3 version 1, input hash `[0x11; 32]` at `ipfs://x`, needing 8 MiB of
+		/// VRAM, 1,024 MiB of RAM, a `cuda` accelerator in region 49, a TEE and reputation 5;
+		/// commercial; a budget of 40 DEAI; matching 50 blocks, execution 60; fixed price 10
+		/// DEAI; redundant, 3 providers, quorum 2.
+		pub const JOB_SPEC: &[u8] = &[
+			1, // kind: FineTune
+			1, 7, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, // model: Some({ 7, 2 })
+			4, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, // datasets: [{ 3, 1 }]
+			0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+			0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+			0x11, 0x11, 0x11, 0x11, // input_hash
+			32, b'i', b'p', b'f', b's', b':', b'/', b'/', b'x', // input_uri
+			8, 0, 0, 0, // requirements.min_vram_mib
+			0, 4, 0, 0, // requirements.min_ram_mib: 1,024
+			1, 16, b'c', b'u', b'd', b'a', // requirements.accelerator: Some("cuda")
+			1, 49, 0, // requirements.region: Some(49)
+			1, // requirements.tee_required
+			5, 0, 0, 0, // requirements.min_reputation
+			1, // commercial
+			0, 0x80, 0xca, 0x39, 0x61, 0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // budget: 40 DEAI
+			50, 0, 0, 0, // matching_blocks
+			60, 0, 0, 0, // execution_blocks
+			2, 0, 0xa0, 0x72, 0x4e, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0, // FixedPrice(10 DEAI)
+			1, 3, 2, // Redundant { providers: 3, quorum: 2 }
+		];
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -97,5 +249,25 @@ mod tests {
 		preimage.extend_from_slice(&[3; 32]);
 		let expected = blake2b_simd::Params::new().hash_length(32).hash(&preimage);
 		assert_eq!(&result_commitment(7, &[1; 32], &[2; 32], &[3; 32])[..], expected.as_bytes());
+	}
+
+	#[test]
+	fn status_codes_and_module_errors_round_trip() {
+		use contract::*;
+		for status in [
+			Status::Success,
+			Status::UnknownFunction,
+			Status::InvalidInput,
+			Status::NotFound,
+			Status::ReadOnly,
+			Status::DispatchFailed,
+		] {
+			assert_eq!(Status::from_code(status as u32), Some(status));
+			assert_eq!(module_error_of(status as u32), None);
+		}
+		assert_eq!(module_error_code(61, 2), 0x0001_3d02);
+		assert_eq!(module_error_of(0x0001_3d02), Some((61, 2)));
+		assert_eq!(Status::from_code(0x0001_3d02), None);
+		assert_eq!(call_id(func::DISPUTE_RESULT), 0x0001_0007);
 	}
 }

@@ -17,8 +17,11 @@
 //! `close` also releases the funds of a bounty whose job was never posted, or that were sent
 //! after the job was closed.
 //!
-//! It talks to the chain through DeAI Chain's chain extension (`deai_primitives::contracts` in
-//! the chain's repository): extension 1, functions 1–7, SCALE in and out, status codes for errors.
+//! It talks to the chain through DeAI Chain's chain extension, whose ids, status codes and test
+//! vectors are `deai_abi::contract` (the chain's `abi` crate, a dependency of this contract):
+//! extension 1, functions 1–7, SCALE in and out, status codes for errors. ink!'s attributes take
+//! only literals, so the ids are written out below; the off-chain tests route calls by
+//! `deai_abi`'s ids and check this contract's SCALE mirrors against its vectors.
 
 #![cfg_attr(not(feature = "std"), no_std, no_main)]
 
@@ -188,14 +191,15 @@ pub enum ExtensionError {
 
 impl ink::env::chain_extension::FromStatusCode for ExtensionError {
 	fn from_status_code(status_code: u32) -> Result<(), Self> {
-		match status_code {
-			0 => Ok(()),
-			1 => Err(Self::UnknownFunction),
-			2 => Err(Self::InvalidInput),
-			3 => Err(Self::NotFound),
-			4 => Err(Self::ReadOnly),
-			5 => Err(Self::DispatchFailed),
-			code => Err(Self::Module(code)),
+		use deai_abi::contract::Status;
+		match Status::from_code(status_code) {
+			Some(Status::Success) => Ok(()),
+			Some(Status::UnknownFunction) => Err(Self::UnknownFunction),
+			Some(Status::InvalidInput) => Err(Self::InvalidInput),
+			Some(Status::NotFound) => Err(Self::NotFound),
+			Some(Status::ReadOnly) => Err(Self::ReadOnly),
+			Some(Status::DispatchFailed) => Err(Self::DispatchFailed),
+			None => Err(Self::Module(status_code)),
 		}
 	}
 }
@@ -536,6 +540,7 @@ mod bounty {
 	#[cfg(test)]
 	mod tests {
 		use super::*;
+		use deai_abi::contract::{func::*, module_error_code, vectors, Status, EXTENSION_ID};
 		use ink::{
 			env::test,
 			scale::{Decode, Encode},
@@ -544,7 +549,7 @@ mod bounty {
 
 		/// A market error, as a status code (the compute market is pallet 61; which error does
 		/// not matter here).
-		const REFUSED: u32 = 0x0001_3d09;
+		const REFUSED: u32 = module_error_code(61, 9);
 		/// The contract's balance when a test starts.
 		const FUNDS: Balance = 10_000_000;
 
@@ -563,7 +568,8 @@ mod bounty {
 
 		impl test::ChainExtension for MockExtension {
 			fn ext_id(&self) -> u16 {
-				1
+				// The engine routes the contract's calls here only if the ids agree.
+				EXTENSION_ID
 			}
 
 			fn call(&mut self, func_id: u16, input: &[u8], output: &mut Vec<u8>) -> u32 {
@@ -571,16 +577,16 @@ mod bounty {
 				let input = Vec::<u8>::decode(&mut &input[..]).expect("encoded bytes");
 				let mut market = self.0.borrow_mut();
 				market.calls.push(func_id);
-				if func_id > 2 {
+				if ![MODEL_VERSION, POST_JOB].contains(&func_id) {
 					assert_eq!(u64::decode(&mut &input[..]), Ok(7), "the job's id");
 				}
 				// Reads.
 				match (func_id, market.job) {
-					(1, _) => {
+					(MODEL_VERSION, _) => {
 						return answer(output, ModelVersionInfo { usable: true, usage_fee: 3 })
 					},
-					(3, Some(state)) => return answer(output, state),
-					(3, None) => return 3,
+					(JOB_STATUS, Some(state)) => return answer(output, state),
+					(JOB_STATUS, None) => return Status::NotFound as u32,
 					_ => {},
 				}
 				// State changes.
@@ -588,26 +594,86 @@ mod bounty {
 					return code;
 				}
 				market.job = match (func_id, market.job) {
-					(2, _) => {
+					(POST_JOB, _) => {
 						market.job = Some(JobState::Open);
 						return answer(output, 7u64);
 					},
-					(4, Some(JobState::Submitted { result_hash })) => {
+					(ACCEPT_RESULT, Some(JobState::Submitted { result_hash })) => {
 						Some(JobState::Completed { result_hash })
 					},
-					(5, Some(JobState::Completed { .. } | JobState::Failed)) => None,
-					(6, Some(JobState::Open)) => Some(JobState::Failed),
-					(7, Some(JobState::Submitted { .. })) => Some(JobState::Disputed),
+					(REMOVE_RECEIPT, Some(JobState::Completed { .. } | JobState::Failed)) => None,
+					(CANCEL_JOB, Some(JobState::Open)) => Some(JobState::Failed),
+					(DISPUTE_RESULT, Some(JobState::Submitted { .. })) => Some(JobState::Disputed),
 					_ => return REFUSED,
 				};
-				0
+				Status::Success as u32
 			}
 		}
 
 		/// Writes a function's output: success.
 		fn answer(output: &mut Vec<u8>, value: impl Encode) -> u32 {
 			value.encode_to(output);
-			0
+			Status::Success as u32
+		}
+
+		/// The contract's mirrors of the chain's types encode the ABI's example values to the
+		/// ABI's bytes, as the runtime's types do (the runtime's test
+		/// `the_extension_types_encode_to_the_abi_vectors`).
+		#[test]
+		fn mirrors_encode_to_the_abi_vectors() {
+			let model = ModelVersionRef { model: 7, version: 2 };
+			assert_eq!(
+				ModelVersionQuery { version: model, commercial: true }.encode(),
+				vectors::MODEL_VERSION_QUERY
+			);
+			assert_eq!(
+				ModelVersionInfo { usable: true, usage_fee: 1_000_000 }.encode(),
+				vectors::MODEL_VERSION_INFO
+			);
+			assert_eq!(
+				JobState::Submitted { result_hash: [0xab; 32] }.encode(),
+				vectors::JOB_STATE_SUBMITTED
+			);
+			assert_eq!(JobState::Failed.encode(), vectors::JOB_STATE_FAILED);
+			const UNIT: u128 = 1_000_000_000_000;
+			let spec = JobSpec {
+				kind: JobKind::FineTune,
+				model: Some(model),
+				datasets: vec![(3, 1)],
+				input_hash: [0x11; 32],
+				input_uri: b"ipfs://x".to_vec(),
+				requirements: Requirements {
+					min_vram_mib: 8,
+					min_ram_mib: 1024,
+					accelerator: Some(b"cuda".to_vec()),
+					region: Some(49),
+					tee_required: true,
+					min_reputation: 5,
+				},
+				commercial: true,
+				budget: 40 * UNIT,
+				matching_blocks: 50,
+				execution_blocks: 60,
+				matching: MatchingMode::FixedPrice { price: 10 * UNIT },
+				verification: VerificationMode::Redundant { providers: 3, quorum: 2 },
+			};
+			assert_eq!(spec.encode(), vectors::JOB_SPEC);
+			assert_eq!(JobSpec::decode(&mut &vectors::JOB_SPEC[..]), Ok(spec));
+		}
+
+		/// Status codes decode to the contract's errors as `deai_abi` defines them.
+		#[test]
+		fn status_codes_decode_as_the_abi_defines_them() {
+			use ink::env::chain_extension::FromStatusCode;
+			assert_eq!(ExtensionError::from_status_code(Status::Success as u32), Ok(()));
+			assert_eq!(
+				ExtensionError::from_status_code(Status::ReadOnly as u32),
+				Err(ExtensionError::ReadOnly)
+			);
+			assert_eq!(
+				ExtensionError::from_status_code(REFUSED),
+				Err(ExtensionError::Module(REFUSED))
+			);
 		}
 
 		fn contract() -> AccountId {
@@ -659,7 +725,7 @@ mod bounty {
 				// The receipt goes, the funds go to the owner, the outcome stays readable.
 				call_as(accounts().bob);
 				assert_eq!(bounty.close(), Ok(FUNDS));
-				assert_eq!(market.borrow().calls, [3, 5]);
+				assert_eq!(market.borrow().calls, [JOB_STATUS, REMOVE_RECEIPT]);
 				assert_eq!(market.borrow().job, None, "the receipt was removed");
 				assert_eq!(balance(contract()), 0);
 				assert_eq!(balance(accounts().bob) - bob_before, FUNDS);
@@ -676,7 +742,11 @@ mod bounty {
 				assert_eq!(bounty.cancel(), Err(Error::Closed));
 				test::set_account_balance::<DeaiEnvironment>(contract(), 2_000_000);
 				assert_eq!(bounty.close(), Ok(2_000_000));
-				assert_eq!(market.borrow().calls, [3, 5], "no more calls to the market");
+				assert_eq!(
+					market.borrow().calls,
+					[JOB_STATUS, REMOVE_RECEIPT],
+					"no more calls to the market"
+				);
 			}
 		}
 
@@ -692,7 +762,7 @@ mod bounty {
 			for state in live {
 				let (mut bounty, market) = bounty_with_job(state);
 				assert_eq!(bounty.close(), Err(Error::JobNotEnded));
-				assert_eq!(market.borrow().calls, [3]);
+				assert_eq!(market.borrow().calls, [JOB_STATUS]);
 				assert_eq!(balance(contract()), FUNDS);
 			}
 		}
@@ -722,7 +792,7 @@ mod bounty {
 			assert_eq!(bounty.accept(), Err(Error::NotOwner));
 			call_as(accounts().bob);
 			assert_eq!(bounty.accept(), Ok(result_hash));
-			assert_eq!(market.borrow().calls, [3, 4, 5]);
+			assert_eq!(market.borrow().calls, [JOB_STATUS, ACCEPT_RESULT, REMOVE_RECEIPT]);
 			assert_eq!(market.borrow().job, None, "the receipt was removed");
 			assert_eq!(balance(accounts().bob) - bob_before, FUNDS);
 			assert_eq!(bounty.status(), Ok(JobState::Completed { result_hash }));
@@ -736,7 +806,7 @@ mod bounty {
 				let (mut bounty, market) = bounty_with_job(state);
 				assert_eq!(bounty.accept(), Err(Error::NoResult));
 				assert_eq!(bounty.dispute(), Err(Error::NoResult));
-				assert_eq!(market.borrow().calls, [3, 3]);
+				assert_eq!(market.borrow().calls, [JOB_STATUS, JOB_STATUS]);
 			}
 		}
 
@@ -748,7 +818,7 @@ mod bounty {
 			assert_eq!(bounty.dispute(), Err(Error::NotOwner));
 			call_as(accounts().bob);
 			assert_eq!(bounty.dispute(), Ok(()));
-			assert_eq!(market.borrow().calls, [3, 7]);
+			assert_eq!(market.borrow().calls, [JOB_STATUS, DISPUTE_RESULT]);
 			assert_eq!(market.borrow().job, Some(JobState::Disputed));
 			assert_eq!(bounty.status(), Ok(JobState::Disputed));
 			let event = test::recorded_events().last().expect("an event");
@@ -773,7 +843,7 @@ mod bounty {
 			assert_eq!(bounty.cancel(), Err(Error::NotOwner));
 			call_as(accounts().bob);
 			assert_eq!(bounty.cancel(), Ok(FUNDS));
-			assert_eq!(market.borrow().calls, [3, 6, 5]);
+			assert_eq!(market.borrow().calls, [JOB_STATUS, CANCEL_JOB, REMOVE_RECEIPT]);
 			assert_eq!(market.borrow().job, None, "the receipt was removed");
 			assert_eq!(balance(accounts().bob) - bob_before, FUNDS);
 			assert_eq!(bounty.status(), Ok(JobState::Failed));
@@ -786,7 +856,7 @@ mod bounty {
 			// Once taken by a provider, a job cannot be cancelled.
 			let (mut bounty, market) = bounty_with_job(JobState::Assigned);
 			assert_eq!(bounty.cancel(), Err(Error::NotOpen));
-			assert_eq!(market.borrow().calls, [3]);
+			assert_eq!(market.borrow().calls, [JOB_STATUS]);
 		}
 
 		#[ink::test]
@@ -796,7 +866,7 @@ mod bounty {
 			assert_eq!(bounty.close(), Err(Error::Chain(ExtensionError::Module(REFUSED))));
 			assert_eq!(balance(contract()), FUNDS);
 			assert_eq!(bounty.status(), Ok(JobState::Failed), "not recorded as closed");
-			market.borrow_mut().refuse = Some(4);
+			market.borrow_mut().refuse = Some(Status::ReadOnly as u32);
 			assert_eq!(bounty.close(), Err(Error::Chain(ExtensionError::ReadOnly)));
 			market.borrow_mut().refuse = None;
 			assert_eq!(bounty.close(), Ok(FUNDS));

@@ -25,59 +25,12 @@ use crate::{ContentHash, ModelVersionRef};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
-/// DeAI Chain's extension id (the high 16 bits of the id a contract passes).
-pub const EXTENSION_ID: u16 = 1;
-
-/// The functions of the extension (the low 16 bits of the id).
-pub mod func {
-	/// A model version's usability and usage fee.
-	pub const MODEL_VERSION: u16 = 1;
-	/// Posts a compute job, funded by the contract.
-	pub const POST_JOB: u16 = 2;
-	/// A job's status and result hash.
-	pub const JOB_STATUS: u16 = 3;
-	/// Accepts a job's result (the contract must be its requester).
-	pub const ACCEPT_RESULT: u16 = 4;
-	/// Removes an ended job's receipt, releasing its storage deposit to the contract (its
-	/// requester).
-	pub const REMOVE_RECEIPT: u16 = 5;
-	/// Cancels an open job the contract posted: its budget comes back (its storage deposit stays
-	/// held for the receipt, until [`REMOVE_RECEIPT`]).
-	pub const CANCEL_JOB: u16 = 6;
-	/// Disputes the submitted result of a job the contract posted, holding the market's
-	/// `DisputeBond` from the contract.
-	pub const DISPUTE_RESULT: u16 = 7;
-}
-
-/// The largest input the extension reads, in bytes.
-pub const MAX_INPUT_LEN: u32 = 4096;
-
-/// What a function call came to, as the status code the contract receives.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u32)]
-pub enum Status {
-	/// Done; the output buffer holds the result.
-	Success = 0,
-	/// No such function in this extension.
-	UnknownFunction = 1,
-	/// The input is not the SCALE encoding of the function's input type (or is too long).
-	InvalidInput = 2,
-	/// The model version or job does not exist.
-	NotFound = 3,
-	/// The function changes state and the contract was called read-only.
-	ReadOnly = 4,
-	/// The call failed with an error that is not a pallet's named error.
-	DispatchFailed = 5,
-}
-
-/// Module errors are `MODULE_ERROR | pallet index << 8 | error index`: e.g. the compute market's
-/// (pallet 61) third error is `0x0001_3d02`. Clients name it from the runtime's metadata.
-pub const MODULE_ERROR: u32 = 0x0001_0000;
-
-/// The status code of a pallet's named error.
-pub const fn module_error_code(pallet_index: u8, error_index: u8) -> u32 {
-	MODULE_ERROR | (pallet_index as u32) << 8 | error_index as u32
-}
+// The extension's id, functions, status codes and limits: defined once in `deai-abi`, which the
+// ink! contracts use too.
+pub use deai_abi::contract::{
+	call_id, func, module_error_code, module_error_of, vectors, Status, EXTENSION_ID,
+	MAX_INPUT_LEN, MODULE_ERROR,
+};
 
 /// Input of [`func::MODEL_VERSION`].
 #[derive(

@@ -113,16 +113,15 @@ pub enum ContributionCategory {
 /// costs a sybil more than they pay (H-4).
 pub trait ContributionSink<AccountId> {
 	/// Credits `points` in `category` to `who` for the current epoch.
+	///
+	/// Points are final: the market credits a job's only when it settles (after any dispute),
+	/// the registry a use when it is paid, an evaluation when its challenge period ends.
 	fn record(who: &AccountId, category: ContributionCategory, points: u128);
-	/// Takes back `points` credited earlier (e.g. a job overturned in a dispute), if the epoch
-	/// they were credited in is still open.
-	fn revoke(who: &AccountId, category: ContributionCategory, points: u128);
 }
 
 /// Discards contributions: for runtimes and tests without a rewards pallet.
 impl<AccountId> ContributionSink<AccountId> for () {
 	fn record(_: &AccountId, _: ContributionCategory, _: u128) {}
-	fn revoke(_: &AccountId, _: ContributionCategory, _: u128) {}
 }
 
 /// How a job means to use a model or dataset; checked against the item's licence.

@@ -12,7 +12,7 @@ use serde_json::json;
 use api::runtime_types::pallet_model_registry::types as registry;
 use api::runtime_types::sp_arithmetic::per_things::Perbill;
 
-use super::contributors;
+use super::{contributors, show_published};
 use crate::args::{self, LicenceArgs};
 use crate::ctx::Ctx;
 
@@ -109,10 +109,7 @@ pub async fn run(ctx: &Ctx, cmd: DatasetCmd) -> anyhow::Result<()> {
 				.await?;
 			let event = included.event::<api::model_registry::events::DatasetVersionPublished>()?;
 			let v = event.version;
-			ctx.out.show(
-				|| format!("dataset {}:{} published: {} ({size} bytes) at {uri}", v.dataset, v.version, hex_hash(&hash)),
-				json!({ "dataset": v.dataset, "version": v.version, "hash": hex_hash(&hash), "size": size, "uri": uri }),
-			);
+			show_published(ctx, "dataset", (v.dataset, v.version), &hash, size, &uri);
 		},
 		DatasetCmd::Show { dataset } => show(ctx, &chain, dataset).await?,
 	}

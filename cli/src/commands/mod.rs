@@ -16,6 +16,22 @@ use api::runtime_types::sp_arithmetic::per_things::Perbill;
 
 use crate::ctx::Ctx;
 
+/// Shows a version just published: `kind` is "model" or "dataset", `item` its id.
+fn show_published(
+	ctx: &Ctx,
+	kind: &str,
+	(item, version): (u64, u32),
+	hash: &deai_client::content::ContentHash,
+	size: u64,
+	uri: &str,
+) {
+	let hash = deai_client::content::hex_hash(hash);
+	ctx.out.show(
+		|| format!("{kind} {item}:{version} published: {hash} ({size} bytes) at {uri}"),
+		serde_json::json!({ kind: item, "version": version, "hash": hash, "size": size, "uri": uri }),
+	);
+}
+
 /// The contributors given with `--contributor`, or the signer with 100%.
 fn contributors(
 	ctx: &Ctx,

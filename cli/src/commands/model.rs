@@ -14,7 +14,7 @@ use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef};
 use api::runtime_types::pallet_model_registry::types as registry;
 use api::runtime_types::sp_arithmetic::per_things::Perbill;
 
-use super::contributors;
+use super::{contributors, show_published};
 use crate::args::{self, Format, LicenceArgs};
 use crate::ctx::Ctx;
 
@@ -136,10 +136,7 @@ pub async fn run(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 				.await?;
 			let event = included.event::<api::model_registry::events::ModelVersionPublished>()?;
 			let v = event.version;
-			ctx.out.show(
-				|| format!("model {}:{} published: {} ({size} bytes) at {uri}", v.model, v.version, hex_hash(&hash)),
-				json!({ "model": v.model, "version": v.version, "hash": hex_hash(&hash), "size": size, "uri": uri }),
-			);
+			show_published(ctx, "model", (v.model, v.version), &hash, size, &uri);
 		},
 		ModelCmd::Show { model } => show(ctx, &chain, model).await?,
 		ModelCmd::Lineage { version, depth } => lineage(ctx, &chain, version, depth).await?,

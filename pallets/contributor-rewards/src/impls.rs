@@ -158,7 +158,7 @@ impl<T: Config> Pallet<T> {
 						.unwrap_or_default();
 				let capped = share
 					.min(T::MaxShare::get().mul_floor(category_pot))
-					.min(T::MaxRewardPerPoint::get().mul_floor(mine));
+					.min(Self::most_paid_for(mine).saturated_into());
 				sum.saturating_add(capped.saturated_into())
 			})
 	}
@@ -307,27 +307,6 @@ impl<T: Config> ContributionSink<T::AccountId> for Pallet<T> {
 			if let Some(info) = info {
 				let total = info.totals.get_mut(category);
 				*total = total.saturating_add(points);
-			}
-		});
-	}
-
-	fn revoke(who: &T::AccountId, category: ContributionCategory, points: u128) {
-		let epoch = CurrentEpoch::<T>::get();
-		let mut taken = 0;
-		Points::<T>::mutate_exists(epoch, who, |entry| {
-			if let Some(p) = entry {
-				let mine = p.points.get_mut(category);
-				taken = points.min(*mine);
-				*mine = mine.saturating_sub(taken);
-				if p.points == PerCategory::default() {
-					*entry = None;
-				}
-			}
-		});
-		Epochs::<T>::mutate(epoch, |info| {
-			if let Some(info) = info {
-				let total = info.totals.get_mut(category);
-				*total = total.saturating_sub(taken);
 			}
 		});
 	}

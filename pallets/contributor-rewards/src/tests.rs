@@ -214,23 +214,6 @@ mod claims {
 			assert_eq!(free(20), 1_050);
 		});
 	}
-
-	#[test]
-	fn revoked_points_earn_nothing() {
-		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 5 * PT);
-			Rewards::record(&BOB, Compute, 5 * PT);
-			Rewards::revoke(&BOB, Compute, 5 * PT);
-			Rewards::revoke(&CHARLIE, Compute, 5 * PT);
-			assert_eq!(Epochs::<Test>::get(0).unwrap().totals.compute, 5 * PT);
-			assert!(!Points::<Test>::contains_key(0, BOB));
-			run_to_block(10);
-			// Revoking after the epoch closed no longer changes it.
-			Rewards::revoke(&ALICE, Compute, 5 * PT);
-			assert_ok!(claim(0, ALICE));
-			assert_eq!(free(ALICE), 1 + 250_000);
-		});
-	}
 }
 
 mod cleanup {
@@ -321,7 +304,6 @@ mod properties {
 	#[derive(Clone, Debug)]
 	enum Action {
 		Record(u8, u8, u16),
-		Revoke(u8, u8, u16),
 		Claim(u8, u8),
 		Advance(u8),
 	}
@@ -333,7 +315,6 @@ mod properties {
 	fn action() -> impl Strategy<Value = Action> {
 		prop_oneof![
 			(0u8..5, 0u8..4, 0u16..1_000).prop_map(|(w, c, p)| Action::Record(w, c, p)),
-			(0u8..5, 0u8..4, 0u16..1_000).prop_map(|(w, c, p)| Action::Revoke(w, c, p)),
 			(0u8..6, 0u8..5).prop_map(|(e, w)| Action::Claim(e, w)),
 			(1u8..15).prop_map(Action::Advance),
 		]
@@ -342,7 +323,7 @@ mod properties {
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(1_000))]
 
-		/// Whatever is recorded, revoked and claimed: no epoch pays more than its pot, nobody is
+		/// Whatever is recorded and claimed: no epoch pays more than its pot, nobody is
 		/// paid twice for an epoch, no DEAI is created, and the pot always covers what it owes.
 		#[test]
 		fn claims_never_exceed_the_pot_or_repeat(actions in proptest::collection::vec(action(), 1..60)) {
@@ -354,17 +335,14 @@ mod properties {
 						// Up to a million points: some epochs are bound by the pot, some by
 						// what their points may pay.
 						Action::Record(w, c, p) => Rewards::record(&(10 + w as u64), category(c), p as u128 * 1_000),
-						Action::Revoke(w, c, p) => Rewards::revoke(&(10 + w as u64), category(c), p as u128 * 1_000),
 						Action::Claim(e, w) => {
 							let who = 10 + w as u64;
 							let before = free(who);
 							if claim(e as u32, who).is_ok() {
 								*paid.entry((e as u32, who)).or_default() += 1;
 								// No point pays back the fee it stands for (H-4).
-								let points: u128 = Points::<Test>::get(e as u32, who).points.compute
-									+ Points::<Test>::get(e as u32, who).points.model
-									+ Points::<Test>::get(e as u32, who).points.dataset
-									+ Points::<Test>::get(e as u32, who).points.evaluation;
+								let p = Points::<Test>::get(e as u32, who).points;
+								let points = p.compute + p.model + p.dataset + p.evaluation;
 								prop_assert!(free(who) - before <= MaxRewardPerPoint::get().mul_floor(points));
 								prop_assert!(free(who) - before < points);
 							}

@@ -88,7 +88,6 @@ impl ContributionSink<AccountId> for RecordingSink {
 	fn record(who: &AccountId, category: ContributionCategory, points: u128) {
 		CONTRIBUTIONS.with(|c| c.borrow_mut().push((*who, category, points)));
 	}
-	fn revoke(_: &AccountId, _: ContributionCategory, _: u128) {}
 }
 
 pub fn contributions() -> Vec<(AccountId, ContributionCategory, u128)> {

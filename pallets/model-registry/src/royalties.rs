@@ -68,9 +68,23 @@ impl<T: Config> Pallet<T> {
 		// Paying oneself (or an item one shares in) earns no contribution points; a third
 		// party's use credits the contributors the protocol's cut it paid (H-4).
 		let credited = !party && payouts.iter().all(|p| &p.who != payer);
-		let cut = if credited { T::UsageFeeCut::get().mul_floor(fee) } else { Zero::zero() };
-		Self::count_use::<V>(version, cut);
+		Self::count_use::<V>(version, Self::credited_cut(credited, fee));
 		Ok((fee, payouts.len() as u32, credited))
+	}
+
+	/// The protocol's cut of a usage fee (`UsageFeeCut`), paid to `FeeDestination` first.
+	fn protocol_cut(fee: BalanceOf<T>) -> BalanceOf<T> {
+		T::UsageFeeCut::get().mul_floor(fee)
+	}
+
+	/// The contribution points a use of `fee` credits: the protocol's cut the payer paid, when
+	/// the use is `credited` (a third party's), else none (H-4).
+	fn credited_cut(credited: bool, fee: BalanceOf<T>) -> BalanceOf<T> {
+		if credited {
+			Self::protocol_cut(fee)
+		} else {
+			Zero::zero()
+		}
 	}
 
 	/// Whether `who` is the owner, the publisher or a contributor of what is being paid for.
@@ -98,7 +112,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(V::Records::contains_key(id, index), V::NOT_FOUND);
 		// The owner comes first so that the fallback always has a place.
 		let mut split = RoyaltySplit::<T>::new(item.owner().clone());
-		let cut = T::UsageFeeCut::get().mul_floor(fee);
+		let cut = Self::protocol_cut(fee);
 		V::split_fee(&mut split, version, &item, fee.saturating_sub(cut));
 		Ok(split.finish_with_cut(cut))
 	}
@@ -173,8 +187,7 @@ impl<T: Config> Pallet<T> {
 			(Some(item), Some(publisher)) => Self::is_party(&used.payer, &item, &publisher),
 			_ => true,
 		};
-		let cut = if party { Zero::zero() } else { T::UsageFeeCut::get().mul_floor(used.fee) };
-		Self::count_use::<V>(version, cut);
+		Self::count_use::<V>(version, Self::credited_cut(!party, used.fee));
 	}
 
 	/// Counts one use of a version and credits its contributors `points` by share.
