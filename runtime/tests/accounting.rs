@@ -3,50 +3,43 @@
 //! holds, the runtime's existential deposit, its periods and parameters), with the books
 //! checked after every call and every block in which a hook did something.
 //!
-//! Each pallet's `do_try_state` checks its own records against its own holds, account by account
-//! of its records. What they cannot see is checked here ([`assert_accounting`]):
-//! 1. every hold on every account, records or not, is explained by a record, for each DeAI hold
-//!    reason; no account holds anything for another reason;
-//! 2. a registry version's `pins` count the market's live jobs that use it;
-//! 3. the rewards pot covers what closed epochs owe plus its existential deposit;
-//! 4. no money is created or destroyed (total issuance is the genesis endowments, and is what
-//!    the accounts hold).
+//! The books are `common::books` (every DeAI hold explained by a record, registry pins
+//! counting live jobs, the rewards pot covering what it owes, issuance, reference counts), here
+//! with no other pallet holding anything and total issuance fixed at the genesis endowments
+//! ([`assert_accounting`]).
 
 mod common;
 
 use codec::Encode;
-use common::preset_ext;
+use common::{
+	accounts::{self, alice, bob, charlie, dave, eve, ferdie},
+	books::{self, OtherHolds},
+	fixtures::text,
+	preset_ext,
+};
 use deai_primitives::{ContentHash, DatasetVersionRef, IntendedUse, JobId, ModelVersionRef};
 use deai_runtime::{
 	genesis_config_presets::{
 		endowed_accounts, DEV_ENDOWMENT, REWARDS_POT_ENDOWMENT, TREASURY_ENDOWMENT,
 	},
 	AccountId, Balance, Balances, BlockNumber, ComputeMarket, ContributorRewards, Hash,
-	ModelRegistry, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, System, Treasury,
+	ModelRegistry, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, System,
 	EXISTENTIAL_DEPOSIT, UNIT,
 };
 use frame_support::{
-	traits::{
-		fungible::{Inspect, InspectHold},
-		Get, OnIdle, OnInitialize,
-	},
+	traits::{fungible::Inspect, Get, OnIdle, OnInitialize},
 	BoundedVec,
 };
 use pallet_compute_market::{
-	commitment_of, Bids, Capabilities, DeviceClass, FailureReason, HoldReason as MarketHold,
-	JobKind, JobSpec, JobStatus, Jobs, MatchingMode, NextJobId, Outcome, Providers, Receipts,
-	Requirements, VerificationMode,
+	commitment_of, Capabilities, DeviceClass, FailureReason, HoldReason as MarketHold, JobKind,
+	JobSpec, JobStatus, Jobs, MatchingMode, NextJobId, Outcome, Providers, Receipts, Requirements,
+	VerificationMode,
 };
-use pallet_contributor_rewards::{Committed, EpochStatus, Epochs};
 use pallet_model_registry::{
-	AccessPolicy, ApprovedProviders, Benchmarks, DatasetVersions, Datasets, EvaluationStatus,
-	Evaluations, HoldReason as RegistryHold, ItemStatus, Licence, ModelFormat, ModelVersions,
-	Models, NextEvaluationId, VersionRef,
+	AccessPolicy, EvaluationStatus, Evaluations, Licence, ModelFormat, NextEvaluationId, VersionRef,
 };
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
-use sp_keyring::Sr25519Keyring;
 use sp_runtime::{traits::Dispatchable, FixedI64, Perbill};
-use std::collections::{BTreeMap, BTreeSet};
 
 // The runtime's own existential deposit, not the 1 of the pallets' mocks.
 const _: () = assert!(EXISTENTIAL_DEPOSIT > 1);
@@ -55,261 +48,25 @@ const _: () = assert!(EXISTENTIAL_DEPOSIT > 1);
 // The accounting check
 // ---------------------------------------------------------------------------------------------
 
-/// Every reason the DeAI pallets hold funds for. [`reason_index`] matches each pallet's
-/// `HoldReason` exhaustively: a new variant does not compile until this check explains it.
-const DEAI_REASONS: [RuntimeHoldReason; 7] = [
-	RuntimeHoldReason::ComputeMarket(MarketHold::ProviderBond),
-	RuntimeHoldReason::ComputeMarket(MarketHold::JobEscrow),
-	RuntimeHoldReason::ComputeMarket(MarketHold::DisputeBond),
-	RuntimeHoldReason::ComputeMarket(MarketHold::StorageDeposit),
-	RuntimeHoldReason::ModelRegistry(RegistryHold::StorageDeposit),
-	RuntimeHoldReason::ModelRegistry(RegistryHold::EvaluationBond),
-	RuntimeHoldReason::ModelRegistry(RegistryHold::ChallengeBond),
-];
-
-/// The index of a DeAI hold reason in [`DEAI_REASONS`]; `None` for other pallets' reasons.
-fn reason_index(reason: &RuntimeHoldReason) -> Option<usize> {
-	Some(match reason {
-		RuntimeHoldReason::ComputeMarket(reason) => match reason {
-			MarketHold::ProviderBond => 0,
-			MarketHold::JobEscrow => 1,
-			MarketHold::DisputeBond => 2,
-			MarketHold::StorageDeposit => 3,
-		},
-		RuntimeHoldReason::ModelRegistry(reason) => match reason {
-			RegistryHold::StorageDeposit => 4,
-			RegistryHold::EvaluationBond => 5,
-			RegistryHold::ChallengeBond => 6,
-		},
-		_ => return None,
-	})
-}
-
-/// What the records say each account should hold, per DeAI hold reason.
-#[derive(Default)]
-struct Explained(BTreeMap<(AccountId, usize), Balance>);
-
-impl Explained {
-	fn add(&mut self, who: &AccountId, reason: RuntimeHoldReason, amount: Balance) {
-		let index = reason_index(&reason).expect("a DeAI hold reason");
-		*self.0.entry((who.clone(), index)).or_default() += amount;
-	}
-
-	fn get(&self, who: &AccountId, index: usize) -> Balance {
-		self.0.get(&(who.clone(), index)).copied().unwrap_or_default()
-	}
-
-	fn accounts(&self) -> impl Iterator<Item = &AccountId> {
-		self.0.keys().map(|(who, _)| who)
-	}
-}
-
-/// What the compute market's records explain: each job's whole budget in escrow on its
-/// requester until it settles or fails (settlement pays from the hold and releases the rest in
-/// one step, so there is no partly spent escrow), its dispute bond while disputed, and the
-/// storage deposits of jobs, receipts, bids and provider records; providers' bonds.
-fn explain_market(explained: &mut Explained) {
-	use RuntimeHoldReason::ComputeMarket as Market;
-	for (id, job) in Jobs::<Runtime>::iter() {
-		explained.add(&job.requester, Market(MarketHold::JobEscrow), job.spec.budget);
-		explained.add(&job.requester, Market(MarketHold::DisputeBond), job.dispute_bond);
-		explained.add(&job.requester, Market(MarketHold::StorageDeposit), job.deposit);
-		assert_eq!(job.deposit, ComputeMarket::job_deposit(), "job {id}'s deposit");
-	}
-	for (id, receipt) in Receipts::<Runtime>::iter() {
-		explained.add(&receipt.requester, Market(MarketHold::StorageDeposit), receipt.deposit);
-		assert_eq!(receipt.deposit, ComputeMarket::job_deposit(), "receipt {id}'s deposit");
-	}
-	for (id, bidder, (_, deposit)) in Bids::<Runtime>::iter() {
-		explained.add(&bidder, Market(MarketHold::StorageDeposit), deposit);
-		assert_eq!(deposit, ComputeMarket::bid_deposit(), "a bid's deposit on job {id}");
-	}
-	for (who, provider) in Providers::<Runtime>::iter() {
-		explained.add(&who, Market(MarketHold::ProviderBond), provider.bond);
-		explained.add(&who, Market(MarketHold::StorageDeposit), provider.deposit);
-		assert_eq!(provider.deposit, ComputeMarket::provider_deposit(), "{}'s deposit", name(&who));
-	}
-}
-
-/// What the model registry's records explain: the storage deposits of models and datasets (on
-/// their owners), versions (on their publishers), compute-to-data approvals (on who approved),
-/// benchmarks (on their creators) and evaluations (on their evaluators); the bonds of
-/// evaluations not yet final and of challenges awaiting the judge.
-fn explain_registry(explained: &mut Explained) {
-	use RuntimeHoldReason::ModelRegistry as Registry;
-	let deposit = Registry(RegistryHold::StorageDeposit);
-	// A record's deposit pays for what it stores (a taken-down item's may have been slashed).
-	let sized = |what: String, held: Balance, bytes: usize, taken_down: bool| {
-		let due = ModelRegistry::deposit_for_bytes(bytes);
-		assert!(held == due || (taken_down && held == 0), "{what} holds {held}, its size {due}");
-	};
-	for (id, model) in Models::<Runtime>::iter() {
-		explained.add(&model.owner, deposit, model.deposit);
-		let taken_down = model.status == ItemStatus::TakenDown;
-		sized(format!("model {id}"), model.deposit, model.encoded_size(), taken_down);
-	}
-	for (_, _, version) in ModelVersions::<Runtime>::iter() {
-		explained.add(&version.publisher, deposit, version.deposit);
-	}
-	for (id, dataset) in Datasets::<Runtime>::iter() {
-		explained.add(&dataset.owner, deposit, dataset.deposit);
-		let taken_down = dataset.status == ItemStatus::TakenDown;
-		sized(format!("dataset {id}"), dataset.deposit, dataset.encoded_size(), taken_down);
-	}
-	for (id, index, version) in DatasetVersions::<Runtime>::iter() {
-		explained.add(&version.publisher, deposit, version.deposit);
-		let what = format!("dataset version {id}/{index}");
-		sized(what, version.deposit, version.encoded_size(), false);
-	}
-	for (_, _, (depositor, amount)) in ApprovedProviders::<Runtime>::iter() {
-		explained.add(&depositor, deposit, amount);
-	}
-	for (id, benchmark) in Benchmarks::<Runtime>::iter() {
-		explained.add(&benchmark.creator, deposit, benchmark.deposit);
-		sized(format!("benchmark {id}"), benchmark.deposit, benchmark.encoded_size(), false);
-	}
-	for (id, evaluation) in Evaluations::<Runtime>::iter() {
-		explained.add(&evaluation.evaluator, deposit, evaluation.deposit);
-		match &evaluation.status {
-			EvaluationStatus::Pending { .. } => {
-				explained.add(
-					&evaluation.evaluator,
-					Registry(RegistryHold::EvaluationBond),
-					evaluation.bond,
-				);
-			},
-			EvaluationStatus::Challenged { challenger, bond, .. } => {
-				explained.add(
-					&evaluation.evaluator,
-					Registry(RegistryHold::EvaluationBond),
-					evaluation.bond,
-				);
-				explained.add(challenger, Registry(RegistryHold::ChallengeBond), *bond);
-			},
-			EvaluationStatus::Accepted | EvaluationStatus::Rejected => {
-				assert_eq!(evaluation.bond, 0, "final evaluation {id} records a bond");
-			},
-		}
-	}
-}
-
-/// Check 1: holds equal the records that explain them, for every account that holds anything and
-/// every account a record names, per DeAI hold reason.
-fn assert_holds_explained(context: &str) {
-	let mut explained = Explained::default();
-	explain_market(&mut explained);
-	explain_registry(&mut explained);
-
-	let mut accounts: BTreeSet<AccountId> = explained.accounts().cloned().collect();
-	let mut wrong = Vec::new();
-	for (who, holds) in pallet_balances::Holds::<Runtime>::iter() {
-		for hold in holds.iter().filter(|hold| reason_index(&hold.id).is_none()) {
-			wrong.push(format!(
-				"{} holds {} for {:?}: no DeAI record",
-				name(&who),
-				hold.amount,
-				hold.id
-			));
-		}
-		accounts.insert(who);
-	}
-	for who in &accounts {
-		for (index, reason) in DEAI_REASONS.iter().enumerate() {
-			let held = Balances::balance_on_hold(reason, who);
-			let due = explained.get(who, index);
-			if held != due {
-				wrong.push(format!(
-					"{} holds {held} for {reason:?}; its records explain {due}",
-					name(who)
-				));
-			}
-		}
-	}
-	assert!(wrong.is_empty(), "{context}: holds differ from the records:\n{}", wrong.join("\n"));
-}
-
-/// Check 2: each model and dataset version is pinned once per live job that uses it; every version a
-/// live job uses exists.
-fn assert_pins_are_live_jobs(context: &str) {
-	let mut models: BTreeMap<ModelVersionRef, u32> = BTreeMap::new();
-	let mut datasets: BTreeMap<DatasetVersionRef, u32> = BTreeMap::new();
-	for (_, job) in Jobs::<Runtime>::iter() {
-		if let Some(model) = job.spec.model {
-			*models.entry(model).or_default() += 1;
-		}
-		for dataset in job.spec.datasets.iter() {
-			*datasets.entry(*dataset).or_default() += 1;
-		}
-	}
-	for (model, version, info) in ModelVersions::<Runtime>::iter() {
-		let this = ModelVersionRef { model, version };
-		let jobs = models.remove(&this).unwrap_or_default();
-		assert_eq!(info.pins, jobs, "{context}: model version {this:?} pins vs. live jobs");
-	}
-	for (dataset, version, info) in DatasetVersions::<Runtime>::iter() {
-		let this = DatasetVersionRef { dataset, version };
-		let jobs = datasets.remove(&this).unwrap_or_default();
-		assert_eq!(info.pins, jobs, "{context}: dataset version {this:?} pins vs. live jobs");
-	}
-	assert!(models.is_empty(), "{context}: live jobs use missing model versions {models:?}");
-	assert!(datasets.is_empty(), "{context}: live jobs use missing dataset versions {datasets:?}");
-}
-
-/// Check 3: what claimable epochs still owe is `Committed`, and the pot covers it and stays alive.
-fn assert_pot_covers_rewards(context: &str) {
-	let owed: Balance = Epochs::<Runtime>::iter_values()
-		.filter(|epoch| matches!(epoch.status, EpochStatus::Claimable { .. }))
-		.map(|epoch| epoch.payable - epoch.claimed)
-		.sum();
-	assert_eq!(Committed::<Runtime>::get(), owed, "{context}: Committed vs. what epochs owe");
-	let pot = Balances::balance(&ContributorRewards::pot_account());
-	let ed = Balances::minimum_balance();
-	assert!(pot >= owed + ed, "{context}: the pot holds {pot}, owes {owed}, needs {ed} to exist");
-}
-
-/// Check 4: the DeAI pallets move money and never mint or burn it (fees are not charged: calls are
-/// dispatched directly).
-fn assert_money_conserved(context: &str) {
+/// The books, after `context`: [`books::check`], with no other pallet holding anything; and no
+/// money created or destroyed: the DeAI pallets move money and never mint or burn it, so total
+/// issuance stays the genesis endowments (fees are not charged: calls are dispatched directly).
+fn assert_accounting(context: &str) {
+	let mut broken = books::check(OtherHolds::Forbidden, name);
 	let genesis = DEV_ENDOWMENT * endowed_accounts().len() as Balance
 		+ TREASURY_ENDOWMENT
 		+ REWARDS_POT_ENDOWMENT;
-	assert_eq!(Balances::total_issuance(), genesis, "{context}: total issuance");
-	let held: Balance = frame_system::Account::<Runtime>::iter_values()
-		.map(|account| account.data.free + account.data.reserved)
-		.sum();
-	assert_eq!(held, genesis, "{context}: what the accounts hold vs. total issuance");
-}
-
-/// The books, after `context`.
-fn assert_accounting(context: &str) {
-	assert_holds_explained(context);
-	assert_pins_are_live_jobs(context);
-	assert_pot_covers_rewards(context);
-	assert_money_conserved(context);
+	let issuance = Balances::total_issuance();
+	if issuance != genesis {
+		broken.push(format!("total issuance is {issuance}, not the genesis endowments {genesis}"));
+	}
+	assert!(broken.is_empty(), "{context}: the books do not balance:\n  {}", broken.join("\n  "));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Driving the runtime
 // ---------------------------------------------------------------------------------------------
 
-fn alice() -> AccountId {
-	Sr25519Keyring::Alice.to_account_id()
-}
-fn bob() -> AccountId {
-	Sr25519Keyring::Bob.to_account_id()
-}
-fn charlie() -> AccountId {
-	Sr25519Keyring::Charlie.to_account_id()
-}
-fn dave() -> AccountId {
-	Sr25519Keyring::Dave.to_account_id()
-}
-fn eve() -> AccountId {
-	Sr25519Keyring::Eve.to_account_id()
-}
-fn ferdie() -> AccountId {
-	Sr25519Keyring::Ferdie.to_account_id()
-}
 /// A contributor to Alice's model with no account until its royalties arrive.
 fn model_contributor() -> AccountId {
 	AccountId::from([0x11; 32])
@@ -321,23 +78,13 @@ fn dataset_contributor() -> AccountId {
 
 /// A readable name for the accounts of the scenario.
 fn name(who: &AccountId) -> String {
-	if let Some(key) = Sr25519Keyring::iter().find(|key| &key.to_account_id() == who) {
-		return format!("{key:?}");
+	if *who == model_contributor() {
+		"the model contributor".into()
+	} else if *who == dataset_contributor() {
+		"the dataset contributor".into()
+	} else {
+		accounts::name(who)
 	}
-	let known = [
-		(Treasury::account_id(), "the treasury"),
-		(ContributorRewards::pot_account(), "the rewards pot"),
-		(model_contributor(), "the model contributor"),
-		(dataset_contributor(), "the dataset contributor"),
-	];
-	known
-		.into_iter()
-		.find(|(account, _)| account == who)
-		.map_or_else(|| who.to_string(), |(_, name)| name.to_string())
-}
-
-fn text<S: Get<u32>>(s: &str) -> BoundedVec<u8, S> {
-	s.as_bytes().to_vec().try_into().expect("short enough")
 }
 
 /// Dispatches `call` from `origin` through the runtime's call filter, then checks the books.
@@ -961,7 +708,7 @@ fn the_books_balance_through_a_market_registry_and_rewards_scenario() {
 
 /// The check has teeth: a hold no record explains (a planck of escrow without a job) fails it.
 #[test]
-#[should_panic(expected = "holds differ from the records")]
+#[should_panic(expected = "holds 1 for ComputeMarket(JobEscrow); its records explain 0")]
 fn a_hold_no_record_explains_fails_the_check() {
 	use frame_support::traits::fungible::MutateHold;
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
@@ -974,7 +721,7 @@ fn a_hold_no_record_explains_fails_the_check() {
 
 /// ... and so does a pin no live job explains.
 #[test]
-#[should_panic(expected = "pins vs. live jobs")]
+#[should_panic(expected = "model version 0/0 is pinned 1 times, by 0 live jobs")]
 fn a_pin_without_a_job_fails_the_check() {
 	use deai_primitives::ModelRegistry as _;
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {

@@ -6,13 +6,17 @@
 mod common;
 
 use codec::{Decode, Encode};
-use common::preset_ext;
+use common::{
+	accounts::{alice, bob, charlie},
+	fixtures::{cpu_capabilities, inference_job, text},
+	preset_ext,
+};
 use deai_primitives::{
 	contracts::{
-		func, module_error_code, JobState, ModelVersionInfo, ModelVersionQuery, Status,
-		EXTENSION_ID,
+		call_id, func, module_error_code, vectors, JobState, ModelVersionInfo, ModelVersionQuery,
+		Status, EXTENSION_ID, MAX_INPUT_LEN,
 	},
-	ContentHash, JobId, ModelVersionRef,
+	ContentHash, DatasetVersionRef, JobId, ModelVersionRef,
 };
 use deai_runtime::{
 	AccountId, Balance, Balances, ComputeMarket, Contracts, ModelRegistry, Runtime,
@@ -25,13 +29,12 @@ use frame_support::{
 	BoundedVec,
 };
 use pallet_compute_market::{
-	Capabilities, DeviceClass, Error as MarketError, Event as MarketEvent, FailureReason,
-	HoldReason, JobKind, JobSpec, JobStatus, MatchingMode, Requirements, VerificationMode,
+	Error as MarketError, Event as MarketEvent, FailureReason, HoldReason, JobKind, JobSpec,
+	JobStatus, MatchingMode, Requirements, VerificationMode,
 };
 use pallet_contracts::{CollectEvents, DebugInfo, Determinism};
 use pallet_model_registry::{Licence, ModelFormat};
 use sp_genesis_builder::DEV_RUNTIME_PRESET;
-use sp_keyring::Sr25519Keyring;
 use sp_runtime::{DispatchError, ModuleError, Perbill};
 
 /// Forwards its input to the chain extension and returns the status code and the output.
@@ -90,20 +93,6 @@ const READ_ONLY_CALLER_WAT: &str = r#"
 
 const GAS: Weight = Weight::from_parts(500_000_000_000, 4 * 1024 * 1024);
 const ENDOWMENT: Balance = 1_000 * UNIT;
-
-fn alice() -> AccountId {
-	Sr25519Keyring::Alice.to_account_id()
-}
-fn bob() -> AccountId {
-	Sr25519Keyring::Bob.to_account_id()
-}
-fn charlie() -> AccountId {
-	Sr25519Keyring::Charlie.to_account_id()
-}
-
-fn text<S: frame_support::traits::Get<u32>>(s: &str) -> BoundedVec<u8, S> {
-	s.as_bytes().to_vec().try_into().expect("short enough")
-}
 
 /// Uploads and instantiates the proxy contract (Alice endows it), returning its account.
 fn deploy_proxy() -> AccountId {
@@ -165,7 +154,7 @@ fn call_read_only(
 	payload: Vec<u8>,
 ) -> (u32, Vec<u8>) {
 	let mut forwarded = proxy.encode();
-	forwarded.extend((u32::from(EXTENSION_ID) << 16 | u32::from(function)).to_le_bytes());
+	forwarded.extend(call_id(function).to_le_bytes());
 	forwarded.extend(payload);
 	let result = Contracts::bare_call(
 		alice(),
@@ -253,44 +242,16 @@ fn model_and_provider() -> ModelVersionRef {
 	));
 	assert_ok!(ComputeMarket::register_provider(
 		RuntimeOrigin::signed(charlie()),
-		Capabilities {
-			device: DeviceClass::Server,
-			accelerator: text("cpu"),
-			vram_mib: 0,
-			ram_mib: 16_384,
-			cpu_cores: 8,
-			region: 276,
-			job_kinds: 0b1111,
-			max_concurrent_jobs: 4,
-		},
+		cpu_capabilities(),
 		text("http://127.0.0.1:8080"),
 		100 * UNIT,
 	));
 	ModelVersionRef { model: 0, version: 0 }
 }
 
+/// An inference job with `model` at a fixed `price`, which the requester approves.
 fn fixed_price_job(model: ModelVersionRef, budget: Balance, price: Balance) -> JobSpec<Runtime> {
-	JobSpec {
-		kind: JobKind::Inference,
-		model: Some(model),
-		datasets: BoundedVec::new(),
-		input_hash: [1; 32],
-		input_uri: text("http://127.0.0.1/input.bin"),
-		requirements: Requirements {
-			min_vram_mib: 0,
-			min_ram_mib: 1024,
-			accelerator: None,
-			region: None,
-			tee_required: false,
-			min_reputation: 0,
-		},
-		commercial: false,
-		budget,
-		matching_blocks: 20,
-		execution_blocks: 20,
-		matching: MatchingMode::FixedPrice { price },
-		verification: VerificationMode::RequesterApproval,
-	}
+	inference_job(Some(model), budget, MatchingMode::FixedPrice { price })
 }
 
 #[test]
@@ -626,7 +587,7 @@ fn bad_input_and_failed_calls_give_status_codes_never_traps() {
 		assert_eq!(call(&contract, func::JOB_STATUS, vec![1, 2]).0, Status::InvalidInput as u32);
 		assert_eq!(call(&contract, func::JOB_STATUS, vec![0; 9]).0, Status::InvalidInput as u32);
 		assert_eq!(
-			call(&contract, func::POST_JOB, vec![0xff; 5000]).0,
+			call(&contract, func::POST_JOB, vec![0xff; MAX_INPUT_LEN as usize + 1]).0,
 			Status::InvalidInput as u32
 		);
 		assert_eq!(call(&contract, func::POST_JOB, vec![0xff; 64]).0, Status::InvalidInput as u32);
@@ -658,4 +619,48 @@ fn bad_input_and_failed_calls_give_status_codes_never_traps() {
 		assert_ne!(status, Status::Success as u32);
 		assert_eq!(pallet_compute_market::NextJobId::<Runtime>::get(), 0, "no job was posted");
 	});
+}
+
+/// The runtime's types encode the ABI's example values to the ABI's bytes (`deai_abi::contract::
+/// vectors`), as the ink! contract's mirrors must (its test `mirrors_encode_to_the_abi_vectors`):
+/// a change to either side's types fails one of the two tests.
+#[test]
+fn the_extension_types_encode_to_the_abi_vectors() {
+	let model = ModelVersionRef { model: 7, version: 2 };
+	assert_eq!(
+		ModelVersionQuery { version: model, commercial: true }.encode(),
+		vectors::MODEL_VERSION_QUERY
+	);
+	assert_eq!(
+		ModelVersionInfo { usable: true, usage_fee: 1_000_000 }.encode(),
+		vectors::MODEL_VERSION_INFO
+	);
+	assert_eq!(
+		JobState::Submitted { result_hash: [0xab; 32] }.encode(),
+		vectors::JOB_STATE_SUBMITTED
+	);
+	assert_eq!(JobState::Failed.encode(), vectors::JOB_STATE_FAILED);
+	let spec = JobSpec::<Runtime> {
+		kind: JobKind::FineTune,
+		model: Some(model),
+		datasets: BoundedVec::truncate_from(vec![DatasetVersionRef { dataset: 3, version: 1 }]),
+		input_hash: [0x11; 32],
+		input_uri: text("ipfs://x"),
+		requirements: Requirements {
+			min_vram_mib: 8,
+			min_ram_mib: 1024,
+			accelerator: Some(text("cuda")),
+			region: Some(49),
+			tee_required: true,
+			min_reputation: 5,
+		},
+		commercial: true,
+		budget: 40 * UNIT,
+		matching_blocks: 50,
+		execution_blocks: 60,
+		matching: MatchingMode::FixedPrice { price: 10 * UNIT },
+		verification: VerificationMode::Redundant { providers: 3, quorum: 2 },
+	};
+	assert_eq!(spec.encode(), vectors::JOB_SPEC);
+	assert_eq!(JobSpec::<Runtime>::decode(&mut &vectors::JOB_SPEC[..]), Ok(spec));
 }

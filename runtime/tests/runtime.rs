@@ -5,7 +5,11 @@
 mod common;
 
 use codec::Encode;
-use common::preset_ext;
+use common::{
+	extrinsics::signed_extrinsic,
+	fixtures::{cpu_capabilities, inference_job, text},
+	preset_ext,
+};
 use deai_primitives::{IntendedUse, ModelVersionRef};
 use deai_runtime::configs::governance::{
 	bounds::*,
@@ -17,23 +21,18 @@ use deai_runtime::constants::time::FastPeriods;
 use deai_runtime::{
 	configs::utility::ProxyType, genesis_config_presets::*, pallet_custom_origins, AccountId,
 	Balance, Balances, ComputeMarket, Executive, Header, ModelRegistry, ParachainInfo, Proxy,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Session, Signature, System, TxExtension,
-	UncheckedExtrinsic, DAYS, PARACHAIN_ID, UNIT,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Session, System, DAYS, PARACHAIN_ID, UNIT,
 };
 use frame_support::{
 	assert_ok,
 	traits::{Get, InstanceFilter, IntegrityTest},
 	BoundedVec,
 };
-use pallet_compute_market::{
-	Capabilities, DeviceClass, JobKind, JobSpec, MatchingMode, ProviderStatus, Requirements,
-	VerificationMode,
-};
+use pallet_compute_market::{JobSpec, MatchingMode, ProviderStatus};
 use pallet_model_registry::{Licence, ModelFormat, RegistryItem, VersionRef};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
-	generic::{Era, SignedPayload},
 	traits::{Dispatchable, Header as _},
 	DispatchResult, FixedI64, MultiAddress, Perbill, Permill,
 };
@@ -198,30 +197,6 @@ fn local_testnet_preset_endows_dev_accounts_and_sets_collators_and_sudo() {
 	assert_testnet_genesis(LOCAL_TESTNET_RUNTIME_PRESET);
 }
 
-/// A signed extrinsic from `signer`, built as a wallet would build it.
-fn signed_extrinsic(signer: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
-	let tx_ext: TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim::new((
-		frame_system::AuthorizeCall::new(),
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::new(false),
-	));
-	let payload = SignedPayload::new(call.clone(), tx_ext.clone()).expect("valid payload");
-	let signature: Signature = payload.using_encoded(|bytes| signer.sign(bytes)).into();
-	UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(signer.to_account_id()),
-		signature,
-		tx_ext,
-	)
-}
-
 fn fee_paid_by(who: &AccountId) -> Balance {
 	System::events()
 		.into_iter()
@@ -257,8 +232,9 @@ fn transfer_executes_through_executive_and_charges_a_fee() {
 			dest: MultiAddress::Id(bob.clone()),
 			value: amount,
 		});
-		let applied = Executive::apply_extrinsic(signed_extrinsic(Sr25519Keyring::Alice, 0, call))
-			.expect("the extrinsic is valid");
+		let applied =
+			Executive::apply_extrinsic(signed_extrinsic(&Sr25519Keyring::Alice.pair(), 0, call))
+				.expect("the extrinsic is valid");
 		assert_eq!(applied, Ok(()));
 
 		let fee = fee_paid_by(&alice);
@@ -293,9 +269,10 @@ fn executive_rejects_a_bad_nonce_and_an_underfunded_transfer() {
 			})
 		};
 
+		let alice = Sr25519Keyring::Alice.pair();
+
 		// A nonce from the future is not valid yet.
-		let stale =
-			Executive::apply_extrinsic(signed_extrinsic(Sr25519Keyring::Alice, 5, transfer(UNIT)));
+		let stale = Executive::apply_extrinsic(signed_extrinsic(&alice, 5, transfer(UNIT)));
 		assert!(matches!(
 			stale,
 			Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(
@@ -304,57 +281,17 @@ fn executive_rejects_a_bad_nonce_and_an_underfunded_transfer() {
 		));
 
 		// More than Alice has: included (the fee is paid) but the transfer itself fails.
-		let applied = Executive::apply_extrinsic(signed_extrinsic(
-			Sr25519Keyring::Alice,
-			0,
-			transfer(DEV_ENDOWMENT * 2),
-		))
-		.expect("valid extrinsic");
+		let applied =
+			Executive::apply_extrinsic(signed_extrinsic(&alice, 0, transfer(DEV_ENDOWMENT * 2)))
+				.expect("valid extrinsic");
 		assert!(applied.is_err());
 		assert_eq!(Balances::free_balance(&bob), DEV_ENDOWMENT);
 	});
 }
 
-fn text<S: Get<u32>>(s: &str) -> BoundedVec<u8, S> {
-	s.as_bytes().to_vec().try_into().expect("short enough")
-}
-
-fn capabilities() -> Capabilities<Runtime> {
-	Capabilities {
-		device: DeviceClass::Server,
-		accelerator: text("cpu"),
-		vram_mib: 0,
-		ram_mib: 16_384,
-		cpu_cores: 8,
-		region: 276,
-		job_kinds: 0b1111,
-		max_concurrent_jobs: 4,
-	}
-}
-
 /// A job addressed to `provider`, whose budget pays it when the requester accepts the result.
 fn direct_job(provider: AccountId, budget: Balance) -> JobSpec<Runtime> {
-	JobSpec {
-		kind: JobKind::Inference,
-		model: None,
-		datasets: BoundedVec::new(),
-		input_hash: [1; 32],
-		input_uri: text("http://127.0.0.1/input.bin"),
-		requirements: Requirements {
-			min_vram_mib: 0,
-			min_ram_mib: 1024,
-			accelerator: None,
-			region: None,
-			tee_required: false,
-			min_reputation: 0,
-		},
-		commercial: false,
-		budget,
-		matching_blocks: 20,
-		execution_blocks: 20,
-		matching: MatchingMode::Direct { provider },
-		verification: VerificationMode::RequesterApproval,
-	}
+	inference_job(None, budget, MatchingMode::Direct { provider })
 }
 
 fn market_call(call: pallet_compute_market::Call<Runtime>) -> RuntimeCall {
@@ -413,7 +350,7 @@ fn h7_non_transfer_proxy_cannot_move_funds_through_deai_calls() {
 		market_call(Market::post_job { spec: direct_job(bob.clone(), 1_000 * UNIT) }),
 		market_call(Market::accept_result { job: 0 }),
 		market_call(Market::register_provider {
-			capabilities: capabilities(),
+			capabilities: cpu_capabilities(),
 			endpoint: text("http://127.0.0.1:8080"),
 			bond: 100 * UNIT,
 		}),
@@ -499,7 +436,7 @@ fn h7_non_transfer_proxy_cannot_move_funds_through_deai_calls() {
 		let charlie = Sr25519Keyring::Charlie.to_account_id();
 		assert_ok!(ComputeMarket::register_provider(
 			RuntimeOrigin::signed(alice.clone()),
-			capabilities(),
+			cpu_capabilities(),
 			text("http://127.0.0.1:8080"),
 			100 * UNIT,
 		));
@@ -564,7 +501,7 @@ fn h7_non_transfer_proxy_cannot_move_funds_through_deai_calls() {
 			market_call(Market::top_up_bond { amount: fee }),
 			market_call(Market::accept_result { job: 0 }),
 			market_call(Market::register_provider {
-				capabilities: capabilities(),
+				capabilities: cpu_capabilities(),
 				endpoint: text("http://127.0.0.1:8080"),
 				bond: fee,
 			}),
