@@ -12,6 +12,7 @@ import { rewardsTests } from './rewards.mjs';
 import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
 import { workerTests } from './worker.mjs';
+import { faultTests } from './faults.mjs';
 
 const ctx = {};
 
@@ -42,3 +43,5 @@ governanceTests(ctx);
 contractsTests(ctx);
 // Its workers would take other suites' open jobs: it comes last.
 workerTests(ctx);
+// A node of its own, killed and restarted.
+faultTests();

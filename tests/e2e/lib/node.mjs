@@ -57,23 +57,24 @@ export function peakRssMiB(pid) {
 }
 
 /**
- * Starts `deai-node --dev` and returns { api, child, rpcPort, logs, stop }.
- * Waits until the RPC server answers and the chain has produced a block.
+ * Starts `deai-node --dev`, waits until its RPC server answers and the chain has produced a
+ * block, and returns { api, child, rpcPort, logs, stop, crash }. With `fastPeriods` (the
+ * default), its first act is to switch the chain to a test chain's short periods (sudo
+ * `system.setStorage`, as Alice), and the API it returns is connected afterwards, so its
+ * constants (the referendum tracks, the periods) are the short ones. Its database is temporary
+ * unless `basePath` names a directory (a restart from it continues the chain); `rpcPort` is a
+ * free port unless given (a restart on the same port lets clients reconnect).
  */
-/**
- * Starts `deai-node --dev` and connects to it. With `fastPeriods` (the default), its first act
- * is to switch the chain to a test chain's short periods (sudo `system.setStorage`, as Alice), and
- * the API it returns is connected afterwards, so its constants (the referendum tracks, the
- * periods) are the short ones.
- */
-export async function startDevNode({ extraArgs = [], timeoutMs = 180_000, fastPeriods = true } = {}) {
+export async function startDevNode({
+  extraArgs = [], timeoutMs = 180_000, fastPeriods = true, basePath, rpcPort: port,
+} = {}) {
   if (!existsSync(NODE_BINARY)) {
     throw new Error(`${NODE_BINARY} does not exist: build it with \`make node\``);
   }
-  const rpcPort = await freePort();
+  const rpcPort = port ?? await freePort();
   const p2pPort = await freePort();
   const args = [
-    '--dev', '--tmp',
+    '--dev', ...(basePath ? ['--base-path', basePath] : ['--tmp']),
     '--rpc-port', String(rpcPort), '--port', String(p2pPort),
     '--no-prometheus', '--no-telemetry', '--no-mdns', '--no-hardware-benchmarks',
     '--rpc-max-connections', '100',
@@ -102,6 +103,14 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 180_000, fastPe
     }
     running.delete(child);
     return { peakRssMiB: peak };
+  };
+
+  /** Kills the node with SIGKILL, as a crash or a power cut would: no clean shutdown. */
+  const crash = async () => {
+    if (api) await api.disconnect().catch(() => {});
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    await exited;
+    running.delete(child);
   };
 
   let api;
@@ -133,7 +142,7 @@ export async function startDevNode({ extraArgs = [], timeoutMs = 180_000, fastPe
     await stop();
     throw error;
   }
-  return { api, child, rpcPort, logs, stop };
+  return { api, child, rpcPort, logs, stop, crash };
 }
 
 /** An API connected to the node serving RPC on `rpcPort`; rejects when none answers. */
