@@ -6,8 +6,10 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 RPC_PORT ?= 9944
+# The state the e2e suite's chain ends in, written by the suite, checked by test-live-state.
+STATE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-state.json
 
-.PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-e2e zombienet test-zombienet relay chain-specs weights
+.PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-benchmarks test-e2e test-live-state zombienet test-zombienet relay chain-specs weights
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -64,10 +66,25 @@ test-rust:
 	@$(ENV) cargo test --locked --workspace --exclude deai-client --exclude deai-worker --exclude deai-cli && \
 	  cargo test --locked -p deai-client -p deai-worker -p deai-cli
 
+## Every benchmark of the DeAI pallets, run once in its pallet's mock: benchmark code is
+## compiled only with `runtime-benchmarks`, so without this it could rot unseen until `make weights`.
+test-benchmarks:
+	@$(ENV) SKIP_WASM_BUILD=1 cargo test --locked --quiet -p pallet-compute-market -p pallet-model-registry \
+	    -p pallet-contributor-rewards --features runtime-benchmarks benchmarks::
+
 ## The end-to-end tests, against the one production node build: they give their `--dev` chain the
 ## short periods of a test chain (the runtime's `FastPeriods`) with sudo, as their first step.
 test-e2e: node tools contracts
-	@$(ENV) cd tests/e2e && DEAI_NODE="$(NODE)" npm test
+	@$(ENV) rm -f "$(STATE_SNAPSHOT)" && cd tests/e2e && \
+	  DEAI_NODE="$(NODE)" DEAI_STATE_SNAPSHOT="$(STATE_SNAPSHOT)" npm test
+
+## The runtime's try-runtime checks against live state (runtime/tests/live_state.rs): the upgrade
+## hooks with their pre/post checks, every pallet's try_state and the books, on the state the
+## e2e suite's chain ended in (or STATE_SNAPSHOT=file, from tests/e2e/lib/snapshot.mjs).
+test-live-state:
+	@$(ENV) test -f "$(STATE_SNAPSHOT)" || { echo "no state snapshot $(STATE_SNAPSHOT): run make test-e2e first"; exit 1; } && \
+	  SKIP_WASM_BUILD=1 DEAI_LIVE_STATE="$(STATE_SNAPSHOT)" \
+	  cargo test --locked -p deai-runtime --features try-runtime --test live_state -- --nocapture
 
 ## A local testnet: relay chain (rococo-local) + DeAI Chain para 2000, until Ctrl-C. Builds the
 ## relay binaries first when they are not cached (once; over an hour).

@@ -62,5 +62,7 @@ run "build: tools (deai-worker, deai)" make -s tools
 run "build: contracts" make -s contracts
 run "rust tests" make -s test-rust
 run "contract tests" make -s test-contracts
+run "benchmarks (once each, in the mocks)" make -s test-benchmarks
 run "e2e tests" e2e
+run "live state (try-runtime)" make -s test-live-state
 run "zombienet" make -s test-zombienet

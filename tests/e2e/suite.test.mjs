@@ -3,6 +3,7 @@ import { after, before } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from './lib/node.mjs';
+import { snapshotState } from './lib/snapshot.mjs';
 import { cliTests } from './cli.mjs';
 import { smokeTests } from './smoke.mjs';
 import { registryTests } from './registry.mjs';
@@ -28,6 +29,12 @@ before(async () => {
 
 after(async () => {
   if (!ctx.node) return;
+  // The chain every area left behind, for the runtime's checks against live state
+  // (make test-live-state: try-runtime's upgrade checks, every pallet's try_state, the books).
+  if (process.env.DEAI_STATE_SNAPSHOT) {
+    const { block, items } = await snapshotState(`ws://127.0.0.1:${ctx.node.rpcPort}`, process.env.DEAI_STATE_SNAPSHOT);
+    console.log(`state snapshot: ${items} storage items at block #${block} in ${process.env.DEAI_STATE_SNAPSHOT}`);
+  }
   const { peakRssMiB } = await ctx.node.stop();
   console.log(`deai-node peak memory (VmHWM): ${peakRssMiB} MiB`);
 });

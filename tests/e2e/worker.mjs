@@ -1,9 +1,10 @@
 // deai-worker and the deai CLI against the suite's node: a content store, two workers running
 // the project's ONNX model (models/blobs-classifier) with tract, and the CLI as requester and
 // model owner. A redundant job is run by both workers, whose results agree bit for bit and are
-// paid, with the model's contributors; a tampered artifact is refused and reported on chain;
-// a worker killed after committing is restarted and reveals from its job book, while the other
-// loses its connection to the node and reconnects; `deai bench` runs a short load.
+// paid, with the model's contributors; a tampered artifact is found before the job is taken and
+// the job passed over; a worker killed after committing is restarted and reveals from its job
+// book, while the other loses its connection to the node and reconnects; `deai bench` runs a
+// short load.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -136,8 +137,8 @@ describe('deai-worker and the deai CLI', () => {
       `work_dir = "${join(dir, `worker-${index + 1}`)}"`,
       `store_url = "${storeUrl}"`,
       `store_token_file = "${join(dir, 'worker.token')}"`,
-      // Above the minimum bond (100 DEAI): giving a job back (the tampered artifact below)
-      // costs AbandonSlash (5%) of it, and the worker must stay eligible for the next tests.
+      // Above the minimum bond (100 DEAI): a job given back would cost AbandonSlash (5%) of it,
+      // and the worker must stay eligible for the next tests.
       'bond = "150"',
       // The first worker takes `Verifier` jobs checked by Alice; the second none.
       index === 0 ? `trusted_verifiers = ["${ctx.alice.address}"]` : '',
@@ -263,7 +264,7 @@ describe('deai-worker and the deai CLI', () => {
     assert.equal(job.status.toString(), 'Open', 'nobody took it');
   });
 
-  it('a worker refuses a tampered artifact, says why, and reports it on chain; the requester is refunded', async () => {
+  it('a worker checks a job\'s artifacts before taking it: a tampered model is passed over at no cost; the requester is refunded', async () => {
     // The registered bytes (a copy with one byte changed) are not what the mirror serves.
     const declared = join(dir, 'declared.onnx');
     const served = readFileSync(join(modelDir, 'model.onnx'));
@@ -275,15 +276,24 @@ describe('deai-worker and the deai CLI', () => {
     mirror.unref();
     const mirrorUri = `http://127.0.0.1:${mirror.address().port}/models/blobs-classifier.onnx`;
     const published = await cli(['model', 'publish', String(modelId), '--file', declared, '--uri', mirrorUri, '--label', 'v1.0.0-mirror'], '//DeaiModelOwner');
-    const posted = await cli(['job', 'post', '--model', `${modelId}:${published.version}`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--wait', '--timeout', '300'], '//DeaiRequester');
-    assert.equal(posted.outcome, 'failed');
-    assert.equal(posted.failure, 'ProviderFailure { code: 1 }', 'code 1: model hash mismatch');
-    assert.equal(BigInt(posted.protocol_fee) + BigInt(posted.usage_fees), 0n);
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const providers = workers.map((_, i) => keyring.addFromUri(`//DeaiWorker${i + 1}`).address);
+    const bond = async (who) => (await api.query.computeMarket.providers(who)).unwrap().bond.toBigInt();
+    const bonds = await Promise.all(providers.map(bond));
+    const posted = await cli(['job', 'post', '--model', `${modelId}:${published.version}`, '--input', join(modelDir, 'samples/batch-1.json'), '--price', '10', '--matching-blocks', '5', '--wait', '--timeout', '300'], '//DeaiRequester');
     const job = posted.job;
-    const refuser = workers.find((w) => new RegExp(`job ${job}: refusing the job: model: hash mismatch for ${mirrorUri}: expected ${published.hash}, got ${u8aToHex(blake2AsU8a(served, 256))}`).test(w.output));
-    assert.ok(refuser, 'a worker logged the refusal with the expected and actual hashes');
-    await waitForOutput(refuser, new RegExp(`job ${job}: failure reported on chain \\(code 1\\)`), 30_000);
-    assert.doesNotMatch(refuser.output, new RegExp(`job ${job}: inference done`), 'the tampered model never ran');
+    // Each worker fetched the model before taking the job, saw the mismatch and passed over it:
+    // nobody took the job, so it failed for want of providers and nobody was slashed
+    // (`report_failure` after taking it would have cost AbandonSlash).
+    assert.equal(posted.outcome, 'failed');
+    assert.equal(posted.failure, 'NoProviders');
+    assert.equal(BigInt(posted.protocol_fee) + BigInt(posted.usage_fees), 0n);
+    const actual = u8aToHex(blake2AsU8a(served, 256));
+    for (const w of workers) {
+      await waitForOutput(w, new RegExp(`job ${job}: passed over \\(model: hash mismatch for ${mirrorUri}: expected ${published.hash}, got ${actual}; code 1: model hash mismatch\\)`), 30_000);
+      assert.doesNotMatch(w.output, new RegExp(`job ${job}: (claimed|inference done)`), 'never taken, never run');
+    }
+    assert.deepEqual(await Promise.all(providers.map(bond)), bonds, 'no bond was slashed');
     mirror.close();
   });
 

@@ -24,16 +24,27 @@ pub fn job_json(id: u64, job: &market::Job) -> serde_json::Value {
 	})
 }
 
+/// What a failure code a provider reported means (`deai_abi::failure_code`), if it is one.
+fn failure_detail(reason: &market::FailureReason) -> Option<&'static str> {
+	match reason {
+		market::FailureReason::ProviderFailure { code } => {
+			Some(deai_abi::failure_code::describe(*code))
+		},
+		_ => None,
+	}
+}
+
 /// An ended job's receipt, as JSON.
 pub fn receipt_json(receipt: &market::Receipt) -> serde_json::Value {
 	let (outcome, result, reason) = match &receipt.outcome {
 		market::Outcome::Completed { result_hash } => {
 			("completed", Some(hex_hash(result_hash)), None)
 		},
-		market::Outcome::Failed { reason } => ("failed", None, Some(format!("{reason:?}"))),
+		market::Outcome::Failed { reason } => ("failed", None, Some(reason)),
 	};
 	json!({
-		"job": receipt.job, "state": "ended", "outcome": outcome, "result_hash": result, "failure": reason,
+		"job": receipt.job, "state": "ended", "outcome": outcome, "result_hash": result,
+		"failure": reason.map(|r| format!("{r:?}")), "failure_detail": reason.and_then(failure_detail),
 		"requester": receipt.requester.to_string(),
 		"model": receipt.model.as_ref().map(|m| format!("{}:{}", m.model, m.version)),
 		"input_hash": hex_hash(&receipt.input_hash),
@@ -49,7 +60,10 @@ pub fn receipt_lines(receipt: &market::Receipt) -> String {
 		market::Outcome::Completed { result_hash } => {
 			format!("job {}: completed, result {}", receipt.job, hex_hash(result_hash))
 		},
-		market::Outcome::Failed { reason } => format!("job {}: failed: {reason:?}", receipt.job),
+		market::Outcome::Failed { reason } => match failure_detail(reason) {
+			Some(detail) => format!("job {}: failed: {reason:?}: {detail}", receipt.job),
+			None => format!("job {}: failed: {reason:?}", receipt.job),
+		},
 	}];
 	for (who, paid) in &receipt.providers.0 {
 		lines.push(format!("  provider {who} paid {}", format_balance(*paid)));

@@ -128,10 +128,11 @@ fn nearly_revealed<T: Config>(payees: u32) -> (JobId, T::AccountId) {
 	(job, last)
 }
 
-/// A single-provider job with a submitted result whose review ends at `at`.
-fn submitted<T: Config>(index: u32, payees: u32) -> JobId {
+/// A direct job (requester `index`, provider `provider_index`) its provider accepted, whose
+/// model's fee splits among `payees`: (the provider, the job).
+fn assigned<T: Config>(index: u32, provider_index: u32, payees: u32) -> (T::AccountId, JobId) {
 	let requester = funded::<T>("requester", index);
-	let who = provider::<T>(1_000 + index);
+	let who = provider::<T>(provider_index);
 	let job = post::<T>(
 		&requester,
 		spec::<T>(
@@ -141,6 +142,12 @@ fn submitted<T: Config>(index: u32, payees: u32) -> JobId {
 		),
 	);
 	Pallet::<T>::do_accept_job(who.clone(), job).expect("accepts");
+	(who, job)
+}
+
+/// A single-provider job with a submitted result, under review.
+fn submitted<T: Config>(index: u32, payees: u32) -> JobId {
+	let (who, job) = assigned::<T>(index, 1_000 + index, payees);
 	Pallet::<T>::do_submit_result(who, job, [5; 32], text::<T::MaxUriLen>(), BoundedVec::new())
 		.expect("submits");
 	job
@@ -331,17 +338,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn submit_result() {
-		let requester = funded::<T>("requester", 0);
-		let who = provider::<T>(0);
-		let job = post::<T>(
-			&requester,
-			spec::<T>(
-				1,
-				MatchingMode::Direct { provider: who.clone() },
-				VerificationMode::RequesterApproval,
-			),
-		);
-		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
+		let (who, job) = assigned::<T>(0, 0, 1);
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(who.clone()),
@@ -400,17 +397,7 @@ mod benchmarks {
 	/// fails, refunded.
 	#[benchmark]
 	fn report_failure() {
-		let requester = funded::<T>("requester", 0);
-		let who = provider::<T>(0);
-		let job = post::<T>(
-			&requester,
-			spec::<T>(
-				1,
-				MatchingMode::Direct { provider: who.clone() },
-				VerificationMode::RequesterApproval,
-			),
-		);
-		Pallet::<T>::do_accept_job(who.clone(), job).unwrap();
+		let (who, job) = assigned::<T>(0, 0, 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), job, u16::MAX, [4; 32]);
 		assert!(Receipts::<T>::contains_key(job));

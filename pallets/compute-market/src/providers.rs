@@ -209,7 +209,8 @@ impl<T: Config> Pallet<T> {
 
 	fn ensure_valid_capabilities(capabilities: &Capabilities<T>) -> DispatchResult {
 		ensure!(
-			capabilities.job_kinds & 0b1111 != 0 && capabilities.max_concurrent_jobs > 0,
+			capabilities.job_kinds & deai_abi::job_kind::ALL != 0
+				&& capabilities.max_concurrent_jobs > 0,
 			Error::<T>::InvalidCapabilities
 		);
 		Ok(())

@@ -62,13 +62,15 @@ pub enum JobKind {
 }
 
 impl JobKind {
-	/// The bit of this kind in [`Capabilities::job_kinds`].
+	/// The bit of this kind in [`Capabilities::job_kinds`] (`deai_abi::job_kind`, which the
+	/// worker reads too).
 	pub const fn bit(self) -> u8 {
+		use deai_abi::job_kind;
 		match self {
-			JobKind::Inference => 1,
-			JobKind::FineTune => 2,
-			JobKind::Training => 4,
-			JobKind::Evaluation => 8,
+			JobKind::Inference => job_kind::INFERENCE,
+			JobKind::FineTune => job_kind::FINE_TUNE,
+			JobKind::Training => job_kind::TRAINING,
+			JobKind::Evaluation => job_kind::EVALUATION,
 		}
 	}
 

@@ -20,12 +20,20 @@ use crate::lifecycle::{after_work, next_step, JobView, Seen, Step, Worked};
 use crate::policy::Take;
 
 impl Agent {
-	/// Books job `id` as `Taking` and sends the claim, acceptance or bid in the background.
+	/// Books job `id` as `Taking` and, in the background, fetches and verifies its model and
+	/// input, then sends the claim, acceptance or bid.
+	///
+	/// Verifying first is what protects the provider: a job whose artifacts do not match their
+	/// hashes (a requester's bad input, a model owner's tampered mirror) is passed over, at no
+	/// cost, instead of being taken and given back with `report_failure`, which slashes
+	/// `AbandonSlash` because the chain cannot tell whose fault it was. The work later uses the
+	/// same verified bytes from the cache, so nothing served after the check reaches it.
 	pub(super) async fn take(
 		self: Arc<Self>,
 		chain: Chain,
 		id: u64,
 		take: Take,
+		job: Job,
 	) -> anyhow::Result<()> {
 		{
 			let mut book = self.book.lock().await;
@@ -34,6 +42,27 @@ impl Agent {
 		}
 		let busy = self.busy.mark(id);
 		tokio::spawn(async move {
+			if let Err(e) = self.fetch_verified(&chain, id, &job).await {
+				let mut book = self.book.lock().await;
+				book.jobs.remove(&id);
+				match e {
+					WorkError::Refused(code, reason) => {
+						tracing::info!(
+							"job {id}: passed over ({reason}; code {code}: {})",
+							deai_abi::failure_code::describe(code)
+						);
+						book.skipped.insert(id, reason);
+					},
+					// Tried again at a later block while the job is open.
+					WorkError::Transient(e) => {
+						tracing::warn!("job {id}: not taken yet: fetching: {e:#}")
+					},
+				}
+				if let Err(e) = book.save() {
+					tracing::error!("saving the job book: {e}");
+				}
+				return;
+			}
 			let market = api::tx().compute_market();
 			let (outcome, what) = match take {
 				Take::Claim(price) => (

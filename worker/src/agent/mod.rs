@@ -265,7 +265,7 @@ impl Agent {
 					book.skipped.insert(id, reason);
 					book.save()?;
 				},
-				Ok(take) => self.clone().take(chain.clone(), id, take).await?,
+				Ok(take) => self.clone().take(chain.clone(), id, take, job).await?,
 			}
 		}
 		tracing::debug!("block #{number} handled");

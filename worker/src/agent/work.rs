@@ -1,6 +1,7 @@
-//! A job's work: fetch and verify the model and the input, run the inference in the sandbox,
-//! store the result locally and in the content store. Failures are sorted into the job's
-//! (refused with a code, reported on chain) and the worker's (transient, retried).
+//! A job's work: fetch and verify the model and the input (once before the job is taken, again
+//! from the cache for the work), run the inference in the sandbox, store the result locally and
+//! in the content store. Failures are sorted into the job's (refused with a code: passed over
+//! before taking, reported on chain after) and the worker's (transient, retried).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,7 +14,16 @@ use deai_client::store;
 use api::runtime_types::pallet_compute_market::types::Job;
 
 use super::{failure_code, Agent};
+use crate::cache::Hold;
 use crate::sandbox::SandboxError;
+
+/// A job's model and input, fetched, verified and held in the cache.
+pub(super) struct Fetched {
+	model: PathBuf,
+	input: PathBuf,
+	/// The cache keeps both files while these live.
+	_held: [Hold; 2],
+}
 
 /// Why work stopped.
 pub(super) enum WorkError {
@@ -44,13 +54,14 @@ impl WorkError {
 }
 
 impl Agent {
-	/// Does job `id`'s work; returns its result's hash and URI.
-	pub(super) async fn work(
+	/// Fetches job `id`'s model and input into the cache and checks them against their hashes
+	/// (the registry's and the job's); a file already cached is not fetched again.
+	pub(super) async fn fetch_verified(
 		&self,
 		chain: &Chain,
 		id: u64,
 		job: &Job,
-	) -> Result<(content::ContentHash, String), WorkError> {
+	) -> Result<Fetched, WorkError> {
 		let model_ref =
 			job.spec.model.as_ref().ok_or_else(|| {
 				WorkError::Refused(failure_code::INFERENCE_FAILED, "no model".into())
@@ -69,12 +80,14 @@ impl Agent {
 				)
 			})?;
 		let cache = self.cache.dir();
-		// Held from before the fetch until the work ends: the cache never removes them meanwhile.
-		let _model_held = self.cache.hold(&version.artifact.content_hash);
-		let _input_held = self.cache.hold(&job.spec.input_hash);
+		// Held from before the fetch until the caller is done: the cache never removes them
+		// meanwhile.
+		let held = [
+			self.cache.hold(&version.artifact.content_hash),
+			self.cache.hold(&job.spec.input_hash),
+		];
 		let limits = self.config.fetch_limits();
 		let model_uri = text(&version.artifact.uri);
-		let started = Instant::now();
 		let model_path = content::fetch_verified(
 			&model_uri,
 			&version.artifact.content_hash,
@@ -101,8 +114,20 @@ impl Agent {
 		.await
 		.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
 		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));
-		let input_size =
-			tokio::fs::metadata(&input_path).await.map_err(WorkError::transient)?.len();
+		Ok(Fetched { model: model_path, input: input_path, _held: held })
+	}
+
+	/// Does job `id`'s work; returns its result's hash and URI.
+	pub(super) async fn work(
+		&self,
+		chain: &Chain,
+		id: u64,
+		job: &Job,
+	) -> Result<(content::ContentHash, String), WorkError> {
+		let started = Instant::now();
+		let fetched = self.fetch_verified(chain, id, job).await?;
+		let (model_path, input_path) = (&fetched.model, &fetched.input);
+		let input_size = tokio::fs::metadata(input_path).await.map_err(WorkError::transient)?.len();
 		if input_size > self.config.max_input_bytes {
 			return Err(WorkError::Refused(
 				failure_code::INFERENCE_FAILED,
@@ -110,7 +135,7 @@ impl Agent {
 			));
 		}
 		let inferred = Instant::now();
-		let result = self.sandbox.run(&model_path, &input_path).await.map_err(|e| match e {
+		let result = self.sandbox.run(model_path, input_path).await.map_err(|e| match e {
 			SandboxError::Job(reason) => WorkError::Refused(failure_code::INFERENCE_FAILED, reason),
 			SandboxError::Local(e) => {
 				WorkError::Transient(e.context("running the inference child"))
