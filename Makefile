@@ -83,7 +83,7 @@ test-e2e: node tools contracts
 ## e2e suite's chain ended in (or STATE_SNAPSHOT=file, from tests/e2e/lib/snapshot.mjs).
 test-live-state:
 	@$(ENV) test -f "$(STATE_SNAPSHOT)" || { echo "no state snapshot $(STATE_SNAPSHOT): run make test-e2e first"; exit 1; } && \
-	  SKIP_WASM_BUILD=1 DEAI_LIVE_STATE="$(STATE_SNAPSHOT)" \
+	  SKIP_WASM_BUILD=1 DEAI_LIVE_STATE="$$(realpath "$(STATE_SNAPSHOT)")" \
 	  cargo test --locked -p deai-runtime --features try-runtime --test live_state -- --nocapture
 
 ## A local testnet: relay chain (rococo-local) + DeAI Chain para 2000, until Ctrl-C. Builds the

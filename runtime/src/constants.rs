@@ -52,6 +52,11 @@ pub mod time {
 		/// `twox_128(":FastPeriods:")`) that only root can write, with `System::set_storage`:
 		/// the e2e suite sets it on its `--dev` chain, with sudo, before anything else happens.
 		/// One node build therefore serves production, zombienet and the e2e tests.
+		///
+		/// On a live chain, writing it is a root act like `set_code`, and as grave: every window
+		/// shrinks at once (running referenda would time out or end, bonds unlock within
+		/// blocks), so no referendum should ever do it. Root bypasses call filters, so no filter
+		/// could stop it; what guards it is the root track's own thresholds.
 		pub storage FastPeriods: bool = false;
 	}
 

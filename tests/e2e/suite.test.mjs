@@ -31,12 +31,15 @@ after(async () => {
   if (!ctx.node) return;
   // The chain every area left behind, for the runtime's checks against live state
   // (make test-live-state: try-runtime's upgrade checks, every pallet's try_state, the books).
-  if (process.env.DEAI_STATE_SNAPSHOT) {
-    const { block, items } = await snapshotState(`ws://127.0.0.1:${ctx.node.rpcPort}`, process.env.DEAI_STATE_SNAPSHOT);
-    console.log(`state snapshot: ${items} storage items at block #${block} in ${process.env.DEAI_STATE_SNAPSHOT}`);
+  try {
+    if (process.env.DEAI_STATE_SNAPSHOT) {
+      const { block, items } = await snapshotState(`ws://127.0.0.1:${ctx.node.rpcPort}`, process.env.DEAI_STATE_SNAPSHOT);
+      console.log(`state snapshot: ${items} storage items at block #${block} in ${process.env.DEAI_STATE_SNAPSHOT}`);
+    }
+  } finally {
+    const { peakRssMiB } = await ctx.node.stop();
+    console.log(`deai-node peak memory (VmHWM): ${peakRssMiB} MiB`);
   }
-  const { peakRssMiB } = await ctx.node.stop();
-  console.log(`deai-node peak memory (VmHWM): ${peakRssMiB} MiB`);
 });
 
 cliTests();

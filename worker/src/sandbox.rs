@@ -50,11 +50,6 @@ impl CappedAllocator {
 		LIMIT.store(bytes, Ordering::SeqCst);
 	}
 
-	/// Heap bytes in use (allocated through this allocator and not yet freed).
-	pub fn in_use() -> usize {
-		IN_USE.load(Ordering::Relaxed)
-	}
-
 	fn reserve(bytes: usize) -> bool {
 		let before = IN_USE.fetch_add(bytes, Ordering::Relaxed);
 		if before.saturating_add(bytes) > LIMIT.load(Ordering::Relaxed) {

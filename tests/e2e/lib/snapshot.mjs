@@ -12,28 +12,44 @@ import { WsProvider } from '@polkadot/api';
  * pairs }, `pairs` the [key, value] hex strings of every top-level storage item (child tries,
  * such as a contract's storage, are left out: the checks read none). Raw JSON-RPC, no metadata.
  */
-export async function snapshotState(url, path) {
-  const provider = new WsProvider(url);
-  await provider.isReady;
+export async function snapshotState(url, path, timeoutMs = 120_000) {
+  // No automatic reconnection, and a time limit: a node that is gone fails the snapshot instead
+  // of hanging it.
+  const provider = new WsProvider(url, false);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no snapshot of ${url} within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    const hash = await provider.send('chain_getFinalizedHead', []);
-    const block = Number.parseInt((await provider.send('chain_getHeader', [hash])).number, 16);
-    const pairs = [];
-    let start = null;
-    for (;;) {
-      const keys = await provider.send('state_getKeysPaged', ['0x', 1000, start, hash]);
-      if (keys.length === 0) break;
-      const [changes] = await provider.send('state_queryStorageAt', [keys, hash]);
-      for (const [key, value] of changes.changes) {
-        if (value !== null) pairs.push([key, value]);
-      }
-      start = keys[keys.length - 1];
-    }
-    writeFileSync(path, JSON.stringify({ block, hash, pairs }));
-    return { block, hash, items: pairs.length };
+    return await Promise.race([timeout, snapshot(provider, path)]);
   } finally {
-    await provider.disconnect();
+    clearTimeout(timer);
+    await provider.disconnect().catch(() => {});
   }
+}
+
+async function snapshot(provider, path) {
+  await provider.connect();
+  await new Promise((resolve, reject) => {
+    provider.on('connected', resolve);
+    provider.on('error', () => reject(new Error('cannot connect')));
+    if (provider.isConnected) resolve();
+  });
+  const hash = await provider.send('chain_getFinalizedHead', []);
+  const block = Number.parseInt((await provider.send('chain_getHeader', [hash])).number, 16);
+  const pairs = [];
+  let start = null;
+  for (;;) {
+    const keys = await provider.send('state_getKeysPaged', ['0x', 1000, start, hash]);
+    if (keys.length === 0) break;
+    const [changes] = await provider.send('state_queryStorageAt', [keys, hash]);
+    for (const [key, value] of changes.changes) {
+      if (value !== null) pairs.push([key, value]);
+    }
+    start = keys[keys.length - 1];
+  }
+  writeFileSync(path, JSON.stringify({ block, hash, pairs }));
+  return { block, hash, items: pairs.length };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -42,26 +42,38 @@ impl Agent {
 		}
 		let busy = self.busy.mark(id);
 		tokio::spawn(async move {
-			if let Err(e) = self.fetch_verified(&chain, id, &job).await {
-				let mut book = self.book.lock().await;
-				book.jobs.remove(&id);
-				match e {
-					WorkError::Refused(code, reason) => {
-						tracing::info!(
-							"job {id}: passed over ({reason}; code {code}: {})",
-							deai_abi::failure_code::describe(code)
-						);
-						book.skipped.insert(id, reason);
-					},
-					// Tried again at a later block while the job is open.
-					WorkError::Transient(e) => {
-						tracing::warn!("job {id}: not taken yet: fetching: {e:#}")
-					},
-				}
-				if let Err(e) = book.save() {
-					tracing::error!("saving the job book: {e}");
-				}
-				return;
+			// Bounded like the work itself; a fetch that fails for any reason, or takes too long,
+			// passes the job over (never retried block after block).
+			let budget = Duration::from_secs(self.config.job_timeout_secs);
+			let checked =
+				match tokio::time::timeout(budget, self.fetch_verified(&chain, id, &job)).await {
+					Ok(checked) => checked,
+					Err(_) => Err(WorkError::Refused(
+						failure_code::TIMED_OUT,
+						format!("fetching took more than {} s", budget.as_secs()),
+					)),
+				};
+			match checked {
+				Ok(fetched) => {
+					self.checked.lock().unwrap_or_else(|p| p.into_inner()).insert(id, fetched);
+				},
+				Err(e) => {
+					let (code, reason) = match e {
+						WorkError::Refused(code, reason) => (code, reason),
+						WorkError::Transient(e) => (failure_code::FETCH_FAILED, format!("{e:#}")),
+					};
+					tracing::info!(
+						"job {id}: passed over ({reason}; code {code}: {})",
+						deai_abi::failure_code::describe(code)
+					);
+					let mut book = self.book.lock().await;
+					book.jobs.remove(&id);
+					book.skipped.insert(id, reason);
+					if let Err(e) = book.save() {
+						tracing::error!("saving the job book: {e}");
+					}
+					return;
+				},
 			}
 			let market = api::tx().compute_market();
 			let (outcome, what) = match take {
@@ -185,6 +197,7 @@ impl Agent {
 
 	/// Drops a finished job from the book, with its result file.
 	async fn forget(&self, id: u64) -> anyhow::Result<()> {
+		self.release_checked(id);
 		let mut book = self.book.lock().await;
 		if let Some(result) = book.jobs.remove(&id).as_ref().and_then(Phase::result) {
 			let _ = std::fs::remove_file(
@@ -192,6 +205,11 @@ impl Agent {
 			);
 		}
 		book.save()
+	}
+
+	/// Lets the cache remove the files job `id` was checked against before it was taken.
+	fn release_checked(&self, id: u64) {
+		self.checked.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
 	}
 
 	async fn set_phase(&self, id: u64, phase: Phase) -> anyhow::Result<()> {
@@ -221,6 +239,8 @@ impl Agent {
 					format!("not done within the worker's {} s budget", budget.as_secs()),
 				)),
 			};
+			// The checked files may go now: the work has read them (or failed for good).
+			self.release_checked(id);
 			self.tidy_cache(job.spec.input_hash).await;
 			let redundant = matches!(job.spec.verification, VerificationMode::Redundant { .. });
 			let mut book = self.book.lock().await;

@@ -48,6 +48,9 @@ pub struct Agent {
 	/// Jobs with a task under way (work or a transaction).
 	busy: Busy,
 	slots: Arc<Semaphore>,
+	/// The model and input each taken job was checked against before it was taken, held in the
+	/// cache until its work ends (or the job is forgotten), so that the work runs on those bytes.
+	checked: Arc<std::sync::Mutex<std::collections::HashMap<u64, work::Fetched>>>,
 }
 
 impl Agent {
@@ -80,6 +83,7 @@ impl Agent {
 			sender: Arc::new(sender),
 			book: Arc::new(Mutex::new(book)),
 			busy: Busy::default(),
+			checked: Default::default(),
 		})
 	}
 

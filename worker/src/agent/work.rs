@@ -104,11 +104,16 @@ impl Agent {
 			hex_hash(&version.artifact.content_hash)
 		);
 		let input_uri = text(&job.spec.input_uri);
+		// An input the worker would refuse for its size is refused here, before the job is taken.
+		let input_limits = content::FetchLimits {
+			max_bytes: limits.max_bytes.min(self.config.max_input_bytes),
+			..limits.clone()
+		};
 		let input_path = content::fetch_verified(
 			&input_uri,
 			&job.spec.input_hash,
 			cache,
-			&limits,
+			&input_limits,
 			&ProgressBar::hidden(),
 		)
 		.await

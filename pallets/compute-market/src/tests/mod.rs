@@ -1,0 +1,127 @@
+//! Tests of the compute market, grouped by area. Every test ends with `do_try_state`.
+
+mod adversarial;
+mod deadline_queue;
+mod matching;
+mod posting;
+mod properties;
+mod providers;
+mod settlement;
+mod sybil_resistance;
+mod verification;
+
+use crate::{commitment_of, mock::*, pallet::*, types::*, Event as MarketEvent};
+use deai_primitives::ContributionCategory;
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Get},
+	BoundedVec,
+};
+use sp_runtime::{DispatchError, Permill, TokenError};
+
+fn text<L: Get<u32>>(s: &str) -> BoundedVec<u8, L> {
+	s.as_bytes().to_vec().try_into().expect("fits")
+}
+
+fn caps() -> Capabilities<Test> {
+	Capabilities {
+		device: DeviceClass::Server,
+		accelerator: text("nvidia-a100"),
+		vram_mib: 40_960,
+		ram_mib: 131_072,
+		cpu_cores: 32,
+		region: 276,
+		job_kinds: 0b1111,
+		max_concurrent_jobs: 2,
+	}
+}
+
+fn register(who: AccountId) {
+	assert_ok!(Market::register_provider(
+		RuntimeOrigin::signed(who),
+		caps(),
+		text("https://p"),
+		2_000
+	));
+}
+
+fn last_event() -> MarketEvent<Test> {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Market(e) => Some(e),
+			_ => None,
+		})
+		.expect("a market event")
+}
+
+fn events() -> Vec<MarketEvent<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Market(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+fn free(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+fn held(reason: HoldReason, who: AccountId) -> Balance {
+	Balances::balance_on_hold(&reason.into(), &who)
+}
+
+fn requirements() -> Requirements<Test> {
+	Requirements {
+		min_vram_mib: 16_384,
+		min_ram_mib: 0,
+		accelerator: None,
+		region: None,
+		tee_required: false,
+		min_reputation: 0,
+	}
+}
+
+fn spec(
+	budget: Balance,
+	matching: MatchingMode<AccountId, Balance>,
+	verification: VerificationMode<AccountId>,
+) -> JobSpec<Test> {
+	JobSpec {
+		kind: JobKind::Inference,
+		model: Some(model_ref(0)),
+		datasets: BoundedVec::new(),
+		input_hash: [1; 32],
+		input_uri: text("ipfs://input"),
+		requirements: requirements(),
+		commercial: false,
+		budget,
+		matching_blocks: 10,
+		execution_blocks: 20,
+		matching,
+		verification,
+	}
+}
+
+fn post(spec: JobSpec<Test>) -> u64 {
+	let id = NextJobId::<Test>::get();
+	assert_ok!(Market::post_job(RuntimeOrigin::signed(REQUESTER), spec));
+	id
+}
+
+fn result(n: u8) -> [u8; 32] {
+	[n; 32]
+}
+
+fn submit(who: AccountId, job: u64, n: u8) {
+	assert_ok!(Market::submit_result(
+		RuntimeOrigin::signed(who),
+		job,
+		result(n),
+		text("ipfs://out"),
+		BoundedVec::new()
+	));
+}

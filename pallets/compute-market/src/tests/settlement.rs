@@ -1,0 +1,274 @@
+//! Settlement: accepting results, review, missed deadlines, reported failures and disputes.
+
+use super::*;
+
+/// A direct job: budget 10_140 with a model (fee 100) and a dataset (fee 40).
+fn direct_job() -> u64 {
+	register(P1);
+	let mut s =
+		spec(10_140, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval);
+	s.datasets = vec![dataset_ref(0)].try_into().unwrap();
+	let job = post(s);
+	assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+	job
+}
+
+#[test]
+fn accepting_a_result_pays_everyone_exactly() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		// price cap: (10_140 - 140) / 1.05 = 9_523
+		assert_eq!(Jobs::<Test>::get(job).unwrap().assignments[0].price, 9_523);
+		submit(P1, job, 42);
+		assert_eq!(
+			last_event(),
+			MarketEvent::ResultSubmitted { job, provider: P1, result_hash: result(42) }
+		);
+		let before =
+			[REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
+		assert_noop!(
+			Market::accept_result(RuntimeOrigin::signed(P1), job),
+			Error::<Test>::NotRequester
+		);
+		assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
+		// fee: 5% of 9_523 = 476.15 -> 476; usage: 100 + 40; refund: 10_140 - 9_523 - 476 - 140 = 1.
+		assert_eq!(
+			last_event(),
+			MarketEvent::JobSettled {
+				job,
+				result_hash: result(42),
+				paid_to_providers: 9_523,
+				protocol_fee: 476,
+				usage_fees: 140,
+				refunded: 1,
+			}
+		);
+		let after = [REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
+		assert_eq!(after[0] - before[0], 1);
+		assert_eq!(after[1] - before[1], 9_523);
+		assert_eq!(after[2] - before[2], 476);
+		assert_eq!(after[3] - before[3], 70);
+		assert_eq!(after[4] - before[4], 30);
+		assert_eq!(after[5] - before[5], 40);
+		assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 0);
+		let receipt = Receipts::<Test>::get(job).unwrap();
+		assert_eq!(receipt.outcome, Outcome::Completed { result_hash: result(42) });
+		assert_eq!(receipt.providers.to_vec(), vec![(P1, 9_523)]);
+		assert_eq!(receipt.model, Some(model_ref(0)));
+		assert_eq!(receipt.input_hash, [1; 32]);
+		assert_eq!(model(0).uses, 1);
+		assert_eq!(dataset(0).uses, 1);
+		let provider = Providers::<Test>::get(P1).unwrap();
+		assert_eq!(provider.reputation.completed, 1);
+		assert_eq!(provider.reputation.total_paid, 9_523);
+		assert_eq!(provider.active_jobs, 0);
+		// Compute points are the protocol fee the work made the requester pay (H-4).
+		assert_eq!(contributions(), vec![(P1, ContributionCategory::Compute, 476)]);
+	});
+}
+
+#[test]
+fn a_share_of_the_protocol_fee_funds_the_rewards_pot() {
+	new_test_ext().execute_with(|| {
+		RewardsFeeShare::set(sp_runtime::Perbill::from_percent(40));
+		let job = direct_job();
+		submit(P1, job, 42);
+		let (treasury, pot) = (free(TREASURY), free(REWARDS_POT));
+		assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
+		// 40% of the 476 fee is 190 (rounded down); the treasury gets the other 286.
+		assert_eq!(free(REWARDS_POT), pot + 190);
+		assert_eq!(free(TREASURY), treasury + 286);
+		assert_eq!(Receipts::<Test>::get(job).unwrap().protocol_fee, 476);
+	});
+}
+
+#[test]
+fn silence_accepts_at_the_end_of_review() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		submit(P1, job, 42);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((6, DeadlineKind::Review)));
+		run_to_block(6);
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Completed { result_hash: result(42) }
+		);
+	});
+}
+
+/// H-5: the hook takes a deadline only if its worst case fits, and charges what its kind
+/// and size cost: a review deadline settling three payees is charged a settlement of three,
+/// and the worst case is a settlement with every dataset's payees.
+#[test]
+fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		submit(P1, job, 42);
+		run_to_block(5);
+		System::set_block_number(6);
+		let mut meter = frame_support::weights::WeightMeter::new();
+		Market::process_deadlines(6, &mut meter);
+		assert!(Receipts::<Test>::contains_key(job));
+		let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
+		let visit = <<Test as frame_system::Config>::DbWeight as Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get()
+		.reads_writes(1, 1);
+		let three_payees = <() as crate::WeightInfo>::settle(3);
+		assert_eq!(meter.consumed(), base + visit + Market::deadline_overhead() + three_payees);
+		assert_eq!(Market::max_settlement_payees(), 8 * (1 + 2));
+		assert!(Market::deadline_weight()
+			.all_gte(Market::deadline_overhead() + <() as crate::WeightInfo>::settle(24)));
+	});
+}
+
+#[test]
+fn a_missed_deadline_slashes_the_provider_and_refunds_the_requester() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		let (requester, treasury) = (free(REQUESTER), free(TREASURY));
+		run_to_block(21);
+		assert!(events().contains(&MarketEvent::ProviderSlashed {
+			provider: P1,
+			job,
+			amount: 200
+		}));
+		assert_eq!(held(HoldReason::ProviderBond, P1), 1_800);
+		// The slash goes to the treasury, never to the requester.
+		assert_eq!(free(REQUESTER), requester + 10_140);
+		assert_eq!(free(TREASURY), treasury + 200);
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Failed { reason: FailureReason::MissedDeadline }
+		);
+		assert_eq!(Providers::<Test>::get(P1).unwrap().reputation.failed, 1);
+		assert_noop!(
+			Market::submit_result(
+				RuntimeOrigin::signed(P1),
+				job,
+				result(1),
+				text("u"),
+				BoundedVec::new()
+			),
+			Error::<Test>::JobNotFound
+		);
+	});
+}
+
+/// M-4: giving a job back refunds the requester in full and costs the provider
+/// `AbandonSlash` (5%) of its bond, to the treasury — half what missing the deadline costs.
+#[test]
+fn a_reported_failure_refunds_in_full_and_costs_the_abandon_slash() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		assert_noop!(
+			Market::report_failure(RuntimeOrigin::signed(P2), job, 3, [0; 32]),
+			Error::<Test>::NotAssignedProvider
+		);
+		let (requester, treasury, p1) = (free(REQUESTER), free(TREASURY), free(P1));
+		assert_ok!(Market::report_failure(RuntimeOrigin::signed(P1), job, 3, [9; 32]));
+		let events = events();
+		let n = events.len();
+		assert_eq!(
+			events[n - 3..],
+			[
+				MarketEvent::FailureReported { job, provider: P1, code: 3, message_hash: [9; 32] },
+				MarketEvent::ProviderSlashed { provider: P1, job, amount: 100 },
+				MarketEvent::JobFailed {
+					job,
+					reason: FailureReason::ProviderFailure { code: 3 },
+					refunded: 10_140
+				},
+			]
+		);
+		assert_eq!(held(HoldReason::ProviderBond, P1), 1_900);
+		assert_eq!(Providers::<Test>::get(P1).unwrap().bond, 1_900);
+		assert_eq!(free(P1), p1);
+		// The slash goes to the treasury, never to the requester, who gets its budget back.
+		assert_eq!(free(TREASURY), treasury + 100);
+		assert_eq!(free(REQUESTER), requester + 10_140);
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Failed { reason: FailureReason::ProviderFailure { code: 3 } }
+		);
+		assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 0);
+		let info = Providers::<Test>::get(P1).unwrap();
+		assert_eq!(info.reputation.failed, 1);
+		assert_eq!(info.active_jobs, 0);
+	});
+}
+
+#[test]
+fn a_dispute_the_provider_loses() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		submit(P1, job, 42);
+		assert_noop!(
+			Market::resolve_dispute(RuntimeOrigin::root(), job, true),
+			Error::<Test>::NotDisputed
+		);
+		assert_ok!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job));
+		assert_eq!(last_event(), MarketEvent::JobDisputed { job, bond: 300 });
+		assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 300);
+		// The resolver has until block 1 + 8.
+		assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((9, DeadlineKind::Arbitration)));
+		run_to_block(8);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Disputed);
+		assert_noop!(
+			Market::resolve_dispute(RuntimeOrigin::signed(REQUESTER), job, true),
+			DispatchError::BadOrigin
+		);
+		let (requester, treasury) = (free(REQUESTER), free(TREASURY));
+		assert_ok!(Market::resolve_dispute(RuntimeOrigin::root(), job, true));
+		// 20% of the 2_000 bond to the treasury; budget and dispute bond back.
+		assert_eq!(free(REQUESTER), requester + 10_140 + 300);
+		assert_eq!(free(TREASURY), treasury + 400);
+		assert_eq!(held(HoldReason::ProviderBond, P1), 1_600);
+		assert_eq!(Providers::<Test>::get(P1).unwrap().reputation.disputes_lost, 1);
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Failed { reason: FailureReason::DisputeLost }
+		);
+	});
+}
+
+#[test]
+fn a_dispute_the_requester_loses() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		submit(P1, job, 42);
+		assert_ok!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job));
+		let p1 = free(P1);
+		let treasury = free(TREASURY);
+		assert_ok!(Market::resolve_dispute(RuntimeOrigin::root(), job, false));
+		assert!(events().contains(&MarketEvent::DisputeResolved { job, provider_at_fault: false }));
+		assert_eq!(free(P1), p1 + 150 + 9_523);
+		assert_eq!(free(TREASURY), treasury + 150 + 476);
+		assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 0);
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Completed { result_hash: result(42) }
+		);
+	});
+}
+
+#[test]
+fn disputes_only_during_review() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		assert_noop!(
+			Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job),
+			Error::<Test>::NotSubmitted
+		);
+		submit(P1, job, 1);
+		assert_noop!(
+			Market::dispute_result(RuntimeOrigin::signed(P1), job),
+			Error::<Test>::NotRequester
+		);
+		DisputeBond::set(INITIAL * 2);
+		assert_noop!(
+			Market::dispute_result(RuntimeOrigin::signed(REQUESTER), job),
+			TokenError::FundsUnavailable
+		);
+	});
+}
