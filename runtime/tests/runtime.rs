@@ -90,16 +90,20 @@ fn fast_periods_shorten_every_period_and_only_periods() {
 				.expect("the parameters track")
 				.decision_period
 		};
-		let production = (
-			decision(),
-			SessionPeriod::get(),
-			UnbondingPeriod::get(),
-			ReviewPeriod::get(),
-			RevealPeriod::get(),
-			DisputePeriod::get(),
-			SpendPeriod::get(),
-			VoteLockingPeriod::get(),
-		);
+		// The periods the switch governs, as the pallets read them.
+		let periods = || {
+			(
+				decision(),
+				SessionPeriod::get(),
+				UnbondingPeriod::get(),
+				ReviewPeriod::get(),
+				RevealPeriod::get(),
+				DisputePeriod::get(),
+				SpendPeriod::get(),
+				VoteLockingPeriod::get(),
+			)
+		};
+		let production = periods();
 		assert_eq!(
 			production,
 			(7 * DAYS, 6 * 600, 7 * DAYS, 600, 100, 7 * DAYS, 6 * DAYS, 7 * DAYS)
@@ -112,16 +116,7 @@ fn fast_periods_shorten_every_period_and_only_periods() {
 			vec![(FastPeriods::key().to_vec(), true.encode())]
 		));
 		assert!(FastPeriods::get());
-		let fast = (
-			decision(),
-			SessionPeriod::get(),
-			UnbondingPeriod::get(),
-			ReviewPeriod::get(),
-			RevealPeriod::get(),
-			DisputePeriod::get(),
-			SpendPeriod::get(),
-			VoteLockingPeriod::get(),
-		);
+		let fast = periods();
 		assert_eq!(fast, (30, 10, 10, 5, 10, 10, 20, 10));
 		assert_eq!(*epoch_length_range().start(), 2);
 		// Amounts are not periods.

@@ -6,33 +6,13 @@
 // reconnects is played in the worker tests; the zombienet test crashes a collator.)
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { sendAndWait, startDevNode, waitForBlock } from './lib/node.mjs';
 import { UNIT } from './lib/chain.mjs';
-
-const binDir = process.env.DEAI_BIN_DIR
-  || join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target'), 'debug');
-const CLI = join(binDir, 'deai');
-
-/** Runs `deai --json …` against `url` as `key`; resolves with its parsed output. */
-async function cli(url, key, args) {
-  const child = spawn(CLI, ['--json', ...args], {
-    env: { ...process.env, DEAI_URL: url, DEAI_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
-  assert.equal(code, 0, `deai ${args.join(' ')}:\n${stdout}\n${stderr}`);
-  return JSON.parse(stdout.trim());
-}
+import { deai } from './lib/cli.mjs';
 
 export function faultTests() {
 describe('faults: a dev node killed mid-load', () => {
@@ -111,7 +91,7 @@ describe('faults: a dev node killed mid-load', () => {
     const sinkBefore = (await api.query.system.account(sink.address)).data.free.toBigInt();
     await Promise.all(senders.map((sender) => sendAndWait(api.tx.balances.transferKeepAlive(sink.address, UNIT), sender)));
     assert.equal((await api.query.system.account(sink.address)).data.free.toBigInt(), sinkBefore + 4n * UNIT);
-    const rewards = await cli(`ws://127.0.0.1:${rpcPort}`, '//Alice', ['rewards', 'show']);
+    const rewards = await deai(['rewards', 'show'], { DEAI_URL: `ws://127.0.0.1:${rpcPort}`, DEAI_KEY: '//Alice' }, 120_000);
     assert.ok(rewards, 'deai rewards show answers');
     console.log(`faults: ${included} transfers in before SIGKILL; finalized #${finalizedNumber} kept; resumed at #${restartedAt}`);
   });

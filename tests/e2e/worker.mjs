@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
@@ -19,13 +19,10 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { freePort, sendAndWait } from './lib/node.mjs';
 import { UNIT, free } from './lib/chain.mjs';
+import { CLI, WORKER, deai } from './lib/cli.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const modelDir = join(repo, 'models/blobs-classifier');
-const binDir = process.env.DEAI_BIN_DIR
-  || join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target'), 'debug');
-const CLI = join(binDir, 'deai');
-const WORKER = join(binDir, 'deai-worker');
 
 const children = new Set();
 process.on('exit', () => { for (const c of children) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } } });
@@ -106,27 +103,12 @@ describe('deai-worker and the deai CLI', () => {
   const workers = [];
   let modelId;
 
-  /**
-   * Runs the CLI with `--json` and returns its parsed output (throws with its error). Never
-   * spawnSync: the test's proxy and the workers' log pipes need the event loop meanwhile.
-   */
-  async function cli(args, key) {
-    const env = {
-      ...process.env, DEAI_URL: nodeUrl, DEAI_STORE: storeUrl, DEAI_STORE_TOKEN_FILE: join(dir, 'requester.token'),
+  /** Runs the CLI against the suite's node and store, as `key` when given. */
+  function cli(args, key) {
+    return deai(args, {
+      DEAI_URL: nodeUrl, DEAI_STORE: storeUrl, DEAI_STORE_TOKEN_FILE: join(dir, 'requester.token'),
       ...(key ? { DEAI_KEY: key } : {}),
-    };
-    const child = spawn(CLI, ['--json', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
-    let parsed;
-    try { parsed = JSON.parse(stdout.trim()); } catch { throw new Error(`deai ${args.join(' ')}: not JSON:\n${stdout}\n${stderr}`); }
-    if (code !== 0) throw new Error(`deai ${args.join(' ')}: ${parsed.error}`);
-    return parsed;
+    });
   }
 
   function workerConfig(index, rpcPort) {

@@ -147,14 +147,29 @@ export async function startDevNode({
 
 /** An API connected to the node serving RPC on `rpcPort`; rejects when none answers. */
 async function connect(rpcPort) {
-  const provider = new WsProvider(`ws://127.0.0.1:${rpcPort}`, false);
-  await provider.connect();
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('connect timeout')), 2000);
-    provider.on('connected', () => { clearTimeout(t); resolve(); });
-    provider.on('error', () => { clearTimeout(t); reject(new Error('connect failed')); });
-  });
+  const provider = await openProvider(`ws://127.0.0.1:${rpcPort}`);
   return ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+}
+
+/**
+ * A WebSocket provider connected to `url`, without automatic reconnection (a node that is gone
+ * fails the caller instead of hanging it); rejects when none answers within `timeoutMs`.
+ */
+export async function openProvider(url, timeoutMs = 2000) {
+  const provider = new WsProvider(url, false);
+  await provider.connect();
+  try {
+    await new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('connect timeout')), timeoutMs);
+      provider.on('connected', () => { clearTimeout(t); resolve(); });
+      provider.on('error', () => { clearTimeout(t); reject(new Error('connect failed')); });
+      if (provider.isConnected) { clearTimeout(t); resolve(); }
+    });
+  } catch (error) {
+    await provider.disconnect().catch(() => {});
+    throw error;
+  }
+  return provider;
 }
 
 /** Resolves once the best block number reaches `number`. */

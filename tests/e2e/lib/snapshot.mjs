@@ -5,7 +5,7 @@
 //   node tests/e2e/lib/snapshot.mjs ws://127.0.0.1:9944 state.json
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { WsProvider } from '@polkadot/api';
+import { openProvider } from './node.mjs';
 
 /**
  * Writes the state at the finalized head of the node serving `url` to `path`: { block, hash,
@@ -13,9 +13,8 @@ import { WsProvider } from '@polkadot/api';
  * such as a contract's storage, are left out: the checks read none). Raw JSON-RPC, no metadata.
  */
 export async function snapshotState(url, path, timeoutMs = 120_000) {
-  // No automatic reconnection, and a time limit: a node that is gone fails the snapshot instead
-  // of hanging it.
-  const provider = new WsProvider(url, false);
+  const provider = await openProvider(url);
+  // A time limit: a node that stops answering fails the snapshot instead of hanging it.
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no snapshot of ${url} within ${timeoutMs} ms`)), timeoutMs);
@@ -29,12 +28,6 @@ export async function snapshotState(url, path, timeoutMs = 120_000) {
 }
 
 async function snapshot(provider, path) {
-  await provider.connect();
-  await new Promise((resolve, reject) => {
-    provider.on('connected', resolve);
-    provider.on('error', () => reject(new Error('cannot connect')));
-    if (provider.isConnected) resolve();
-  });
   const hash = await provider.send('chain_getFinalizedHead', []);
   const block = Number.parseInt((await provider.send('chain_getHeader', [hash])).number, 16);
   const pairs = [];

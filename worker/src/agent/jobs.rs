@@ -44,16 +44,7 @@ impl Agent {
 		tokio::spawn(async move {
 			// Bounded like the work itself; a fetch that fails for any reason, or takes too long,
 			// passes the job over (never retried block after block).
-			let budget = Duration::from_secs(self.config.job_timeout_secs);
-			let checked =
-				match tokio::time::timeout(budget, self.fetch_verified(&chain, id, &job)).await {
-					Ok(checked) => checked,
-					Err(_) => Err(WorkError::Refused(
-						failure_code::TIMED_OUT,
-						format!("fetching took more than {} s", budget.as_secs()),
-					)),
-				};
-			match checked {
+			match self.within_budget(self.fetch_verified(&chain, id, &job)).await {
 				Ok(fetched) => {
 					self.checked.lock().unwrap_or_else(|p| p.into_inner()).insert(id, fetched);
 				},
@@ -66,12 +57,7 @@ impl Agent {
 						"job {id}: passed over ({reason}; code {code}: {})",
 						deai_abi::failure_code::describe(code)
 					);
-					let mut book = self.book.lock().await;
-					book.jobs.remove(&id);
-					book.skipped.insert(id, reason);
-					if let Err(e) = book.save() {
-						tracing::error!("saving the job book: {e}");
-					}
+					self.skip_logged(id, reason).await;
 					return;
 				},
 			}
@@ -96,12 +82,15 @@ impl Agent {
 					format!("bid {}", format_balance(price)),
 				),
 			};
-			let mut book = self.book.lock().await;
 			match outcome {
 				Ok(_) => {
 					tracing::info!("job {id}: {what}");
+					let mut book = self.book.lock().await;
 					if let Some(phase) = book.jobs.get_mut(&id) {
 						*phase = take.phase();
+					}
+					if let Err(e) = book.save() {
+						tracing::error!("saving the job book: {e}");
 					}
 				},
 				Err(TxError::Connection(e)) => {
@@ -111,14 +100,9 @@ impl Agent {
 				},
 				Err(e) => {
 					tracing::info!("job {id}: not taken: {e}");
-					book.jobs.remove(&id);
-					book.skipped.insert(id, e.to_string());
+					self.skip_logged(id, e.to_string()).await;
 				},
 			}
-			if let Err(e) = book.save() {
-				tracing::error!("saving the job book: {e}");
-			}
-			drop(book);
 			drop(busy);
 		});
 		Ok(())
@@ -207,6 +191,37 @@ impl Agent {
 		book.save()
 	}
 
+	/// Passes job `id` over for good: out of the book's jobs, into its skipped ones with
+	/// `reason`, and the files it was checked against released.
+	pub(super) async fn skip(&self, id: u64, reason: String) -> anyhow::Result<()> {
+		self.release_checked(id);
+		let mut book = self.book.lock().await;
+		book.jobs.remove(&id);
+		book.skipped.insert(id, reason);
+		book.save()
+	}
+
+	/// [`skip`](Self::skip) from a background task, which can only log a failure.
+	async fn skip_logged(&self, id: u64, reason: String) {
+		if let Err(e) = self.skip(id, reason).await {
+			tracing::error!("saving the job book: {e}");
+		}
+	}
+
+	/// `task`, refused with code 5 (timed out) if it outlasts the worker's budget per job.
+	async fn within_budget<T>(
+		&self,
+		task: impl std::future::Future<Output = Result<T, WorkError>>,
+	) -> Result<T, WorkError> {
+		let budget = Duration::from_secs(self.config.job_timeout_secs);
+		tokio::time::timeout(budget, task).await.unwrap_or_else(|_| {
+			Err(WorkError::Refused(
+				failure_code::TIMED_OUT,
+				format!("not done within the worker's {} s budget", budget.as_secs()),
+			))
+		})
+	}
+
 	/// Lets the cache remove the files job `id` was checked against before it was taken.
 	fn release_checked(&self, id: u64) {
 		self.checked.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
@@ -231,14 +246,7 @@ impl Agent {
 		tokio::spawn(async move {
 			let _busy = busy;
 			let Ok(_slot) = self.slots.clone().acquire_owned().await else { return };
-			let budget = Duration::from_secs(self.config.job_timeout_secs);
-			let outcome = match tokio::time::timeout(budget, self.work(&chain, id, &job)).await {
-				Ok(outcome) => outcome,
-				Err(_) => Err(WorkError::Refused(
-					failure_code::TIMED_OUT,
-					format!("not done within the worker's {} s budget", budget.as_secs()),
-				)),
-			};
+			let outcome = self.within_budget(self.work(&chain, id, &job)).await;
 			// The checked files may go now: the work has read them (or failed for good).
 			self.release_checked(id);
 			self.tidy_cache(job.spec.input_hash).await;

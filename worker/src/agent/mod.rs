@@ -265,9 +265,7 @@ impl Agent {
 			match self.decide(at, &job).await? {
 				Err(reason) => {
 					tracing::info!("job {id}: passed over ({reason})");
-					let mut book = self.book.lock().await;
-					book.skipped.insert(id, reason);
-					book.save()?;
+					self.skip(id, reason).await?;
 				},
 				Ok(take) => self.clone().take(chain.clone(), id, take, job).await?,
 			}
