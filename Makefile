@@ -103,6 +103,6 @@ relay:
 chain-specs: node
 	@$(ENV) bash scripts/chain-specs.sh
 
-## Regenerates the DeAI pallets' weights with frame-omni-bencher (slow: not part of `make test`).
+## Regenerates the DeAI pallets' weights with `deai-node benchmark pallet` (slow: not part of `make test`).
 weights:
 	@bash scripts/benchmark.sh
