@@ -62,8 +62,14 @@ pub mod time {
 
 	/// Picks the production period, or the short one of a test chain ([`FastPeriods`]).
 	pub fn prod_or_fast(prod: BlockNumber, fast: BlockNumber) -> BlockNumber {
-		if FastPeriods::get() {
-			fast
+		period(FastPeriods::get(), prod, fast)
+	}
+
+	/// The production period, or (`fast`) the test chain's; `const` for the referendum tracks,
+	/// which are built at compile time in both versions.
+	pub const fn period(fast: bool, prod: BlockNumber, test: BlockNumber) -> BlockNumber {
+		if fast {
+			test
 		} else {
 			prod
 		}

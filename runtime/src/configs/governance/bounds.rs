@@ -52,11 +52,11 @@ pub const MIN_PROVIDER_BOND_RANGE: RangeInclusive<Balance> = 10 * UNIT..=10_000 
 /// result, would cost more than most jobs' budgets.
 pub const DISPUTE_BOND_RANGE: RangeInclusive<Balance> = UNIT..=1_000 * UNIT;
 
-/// `Rewards.EpochLength`: a day to 30 days (on a test chain, [`FastPeriods`](crate::constants::time::FastPeriods),
-/// from 2 blocks: the
-/// end-to-end tests end an epoch early). Every epoch pays up to `RewardPerEpoch`, so the lower end makes that
-/// a daily amount at most (the review's example: an epoch of 0 or 1 block pays it every block),
-/// and it keeps rewards claimable for at least 30 days (`ClaimEpochs`, 30 epochs). Beyond 30 days
+/// `Rewards.EpochLength`: a day to 30 days (from 2 blocks on a test chain with
+/// [`FastPeriods`](crate::constants::time::FastPeriods): the end-to-end tests end an epoch
+/// early). Every epoch pays up to `RewardPerEpoch`, so the lower end makes that a daily amount
+/// at most (the review's example: an epoch of 0 or 1 block pays it every block), and it keeps
+/// rewards claimable for at least 30 days (`ClaimEpochs`, 30 epochs). Beyond 30 days
 /// contributors would wait more than a month for any reward.
 pub fn epoch_length_range() -> RangeInclusive<BlockNumber> {
 	prod_or_fast(DAYS, 2)..=30 * DAYS

@@ -70,22 +70,13 @@ const fn track(
 			name: s(name),
 			max_deciding,
 			decision_deposit,
-			prepare_period: pick(fast, periods[0]),
-			decision_period: pick(fast, periods[1]),
-			confirm_period: pick(fast, periods[2]),
-			min_enactment_period: pick(fast, periods[3]),
+			prepare_period: period(fast, periods[0].0, periods[0].1),
+			decision_period: period(fast, periods[1].0, periods[1].1),
+			confirm_period: period(fast, periods[2].0, periods[2].1),
+			min_enactment_period: period(fast, periods[3].0, periods[3].1),
 			min_approval,
 			min_support,
 		},
-	}
-}
-
-/// The production period, or the test chain's.
-const fn pick(fast: bool, (production, test): (BlockNumber, BlockNumber)) -> BlockNumber {
-	if fast {
-		test
-	} else {
-		production
 	}
 }
 
