@@ -8,6 +8,9 @@ NODE := $${CARGO_TARGET_DIR}/debug/deai-node
 RPC_PORT ?= 9944
 # The state the e2e suite's chain ends in, written by the suite, checked by test-live-state.
 STATE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-state.json
+# The state of the e2e upgrade test's chain just before it upgrades (the previous release's
+# runtime and storage): test-live-state runs this runtime's migrations on it, with their checks.
+UPGRADE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-upgrade-state.json
 
 .PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-benchmarks test-e2e test-live-state zombienet test-zombienet relay chain-specs weights
 
@@ -75,16 +78,23 @@ test-benchmarks:
 ## The end-to-end tests, against the one production node build: they give their `--dev` chain the
 ## short periods of a test chain (the runtime's `FastPeriods`) with sudo, as their first step.
 test-e2e: node tools contracts
-	@$(ENV) rm -f "$(STATE_SNAPSHOT)" && cd tests/e2e && \
-	  DEAI_NODE="$(NODE)" DEAI_STATE_SNAPSHOT="$(STATE_SNAPSHOT)" npm test
+	@$(ENV) rm -f "$(STATE_SNAPSHOT)" "$(UPGRADE_SNAPSHOT)" && cd tests/e2e && \
+	  DEAI_NODE="$(NODE)" DEAI_STATE_SNAPSHOT="$(STATE_SNAPSHOT)" \
+	  DEAI_UPGRADE_SNAPSHOT="$(UPGRADE_SNAPSHOT)" npm test
 
 ## The runtime's try-runtime checks against live state (runtime/tests/live_state.rs): the upgrade
 ## hooks with their pre/post checks, every pallet's try_state and the books, on the state the
-## e2e suite's chain ended in (or STATE_SNAPSHOT=file, from tests/e2e/lib/snapshot.mjs).
+## e2e suite's chain ended in (or STATE_SNAPSHOT=file, from tests/e2e/lib/snapshot.mjs), then on
+## the previous release's chain the upgrade test saved (UPGRADE_SNAPSHOT), where this runtime's
+## migrations really run. `UPGRADE_SNAPSHOT=` (empty) checks only the first.
 test-live-state:
-	@$(ENV) test -f "$(STATE_SNAPSHOT)" || { echo "no state snapshot $(STATE_SNAPSHOT): run make test-e2e first"; exit 1; } && \
-	  SKIP_WASM_BUILD=1 DEAI_LIVE_STATE="$$(realpath "$(STATE_SNAPSHOT)")" \
-	  cargo test --locked -p deai-runtime --features try-runtime --test live_state -- --nocapture
+	@$(ENV) for state in "$(STATE_SNAPSHOT)" "$(UPGRADE_SNAPSHOT)"; do \
+	  [ -n "$$state" ] || continue; \
+	  test -f "$$state" || { echo "no state snapshot $$state: run make test-e2e first"; exit 1; }; \
+	  echo "live state: $$state"; \
+	  SKIP_WASM_BUILD=1 DEAI_LIVE_STATE="$$(realpath "$$state")" \
+	    cargo test --locked -p deai-runtime --features try-runtime --test live_state -- --nocapture || exit 1; \
+	done
 
 ## A local testnet: relay chain (rococo-local) + DeAI Chain para 2000, until Ctrl-C. Builds the
 ## relay binaries first when they are not cached (once; over an hour).

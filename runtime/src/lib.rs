@@ -81,8 +81,11 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade: none yet, this is the first release.
-pub type Migrations = ();
+/// Storage migrations run at the next runtime upgrade, from the chain's previous release (the
+/// runtime in `chain-specs/` at the commit named in `runtime/PREVIOUS_RELEASE`). Each runs only
+/// from the storage version it migrates, so a migration stays listed until the release after
+/// the one that ran it on every chain.
+pub type Migrations = (pallet_compute_market::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches extrinsics to the pallets and runs their hooks.
 pub type Executive = frame_executive::Executive<
@@ -91,6 +94,7 @@ pub type Executive = frame_executive::Executive<
 	frame_system::ChainContext<Runtime>,
 	Runtime,
 	AllPalletsWithSystem,
+	Migrations,
 >;
 
 /// Types the node needs without knowing the runtime's extrinsic format.
@@ -122,7 +126,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 4,
+	spec_version: 5,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -14,6 +14,7 @@ import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
 import { workerTests } from './worker.mjs';
 import { faultTests } from './faults.mjs';
+import { upgradeTests } from './upgrade.mjs';
 
 const ctx = {};
 
@@ -55,3 +56,5 @@ contractsTests(ctx);
 workerTests(ctx);
 // A node of its own, killed and restarted.
 faultTests();
+// A node of its own, started on the previous release and upgraded by referendum.
+upgradeTests();

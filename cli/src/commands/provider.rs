@@ -80,6 +80,15 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 				.call(api::runtime_apis().compute_market_api().provider(who))
 				.await?
 				.ok_or_else(|| anyhow!("{who} is not a provider"))?;
+			// Kept beside the record, which every market call reads and no call needs it in.
+			let endpoint = match at
+				.storage()
+				.try_fetch(api::storage().compute_market().provider_endpoints(), (who,))
+				.await?
+			{
+				Some(endpoint) => text(&endpoint.decode()?),
+				None => String::new(),
+			};
 			ctx.out.show(
 				|| {
 					format!(
@@ -94,14 +103,14 @@ pub async fn run(ctx: &Ctx, cmd: ProviderCmd) -> anyhow::Result<()> {
 						p.capabilities.cpu_cores,
 						p.capabilities.ram_mib,
 						p.capabilities.max_concurrent_jobs,
-						text(&p.endpoint)
+						endpoint
 					)
 				},
 				json!({
 					"provider": who.to_string(), "status": format!("{:?}", p.status), "bond": p.bond.to_string(),
 					"active_jobs": p.active_jobs, "completed": p.reputation.completed, "failed": p.reputation.failed,
 					"disputes_lost": p.reputation.disputes_lost, "total_paid": p.reputation.total_paid.to_string(),
-					"endpoint": text(&p.endpoint),
+					"endpoint": endpoint,
 				}),
 			);
 			Ok(())

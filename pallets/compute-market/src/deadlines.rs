@@ -272,7 +272,15 @@ impl<T: Config> Pallet<T> {
 				bidding.get(&who).copied().unwrap_or_default() == info.open_bids,
 				TryRuntimeError::Other("a provider's open_bids does not count its bids")
 			);
+			ensure!(
+				ProviderEndpoints::<T>::contains_key(&who),
+				TryRuntimeError::Other("a provider has no endpoint")
+			);
 		}
+		ensure!(
+			ProviderEndpoints::<T>::iter_keys().all(Providers::<T>::contains_key),
+			TryRuntimeError::Other("an endpoint outlived its provider")
+		);
 		for ((reason, who), amount) in expected {
 			let reason = match reason {
 				0 => HoldReason::ProviderBond,

@@ -17,6 +17,12 @@
 //! ## Deadlines
 //! Every job has one pending deadline in a per-block queue; `on_initialize` handles at most as
 //! many as fit in `MaxDeadlinesPerBlock`, weighs them, and carries the rest to the next block.
+//!
+//! ## Code layout
+//! This file declares the pallet (config, storage, hooks, calls); its events and errors are
+//! pallet sections in `events` and `errors`. Each call delegates to the module of its concern:
+//! `providers`, `jobs` (posting, bids, taking, cancelling), `results` (submission, commit-reveal,
+//! verification, disputes, settlement), `deadlines`; `queries` holds the runtime API.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -28,7 +34,10 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod deadlines;
+mod errors;
+mod events;
 mod jobs;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod providers;
@@ -50,6 +59,10 @@ use frame_support::traits::fungible::Inspect;
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+use frame_support::pallet_macros::import_section;
+
+#[import_section(events::events)]
+#[import_section(errors::errors)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -63,7 +76,10 @@ pub mod pallet {
 	use sp_runtime::{Perbill, Permill};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	///
+	/// 1: providers' endpoints moved out of their records to [`ProviderEndpoints`]
+	/// ([`crate::migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -244,9 +260,16 @@ pub mod pallet {
 		fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef;
 	}
 
-	/// Registered providers.
+	/// Registered providers: what matching, taking and settling a job read.
 	#[pallet::storage]
 	pub type Providers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProviderInfo<T>>;
+
+	/// Where to reach each registered provider (endpoint or metadata URI): read by clients, never
+	/// by a market call, so it stays out of the record every job reads (one per provider, paid
+	/// for by the provider record's deposit).
+	#[pallet::storage]
+	pub type ProviderEndpoints<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedText<T::MaxUriLen>>;
 
 	/// The id the next job gets.
 	#[pallet::storage]
@@ -281,313 +304,6 @@ pub mod pallet {
 	/// The first block whose deadlines have not all been handled.
 	#[pallet::storage]
 	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
-
-	#[pallet::event]
-	#[pallet::generate_deposit(pub(super) fn deposit_event)]
-	pub enum Event<T: Config> {
-		/// A provider registered with a bond.
-		ProviderRegistered {
-			/// The provider.
-			provider: T::AccountId,
-			/// Its bond.
-			bond: BalanceOf<T>,
-		},
-		/// A provider changed its capabilities or endpoint.
-		ProviderUpdated {
-			/// The provider.
-			provider: T::AccountId,
-		},
-		/// A provider submitted a TEE attestation (untrusted until confirmed).
-		AttestationSubmitted {
-			/// The provider.
-			provider: T::AccountId,
-			/// The hardware.
-			kind: TeeKind,
-		},
-		/// The attestor origin confirmed or rejected a provider's attestation.
-		AttestationReviewed {
-			/// The provider.
-			provider: T::AccountId,
-			/// Whether it is trusted now.
-			trusted: bool,
-		},
-		/// A provider paused or resumed.
-		ProviderPaused {
-			/// The provider.
-			provider: T::AccountId,
-			/// Paused (true) or active again (false).
-			paused: bool,
-		},
-		/// A provider added to its bond.
-		BondToppedUp {
-			/// The provider.
-			provider: T::AccountId,
-			/// Its bond now.
-			bond: BalanceOf<T>,
-		},
-		/// A provider started unbonding.
-		UnbondingStarted {
-			/// The provider.
-			provider: T::AccountId,
-			/// When it may withdraw.
-			unlock_at: BlockNumberFor<T>,
-		},
-		/// A provider withdrew its bond and left.
-		ProviderLeft {
-			/// The provider.
-			provider: T::AccountId,
-			/// The bond released.
-			bond: BalanceOf<T>,
-		},
-		/// A provider was slashed.
-		ProviderSlashed {
-			/// The provider.
-			provider: T::AccountId,
-			/// The job.
-			job: JobId,
-			/// How much of its bond it lost.
-			amount: BalanceOf<T>,
-		},
-		/// A job was posted; its budget is held in escrow.
-		JobPosted {
-			/// The job.
-			job: JobId,
-			/// Who posted it.
-			requester: T::AccountId,
-			/// Its budget.
-			budget: BalanceOf<T>,
-		},
-		/// A provider bid on an auction job.
-		BidPlaced {
-			/// The job.
-			job: JobId,
-			/// The bidder.
-			provider: T::AccountId,
-			/// Its price.
-			price: BalanceOf<T>,
-		},
-		/// A better bid (or application) took the place of the worst one on a full list; the
-		/// evicted bidder's deposit and slot are released.
-		BidEvicted {
-			/// The job.
-			job: JobId,
-			/// The evicted bidder.
-			provider: T::AccountId,
-			/// Its price.
-			price: BalanceOf<T>,
-		},
-		/// A provider claimed a fixed-price job.
-		JobClaimed {
-			/// The job.
-			job: JobId,
-			/// The provider.
-			provider: T::AccountId,
-		},
-		/// A job got all its providers and the execution window started.
-		JobAssigned {
-			/// The job.
-			job: JobId,
-			/// Its providers.
-			providers: BoundedVec<T::AccountId, T::MaxRedundancy>,
-			/// The execution deadline.
-			deadline: BlockNumberFor<T>,
-		},
-		/// A provider submitted a result.
-		ResultSubmitted {
-			/// The job.
-			job: JobId,
-			/// The provider.
-			provider: T::AccountId,
-			/// The result's hash.
-			result_hash: ContentHash,
-		},
-		/// A redundant provider committed to a result.
-		ResultCommitted {
-			/// The job.
-			job: JobId,
-			/// The provider.
-			provider: T::AccountId,
-		},
-		/// A redundant provider revealed its result.
-		ResultRevealed {
-			/// The job.
-			job: JobId,
-			/// The provider.
-			provider: T::AccountId,
-			/// The result's hash.
-			result_hash: ContentHash,
-		},
-		/// A provider reported that it cannot run a job.
-		FailureReported {
-			/// The job.
-			job: JobId,
-			/// The provider.
-			provider: T::AccountId,
-			/// Its reason code.
-			code: u16,
-			/// The hash of its explanation.
-			message_hash: ContentHash,
-		},
-		/// The requester disputed a result; its dispute bond is held.
-		JobDisputed {
-			/// The job.
-			job: JobId,
-			/// The bond.
-			bond: BalanceOf<T>,
-		},
-		/// The dispute resolver decided a dispute.
-		DisputeResolved {
-			/// The job.
-			job: JobId,
-			/// The provider was at fault.
-			provider_at_fault: bool,
-		},
-		/// A job completed: everyone was paid.
-		JobSettled {
-			/// The job.
-			job: JobId,
-			/// The accepted result.
-			result_hash: ContentHash,
-			/// Paid to the providers.
-			paid_to_providers: BalanceOf<T>,
-			/// The protocol fee.
-			protocol_fee: BalanceOf<T>,
-			/// Paid to model and dataset contributors.
-			usage_fees: BalanceOf<T>,
-			/// Returned to the requester.
-			refunded: BalanceOf<T>,
-		},
-		/// A job ended without success; the requester got its budget back.
-		JobFailed {
-			/// The job.
-			job: JobId,
-			/// Why.
-			reason: FailureReason,
-			/// Returned to the requester.
-			refunded: BalanceOf<T>,
-		},
-		/// The job's verifier rejected its result: the job is disputed until the dispute
-		/// resolver rules or the dispute period ends.
-		ResultRejected {
-			/// The job.
-			job: JobId,
-			/// The verifier.
-			verifier: T::AccountId,
-		},
-		/// Nobody ruled on a dispute within the dispute period: the result stands.
-		DisputeTimedOut {
-			/// The job.
-			job: JobId,
-		},
-		/// A requester removed a receipt and got its deposit back.
-		ReceiptRemoved {
-			/// The job.
-			job: JobId,
-		},
-	}
-
-	#[pallet::error]
-	pub enum Error<T> {
-		/// The account is already a provider.
-		AlreadyProvider,
-		/// The account is not a provider.
-		NotProvider,
-		/// The bond is below `MinProviderBond`.
-		BondTooLow,
-		/// The provider is unbonding.
-		ProviderUnbonding,
-		/// The provider already has this paused state.
-		PausedUnchanged,
-		/// The provider has unfinished jobs.
-		HasActiveJobs,
-		/// The provider has open bids or applications: they bind it until their auctions end.
-		HasOpenBids,
-		/// The provider is not unbonding.
-		NotUnbonding,
-		/// The unbonding period has not ended.
-		StillUnbonding,
-		/// The provider has no TEE attestation.
-		NoAttestation,
-		/// Capabilities declare no job kind, or concurrency zero.
-		InvalidCapabilities,
-		/// No job with this id (or it has finished).
-		JobNotFound,
-		/// No receipt for this job.
-		ReceiptNotFound,
-		/// Only the job's requester may do this.
-		NotRequester,
-		/// The job is not open.
-		JobNotOpen,
-		/// The job is not assigned.
-		JobNotAssigned,
-		/// The job's result is not awaiting review.
-		NotSubmitted,
-		/// The job is not in its reveal phase.
-		NotRevealing,
-		/// The job is not disputed.
-		NotDisputed,
-		/// The job's matching mode does not allow this.
-		WrongMatchingMode,
-		/// The job's verification mode does not allow this.
-		WrongVerificationMode,
-		/// The account is not one of the job's providers.
-		NotAssignedProvider,
-		/// Only the job's verifier may do this.
-		NotVerifier,
-		/// The provider does not meet the job's requirements.
-		ProviderNotEligible,
-		/// The provider takes no new work (paused, unbonding or under-bonded).
-		ProviderInactive,
-		/// The provider's jobs and open bids fill its slots (its declared `max_concurrent_jobs`,
-		/// or what its bond backs at `BondPerSlot` a slot).
-		ProviderAtCapacity,
-		/// The price is above what the budget allows per provider.
-		BidTooHigh,
-		/// The provider already bid.
-		AlreadyBid,
-		/// The job has as many bids as it takes, none worse than this one (a lower price, or the
-		/// same price and a higher reputation score, takes the place of the worst).
-		TooManyBids,
-		/// The provider already claimed the job.
-		AlreadyClaimed,
-		/// The selected providers did not all bid, or are the wrong number.
-		InvalidSelection,
-		/// The budget does not cover the usage fees and a provider.
-		BudgetTooLow,
-		/// A window of zero blocks, or longer than allowed.
-		InvalidWindow,
-		/// Redundancy needs at least two providers, at most `MaxRedundancy`, and a quorum
-		/// above half of them.
-		InvalidRedundancy,
-		/// The job kind needs a model.
-		ModelRequired,
-		/// No proof verifier is available in this runtime.
-		ProofVerificationUnavailable,
-		/// The proof does not verify.
-		InvalidProof,
-		/// The provider already submitted, committed or revealed.
-		AlreadySubmitted,
-		/// The revealed result does not match the commitment.
-		RevealMismatch,
-		/// The provider did not commit.
-		NotCommitted,
-		/// The job's deadline has passed.
-		DeadlinePassed,
-		/// The job's deadline has not passed.
-		DeadlineNotPassed,
-		/// The requester cannot be its own job's verifier.
-		VerifierIsRequester,
-		/// A redundant job's providers are drawn at random among its applicants when the
-		/// matching window closes; its requester cannot choose them.
-		RedundantSetIsDrawn,
-		/// The requester cannot hold the dispute bond a verifier's rejection needs.
-		RequesterCannotBondDispute,
-		/// The provider committed to a result: it must reveal it (or be slashed at the reveal
-		/// deadline), not leave.
-		AlreadyCommitted,
-		/// An id or counter overflowed.
-		Overflow,
-	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {

@@ -23,9 +23,12 @@ impl<T: Config> Pallet<T> {
 		T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
 	}
 
-	/// The storage deposit of a provider record.
+	/// The storage deposit of a provider: its record and its endpoint.
 	pub fn provider_deposit() -> BalanceOf<T> {
-		Self::deposit_for_bytes(ProviderInfo::<T>::max_encoded_len())
+		Self::deposit_for_bytes(
+			ProviderInfo::<T>::max_encoded_len()
+				.saturating_add(BoundedText::<T::MaxUriLen>::max_encoded_len()),
+		)
 	}
 
 	pub(crate) fn hold(
@@ -233,7 +236,6 @@ impl<T: Config> Pallet<T> {
 			ProviderInfo {
 				bond,
 				capabilities,
-				endpoint,
 				tee: None,
 				status: ProviderStatus::Active,
 				active_jobs: 0,
@@ -242,6 +244,7 @@ impl<T: Config> Pallet<T> {
 				deposit,
 			},
 		);
+		ProviderEndpoints::<T>::insert(&who, endpoint);
 		Self::deposit_event(Event::ProviderRegistered { provider: who, bond });
 		Ok(())
 	}
@@ -266,11 +269,11 @@ impl<T: Config> Pallet<T> {
 				Self::ensure_valid_capabilities(&capabilities)?;
 				info.capabilities = capabilities;
 			}
-			if let Some(endpoint) = endpoint {
-				info.endpoint = endpoint;
-			}
 			Ok(())
 		})?;
+		if let Some(endpoint) = endpoint {
+			ProviderEndpoints::<T>::insert(&who, endpoint);
+		}
 		Self::deposit_event(Event::ProviderUpdated { provider: who });
 		Ok(())
 	}
@@ -355,6 +358,7 @@ impl<T: Config> Pallet<T> {
 		};
 		ensure!(frame_system::Pallet::<T>::block_number() >= unlock_at, Error::<T>::StillUnbonding);
 		Providers::<T>::remove(&who);
+		ProviderEndpoints::<T>::remove(&who);
 		Self::release(HoldReason::ProviderBond, &who, info.bond);
 		Self::release(HoldReason::StorageDeposit, &who, info.deposit);
 		Self::deposit_event(Event::ProviderLeft { provider: who, bond: info.bond });

@@ -222,8 +222,6 @@ pub struct ProviderInfo<T: Config> {
 	pub bond: BalanceOf<T>,
 	/// What its machine offers.
 	pub capabilities: Capabilities<T>,
-	/// Where to reach it (endpoint or metadata URI).
-	pub endpoint: BoundedText<T::MaxUriLen>,
 	/// Its TEE attestation, if any.
 	pub tee: Option<TeeAttestation>,
 	/// Active, paused or unbonding.

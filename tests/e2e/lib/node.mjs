@@ -13,6 +13,9 @@ import { xxhashAsHex } from '@polkadot/util-crypto';
 const targetDir = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/deai-chain/target');
 // The production node (`make node`): the suite gives its chain a test chain's short periods.
 export const NODE_BINARY = process.env.DEAI_NODE || join(targetDir, 'debug/deai-node');
+// The runtime that node was built with (its WASM, as a runtime upgrade carries it).
+export const RUNTIME_WASM = process.env.DEAI_RUNTIME_WASM ||
+  join(targetDir, 'debug/wbuild/deai-runtime/deai_runtime.compact.compressed.wasm');
 
 /**
  * The runtime's `FastPeriods` switch (runtime/src/constants.rs): a raw storage value at

@@ -3,6 +3,7 @@
 mod adversarial;
 mod deadline_queue;
 mod matching;
+mod migrations;
 mod posting;
 mod properties;
 mod providers;

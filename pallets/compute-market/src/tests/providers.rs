@@ -47,6 +47,14 @@ fn update_attest_pause_and_top_up() {
 		assert_ok!(Market::update_provider(RuntimeOrigin::signed(P1), Some(better), None));
 		assert_eq!(last_event(), MarketEvent::ProviderUpdated { provider: P1 });
 		assert_eq!(Providers::<Test>::get(P1).unwrap().capabilities.vram_mib, 81_920);
+		assert_eq!(ProviderEndpoints::<Test>::get(P1).unwrap().to_vec(), b"https://p".to_vec());
+		assert_ok!(Market::update_provider(
+			RuntimeOrigin::signed(P1),
+			None,
+			Some(text("https://q"))
+		));
+		assert_eq!(ProviderEndpoints::<Test>::get(P1).unwrap().to_vec(), b"https://q".to_vec());
+		assert_eq!(Providers::<Test>::get(P1).unwrap().capabilities.vram_mib, 81_920);
 		assert_noop!(
 			Market::update_provider(RuntimeOrigin::signed(P2), None, None),
 			Error::<Test>::NotProvider
@@ -117,5 +125,6 @@ fn unbonding_waits_for_jobs_and_the_period() {
 		assert_eq!(last_event(), MarketEvent::ProviderLeft { provider: P1, bond: 2_000 });
 		assert_eq!(free(P1), before + 2_000 + Market::provider_deposit());
 		assert!(Providers::<Test>::get(P1).is_none());
+		assert!(ProviderEndpoints::<Test>::get(P1).is_none(), "its endpoint goes with it");
 	});
 }
