@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Prints each call's weight at its worst case as a multiple of transfer_keep_alive's.
 
-    scripts/weight-ratios.py <pallet weights.rs> <balances reference weights.rs> [name=value ...]
+    scripts/weight-ratios.py [--markdown] <pallet weights.rs> <balances reference weights.rs> [name=value ...]
 
 Components take their benchmarked maximum unless given as name=value. Database weights are
-RocksDB's (25 us a read, 100 us a write), as in the runtime.
+RocksDB's (25 us a read, 100 us a write), as in the runtime. `--markdown` prints the rows of the
+pallet READMEs' "Measured weights" tables (call, worst case, ref time, proof size, ratio).
 """
 import re
 import sys
@@ -62,16 +63,25 @@ def evaluate(code, components):
 
 
 def main():
-    pallet, reference = sys.argv[1], sys.argv[2]
-    overrides = dict(a.split('=') for a in sys.argv[3:])
+    args = sys.argv[1:]
+    markdown = '--markdown' in args
+    args = [a for a in args if a != '--markdown']
+    pallet, reference = args[0], args[1]
+    overrides = dict(a.split('=') for a in args[2:])
     ref = parse(reference, 'impl<T: frame_system::Config>')['transfer_keep_alive']
     ref_time, _ = evaluate(ref[1], {})
     print(f"transfer_keep_alive: {ref_time / 1e6:.1f} us")
+    if markdown:
+        print("| Call | Worst case | Ref time | Proof size | × transfer_keep_alive |")
+        print("|---|---|---|---|---|")
     for name, (ranges, code) in parse(pallet, 'impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T>').items():
         components = {k: int(overrides.get(k, v)) for k, v in ranges.items()}
         time, proof = evaluate(code, components)
         shown = ', '.join(f"{k}={v}" for k, v in components.items())
-        print(f"{name}({shown}): {time / 1e6:.1f} us, proof {proof} B, {time / ref_time:.2f}x")
+        if markdown:
+            print(f"| `{name}` | {shown or '—'} | {time / 1e6:.1f} µs | {proof:,} B | {time / ref_time:.2f} |")
+        else:
+            print(f"{name}({shown}): {time / 1e6:.1f} us, proof {proof} B, {time / ref_time:.2f}x")
 
 
 if __name__ == '__main__':
