@@ -527,6 +527,30 @@ mod tests {
 	use super::*;
 	use crate::content::{fetch_verified, hash_bytes};
 
+	/// A store serving `config` on a free local port, until `stop`.
+	struct Running {
+		stop: tokio::sync::oneshot::Sender<()>,
+		task: tokio::task::JoinHandle<anyhow::Result<()>>,
+	}
+
+	impl Running {
+		async fn stop(self) {
+			self.stop.send(()).unwrap();
+			self.task.await.unwrap().unwrap();
+		}
+	}
+
+	/// Starts a store for a test: its URL and the handle that stops it.
+	async fn start(config: StoreConfig) -> (String, Running) {
+		let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+		let (addr, serve) = bind(config, async move {
+			let _ = stopped.await;
+		})
+		.await
+		.unwrap();
+		(format!("http://{addr}"), Running { stop, task: tokio::spawn(serve) })
+	}
+
 	#[tokio::test]
 	async fn upload_then_fetch_verified() {
 		let dir = std::env::temp_dir().join(format!("deai-store-test-{}", std::process::id()));
@@ -535,14 +559,7 @@ mod tests {
 			max_upload_bytes: 1 << 20,
 			..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap())
 		};
-		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-		let (addr, serve) = bind(config, async move {
-			let _ = rx.await;
-		})
-		.await
-		.unwrap();
-		let server = tokio::spawn(serve);
-		let url = format!("http://{addr}");
+		let (url, server) = start(config).await;
 
 		std::fs::create_dir_all(&dir).unwrap();
 		let file = dir.join("input.json");
@@ -577,8 +594,7 @@ mod tests {
 		.await
 		.is_err());
 
-		tx.send(()).unwrap();
-		server.await.unwrap().unwrap();
+		server.stop().await;
 		std::fs::remove_dir_all(&dir).unwrap();
 	}
 
@@ -595,14 +611,7 @@ mod tests {
 			upload_tokens: read_tokens(&tokens).unwrap(),
 			..StoreConfig::new(dir.join("store"), "127.0.0.1:0".parse().unwrap())
 		};
-		let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-		let (addr, serve) = bind(config, async move {
-			let _ = rx.await;
-		})
-		.await
-		.unwrap();
-		let server = tokio::spawn(serve);
-		let url = format!("http://{addr}");
+		let (url, server) = start(config).await;
 		let file = |name: &str, bytes: &[u8]| {
 			let path = dir.join(name);
 			std::fs::write(&path, bytes).unwrap();
@@ -611,7 +620,8 @@ mod tests {
 		// An upload cut off midway gives its bytes back.
 		{
 			use tokio::io::AsyncWriteExt;
-			let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+			let address = url.trim_start_matches("http://");
+			let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
 			let head = "PUT /content HTTP/1.1\r\nHost: x\r\nAuthorization: bearer requester-0123456789\r\nContent-Length: 900\r\n\r\n";
 			stream.write_all(head.as_bytes()).await.unwrap();
 			stream.write_all(&[9u8; 800]).await.unwrap();
@@ -663,8 +673,7 @@ mod tests {
 		assert!(read_tokens(&tokens).is_err());
 		std::fs::write(&tokens, "token with spaces 0123456789\n").unwrap();
 		assert!(read_tokens(&tokens).is_err());
-		tx.send(()).unwrap();
-		server.await.unwrap().unwrap();
+		server.stop().await;
 		std::fs::remove_dir_all(&dir).unwrap();
 	}
 }

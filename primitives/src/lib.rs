@@ -15,6 +15,7 @@
 extern crate alloc;
 
 pub mod contracts;
+pub mod deposits;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

@@ -3,7 +3,7 @@
 use crate::{pallet::*, types::*, WeightInfo};
 use deai_primitives::JobId;
 use frame_support::{
-	traits::Get,
+	traits::{Defensive, Get},
 	weights::{Weight, WeightMeter},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -176,7 +176,8 @@ impl<T: Config> Pallet<T> {
 				for assignment in silent {
 					missed(&assignment.provider);
 				}
-				job.assignments = committed.try_into().unwrap_or_default();
+				// Fewer than it had: they fit.
+				job.assignments = committed.try_into().defensive_unwrap_or_default();
 				if (job.assignments.len() as u32) < u32::from(quorum) {
 					return Self::fail(id, job, FailureReason::NoQuorum);
 				}

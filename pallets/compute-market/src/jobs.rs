@@ -7,7 +7,7 @@ use core::cmp::Reverse;
 use deai_primitives::{IntendedUse, JobId, ModelRegistry, PaidUse};
 use frame_support::{
 	ensure,
-	traits::{Get, Randomness},
+	traits::{Defensive, Get, Randomness},
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -490,7 +490,7 @@ impl<T: Config> Pallet<T> {
 			.collect::<Vec<_>>()
 			.try_into()
 			.map_err(|_| Error::<T>::Overflow)?;
-		let deadline = job.deadline.map(|(at, _)| at).unwrap_or_default();
+		let deadline = job.deadline.map(|(at, _)| at).defensive_unwrap_or_default();
 		Jobs::<T>::insert(id, job);
 		Self::deposit_event(Event::JobAssigned { job: id, providers, deadline });
 		Ok(())
@@ -522,7 +522,8 @@ impl<T: Config> Pallet<T> {
 			T::Registry::unpin_model(model, paid_use(job.model_fee));
 		}
 		for (i, dataset) in job.spec.datasets.iter().enumerate() {
-			let fee = job.dataset_fees.get(i).copied().unwrap_or_default();
+			// One fee per dataset, recorded at posting.
+			let fee = job.dataset_fees.get(i).copied().defensive_unwrap_or_default();
 			T::Registry::unpin_dataset(dataset, paid_use(fee));
 		}
 		Jobs::<T>::remove(id);

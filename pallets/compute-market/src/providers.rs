@@ -19,8 +19,7 @@ use sp_runtime::{
 impl<T: Config> Pallet<T> {
 	/// The storage deposit of a record that encodes to at most `bytes` bytes.
 	pub fn deposit_for_bytes(bytes: usize) -> BalanceOf<T> {
-		let bytes: BalanceOf<T> = (bytes as u32).into();
-		T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
+		deai_primitives::deposits::for_bytes(T::DepositBase::get(), T::DepositPerByte::get(), bytes)
 	}
 
 	/// The storage deposit of a provider: its record and its endpoint.
@@ -36,18 +35,11 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
-		if amount.is_zero() {
-			return Ok(());
-		}
-		T::Currency::hold(&reason.into(), who, amount)
+		deai_primitives::deposits::hold::<T::Currency, _>(&reason.into(), who, amount)
 	}
 
 	pub(crate) fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
-		if amount.is_zero() {
-			return;
-		}
-		let released = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
-		if released != Ok(amount) {
+		if !deai_primitives::deposits::release::<T::Currency, _>(&reason.into(), who, amount) {
 			frame_support::defensive!("a market hold was smaller than its record");
 		}
 	}

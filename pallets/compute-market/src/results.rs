@@ -7,7 +7,11 @@ use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier,
 };
 use frame_support::{
-	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, weights::Weight, BoundedVec,
+	dispatch::DispatchResultWithPostInfo,
+	ensure,
+	traits::{Defensive, Get},
+	weights::Weight,
+	BoundedVec,
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -194,8 +198,9 @@ impl<T: Config> Pallet<T> {
 					r.failed = r.failed.saturating_add(1)
 				});
 			} else if delivered {
-				// Bounded by the job's own assignments.
-				let _ = paid.try_push(assignment);
+				if paid.try_push(assignment).is_err() {
+					frame_support::defensive!("more paid providers than the job's assignments");
+				}
 			} else {
 				Self::release_provider(&assignment.provider, |_| {});
 			}
@@ -419,8 +424,9 @@ impl<T: Config> Pallet<T> {
 					job.protocol_fee.mul_floor(paid).saturated_into::<u128>(),
 				);
 			}
-			// Bounded by the job's own assignments.
-			let _ = providers.try_push((assignment.provider.clone(), paid));
+			if providers.try_push((assignment.provider.clone(), paid)).is_err() {
+				frame_support::defensive!("more receipt lines than the job's assignments");
+			}
 		}
 		let fee = job.protocol_fee.mul_floor(paid_to_providers);
 		let to_rewards = T::RewardsFeeShare::get().mul_floor(fee);
@@ -441,7 +447,7 @@ impl<T: Config> Pallet<T> {
 		>| {
 			// A split that fails (defensive: pinned versions cannot disappear) stays with the
 			// requester.
-			for payout in split.unwrap_or_default() {
+			for payout in split.defensive_unwrap_or_default() {
 				usage_fees = usage_fees.saturating_add(Self::pay_from_hold(
 					escrow,
 					&requester,

@@ -5,11 +5,7 @@ use crate::{pallet::*, BalanceOf, CreditOf};
 use codec::Encode;
 use frame_support::{
 	defensive,
-	traits::{
-		fungible::{BalancedHold, MutateHold},
-		tokens::Precision,
-		Get, Imbalance, OnUnbalanced,
-	},
+	traits::{fungible::BalancedHold, Get, Imbalance, OnUnbalanced},
 };
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -19,8 +15,7 @@ use sp_runtime::{
 impl<T: Config> Pallet<T> {
 	/// The storage deposit of a record of `bytes` encoded bytes.
 	pub fn deposit_for_bytes(bytes: usize) -> BalanceOf<T> {
-		let bytes: BalanceOf<T> = (bytes as u32).into();
-		T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
+		deai_primitives::deposits::for_bytes(T::DepositBase::get(), T::DepositPerByte::get(), bytes)
 	}
 
 	/// The storage deposit of `record`.
@@ -33,18 +28,11 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
-		if amount.is_zero() {
-			return Ok(());
-		}
-		T::Currency::hold(&reason.into(), who, amount)
+		deai_primitives::deposits::hold::<T::Currency, _>(&reason.into(), who, amount)
 	}
 
 	pub(crate) fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
-		if amount.is_zero() {
-			return;
-		}
-		let released = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
-		if released != Ok(amount) {
+		if !deai_primitives::deposits::release::<T::Currency, _>(&reason.into(), who, amount) {
 			defensive!("a registry hold was smaller than the record says");
 		}
 	}
