@@ -159,6 +159,7 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
       { After: 1 },
     ), alice);
     const index = events.find(({ event }) => api.events.referenda.Submitted.is(event)).event.data.index.toNumber();
+    const submittedAt = await head();
     await sendAndWait(api.tx.referenda.placeDecisionDeposit(index), alice);
     // Every development account votes aye with most of its balance (no conviction: support
     // counts the capital).
@@ -191,6 +192,8 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
       assert.ok(now < limit + 10, 'the new runtime was not enacted in time');
       await waitForBlock(api, now + 1, 60_000);
     }
+    console.log(`upgrade: spec ${release.specVersion} -> ${release.specVersion + 1} at block #${await head()}, ` +
+      `${(await head()) - submittedAt} blocks after the referendum's submission (#${submittedAt})`);
   });
 
   it('migrated the market in the new runtime\'s first block, and keeps producing blocks', async () => {
