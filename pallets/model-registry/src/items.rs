@@ -9,7 +9,7 @@
 //! [`crate::ownership`] (registering, changing, transferring, taking down and removing an item)
 //! and [`crate::versions`] (publishing, status, removal, pins).
 
-use crate::{pallet::*, types::*, BalanceOf};
+use crate::{pallet::*, royalties::RoyaltySplit, types::*, BalanceOf};
 use codec::FullCodec;
 use deai_primitives::{
 	ContentHash, ContributionCategory, DatasetId, DatasetVersionRef, ModelId, ModelVersionRef,
@@ -23,7 +23,7 @@ use frame_support::{
 };
 use sp_runtime::{
 	traits::{CheckedAdd, Zero},
-	DispatchResult, Perbill,
+	DispatchResult,
 };
 
 /// A model or a dataset record.
@@ -125,12 +125,13 @@ pub(crate) trait Version<T: Config>: FullCodec {
 	/// changed, not yet stored) no longer counts it.
 	fn unlink(&self, _version: &Self::Ref, _item: &mut Self::Item) {}
 
-	/// The royalty split of this version of `item` (see [`crate::royalties`]): fixed when it
-	/// is published.
-	fn royalty_split(&self, item: &Self::Item) -> RoyaltySplitOf<T>;
-
-	/// The reference as a reference to either kind of version.
-	fn any(version: &Self::Ref) -> VersionRef;
+	/// Adds the payees of `fee` (the protocol's cut taken) for a use of `version` of `item`.
+	fn split_fee(
+		split: &mut RoyaltySplit<T>,
+		version: &Self::Ref,
+		item: &Self::Item,
+		fee: BalanceOf<T>,
+	);
 
 	// The fields both records name alike (`version_fields!`).
 	fn publisher(&self) -> &T::AccountId;
@@ -302,12 +303,13 @@ impl<T: Config> Version<T> for ModelVersionInfo<T> {
 		Pallet::<T>::unlink_lineage(version, self, model)
 	}
 
-	fn royalty_split(&self, model: &ModelInfo<T>) -> RoyaltySplitOf<T> {
-		Pallet::<T>::model_royalty_split(self, model)
-	}
-
-	fn any(version: &ModelVersionRef) -> VersionRef {
-		VersionRef::Model(*version)
+	fn split_fee(
+		split: &mut RoyaltySplit<T>,
+		version: &ModelVersionRef,
+		_model: &ModelInfo<T>,
+		fee: BalanceOf<T>,
+	) {
+		Pallet::<T>::split_model_fee(split, version, fee, 0)
 	}
 
 	version_fields!();
@@ -335,12 +337,13 @@ impl<T: Config> Version<T> for DatasetVersionInfo<T> {
 		self.dependents
 	}
 
-	fn royalty_split(&self, dataset: &DatasetInfo<T>) -> RoyaltySplitOf<T> {
-		Pallet::<T>::shares_split(&dataset.contributors, Perbill::one(), [])
-	}
-
-	fn any(version: &DatasetVersionRef) -> VersionRef {
-		VersionRef::Dataset(*version)
+	fn split_fee(
+		split: &mut RoyaltySplit<T>,
+		_version: &DatasetVersionRef,
+		dataset: &DatasetInfo<T>,
+		fee: BalanceOf<T>,
+	) {
+		split.add_shares(&dataset.owner, &dataset.contributors, fee)
 	}
 
 	version_fields!();
