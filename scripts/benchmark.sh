@@ -3,6 +3,7 @@
 # runtime (WASM, built with `runtime-benchmarks`) with `deai-node benchmark pallet`.
 #
 #   scripts/benchmark.sh [pallet ...]     # default: every DeAI pallet
+#   BENCH_NODE=<path> skips building the node; BENCH_STEPS / BENCH_REPEAT set the sampling.
 #
 # The node runs the benchmarks from a WASM runtime built with `runtime-benchmarks` (see
 # `deai-node benchmark pallet`), so neither the node nor a separate bencher is built with that
@@ -18,8 +19,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/scripts/env.sh"
 
 bench_target="$DEAI_CACHE/bench-target"
-node="${DEAI_NODE:-$bench_target/release/deai-node}"
-if [ -z "${DEAI_NODE:-}" ]; then
+node="${BENCH_NODE:-$bench_target/release/deai-node}"
+if [ -z "${BENCH_NODE:-}" ]; then
   echo "[benchmark] building deai-node in release"
   # The node runs the runtime given with --runtime: it needs no WASM of its own.
   (cd "$here" && SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$bench_target" cargo build --locked --release -p deai-node)

@@ -16,8 +16,8 @@ extern crate alloc;
 
 pub mod contracts;
 pub mod deposits;
+pub mod royalties;
 
-use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_runtime::{DispatchError, DispatchResult};
@@ -146,15 +146,6 @@ pub struct IntendedUse {
 	pub derivative: bool,
 }
 
-/// One payment of a royalty split.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
-pub struct Payout<AccountId, Balance> {
-	/// Who is paid.
-	pub who: AccountId,
-	/// How much.
-	pub amount: Balance,
-}
-
 /// A settled job's use of a model or dataset version: who paid for it, and the usage fee it
 /// paid (fixed when the job was posted).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -185,31 +176,24 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// The fee one job pays for using the dataset version.
 	fn dataset_usage_fee(version: &DatasetVersionRef) -> Result<Balance, DispatchError>;
 
-	/// Splits `fee` among the model version's payees: first the protocol's cut (to the fee
-	/// destination), then its contributors by share, the owner, and upstream through its
-	/// lineage. The amounts add up to `fee` exactly.
-	fn model_royalty_split(
-		version: &ModelVersionRef,
-		fee: Balance,
-	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError>;
+	/// The account every version's royalty pot is kept in. Who pays a usage fee pays it here,
+	/// less [`Self::usage_fee_cut`] (which goes to the protocol), and then reports the use
+	/// with [`Self::unpin_model`] or [`Self::unpin_dataset`], which adds it to the version's
+	/// pot: one payment, whatever the number of payees (see [`crate::royalties`]).
+	fn royalty_account() -> AccountId;
 
-	/// Splits `fee` among the dataset version's payees, the protocol's cut first. The amounts add
-	/// up to `fee` exactly.
-	fn dataset_royalty_split(
-		version: &DatasetVersionRef,
-		fee: Balance,
-	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError>;
-
-	/// The most payees one royalty split returns (for weighing settlements).
-	fn max_royalty_payees() -> u32;
+	/// The protocol's cut of a usage fee: paid to the fee destination, not into the pot.
+	fn usage_fee_cut(fee: Balance) -> Balance;
 
 	/// Pins a model version while a job that uses it is open: a pinned version cannot be
 	/// removed.
 	fn pin_model(version: &ModelVersionRef) -> DispatchResult;
 
-	/// Releases a pin taken with [`Self::pin_model`]. With `used`, counts one use and credits the
-	/// version's contributors the protocol's cut of the fee paid, unless the payer is a party to
-	/// the model (self-payment earns nothing).
+	/// Releases a pin taken with [`Self::pin_model`]. With `used`, whose fee the caller has
+	/// paid (the cut to the protocol, the rest to [`Self::royalty_account`]): adds the fee less
+	/// the cut to the version's royalty pot, counts one use and credits the version's
+	/// contributors the protocol's cut, unless the payer is a party to the model
+	/// (self-payment earns nothing).
 	fn unpin_model(version: &ModelVersionRef, used: Option<PaidUse<AccountId, Balance>>);
 
 	/// Pins a dataset version while a job that uses it is open.

@@ -271,6 +271,7 @@ impl_runtime_apis! {
 	impl pallet_model_registry::runtime_api::ModelRegistryApi<
 		Block,
 		AccountId,
+		Balance,
 		pallet_model_registry::ModelInfo<Runtime>,
 		pallet_model_registry::ModelVersionInfo<Runtime>,
 		pallet_model_registry::EvaluationInfo<Runtime>,
@@ -314,6 +315,16 @@ impl_runtime_apis! {
 			hash: deai_primitives::ContentHash,
 		) -> Vec<(AccountId, pallet_model_registry::VersionRef)> {
 			ModelRegistry::versions_by_hash(hash)
+		}
+
+		fn royalties(
+			version: pallet_model_registry::VersionRef,
+		) -> Vec<(pallet_model_registry::RoyaltyPayee<AccountId>, Balance)> {
+			ModelRegistry::royalties(version)
+		}
+
+		fn royalties_of(account: AccountId) -> Vec<(pallet_model_registry::VersionRef, Balance)> {
+			ModelRegistry::royalties_of(&account)
 		}
 	}
 

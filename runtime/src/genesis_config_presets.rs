@@ -3,8 +3,8 @@
 
 use crate::{
 	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig, ContributorRewards,
-	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	SudoConfig, Treasury, EXISTENTIAL_DEPOSIT, PARACHAIN_ID, UNIT,
+	ModelRegistry, ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, SudoConfig, Treasury, EXISTENTIAL_DEPOSIT, PARACHAIN_ID, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -17,6 +17,9 @@ pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
 pub const TREASURY_ENDOWMENT: Balance = 1_000_000 * UNIT;
 /// What the contributor-rewards pot starts with on development and local networks.
 pub const REWARDS_POT_ENDOWMENT: Balance = 1_000_000 * UNIT;
+/// What the account of the registry's royalty pots starts with: the existential deposit it
+/// always keeps (see `pallet_model_registry::Pallet::royalty_account`).
+pub const ROYALTY_ACCOUNT_ENDOWMENT: Balance = EXISTENTIAL_DEPOSIT;
 /// The bond a collator candidate (beyond the invulnerables) must lock.
 pub const CANDIDACY_BOND: Balance = 16 * UNIT;
 
@@ -48,6 +51,7 @@ fn testnet_genesis(
 		endowed_accounts.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect();
 	balances.push((Treasury::account_id(), TREASURY_ENDOWMENT));
 	balances.push((ContributorRewards::pot_account(), REWARDS_POT_ENDOWMENT));
+	balances.push((ModelRegistry::royalty_account(), ROYALTY_ACCOUNT_ENDOWMENT));
 
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },

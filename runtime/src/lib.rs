@@ -85,7 +85,10 @@ pub type UncheckedExtrinsic =
 /// runtime in `chain-specs/` at the commit named in `runtime/PREVIOUS_RELEASE`). Each runs only
 /// from the storage version it migrates, so a migration stays listed until the release after
 /// the one that ran it on every chain.
-pub type Migrations = (pallet_compute_market::migrations::v1::MigrateV0ToV1<Runtime>,);
+pub type Migrations = (
+	pallet_compute_market::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_model_registry::migrations::v1::MigrateV0ToV1<Runtime>,
+);
 
 /// Dispatches extrinsics to the pallets and runs their hooks.
 pub type Executive = frame_executive::Executive<
@@ -126,7 +129,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 5,
+	spec_version: 6,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -20,7 +20,8 @@ use common::{
 use deai_primitives::{ContentHash, DatasetVersionRef, IntendedUse, JobId, ModelVersionRef};
 use deai_runtime::{
 	genesis_config_presets::{
-		endowed_accounts, DEV_ENDOWMENT, REWARDS_POT_ENDOWMENT, TREASURY_ENDOWMENT,
+		endowed_accounts, DEV_ENDOWMENT, REWARDS_POT_ENDOWMENT, ROYALTY_ACCOUNT_ENDOWMENT,
+		TREASURY_ENDOWMENT,
 	},
 	AccountId, Balance, Balances, BlockNumber, ComputeMarket, ContributorRewards, Hash,
 	ModelRegistry, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin, System,
@@ -55,7 +56,8 @@ fn assert_accounting(context: &str) {
 	let mut broken = books::check(OtherHolds::Forbidden, name);
 	let genesis = DEV_ENDOWMENT * endowed_accounts().len() as Balance
 		+ TREASURY_ENDOWMENT
-		+ REWARDS_POT_ENDOWMENT;
+		+ REWARDS_POT_ENDOWMENT
+		+ ROYALTY_ACCOUNT_ENDOWMENT;
 	let issuance = Balances::total_issuance();
 	if issuance != genesis {
 		broken.push(format!("total issuance is {issuance}, not the genesis endowments {genesis}"));

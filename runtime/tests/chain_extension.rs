@@ -320,9 +320,18 @@ fn a_contract_reads_a_model_posts_a_job_follows_it_and_accepts_the_result() {
 		assert!(output.is_empty());
 		assert_eq!(state(job), JobState::Completed { result_hash: result });
 		assert_eq!(Balances::free_balance(charlie()) - charlie_before, price);
-		// Bob gets the usage fee but the protocol's cut (to the treasury).
+		// The usage fee but the protocol's cut (to the treasury) goes into the model version's
+		// royalty pot, where Bob, its only contributor, claims it.
 		let cut =
 			<Runtime as pallet_model_registry::Config>::UsageFeeCut::get().mul_floor(3 * UNIT);
+		let version = pallet_model_registry::VersionRef::Model(model);
+		let bob_payee = pallet_model_registry::RoyaltyPayee::Account(bob());
+		assert_eq!(ModelRegistry::royalties_owed(&version, &bob_payee), Ok(3 * UNIT - cut));
+		assert_ok!(ModelRegistry::claim_royalties(
+			RuntimeOrigin::signed(bob()),
+			version,
+			bob_payee
+		));
 		assert_eq!(Balances::free_balance(bob()) - bob_before, 3 * UNIT - cut);
 		let fee = posted.protocol_fee.mul_floor(price);
 		let released = Balances::free_balance(&contract) - contract_before;

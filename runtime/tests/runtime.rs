@@ -156,7 +156,10 @@ fn assert_testnet_genesis(preset: &str) {
 		assert_eq!(Balances::free_balance(&pot), REWARDS_POT_ENDOWMENT);
 		assert_eq!(
 			Balances::total_issuance(),
-			DEV_ENDOWMENT * endowed.len() as Balance + TREASURY_ENDOWMENT + REWARDS_POT_ENDOWMENT
+			DEV_ENDOWMENT * endowed.len() as Balance
+				+ TREASURY_ENDOWMENT
+				+ REWARDS_POT_ENDOWMENT
+				+ ROYALTY_ACCOUNT_ENDOWMENT
 		);
 
 		let alice = Sr25519Keyring::Alice.to_account_id();

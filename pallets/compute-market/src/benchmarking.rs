@@ -58,10 +58,9 @@ fn fee<T: Config>() -> BalanceOf<T> {
 	T::Currency::minimum_balance().saturating_mul(1_000u32.into())
 }
 
-/// The costliest job spec: a model whose fee splits among `payees`, every dataset slot used,
-/// the longest URIs and every requirement set.
+/// The costliest job spec: a model, every dataset slot used, the longest URIs and every
+/// requirement set.
 fn spec<T: Config>(
-	payees: u32,
 	matching: MatchingMode<T::AccountId, BalanceOf<T>>,
 	verification: VerificationMode<T::AccountId>,
 ) -> JobSpec<T> {
@@ -70,7 +69,7 @@ fn spec<T: Config>(
 		.collect();
 	JobSpec {
 		kind: JobKind::Inference,
-		model: Some(T::BenchmarkHelper::model(payees, fee::<T>())),
+		model: Some(T::BenchmarkHelper::model(fee::<T>())),
 		datasets: datasets.try_into().expect("the bound"),
 		input_hash: [1; 32],
 		input_uri: text::<T::MaxUriLen>(),
@@ -106,11 +105,11 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 }
 
 /// A redundant job whose providers all committed and all but the last revealed (the same
-/// result): the last reveal settles it, paying `payees` royalty payees.
-fn nearly_revealed<T: Config>(payees: u32) -> (JobId, T::AccountId) {
+/// result): the last reveal settles it.
+fn nearly_revealed<T: Config>() -> (JobId, T::AccountId) {
 	let requester = funded::<T>("requester", 0);
 	let providers = T::MaxRedundancy::get().max(2);
-	let job = post::<T>(&requester, spec::<T>(payees, MatchingMode::Auction, redundant::<T>()));
+	let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
 	let winners: Vec<_> = (0..providers)
 		.map(|i| (provider::<T>(i), T::Currency::minimum_balance()))
 		.collect();
@@ -128,15 +127,14 @@ fn nearly_revealed<T: Config>(payees: u32) -> (JobId, T::AccountId) {
 	(job, last)
 }
 
-/// A direct job (requester `index`, provider `provider_index`) its provider accepted, whose
-/// model's fee splits among `payees`: (the provider, the job).
-fn assigned<T: Config>(index: u32, provider_index: u32, payees: u32) -> (T::AccountId, JobId) {
+/// A direct job (requester `index`, provider `provider_index`) its provider accepted: (the
+/// provider, the job).
+fn assigned<T: Config>(index: u32, provider_index: u32) -> (T::AccountId, JobId) {
 	let requester = funded::<T>("requester", index);
 	let who = provider::<T>(provider_index);
 	let job = post::<T>(
 		&requester,
 		spec::<T>(
-			payees,
 			MatchingMode::Direct { provider: who.clone() },
 			VerificationMode::RequesterApproval,
 		),
@@ -146,8 +144,8 @@ fn assigned<T: Config>(index: u32, provider_index: u32, payees: u32) -> (T::Acco
 }
 
 /// A single-provider job with a submitted result, under review.
-fn submitted<T: Config>(index: u32, payees: u32) -> JobId {
-	let (who, job) = assigned::<T>(index, 1_000 + index, payees);
+fn submitted<T: Config>(index: u32) -> JobId {
+	let (who, job) = assigned::<T>(index, 1_000 + index);
 	Pallet::<T>::do_submit_result(who, job, [5; 32], text::<T::MaxUriLen>(), BoundedVec::new())
 		.expect("submits");
 	job
@@ -238,7 +236,7 @@ mod benchmarks {
 	#[benchmark]
 	fn post_job() {
 		let requester = funded::<T>("requester", 0);
-		let spec = spec::<T>(1, MatchingMode::Auction, redundant::<T>());
+		let spec = spec::<T>(MatchingMode::Auction, redundant::<T>());
 		let budget = spec.budget;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester.clone()), spec);
@@ -248,7 +246,7 @@ mod benchmarks {
 	#[benchmark]
 	fn cancel_job(b: Linear<0, { T::MaxBids::get() }>) {
 		let requester = funded::<T>("requester", 0);
-		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
 		for i in 0..b {
 			Pallet::<T>::do_place_bid(provider::<T>(i), job, T::Currency::minimum_balance())
 				.unwrap();
@@ -268,7 +266,7 @@ mod benchmarks {
 	#[benchmark]
 	fn place_bid() {
 		let requester = funded::<T>("requester", 0);
-		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
 		let worse = T::Currency::minimum_balance().saturating_mul(2u32.into());
 		for i in 1..=T::MaxBids::get() {
 			Pallet::<T>::do_place_bid(provider::<T>(i), job, worse).unwrap();
@@ -288,7 +286,7 @@ mod benchmarks {
 		let requester = funded::<T>("requester", 0);
 		let job = post::<T>(
 			&requester,
-			spec::<T>(1, MatchingMode::Auction, VerificationMode::RequesterApproval),
+			spec::<T>(MatchingMode::Auction, VerificationMode::RequesterApproval),
 		);
 		let mut bidders = Vec::new();
 		for i in 0..b {
@@ -310,7 +308,6 @@ mod benchmarks {
 		let job = post::<T>(
 			&requester,
 			spec::<T>(
-				1,
 				MatchingMode::Direct { provider: who.clone() },
 				VerificationMode::RequesterApproval,
 			),
@@ -328,7 +325,7 @@ mod benchmarks {
 		let price = T::Currency::minimum_balance();
 		let job = post::<T>(
 			&requester,
-			spec::<T>(1, MatchingMode::FixedPrice { price }, VerificationMode::RequesterApproval),
+			spec::<T>(MatchingMode::FixedPrice { price }, VerificationMode::RequesterApproval),
 		);
 		let who = provider::<T>(0);
 		#[extrinsic_call]
@@ -338,7 +335,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn submit_result() {
-		let (who, job) = assigned::<T>(0, 0, 1);
+		let (who, job) = assigned::<T>(0, 0);
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(who.clone()),
@@ -354,10 +351,8 @@ mod benchmarks {
 	fn commit_result() {
 		let requester = funded::<T>("requester", 0);
 		let price = T::Currency::minimum_balance();
-		let job = post::<T>(
-			&requester,
-			spec::<T>(1, MatchingMode::FixedPrice { price }, redundant::<T>()),
-		);
+		let job =
+			post::<T>(&requester, spec::<T>(MatchingMode::FixedPrice { price }, redundant::<T>()));
 		let needed = T::MaxRedundancy::get().max(2);
 		let providers: Vec<_> = (0..needed).map(|i| provider::<T>(i)).collect();
 		let winners = providers.iter().map(|who| (who.clone(), price)).collect();
@@ -375,7 +370,7 @@ mod benchmarks {
 	/// A reveal that does not yet decide the job (the deciding one is `settle`).
 	#[benchmark]
 	fn reveal_result() {
-		let (job, _) = nearly_revealed::<T>(1);
+		let (job, _) = nearly_revealed::<T>();
 		let first = Jobs::<T>::get(job).unwrap().assignments[0].provider.clone();
 		// Un-reveal the first provider so that its reveal is not the last.
 		Jobs::<T>::mutate(job, |j| {
@@ -397,7 +392,7 @@ mod benchmarks {
 	/// fails, refunded.
 	#[benchmark]
 	fn report_failure() {
-		let (who, job) = assigned::<T>(0, 0, 1);
+		let (who, job) = assigned::<T>(0, 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), job, u16::MAX, [4; 32]);
 		assert!(Receipts::<T>::contains_key(job));
@@ -407,7 +402,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn dispute_result() {
-		let job = submitted::<T>(0, 1);
+		let job = submitted::<T>(0);
 		let requester = Jobs::<T>::get(job).unwrap().requester;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
@@ -417,18 +412,18 @@ mod benchmarks {
 	#[benchmark]
 	fn remove_receipt() {
 		let requester = funded::<T>("requester", 0);
-		let job = post::<T>(&requester, spec::<T>(1, MatchingMode::Auction, redundant::<T>()));
+		let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
 		Pallet::<T>::do_cancel_job(requester.clone(), job).unwrap();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
 		assert_last_event::<T>(Event::ReceiptRemoved { job });
 	}
 
-	/// The deciding reveal of a job with the most providers, paying `p` royalty payees for the
-	/// model (and every dataset slot).
+	/// The deciding reveal of a job with the most providers, paying the usage fees of its model
+	/// and every dataset slot (into their versions' royalty pots).
 	#[benchmark]
-	fn settle(p: Linear<1, { T::Registry::max_royalty_payees() }>) {
-		let (job, last) = nearly_revealed::<T>(p);
+	fn settle() {
+		let (job, last) = nearly_revealed::<T>();
 		#[extrinsic_call]
 		reveal_result(RawOrigin::Signed(last), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]);
 		assert!(matches!(
@@ -437,11 +432,10 @@ mod benchmarks {
 		));
 	}
 
-	/// `n` review deadlines due in one block, each settling a job with the most royalty payees.
+	/// `n` review deadlines due in one block, each settling a job.
 	#[benchmark]
 	fn on_initialize_deadlines(n: Linear<0, { T::MaxDeadlinesPerBlock::get() }>) {
-		let jobs: Vec<JobId> =
-			(0..n).map(|i| submitted::<T>(i, T::Registry::max_royalty_payees())).collect();
+		let jobs: Vec<JobId> = (0..n).map(|i| submitted::<T>(i)).collect();
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(T::ReviewPeriod::get());
 		frame_system::Pallet::<T>::set_block_number(due);
 		DeadlineCursor::<T>::put(due);

@@ -28,8 +28,8 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::select_bids(bids).saturating_add(T::WeightInfo::cancel_job(bids))
 	}
 
-	/// What one deadline of `kind` can cost at most (H-5): a settlement with the most payees a
-	/// job can have, or the close of a matching with `MaxBids` bids, on top of the overhead.
+	/// What one deadline can cost at most (H-5): a settlement, or the close of a matching with
+	/// `MaxBids` bids, on top of the overhead.
 	pub fn deadline_weight() -> Weight {
 		Self::deadline_overhead().saturating_add(
 			Self::max_settlement_weight().max(Self::matching_close_weight(T::MaxBids::get())),
@@ -59,7 +59,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		// A deadline is taken only if its worst case fits; it is then charged what its kind and
-		// size cost (a settlement's payees, an auction's bids), so cheap deadlines leave room for
+		// size cost (an auction's bids), so cheap deadlines leave room for
 		// more and an expensive one is never undercharged.
 		let worst = Self::deadline_weight();
 		let mut handled = 0u32;
@@ -105,7 +105,7 @@ impl<T: Config> Pallet<T> {
 		if due != at {
 			frame_support::defensive!("a job was queued at another block than its deadline");
 		}
-		let settled = |payees: u32| T::WeightInfo::settle(payees);
+		let settled = T::WeightInfo::settle();
 		match (kind, &job.status) {
 			(DeadlineKind::Matching, JobStatus::Open) => {
 				let bids = job.bids;
@@ -129,32 +129,37 @@ impl<T: Config> Pallet<T> {
 				Self::matching_close_weight(bids)
 			},
 			(DeadlineKind::Execution, JobStatus::Assigned) => {
-				// Slashes and the refund: a settlement's work without its payees.
+				// Slashes and the refund: at most a settlement's work.
 				Self::execution_missed(id, job);
-				settled(0)
+				settled
 			},
-			(DeadlineKind::Reveal, JobStatus::Revealing) => settled(Self::tally(id, job)),
+			(DeadlineKind::Reveal, JobStatus::Revealing) => {
+				Self::tally(id, job);
+				settled
+			},
 			(DeadlineKind::Review, JobStatus::Submitted) => {
 				// Silence accepts.
 				match job.assignments.first().and_then(|a| a.result) {
 					Some(result_hash) => {
-						settled(Self::settle(id, job, Outcome::Completed { result_hash }))
+						Self::settle(id, job, Outcome::Completed { result_hash });
+						settled
 					},
 					None => {
 						Self::fail(id, job, FailureReason::MissedDeadline);
-						settled(0)
+						settled
 					},
 				}
 			},
 			(DeadlineKind::Arbitration, JobStatus::Disputed) => {
-				settled(Self::dispute_timed_out(id, job))
+				Self::dispute_timed_out(id, job);
+				settled
 			},
 			_ => {
 				// Unreachable: a job without a pending deadline would wait for good, so it ends
 				// here, refunded, rather than being stored again.
 				frame_support::defensive!("a deadline does not match its job's status");
 				Self::fail(id, job, FailureReason::MissedDeadline);
-				settled(0)
+				settled
 			},
 		}
 	}

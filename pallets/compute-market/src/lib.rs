@@ -254,8 +254,8 @@ pub mod pallet {
 	/// Creates usable registry items for the market's benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	pub trait BenchmarkHelper<Balance> {
-		/// A usable model version, its usage fee `fee` split among `payees` accounts.
-		fn model(payees: u32, fee: Balance) -> deai_primitives::ModelVersionRef;
+		/// A usable model version with usage fee `fee`.
+		fn model(fee: Balance) -> deai_primitives::ModelVersionRef;
 		/// A usable open dataset version with usage fee `fee`.
 		fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef;
 	}

@@ -4,7 +4,7 @@
 use crate as pallet_compute_market;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, IntendedUse, JobId,
-	ModelRegistry, ModelVersionRef, PaidUse, Payout, ResultVerifier,
+	ModelRegistry, ModelVersionRef, PaidUse, ResultVerifier,
 };
 use frame_support::{
 	derive_impl, parameter_types,
@@ -69,9 +69,8 @@ pub const P2: AccountId = 12;
 pub const P3: AccountId = 13;
 pub const P4: AccountId = 14;
 pub const VERIFIER: AccountId = 20;
-pub const MODEL_OWNER: AccountId = 30;
-pub const MODEL_CONTRIBUTOR: AccountId = 31;
-pub const DATA_OWNER: AccountId = 32;
+/// Where the registry keeps royalty pots: usage fees less the cut are paid here.
+pub const ROYALTY_POT: AccountId = 997;
 pub const INITIAL: Balance = 1_000_000;
 
 /// A model or dataset version as the mock registry knows it.
@@ -81,7 +80,8 @@ pub struct MockItem {
 	pub commercial: bool,
 	pub derivatives: bool,
 	pub fee: Balance,
-	pub payees: Vec<(AccountId, Perbill)>,
+	/// What the version's royalty pot received.
+	pub accrued: Balance,
 	pub approved: Vec<AccountId>,
 	pub compute_to_data: bool,
 	pub pins: u32,
@@ -89,13 +89,13 @@ pub struct MockItem {
 }
 
 impl MockItem {
-	pub fn new(fee: Balance, payees: Vec<(AccountId, Perbill)>) -> Self {
+	pub fn new(fee: Balance) -> Self {
 		Self {
 			usable: true,
 			commercial: true,
 			derivatives: true,
 			fee,
-			payees,
+			accrued: 0,
 			approved: vec![],
 			compute_to_data: false,
 			pins: 0,
@@ -134,19 +134,9 @@ pub fn contributions() -> Vec<(AccountId, ContributionCategory, u128)> {
 	CONTRIBUTIONS.with(|c| c.borrow().clone())
 }
 
-fn split(item: &MockItem, fee: Balance) -> Vec<Payout<AccountId, Balance>> {
-	let mut out: Vec<Payout<AccountId, Balance>> = Vec::new();
-	let mut paid = 0;
-	for (who, share) in &item.payees {
-		let amount = share.mul_floor(fee);
-		paid += amount;
-		out.push(Payout { who: *who, amount });
-	}
-	if let Some(first) = out.first_mut() {
-		first.amount += fee - paid;
-	}
-	out.retain(|p| p.amount > 0);
-	out
+/// The registry's cut of usage fees in the mock: 10%.
+pub fn usage_cut(fee: Balance) -> Balance {
+	fee / 10
 }
 
 fn check(item: Option<&MockItem>, usage: IntendedUse) -> DispatchResult {
@@ -194,24 +184,11 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 		DATASETS
 			.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
 	}
-	fn model_royalty_split(
-		v: &ModelVersionRef,
-		fee: Balance,
-	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
-		MODELS.with(|m| {
-			m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown"))
-		})
+	fn royalty_account() -> AccountId {
+		ROYALTY_POT
 	}
-	fn dataset_royalty_split(
-		v: &DatasetVersionRef,
-		fee: Balance,
-	) -> Result<Vec<Payout<AccountId, Balance>>, DispatchError> {
-		DATASETS.with(|m| {
-			m.borrow().get(v).map(|i| split(i, fee)).ok_or(DispatchError::Other("unknown"))
-		})
-	}
-	fn max_royalty_payees() -> u32 {
-		8
+	fn usage_fee_cut(fee: Balance) -> Balance {
+		usage_cut(fee)
 	}
 	fn pin_model(v: &ModelVersionRef) -> DispatchResult {
 		MODELS.with(|m| {
@@ -226,6 +203,7 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 			if let Some(i) = m.borrow_mut().get_mut(v) {
 				i.pins -= 1;
 				i.uses += used.is_some() as u32;
+				i.accrued += used.map_or(0, |u| u.fee - usage_cut(u.fee));
 			}
 		})
 	}
@@ -242,6 +220,7 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 			if let Some(i) = m.borrow_mut().get_mut(v) {
 				i.pins -= 1;
 				i.uses += used.is_some() as u32;
+				i.accrued += used.map_or(0, |u| u.fee - usage_cut(u.fee));
 			}
 		})
 	}
@@ -335,21 +314,18 @@ impl pallet_compute_market::Config for Test {
 pub struct MockBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<Balance> for MockBenchmarkHelper {
-	fn model(payees: u32, fee: Balance) -> ModelVersionRef {
-		let payees = (0..payees.max(1))
-			.map(|i| (1_000 + i as u64, Perbill::from_rational(1, payees.max(1))))
-			.collect();
+	fn model(fee: Balance) -> ModelVersionRef {
 		// Jobs share this model: keep its pins when asked again.
 		MODELS.with(|m| {
-			m.borrow_mut().entry(model_ref(7)).or_insert_with(|| MockItem::new(fee, payees));
+			m.borrow_mut().entry(model_ref(7)).or_insert_with(|| MockItem::new(fee));
 		});
 		model_ref(7)
 	}
 	fn dataset(index: u32, fee: Balance) -> DatasetVersionRef {
 		DATASETS.with(|m| {
-			m.borrow_mut().entry(dataset_ref(100 + index as u64)).or_insert_with(|| {
-				MockItem::new(fee, vec![(2_000 + index as u64, Perbill::one())])
-			});
+			m.borrow_mut()
+				.entry(dataset_ref(100 + index as u64))
+				.or_insert_with(|| MockItem::new(fee));
 		});
 		dataset_ref(100 + index as u64)
 	}
@@ -362,27 +338,14 @@ parameter_types! {
 	pub const DisputeWinnerShare: Perbill = Perbill::from_percent(50);
 }
 
-/// Externalities with funded accounts, a model (fee 100, paid 70/30 to its owner and a
-/// contributor) and a dataset (fee 40), at block 1. `do_try_state` runs after the test.
+/// Externalities with funded accounts, a model (fee 100) and a dataset (fee 40), at block 1. `do_try_state` runs after the test.
 pub fn new_test_ext() -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [
-			REQUESTER,
-			P1,
-			P2,
-			P3,
-			P4,
-			VERIFIER,
-			MODEL_OWNER,
-			MODEL_CONTRIBUTOR,
-			DATA_OWNER,
-			TREASURY,
-			REWARDS_POT,
-		]
-		.into_iter()
-		.map(|who| (who, INITIAL))
-		.collect(),
+		balances: [REQUESTER, P1, P2, P3, P4, VERIFIER, ROYALTY_POT, TREASURY, REWARDS_POT]
+			.into_iter()
+			.map(|who| (who, INITIAL))
+			.collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
@@ -393,17 +356,8 @@ pub fn new_test_ext() -> TestExternalities {
 		MODELS.with(|m| m.borrow_mut().clear());
 		DATASETS.with(|m| m.borrow_mut().clear());
 		CONTRIBUTIONS.with(|c| c.borrow_mut().clear());
-		set_model(
-			0,
-			MockItem::new(
-				100,
-				vec![
-					(MODEL_OWNER, Perbill::from_percent(70)),
-					(MODEL_CONTRIBUTOR, Perbill::from_percent(30)),
-				],
-			),
-		);
-		set_dataset(0, MockItem::new(40, vec![(DATA_OWNER, Perbill::one())]));
+		set_model(0, MockItem::new(100));
+		set_dataset(0, MockItem::new(40));
 		ProtocolFee::set(Permill::from_percent(5));
 		MinProviderBond::set(1_000);
 		BondPerSlot::set(500);

@@ -1,17 +1,13 @@
 //! Results: submission, commit-reveal, verification, disputes, and settlement.
 
 use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::collections::BTreeMap;
 use codec::Encode;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier,
 };
 use frame_support::{
-	dispatch::DispatchResultWithPostInfo,
-	ensure,
-	traits::{Defensive, Get},
-	weights::Weight,
-	BoundedVec,
+	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, weights::Weight, BoundedVec,
 };
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, Zero},
@@ -31,17 +27,11 @@ pub fn commitment_of<AccountId: Encode>(
 }
 
 impl<T: Config> Pallet<T> {
-	/// The most payees one settlement pays: a royalty split (at most
-	/// `ModelRegistry::max_royalty_payees`, the protocol's cut included) for the model and for
-	/// each of the job's datasets.
-	pub fn max_settlement_payees() -> u32 {
-		T::Registry::max_royalty_payees().saturating_mul(T::MaxJobDatasets::get().saturating_add(1))
-	}
-
-	/// What one settlement can cost: every call that may settle is charged this up front and
-	/// refunded down to `settle(payees)` after (M-3: the datasets' payees count too).
+	/// What one settlement costs: the same whatever the model's and datasets' royalty splits
+	/// (their usage fees go into the versions' pots in one payment), benchmarked with every
+	/// dataset slot used and the most providers. Every call that may settle is charged it.
 	pub fn max_settlement_weight() -> Weight {
-		T::WeightInfo::settle(Self::max_settlement_payees())
+		T::WeightInfo::settle()
 	}
 
 	/// The job and the index of `who` among its providers.
@@ -86,9 +76,9 @@ impl<T: Config> Pallet<T> {
 		assignment.result_uri = Some(result_uri);
 		Self::deposit_event(Event::ResultSubmitted { job: id, provider: who, result_hash });
 		if job.spec.verification == VerificationMode::Proof {
-			let payees = Self::settle(id, job, Outcome::Completed { result_hash });
+			Self::settle(id, job, Outcome::Completed { result_hash });
 			return Ok(Some(
-				T::WeightInfo::submit_result().saturating_add(T::WeightInfo::settle(payees)),
+				T::WeightInfo::submit_result().saturating_add(T::WeightInfo::settle()),
 			)
 			.into());
 		}
@@ -145,9 +135,9 @@ impl<T: Config> Pallet<T> {
 		assignment.result_uri = Some(result_uri);
 		Self::deposit_event(Event::ResultRevealed { job: id, provider: who, result_hash });
 		if job.assignments.iter().all(|a| a.result.is_some()) {
-			let payees = Self::tally(id, job);
+			Self::tally(id, job);
 			return Ok(Some(
-				T::WeightInfo::reveal_result().saturating_add(T::WeightInfo::settle(payees)),
+				T::WeightInfo::reveal_result().saturating_add(T::WeightInfo::settle()),
 			)
 			.into());
 		}
@@ -166,11 +156,11 @@ impl<T: Config> Pallet<T> {
 	///   requester is refunded.
 	///
 	/// Providers that revealed nothing are always slashed. Slashes go to the fee destination,
-	/// never to the requester. Returns the settlement's payee count.
-	pub(crate) fn tally(id: JobId, mut job: Job<T>) -> u32 {
+	/// never to the requester.
+	pub(crate) fn tally(id: JobId, mut job: Job<T>) {
 		let VerificationMode::Redundant { quorum, .. } = job.spec.verification else {
 			frame_support::defensive!("tally of a job that is not redundant");
-			return 0;
+			return;
 		};
 		let mut counts: BTreeMap<ContentHash, u32> = BTreeMap::new();
 		for result in job.assignments.iter().filter_map(|a| a.result) {
@@ -211,10 +201,7 @@ impl<T: Config> Pallet<T> {
 			None if !job.assignments.is_empty() => {
 				Self::settle(id, job, Outcome::Failed { reason: FailureReason::NoQuorum })
 			},
-			None => {
-				Self::fail(id, job, FailureReason::NoQuorum);
-				0
-			},
+			None => Self::fail(id, job, FailureReason::NoQuorum),
 		}
 	}
 
@@ -274,8 +261,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_accept_result(who: T::AccountId, id: JobId) -> DispatchResultWithPostInfo {
 		let job = Self::requested_job(&who, id)?;
 		let result = Self::submitted_result(&job)?;
-		let payees = Self::settle(id, job, Outcome::Completed { result_hash: result });
-		Ok(Some(T::WeightInfo::settle(payees)).into())
+		Self::settle(id, job, Outcome::Completed { result_hash: result });
+		Ok(Some(T::WeightInfo::settle()).into())
 	}
 
 	pub(crate) fn do_dispute_result(who: T::AccountId, id: JobId) -> DispatchResult {
@@ -300,15 +287,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Nobody ruled within `DisputePeriod`: the result stands, the provider is paid, and the
 	/// requester's dispute bond (if it raised the dispute) comes back in full, since nobody
-	/// judged it wrong. Emits `DisputeTimedOut`. Returns the settlement's payee count.
-	pub(crate) fn dispute_timed_out(id: JobId, job: Job<T>) -> u32 {
+	/// judged it wrong. Emits `DisputeTimedOut`.
+	pub(crate) fn dispute_timed_out(id: JobId, job: Job<T>) {
 		Self::deposit_event(Event::DisputeTimedOut { job: id });
 		match job.assignments.first().and_then(|a| a.result) {
 			Some(result_hash) => Self::settle(id, job, Outcome::Completed { result_hash }),
 			None => {
 				frame_support::defensive!("a disputed job without a result");
 				Self::fail(id, job, FailureReason::MissedDeadline);
-				0
 			},
 		}
 	}
@@ -326,8 +312,8 @@ impl<T: Config> Pallet<T> {
 		let result = Self::submitted_result(&job)?;
 		Self::ensure_before_deadline(&job)?;
 		if valid {
-			let payees = Self::settle(id, job, Outcome::Completed { result_hash: result });
-			return Ok(Some(T::WeightInfo::settle(payees)).into());
+			Self::settle(id, job, Outcome::Completed { result_hash: result });
+			return Ok(Some(T::WeightInfo::settle()).into());
 		}
 		// The requester chose the verifier, so a rejection alone decides nothing: it becomes a
 		// dispute, bonded by the requester as if it had disputed (an overruled rejection pays the
@@ -339,7 +325,7 @@ impl<T: Config> Pallet<T> {
 		job.dispute_bond = bond;
 		Self::open_dispute(id, job);
 		Self::deposit_event(Event::ResultRejected { job: id, verifier: who });
-		Ok(Some(T::WeightInfo::settle(0)).into())
+		Ok(Some(T::WeightInfo::settle()).into())
 	}
 
 	/// Slashes a single-provider job's provider (`DisputeSlash`, to the fee destination),
@@ -365,7 +351,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::DisputeResolved { job: id, provider_at_fault });
 		if provider_at_fault {
 			Self::punish_and_fail(id, job, FailureReason::DisputeLost);
-			return Ok(Some(T::WeightInfo::settle(0)).into());
+			return Ok(Some(T::WeightInfo::settle()).into());
 		}
 		// The requester was wrong: its bond goes to the provider and the fee destination; what
 		// could not be paid is released (never left held without a record).
@@ -386,17 +372,19 @@ impl<T: Config> Pallet<T> {
 			));
 			Self::release(HoldReason::DisputeBond, &job.requester, bond.saturating_sub(paid));
 		}
-		let payees = Self::settle(id, job, Outcome::Completed { result_hash: result });
-		Ok(Some(T::WeightInfo::settle(payees)).into())
+		Self::settle(id, job, Outcome::Completed { result_hash: result });
+		Ok(Some(T::WeightInfo::settle()).into())
 	}
 
 	/// Pays for a job's delivered work from its escrow, in one step: each remaining provider its
-	/// price, the protocol fee to the fee destination, the usage fees to the model's and
-	/// datasets' payees (by the registry's exact royalty splits), and the rest back to the
+	/// price; the protocol fee, with the protocol's cut of the usage fees, to the fee destination
+	/// (and the rewards pot); the rest of the usage fees, in one payment, into the royalty
+	/// account, where the model's and datasets' versions' pots count them (their payees claim
+	/// later: settlement costs the same whatever the splits); and the rest back to the
 	/// requester. Writes the receipt with `outcome`: `Completed` for an accepted result, or a
 	/// failure whose delivering providers are still owed (a redundant job without a quorum).
-	/// Returns how many royalty payees were paid. Emits `JobSettled` or `JobFailed`.
-	pub(crate) fn settle(id: JobId, job: Job<T>, outcome: Outcome) -> u32 {
+	/// Emits `JobSettled` or `JobFailed`.
+	pub(crate) fn settle(id: JobId, job: Job<T>, outcome: Outcome) {
 		let requester = job.requester.clone();
 		let escrow = HoldReason::JobEscrow;
 		let mut paid_to_providers = BalanceOf::<T>::zero();
@@ -430,39 +418,31 @@ impl<T: Config> Pallet<T> {
 		}
 		let fee = job.protocol_fee.mul_floor(paid_to_providers);
 		let to_rewards = T::RewardsFeeShare::get().mul_floor(fee);
-		let protocol_fee =
-			Self::pay_from_hold(escrow, &requester, &T::RewardsAccount::get(), to_rewards)
-				.saturating_add(Self::pay_from_hold(
-					escrow,
-					&requester,
-					&T::FeeDestination::get(),
-					fee.saturating_sub(to_rewards),
-				));
-
-		let mut usage_fees = BalanceOf::<T>::zero();
-		let mut payees = 0u32;
-		let mut pay_split = |split: Result<
-			Vec<deai_primitives::Payout<T::AccountId, BalanceOf<T>>>,
-			DispatchError,
-		>| {
-			// A split that fails (defensive: pinned versions cannot disappear) stays with the
-			// requester.
-			for payout in split.defensive_unwrap_or_default() {
-				usage_fees = usage_fees.saturating_add(Self::pay_from_hold(
-					escrow,
-					&requester,
-					&payout.who,
-					payout.amount,
-				));
-				payees = payees.saturating_add(1);
-			}
-		};
-		if let Some(model) = &job.spec.model {
-			pay_split(T::Registry::model_royalty_split(model, job.model_fee));
-		}
-		for (dataset, fee) in job.spec.datasets.iter().zip(job.dataset_fees.iter()) {
-			pay_split(T::Registry::dataset_royalty_split(dataset, *fee));
-		}
+		// The usage fees, fixed when the job was posted: the protocol's cut of each goes with
+		// the protocol fee, the rest into the royalty account (`finish` tells the registry which
+		// versions it paid for).
+		let usage_fees =
+			job.dataset_fees.iter().fold(job.model_fee, |sum, fee| sum.saturating_add(*fee));
+		let usage_cut = job
+			.dataset_fees
+			.iter()
+			.fold(T::Registry::usage_fee_cut(job.model_fee), |sum, fee| {
+				sum.saturating_add(T::Registry::usage_fee_cut(*fee))
+			});
+		// One payment to the fee destination: its part of the protocol fee and the usage cut.
+		let to_rewards =
+			Self::pay_from_hold(escrow, &requester, &T::RewardsAccount::get(), to_rewards);
+		let to_destination = fee.saturating_sub(to_rewards).saturating_add(usage_cut);
+		let to_destination =
+			Self::pay_from_hold(escrow, &requester, &T::FeeDestination::get(), to_destination);
+		let protocol_fee = to_rewards.saturating_add(to_destination.saturating_sub(usage_cut));
+		let usage_to_pots = Self::pay_from_hold(
+			escrow,
+			&requester,
+			&T::Registry::royalty_account(),
+			usage_fees.saturating_sub(usage_cut),
+		);
+		let usage_fees = usage_to_pots.saturating_add(to_destination.min(usage_cut));
 
 		let refunded = job
 			.spec
@@ -486,6 +466,5 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::JobFailed { job: id, reason, refunded })
 			},
 		}
-		payees
 	}
 }

@@ -57,7 +57,7 @@ pub trait WeightInfo {
 	fn report_failure() -> Weight;
 	fn dispute_result() -> Weight;
 	fn remove_receipt() -> Weight;
-	fn settle(p: u32, ) -> Weight;
+	fn settle() -> Weight;
 	fn on_initialize_deadlines(n: u32, ) -> Weight;
 }
 
@@ -455,19 +455,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::Receipts` (r:0 w:1)
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 32]`.
-	fn settle(p: u32, ) -> Weight {
+	fn settle() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6187 + p * (50 ±0)`
 		//  Estimated: `34863 + p * (2603 ±7)`
 		// Minimum execution time: 771_194_000 picoseconds.
 		Weight::from_parts(770_227_458, 34863)
-			// Standard Error: 70_356
-			.saturating_add(Weight::from_parts(46_417_076, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(47_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(p.into()))
 	}
 	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
 	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -628,14 +623,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn settle(p: u32, ) -> Weight {
+	fn settle() -> Weight {
 		Weight::from_parts(770_227_458, 34863)
-			.saturating_add(Weight::from_parts(46_417_076, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(47_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(p.into()))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		Weight::from_parts(5_889_000, 99904)

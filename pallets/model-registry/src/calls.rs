@@ -116,8 +116,9 @@ mod calls {
 			Self::do_set_model_version_status(who, version, status)
 		}
 
-		/// Removes a model version no open job uses and no other version descends from, and
-		/// returns its deposit to the publisher. Owner or maintainer. Emits
+		/// Removes a model version no open job uses and no other version descends from, pays
+		/// every payee what its royalty pot owes it (a parent's share into the parent's pot),
+		/// and returns its deposit to the publisher. Owner or maintainer. Emits
 		/// `ModelVersionRemoved`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::remove_model_version(
@@ -206,8 +207,9 @@ mod calls {
 			Self::do_set_dataset_version_status(who, version, status)
 		}
 
-		/// Removes a dataset version no open job, model version or benchmark depends on, and
-		/// returns its deposit. Owner only. Emits `DatasetVersionRemoved`.
+		/// Removes a dataset version no open job, model version or benchmark depends on, pays
+		/// every payee what its royalty pot owes it, and returns its deposit. Owner only. Emits
+		/// `DatasetVersionRemoved`.
 		#[pallet::call_index(11)]
 		pub fn remove_dataset_version(
 			origin: OriginFor<T>,
@@ -382,22 +384,40 @@ mod calls {
 		}
 
 		/// Pays one use of a model or dataset version outside the compute market (e.g. a
-		/// licensed download): the licence is checked for `usage`, the fee (at most `max_fee`,
-		/// else `FeeAboveMaximum`, so a fee raised before the call is included cannot take more)
-		/// is split exactly among the version's payees, and the use is counted. Its contributors
-		/// are credited unless the payer is the item's owner, the version's publisher, a
-		/// contributor or a payee. Emits `UsagePaid`.
+		/// licensed download): the licence is checked for `usage`, and the fee (at most
+		/// `max_fee`, else `FeeAboveMaximum`, so a fee raised before the call is included cannot
+		/// take more) is paid in one step: the protocol's cut to the fee destination, the rest
+		/// into the version's royalty pot, where each payee claims its share
+		/// (`claim_royalties`). The use is counted; its contributors are credited unless the
+		/// payer is the item's owner, the version's publisher or a contributor. Emits
+		/// `UsagePaid`.
 		#[pallet::call_index(26)]
-		#[pallet::weight(T::WeightInfo::pay_usage(T::MaxRoyaltyPayees::get()))]
+		#[pallet::weight(T::WeightInfo::pay_usage())]
 		pub fn pay_usage(
 			origin: OriginFor<T>,
 			version: VersionRef,
 			usage: IntendedUse,
 			max_fee: BalanceOf<T>,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			let payer = ensure_signed(origin)?;
-			let payees = Self::do_pay_usage(payer, version, usage, max_fee)?;
-			Ok(Some(T::WeightInfo::pay_usage(payees)).into())
+			Self::do_pay_usage(payer, version, usage, max_fee)
+		}
+
+		/// Pays `payee` what it is owed from `version`'s royalty pot: its share of every fee
+		/// the pot received since the version was published, less what it claimed before (the
+		/// owner: what the other shares leave). A parent's share is forwarded into the parent
+		/// version's pot (or, if governance took the parent down, to this version's owner).
+		/// Anyone may claim for any payee: the amount only ever goes to the payee. Emits
+		/// `RoyaltiesClaimed`.
+		#[pallet::call_index(27)]
+		#[pallet::weight(T::WeightInfo::claim_royalties())]
+		pub fn claim_royalties(
+			origin: OriginFor<T>,
+			version: VersionRef,
+			payee: RoyaltyPayee<T::AccountId>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_claim_royalties(version, payee)
 		}
 	}
 }

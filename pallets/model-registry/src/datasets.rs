@@ -2,7 +2,8 @@
 //! and removing them, and the providers approved for compute-to-data. What datasets share with
 //! models is generic, in [`crate::ownership`] and [`crate::versions`].
 
-use crate::{pallet::*, types::*, BalanceOf};
+use crate::{items::Version, pallet::*, types::*, BalanceOf};
+use codec::Encode;
 use deai_primitives::{DatasetId, DatasetVersionRef};
 use frame_support::{ensure, traits::Get};
 use sp_runtime::{traits::Zero, DispatchResult};
@@ -89,9 +90,13 @@ impl<T: Config> Pallet<T> {
 			pins: 0,
 			dependents: 0,
 		};
-		version.deposit = Self::deposit_for(&version);
+		// The royalty split is fixed now: later changes to the contributors apply to later
+		// versions.
+		let split = version.royalty_split(&info);
+		version.deposit =
+			Self::deposit_for_bytes(version.encoded_size() + Self::royalty_pot_bytes(&split));
 		Self::hold(HoldReason::StorageDeposit, &publisher, version.deposit)?;
-		Self::insert_version(this, version, info);
+		Self::insert_version(this, version, info, split);
 		Self::deposit_event(Event::DatasetVersionPublished { version: this, hash, publisher });
 		Ok(())
 	}

@@ -129,6 +129,12 @@ mod errors {
 		NothingToPay,
 		/// The usage fee is above the most the payer agreed to pay.
 		FeeAboveMaximum,
+		/// The version has no royalty pot: it does not exist (or was removed).
+		NoRoyaltyPot,
+		/// The version's royalty split does not name the payee.
+		NotARoyaltyPayee,
+		/// The payee is owed nothing from the version's pot now.
+		NothingToClaim,
 		/// An id counter overflowed.
 		IdOverflow,
 		/// A counter overflowed.

@@ -186,19 +186,30 @@ mod events {
 			/// The model or dataset.
 			item: RegistryItem,
 		},
-		/// A usage fee was paid to a version's payees.
+		/// A usage fee was paid: the protocol's cut to the fee destination, the rest into the
+		/// version's royalty pot, where its payees claim their shares.
 		UsagePaid {
 			/// The version used.
 			version: VersionRef,
 			/// Who paid.
 			payer: T::AccountId,
-			/// The fee, split among the payees.
+			/// The fee.
 			fee: BalanceOf<T>,
-			/// How many accounts were paid.
-			payees: u32,
 			/// The contributors were credited for the use: false when the payer is the item's
-			/// owner, the version's publisher, one of its contributors or one of the payees.
+			/// owner, the version's publisher or one of its contributors.
 			credited: bool,
+		},
+		/// A payee of a version's royalty pot was paid what it was owed (by a claim, or because
+		/// the version was removed).
+		RoyaltiesClaimed {
+			/// The version whose pot paid.
+			version: VersionRef,
+			/// The payee.
+			payee: RoyaltyPayee<T::AccountId>,
+			/// Where the amount went: an account, or a pot (a parent's share).
+			paid_to: RoyaltyDestination<T::AccountId>,
+			/// How much.
+			amount: BalanceOf<T>,
 		},
 		/// The judge did not rule on a challenge within `JudgementPeriod`: the evaluation
 		/// stands and the challenger's bond was returned.

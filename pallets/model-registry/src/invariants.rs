@@ -8,7 +8,7 @@ use crate::{
 	types::*,
 	BalanceOf,
 };
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::{collections::BTreeMap, vec, vec::Vec};
 use deai_primitives::{DatasetVersionRef, ModelVersionRef};
 use frame_support::{
 	ensure,
@@ -38,6 +38,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_lineage()?;
 		Self::check_dataset_dependents(&mut deposits)?;
 		let (eval_bonds, challenge_bonds) = Self::check_evaluations(&mut deposits)?;
+		Self::check_royalties()?;
 
 		for (reason, expected) in [
 			(HoldReason::StorageDeposit, deposits),
@@ -51,6 +52,63 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		Ok(())
+	}
+
+	/// Royalty pots: exactly the versions that exist have a pot and a split, every claim and
+	/// index entry belongs to a payee of an existing split, nobody has claimed more than it is
+	/// owed, and the royalty account holds (besides its existential deposit) at least what is
+	/// still owed.
+	fn check_royalties() -> Result<(), TryRuntimeError> {
+		use deai_primitives::royalties::{owner_share, share_of};
+		use frame_support::traits::fungible::Inspect;
+		let exists = |version: &VersionRef| match version {
+			VersionRef::Model(v) => ModelVersions::<T>::contains_key(v.model, v.version),
+			VersionRef::Dataset(v) => DatasetVersions::<T>::contains_key(v.dataset, v.version),
+		};
+		let versions =
+			ModelVersions::<T>::iter_keys().count() + DatasetVersions::<T>::iter_keys().count();
+		ensure!(
+			RoyaltyPots::<T>::iter_keys().count() == versions
+				&& RoyaltySplits::<T>::iter_keys().count() == versions,
+			TryRuntimeError::Other("royalty pots and splits do not match the versions")
+		);
+		let mut owed = BalanceOf::<T>::zero();
+		for (version, pot) in RoyaltyPots::<T>::iter() {
+			ensure!(exists(&version), TryRuntimeError::Other("a royalty pot of no version"));
+			let split = RoyaltySplits::<T>::get(version)
+				.ok_or(TryRuntimeError::Other("a royalty pot without a split"))?;
+			let total: u64 = split.iter().map(|(_, s)| s.deconstruct() as u64).sum();
+			ensure!(total <= 1_000_000_000, TryRuntimeError::Other("a split shares over 100%"));
+			let mut entitled =
+				vec![(RoyaltyPayee::Owner, owner_share(split.iter().map(|(_, s)| *s), &pot))];
+			entitled.extend(split.iter().map(|(p, s)| (p.clone(), share_of(*s, pot.accrued))));
+			let mut claimed_in_all = BalanceOf::<T>::zero();
+			for (payee, due) in entitled {
+				let claimed = RoyaltiesClaimed::<T>::get(version, &payee);
+				ensure!(claimed <= due, TryRuntimeError::Other("a payee claimed more than owed"));
+				claimed_in_all = claimed_in_all.saturating_add(claimed);
+			}
+			// Still owed: what the pot received less what was claimed (rounding units included).
+			owed = owed.saturating_add(
+				pot.accrued.saturating_add(pot.redirected).saturating_sub(claimed_in_all),
+			);
+			for (payee, _) in RoyaltiesClaimed::<T>::iter_prefix(version) {
+				let named = payee == RoyaltyPayee::Owner || split.iter().any(|(p, _)| *p == payee);
+				ensure!(named, TryRuntimeError::Other("a claim by no payee of the split"));
+			}
+		}
+		for (who, version, ()) in RoyaltyShares::<T>::iter() {
+			let named = RoyaltySplits::<T>::get(version).is_some_and(|split| {
+				split.iter().any(|(p, _)| *p == RoyaltyPayee::Account(who.clone()))
+			});
+			ensure!(named, TryRuntimeError::Other("a royalty index entry names no payee"));
+		}
+		let account = Self::royalty_account();
+		ensure!(
+			T::Currency::balance(&account) >= owed.saturating_add(T::Currency::minimum_balance()),
+			TryRuntimeError::Other("the royalty account holds less than it owes")
+		);
 		Ok(())
 	}
 

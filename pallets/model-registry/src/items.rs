@@ -9,7 +9,7 @@
 //! [`crate::ownership`] (registering, changing, transferring, taking down and removing an item)
 //! and [`crate::versions`] (publishing, status, removal, pins).
 
-use crate::{pallet::*, royalties::RoyaltySplit, types::*, BalanceOf};
+use crate::{pallet::*, types::*, BalanceOf};
 use codec::FullCodec;
 use deai_primitives::{
 	ContentHash, ContributionCategory, DatasetId, DatasetVersionRef, ModelId, ModelVersionRef,
@@ -23,7 +23,7 @@ use frame_support::{
 };
 use sp_runtime::{
 	traits::{CheckedAdd, Zero},
-	DispatchResult,
+	DispatchResult, Perbill,
 };
 
 /// A model or a dataset record.
@@ -125,13 +125,12 @@ pub(crate) trait Version<T: Config>: FullCodec {
 	/// changed, not yet stored) no longer counts it.
 	fn unlink(&self, _version: &Self::Ref, _item: &mut Self::Item) {}
 
-	/// Adds the payees of `fee` (the protocol's cut taken) for a use of `version` of `item`.
-	fn split_fee(
-		split: &mut RoyaltySplit<T>,
-		version: &Self::Ref,
-		item: &Self::Item,
-		fee: BalanceOf<T>,
-	);
+	/// The royalty split of this version of `item` (see [`crate::royalties`]): fixed when it
+	/// is published.
+	fn royalty_split(&self, item: &Self::Item) -> RoyaltySplitOf<T>;
+
+	/// The reference as a reference to either kind of version.
+	fn any(version: &Self::Ref) -> VersionRef;
 
 	// The fields both records name alike (`version_fields!`).
 	fn publisher(&self) -> &T::AccountId;
@@ -303,13 +302,12 @@ impl<T: Config> Version<T> for ModelVersionInfo<T> {
 		Pallet::<T>::unlink_lineage(version, self, model)
 	}
 
-	fn split_fee(
-		split: &mut RoyaltySplit<T>,
-		version: &ModelVersionRef,
-		_model: &ModelInfo<T>,
-		fee: BalanceOf<T>,
-	) {
-		Pallet::<T>::split_model_fee(split, version, fee, 0)
+	fn royalty_split(&self, model: &ModelInfo<T>) -> RoyaltySplitOf<T> {
+		Pallet::<T>::model_royalty_split(self, model)
+	}
+
+	fn any(version: &ModelVersionRef) -> VersionRef {
+		VersionRef::Model(*version)
 	}
 
 	version_fields!();
@@ -337,13 +335,12 @@ impl<T: Config> Version<T> for DatasetVersionInfo<T> {
 		self.dependents
 	}
 
-	fn split_fee(
-		split: &mut RoyaltySplit<T>,
-		_version: &DatasetVersionRef,
-		dataset: &DatasetInfo<T>,
-		fee: BalanceOf<T>,
-	) {
-		split.add_shares(&dataset.owner, &dataset.contributors, fee)
+	fn royalty_split(&self, dataset: &DatasetInfo<T>) -> RoyaltySplitOf<T> {
+		Pallet::<T>::shares_split(&dataset.contributors, Perbill::one(), [])
+	}
+
+	fn any(version: &DatasetVersionRef) -> VersionRef {
+		VersionRef::Dataset(*version)
 	}
 
 	version_fields!();

@@ -48,6 +48,7 @@ mod events;
 mod invariants;
 mod items;
 mod lineage;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod models;
@@ -101,7 +102,7 @@ pub mod pallet {
 	use sp_runtime::{FixedI64, Perbill};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -227,13 +228,10 @@ pub mod pallet {
 		/// The most providers approved for one compute-to-data dataset.
 		#[pallet::constant]
 		type MaxApprovedProviders: Get<u32>;
-		/// How many lineage levels an upstream royalty climbs.
+		/// Names the account every version's royalty pot is kept in (see
+		/// [`deai_primitives::royalties`]).
 		#[pallet::constant]
-		type MaxRoyaltyDepth: Get<u32>;
-		/// The most distinct accounts one royalty split pays; beyond it, shares fall back to the
-		/// owner of the version being paid for.
-		#[pallet::constant]
-		type MaxRoyaltyPayees: Get<u32>;
+		type RoyaltyPalletId: Get<frame_support::PalletId>;
 		/// The deepest lineage query.
 		#[pallet::constant]
 		type MaxLineageDepth: Get<u32>;
@@ -348,19 +346,59 @@ pub mod pallet {
 	pub type Evaluations<T: Config> =
 		StorageMap<_, Blake2_128Concat, EvaluationId, EvaluationInfo<T>>;
 
+	/// Each version's royalty split, fixed when it was published: every payee but the owner
+	/// with its share of the version's pot (the owner is owed the rest). Read only by claims.
+	#[pallet::storage]
+	pub type RoyaltySplits<T: Config> =
+		StorageMap<_, Blake2_128Concat, VersionRef, RoyaltySplitOf<T>, OptionQuery>;
+
+	/// What each version's pot has received: the hot record a paid use adds to.
+	#[pallet::storage]
+	pub type RoyaltyPots<T: Config> =
+		StorageMap<_, Blake2_128Concat, VersionRef, RoyaltyPot<BalanceOf<T>>, OptionQuery>;
+
+	/// What each payee of each version has claimed so far.
+	#[pallet::storage]
+	pub type RoyaltiesClaimed<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		VersionRef,
+		Blake2_128Concat,
+		RoyaltyPayee<T::AccountId>,
+		BalanceOf<T>,
+		ValueQuery,
+	>;
+
+	/// The versions whose splits name each account: for finding what an account is owed.
+	#[pallet::storage]
+	pub type RoyaltyShares<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, VersionRef, ()>;
+
 	/// The evaluations of each model version.
 	#[pallet::storage]
 	pub type EvaluationsOf<T> =
 		StorageDoubleMap<_, Blake2_128Concat, ModelVersionRef, Twox64Concat, EvaluationId, ()>;
 
+	/// Opens the royalty account at genesis.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		#[allow(missing_docs)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			Pallet::<T>::open_royalty_account();
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxContributors::get() > 0, "a model needs room for one contributor");
-			assert!(
-				T::MaxRoyaltyPayees::get() > T::MaxContributors::get(),
-				"a royalty split must be able to pay every contributor and the owner"
-			);
 			assert!(T::MaxLineageNodes::get() > 0 && T::MaxLineageDepth::get() > 0);
 			assert!(!T::ChallengePeriod::get().is_zero(), "evaluations need a challenge period");
 		}

@@ -56,6 +56,10 @@ impl pallet_balances::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
+parameter_types! {
+	pub const RoyaltyPalletId: frame_support::PalletId = frame_support::PalletId(*b"py/royal");
+}
+
 /// The account slashed funds go to (the treasury in the runtime).
 pub const TREASURY: AccountId = 999;
 /// The moderator / judge account (root in these tests).
@@ -132,8 +136,7 @@ impl pallet_model_registry::Config for Test {
 	type MaxParents = ConstU32<3>;
 	type MaxTrainingDatasets = ConstU32<3>;
 	type MaxApprovedProviders = ConstU32<2>;
-	type MaxRoyaltyDepth = ConstU32<2>;
-	type MaxRoyaltyPayees = ConstU32<8>;
+	type RoyaltyPalletId = RoyaltyPalletId;
 	type MaxLineageDepth = ConstU32<4>;
 	type MaxLineageNodes = ConstU32<16>;
 	type WeightInfo = ();
@@ -155,6 +158,9 @@ pub fn new_test_ext() -> TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
+	pallet_model_registry::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
@@ -180,7 +186,10 @@ impl TestExternalities {
 /// Externalities for the benchmark tests (no funded accounts needed: benchmarks fund their own).
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> sp_io::TestExternalities {
-	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_model_registry::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

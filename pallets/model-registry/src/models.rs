@@ -2,7 +2,7 @@
 //! changing their status and removing them. What models share with datasets is generic, in
 //! [`crate::ownership`] and [`crate::versions`].
 
-use crate::{pallet::*, types::*, BalanceOf};
+use crate::{items::Version, pallet::*, types::*, BalanceOf};
 use alloc::collections::BTreeSet;
 use codec::{Encode, MaxEncodedLen};
 use deai_primitives::{DatasetVersionRef, JobId, ModelId, ModelVersionRef};
@@ -137,12 +137,18 @@ impl<T: Config> Pallet<T> {
 			pins: 0,
 			children: 0,
 		};
-		// The children index entries are part of what this version stores.
+		// The royalty split is fixed now: later changes to the contributors apply to later
+		// versions.
+		let split = version.royalty_split(&info);
+		// The children index entries and the royalty split are part of what this version
+		// stores.
 		let index_bytes = version.parents.len() * (2 * ModelVersionRef::max_encoded_len() + 32);
-		version.deposit = Self::deposit_for_bytes(version.encoded_size() + index_bytes);
+		version.deposit = Self::deposit_for_bytes(
+			version.encoded_size() + index_bytes + Self::royalty_pot_bytes(&split),
+		);
 		Self::hold(HoldReason::StorageDeposit, &publisher, version.deposit)?;
 		Self::link_lineage(this, &version)?;
-		Self::insert_version(this, version, info);
+		Self::insert_version(this, version, info, split);
 		Self::deposit_event(Event::ModelVersionPublished { version: this, hash, publisher });
 		Ok(())
 	}

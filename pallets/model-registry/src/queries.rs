@@ -1,7 +1,8 @@
 //! Queries for the runtime API (`ModelRegistryApi`): answers a client cannot get from one
-//! storage read (a model with its versions, a lineage graph, evaluations, versions by hash).
+//! storage read (a model with its versions, a lineage graph, evaluations, versions by hash,
+//! royalties owed).
 
-use crate::{pallet::*, types::*};
+use crate::{pallet::*, types::*, BalanceOf};
 use alloc::{collections::BTreeSet, vec, vec::Vec};
 use deai_primitives::{ContentHash, EvaluationId, ModelId, ModelVersionRef, VersionIndex};
 use frame_support::traits::Get;
@@ -111,6 +112,31 @@ impl<T: Config> Pallet<T> {
 					.map(|(who, v)| (who, VersionRef::Dataset(v))),
 			)
 			.take(crate::MAX_VERSIONS_BY_HASH)
+			.collect()
+	}
+
+	/// What each payee of a version's royalty pot is owed now (the owner last); empty if the
+	/// version does not exist.
+	pub fn royalties(version: VersionRef) -> Vec<(RoyaltyPayee<T::AccountId>, BalanceOf<T>)> {
+		let Some(split) = RoyaltySplits::<T>::get(version) else { return Vec::new() };
+		split
+			.into_iter()
+			.map(|(payee, _)| payee)
+			.chain([RoyaltyPayee::Owner])
+			.filter_map(|payee| {
+				Self::royalties_owed(&version, &payee).ok().map(|owed| (payee, owed))
+			})
+			.collect()
+	}
+
+	/// The versions whose royalty splits name `who`, and what each owes it now. (What `who` is
+	/// owed as an item's owner is in [`Self::royalties`] of that item's versions.)
+	pub fn royalties_of(who: &T::AccountId) -> Vec<(VersionRef, BalanceOf<T>)> {
+		let payee = RoyaltyPayee::Account(who.clone());
+		RoyaltyShares::<T>::iter_key_prefix(who)
+			.filter_map(|version| {
+				Self::royalties_owed(&version, &payee).ok().map(|owed| (version, owed))
+			})
 			.collect()
 	}
 }

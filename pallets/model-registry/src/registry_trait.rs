@@ -1,13 +1,10 @@
 //! [`ModelRegistry`] for other pallets (the compute market): whether a version may be used,
-//! what a use pays and to whom, and pins that keep versions open jobs use from being removed.
+//! what a use pays and where, and pins that keep versions open jobs use from being removed.
 //! Each method delegates to the logic models and datasets share.
 
 use crate::{pallet::*, types::*, BalanceOf};
-use alloc::vec::Vec;
-use deai_primitives::{
-	DatasetVersionRef, IntendedUse, ModelRegistry, ModelVersionRef, PaidUse, Payout,
-};
-use frame_support::{ensure, traits::Get};
+use deai_primitives::{DatasetVersionRef, IntendedUse, ModelRegistry, ModelVersionRef, PaidUse};
+use frame_support::ensure;
 use sp_runtime::{DispatchError, DispatchResult};
 
 impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -38,23 +35,12 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::usage_fee::<DatasetVersionInfo<T>>(version)
 	}
 
-	fn model_royalty_split(
-		version: &ModelVersionRef,
-		fee: BalanceOf<T>,
-	) -> Result<Vec<Payout<T::AccountId, BalanceOf<T>>>, DispatchError> {
-		Pallet::<T>::model_royalty_split(version, fee)
+	fn royalty_account() -> T::AccountId {
+		Self::royalty_account()
 	}
 
-	fn dataset_royalty_split(
-		version: &DatasetVersionRef,
-		fee: BalanceOf<T>,
-	) -> Result<Vec<Payout<T::AccountId, BalanceOf<T>>>, DispatchError> {
-		Pallet::<T>::dataset_royalty_split(version, fee)
-	}
-
-	fn max_royalty_payees() -> u32 {
-		// The protocol's cut comes on top of the item's payees.
-		T::MaxRoyaltyPayees::get().saturating_add(1)
+	fn usage_fee_cut(fee: BalanceOf<T>) -> BalanceOf<T> {
+		Self::usage_fee_cut(fee)
 	}
 
 	fn pin_model(version: &ModelVersionRef) -> DispatchResult {

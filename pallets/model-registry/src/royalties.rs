@@ -1,5 +1,8 @@
-//! Usage and royalties: who a use of a version pays ([`RoyaltySplit`], upstream through the
-//! lineage for models), `pay_usage`, and counting uses and crediting contributors.
+//! Usage and royalties, accounted lazily (see [`deai_primitives::royalties`]): each version's
+//! split, fixed when it is published; `pay_usage` and the market's settlements, which pay a
+//! version's pot in one step; claims, which pay one payee what it is owed (or forward a parent's
+//! share into the parent's pot); closing a removed version's pot; and counting uses and
+//! crediting contributors.
 
 use crate::{
 	items::{Item, Version},
@@ -7,10 +10,9 @@ use crate::{
 	types::*,
 	BalanceOf,
 };
-use alloc::{vec, vec::Vec};
 use deai_primitives::{
-	ContributionCategory, ContributionSink, DatasetVersionRef, IntendedUse, ModelVersionRef,
-	PaidUse, Payout,
+	royalties::{owner_share, share_of},
+	ContributionCategory, ContributionSink, IntendedUse, PaidUse,
 };
 use frame_support::{
 	defensive, ensure,
@@ -22,18 +24,130 @@ use frame_support::{
 	},
 };
 use sp_runtime::{
-	traits::{SaturatedConversion, Saturating, Zero},
-	DispatchError,
+	traits::{AccountIdConversion, SaturatedConversion, Saturating, Zero},
+	DispatchError, DispatchResult, Perbill,
 };
 
 impl<T: Config> Pallet<T> {
+	/// The account every version's royalty pot is kept in. It always keeps the existential
+	/// deposit it was opened with, so that it never dusts what the pots are owed.
+	pub fn royalty_account() -> T::AccountId {
+		T::RoyaltyPalletId::get().into_account_truncating()
+	}
+
+	/// Gives the royalty account its existential deposit (at genesis, or in the migration that
+	/// introduced it), so that fees of any size can be paid into it and claims paid out of it.
+	pub(crate) fn open_royalty_account() {
+		let account = Self::royalty_account();
+		let minimum = T::Currency::minimum_balance();
+		if T::Currency::balance(&account) < minimum {
+			if let Err(e) = T::Currency::mint_into(&account, minimum) {
+				defensive!("cannot open the royalty account", e);
+			}
+		}
+	}
+
+	/// The protocol's cut of a usage fee (`UsageFeeCut`), paid to `FeeDestination`.
+	pub(crate) fn usage_fee_cut(fee: BalanceOf<T>) -> BalanceOf<T> {
+		T::UsageFeeCut::get().mul_floor(fee)
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Splits, fixed at publication
+	// ---------------------------------------------------------------------------------------
+
+	/// A model version's split: its model's contributors by share of what the version keeps,
+	/// and its `upstream_share` divided equally among its parents (each forwarded into the
+	/// parent's own pot, which splits it in turn). The owner is owed what the shares leave.
+	pub(crate) fn model_royalty_split(
+		version: &ModelVersionInfo<T>,
+		model: &ModelInfo<T>,
+	) -> RoyaltySplitOf<T> {
+		let parents = version.parents.len() as u32;
+		let per_parent = if parents == 0 {
+			Perbill::zero()
+		} else {
+			Perbill::from_parts(version.upstream_share.deconstruct() / parents)
+		};
+		let kept = Perbill::one().saturating_sub(version.upstream_share);
+		Self::shares_split(
+			&model.contributors,
+			kept,
+			version.parents.iter().map(|p| (RoyaltyPayee::Parent(*p), per_parent)),
+		)
+	}
+
+	/// A split giving each of `contributors` its share of `kept`, then each of `others`; payees
+	/// with a zero share are left out (they are never owed anything).
+	pub(crate) fn shares_split(
+		contributors: &ContributorsOf<T>,
+		kept: Perbill,
+		others: impl IntoIterator<Item = (RoyaltyPayee<T::AccountId>, Perbill)>,
+	) -> RoyaltySplitOf<T> {
+		let mut split = RoyaltySplitOf::<T>::new();
+		let entries = contributors
+			.iter()
+			.map(|(who, share)| (RoyaltyPayee::Account(who.clone()), *share * kept))
+			.chain(others)
+			.filter(|(_, share)| !share.is_zero());
+		for entry in entries {
+			// `MaxSplitPayees` counts every contributor and every parent.
+			if split.try_push(entry).is_err() {
+				defensive!("a royalty split has more payees than MaxSplitPayees");
+			}
+		}
+		split
+	}
+
+	/// Opens the royalty pot of a version being published, with its split.
+	pub(crate) fn open_royalty_pot(version: VersionRef, split: RoyaltySplitOf<T>) {
+		for (payee, _) in split.iter() {
+			if let RoyaltyPayee::Account(who) = payee {
+				RoyaltyShares::<T>::insert(who, version, ());
+			}
+		}
+		RoyaltySplits::<T>::insert(version, split);
+		RoyaltyPots::<T>::insert(version, RoyaltyPot::default());
+	}
+
+	/// The storage a version's royalty split and pot take, for its deposit: the split, the pot
+	/// and one index entry per account it names.
+	pub fn royalty_pot_bytes(split: &RoyaltySplitOf<T>) -> usize {
+		use codec::{Encode, MaxEncodedLen};
+		let key = 16 + VersionRef::max_encoded_len();
+		let accounts = split
+			.iter()
+			.filter(|(payee, _)| matches!(payee, RoyaltyPayee::Account(_)))
+			.count();
+		key + split.encoded_size()
+			+ key + RoyaltyPot::<BalanceOf<T>>::max_encoded_len()
+			+ accounts * (key + 16 + T::AccountId::max_encoded_len())
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Paying in
+	// ---------------------------------------------------------------------------------------
+
+	/// Adds `amount`, already paid into the royalty account, to a version's pot.
+	pub(crate) fn accrue(version: VersionRef, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		RoyaltyPots::<T>::mutate(version, |pot| match pot {
+			Some(pot) => pot.accrued = pot.accrued.saturating_add(amount),
+			None => {
+				defensive!("a paid version has no royalty pot");
+			},
+		});
+	}
+
 	pub(crate) fn do_pay_usage(
 		payer: T::AccountId,
 		version: VersionRef,
 		usage: IntendedUse,
 		max_fee: BalanceOf<T>,
-	) -> Result<u32, DispatchError> {
-		let (fee, payees, credited) = match version {
+	) -> DispatchResult {
+		let (fee, credited) = match version {
 			VersionRef::Model(v) => {
 				Self::pay_usage_of::<ModelVersionInfo<T>>(&payer, &v, usage, max_fee)
 			},
@@ -41,50 +155,36 @@ impl<T: Config> Pallet<T> {
 				Self::pay_usage_of::<DatasetVersionInfo<T>>(&payer, &v, usage, max_fee)
 			},
 		}?;
-		Self::deposit_event(Event::UsagePaid { version, payer, fee, payees, credited });
-		Ok(payees)
+		Self::deposit_event(Event::UsagePaid { version, payer, fee, credited });
+		Ok(())
 	}
 
-	/// Pays one use of a version for `usage`: its fee (at most `max_fee`) split among its
-	/// payees. Returns the fee, how many were paid and whether the contributors were credited.
+	/// Pays one use of a version for `usage`: its fee (at most `max_fee`), the protocol's cut
+	/// to the fee destination and the rest into the version's pot. Returns the fee and whether
+	/// the contributors were credited.
 	fn pay_usage_of<V: Version<T>>(
 		payer: &T::AccountId,
 		version: &V::Ref,
 		usage: IntendedUse,
 		max_fee: BalanceOf<T>,
-	) -> Result<(BalanceOf<T>, u32, bool), DispatchError> {
+	) -> Result<(BalanceOf<T>, bool), DispatchError> {
 		let (item, info) = Self::usable::<V>(version, usage)?;
 		item.ensure_payable_directly()?;
 		let fee = item.usage_fee();
 		ensure!(!fee.is_zero(), Error::<T>::NothingToPay);
 		ensure!(fee <= max_fee, Error::<T>::FeeAboveMaximum);
-		// Whether the payer is a party to the item: its owner, the version's publisher or one
-		// of its contributors (a payee is checked below).
-		let party = Self::is_party(payer, &item, info.publisher());
-		let payouts = Self::royalty_split::<V>(version, fee)?;
-		for payout in payouts.iter().filter(|p| &p.who != payer) {
-			T::Currency::transfer(payer, &payout.who, payout.amount, Preservation::Preserve)?;
+		let cut = Self::usage_fee_cut(fee);
+		if !cut.is_zero() {
+			T::Currency::transfer(payer, &T::FeeDestination::get(), cut, Preservation::Preserve)?;
 		}
+		let to_pot = fee.saturating_sub(cut);
+		T::Currency::transfer(payer, &Self::royalty_account(), to_pot, Preservation::Preserve)?;
+		Self::accrue(V::any(version), to_pot);
 		// Paying oneself (or an item one shares in) earns no contribution points; a third
 		// party's use credits the contributors the protocol's cut it paid (H-4).
-		let credited = !party && payouts.iter().all(|p| &p.who != payer);
-		Self::count_use::<V>(version, Self::credited_cut(credited, fee));
-		Ok((fee, payouts.len() as u32, credited))
-	}
-
-	/// The protocol's cut of a usage fee (`UsageFeeCut`), paid to `FeeDestination` first.
-	fn protocol_cut(fee: BalanceOf<T>) -> BalanceOf<T> {
-		T::UsageFeeCut::get().mul_floor(fee)
-	}
-
-	/// The contribution points a use of `fee` credits: the protocol's cut the payer paid, when
-	/// the use is `credited` (a third party's), else none (H-4).
-	fn credited_cut(credited: bool, fee: BalanceOf<T>) -> BalanceOf<T> {
-		if credited {
-			Self::protocol_cut(fee)
-		} else {
-			Zero::zero()
-		}
+		let credited = !Self::is_party(payer, &item, info.publisher());
+		Self::count_use::<V>(version, if credited { cut } else { Zero::zero() });
+		Ok((fee, credited))
 	}
 
 	/// Whether `who` is the owner, the publisher or a contributor of what is being paid for.
@@ -101,96 +201,25 @@ impl<T: Config> Pallet<T> {
 		Ok(V::Item::find(id)?.usage_fee())
 	}
 
-	/// Splits `fee` among a version's payees, the protocol's cut first; the amounts add up to
-	/// `fee` exactly.
-	fn royalty_split<V: Version<T>>(
-		version: &V::Ref,
-		fee: BalanceOf<T>,
-	) -> Result<Vec<Payout<T::AccountId, BalanceOf<T>>>, DispatchError> {
-		let (id, index) = V::key(version);
-		let item = V::Item::find(id)?;
-		ensure!(V::Records::contains_key(id, index), V::NOT_FOUND);
-		// The owner comes first so that the fallback always has a place.
-		let mut split = RoyaltySplit::<T>::new(item.owner().clone());
-		let cut = Self::protocol_cut(fee);
-		V::split_fee(&mut split, version, &item, fee.saturating_sub(cut));
-		Ok(split.finish_with_cut(cut))
-	}
-
-	/// Splits `fee` among a model version's payees: the contributors by share of what the
-	/// version keeps, the owner the rounding remainder, and an `upstream_share` of it divided
-	/// equally among the parents, each split the same way, up to `MaxRoyaltyDepth` levels. A
-	/// taken-down ancestor's part stays with its child's owner. At most `MaxRoyaltyPayees`
-	/// distinct accounts are paid: beyond that, shares fall back to this version's owner. The
-	/// amounts add up to `fee` exactly.
-	pub fn model_royalty_split(
-		version: &ModelVersionRef,
-		fee: BalanceOf<T>,
-	) -> Result<Vec<Payout<T::AccountId, BalanceOf<T>>>, DispatchError> {
-		Self::royalty_split::<ModelVersionInfo<T>>(version, fee)
-	}
-
-	/// Splits `fee` among a dataset's contributors by share; the owner gets the remainder.
-	pub fn dataset_royalty_split(
-		version: &DatasetVersionRef,
-		fee: BalanceOf<T>,
-	) -> Result<Vec<Payout<T::AccountId, BalanceOf<T>>>, DispatchError> {
-		Self::royalty_split::<DatasetVersionInfo<T>>(version, fee)
-	}
-
-	/// Adds a model version's payees of `fee` to `split`, climbing `depth` levels so far.
-	pub(crate) fn split_model_fee(
-		split: &mut RoyaltySplit<T>,
-		version: &ModelVersionRef,
-		fee: BalanceOf<T>,
-		depth: u32,
-	) {
-		let (Some(model), Some(info)) = (
-			Models::<T>::get(version.model),
-			ModelVersions::<T>::get(version.model, version.version),
-		) else {
-			// Versions cannot be removed while children name them; only a defensive path.
-			defensive!("a royalty split reached a missing version");
-			split.add_fallback(fee);
-			return;
-		};
-		let climbs = depth < T::MaxRoyaltyDepth::get() && !info.parents.is_empty();
-		let upstream = if climbs { info.upstream_share.mul_floor(fee) } else { Zero::zero() };
-		split.add_shares(&model.owner, &model.contributors, fee.saturating_sub(upstream));
-		if upstream.is_zero() {
-			return;
-		}
-		let count: BalanceOf<T> = (info.parents.len() as u32).into();
-		let per_parent = upstream / count;
-		let mut passed_up = BalanceOf::<T>::zero();
-		for parent in info.parents.iter() {
-			let taken_down =
-				Models::<T>::get(parent.model).is_none_or(|m| m.status == ItemStatus::TakenDown);
-			if taken_down {
-				continue;
-			}
-			Self::split_model_fee(split, parent, per_parent, depth.saturating_add(1));
-			passed_up = passed_up.saturating_add(per_parent);
-		}
-		split.add(&model.owner, upstream.saturating_sub(passed_up));
-	}
-
-	/// Counts a job's paid use of a version (`publisher` is `None` if it is missing): its
-	/// contributors are credited the protocol's cut unless the payer is a party to the item.
+	/// Counts a job's paid use of a version (`publisher` is `None` if it is missing), whose fee
+	/// less the protocol's cut the market paid into the royalty account: adds that to the
+	/// version's pot, and credits its contributors the cut unless the payer is a party to it.
 	pub(crate) fn count_job_use<V: Version<T>>(
 		version: &V::Ref,
 		publisher: Option<T::AccountId>,
 		used: PaidUse<T::AccountId, BalanceOf<T>>,
 	) {
+		let cut = Self::usage_fee_cut(used.fee);
+		Self::accrue(V::any(version), used.fee.saturating_sub(cut));
 		let item = <V::Item as Item<T>>::Records::get(V::key(version).0);
 		let party = match (item, publisher) {
 			(Some(item), Some(publisher)) => Self::is_party(&used.payer, &item, &publisher),
 			_ => true,
 		};
-		Self::count_use::<V>(version, Self::credited_cut(!party, used.fee));
+		Self::count_use::<V>(version, if party { Zero::zero() } else { cut });
 	}
 
-	/// Counts one use of a version and credits its contributors `points` by share.
+	/// Counts one use of a version and credits its item's contributors `points` by share.
 	fn count_use<V: Version<T>>(version: &V::Ref, points: BalanceOf<T>) {
 		let (id, index) = V::key(version);
 		V::Records::mutate(id, index, |v| {
@@ -221,71 +250,157 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 	}
-}
 
-/// Builds a royalty split: merges payments to the same account and caps the payees.
-pub(crate) struct RoyaltySplit<T: Config> {
-	payouts: Vec<Payout<T::AccountId, BalanceOf<T>>>,
-}
+	// ---------------------------------------------------------------------------------------
+	// Claiming
+	// ---------------------------------------------------------------------------------------
 
-impl<T: Config> RoyaltySplit<T> {
-	/// A split whose fallback payee (index 0) is `owner`.
-	fn new(owner: T::AccountId) -> Self {
-		Self { payouts: vec![Payout { who: owner, amount: Zero::zero() }] }
+	/// What `payee` of `version` is owed now: its share of everything the pot received (the
+	/// owner: what the others' shares leave), less what it claimed before.
+	pub fn royalties_owed(
+		version: &VersionRef,
+		payee: &RoyaltyPayee<T::AccountId>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let pot = RoyaltyPots::<T>::get(version).ok_or(Error::<T>::NoRoyaltyPot)?;
+		let split = RoyaltySplits::<T>::get(version).unwrap_or_default();
+		let named = matches!(payee, RoyaltyPayee::Owner) || split.iter().any(|(p, _)| p == payee);
+		ensure!(named, Error::<T>::NotARoyaltyPayee);
+		Ok(Self::royalties_owed_from(&split, &pot, version, payee))
 	}
 
-	fn add(&mut self, who: &T::AccountId, amount: BalanceOf<T>) {
-		if amount.is_zero() {
-			return;
-		}
-		if let Some(payout) = self.payouts.iter_mut().find(|p| &p.who == who) {
-			payout.amount = payout.amount.saturating_add(amount);
-		} else if self.payouts.len() < T::MaxRoyaltyPayees::get() as usize {
-			self.payouts.push(Payout { who: who.clone(), amount });
-		} else {
-			self.add_fallback(amount);
-		}
+	/// Pays `payee` of `version` what it is owed. Anyone may, for any payee: the money only
+	/// ever goes to the payee (or, for a parent, into its pot).
+	pub(crate) fn do_claim_royalties(
+		version: VersionRef,
+		payee: RoyaltyPayee<T::AccountId>,
+	) -> DispatchResult {
+		let owed = Self::royalties_owed(&version, &payee)?;
+		ensure!(!owed.is_zero(), Error::<T>::NothingToClaim);
+		let paid_to = Self::pay_royalty(&version, &payee, owed)?;
+		RoyaltiesClaimed::<T>::mutate(version, &payee, |claimed| {
+			*claimed = claimed.saturating_add(owed)
+		});
+		Self::deposit_event(Event::RoyaltiesClaimed { version, payee, paid_to, amount: owed });
+		Ok(())
 	}
 
-	fn add_fallback(&mut self, amount: BalanceOf<T>) {
-		if let Some(owner) = self.payouts.first_mut() {
-			owner.amount = owner.amount.saturating_add(amount);
-		}
-	}
-
-	/// Pays `amount` to `contributors` by share; `owner` gets the rounding remainder.
-	pub(crate) fn add_shares(
-		&mut self,
-		owner: &T::AccountId,
-		contributors: &ContributorsOf<T>,
+	/// Pays `amount` to `payee` of `version` out of the royalty account: to the contributor, to
+	/// the item's current owner, or into a parent's pot. A parent that governance took down
+	/// earns nothing: its share goes to this version's owner (`redirected`). Returns where the
+	/// amount went.
+	fn pay_royalty(
+		version: &VersionRef,
+		payee: &RoyaltyPayee<T::AccountId>,
 		amount: BalanceOf<T>,
-	) {
-		let mut paid = BalanceOf::<T>::zero();
-		for (who, share) in contributors.iter() {
-			let part = share.mul_floor(amount);
-			self.add(who, part);
-			paid = paid.saturating_add(part);
+	) -> Result<RoyaltyDestination<T::AccountId>, DispatchError> {
+		let to_account = |who: T::AccountId| -> Result<_, DispatchError> {
+			T::Currency::transfer(&Self::royalty_account(), &who, amount, Preservation::Preserve)?;
+			Ok(RoyaltyDestination::Account(who))
+		};
+		match payee {
+			RoyaltyPayee::Account(who) => to_account(who.clone()),
+			RoyaltyPayee::Owner => to_account(Self::owner_of(version)?),
+			RoyaltyPayee::Parent(parent) => {
+				let live = Models::<T>::get(parent.model)
+					.is_some_and(|model| model.status == ItemStatus::Active);
+				if live {
+					Self::accrue(VersionRef::Model(*parent), amount);
+					Ok(RoyaltyDestination::Pot(VersionRef::Model(*parent)))
+				} else {
+					RoyaltyPots::<T>::mutate(version, |pot| {
+						if let Some(pot) = pot {
+							pot.redirected = pot.redirected.saturating_add(amount);
+						}
+					});
+					Ok(RoyaltyDestination::Pot(*version))
+				}
+			},
 		}
-		self.add(owner, amount.saturating_sub(paid));
 	}
 
-	/// The payouts, the protocol's `cut` (to the fee destination) first. A share that could
-	/// not be paid (below the existential deposit, to an account that does not exist) goes to
-	/// the owner instead, so that paying for an item never fails, nor leaves part of a fee
-	/// unpaid, because of a dust share (L-4).
-	fn finish_with_cut(mut self, cut: BalanceOf<T>) -> Vec<Payout<T::AccountId, BalanceOf<T>>> {
-		let minimum = T::Currency::minimum_balance();
-		let mut dust = BalanceOf::<T>::zero();
-		for payout in self.payouts.iter_mut().skip(1) {
-			if payout.amount < minimum && T::Currency::total_balance(&payout.who).is_zero() {
-				dust = dust.saturating_add(core::mem::take(&mut payout.amount));
+	/// The current owner of the item `version` is a version of.
+	fn owner_of(version: &VersionRef) -> Result<T::AccountId, DispatchError> {
+		Ok(match version {
+			VersionRef::Model(v) => ModelInfo::<T>::find(v.model)?.owner,
+			VersionRef::Dataset(v) => DatasetInfo::<T>::find(v.dataset)?.owner,
+		})
+	}
+
+	/// Closes the pot of a version being removed: pays every payee what it is owed (a payment
+	/// that cannot be made, such as less than the existential deposit to an account that does
+	/// not exist, goes to the owner instead) and the owner, last, everything else the pot
+	/// holds (the units no share reached included); then removes the split, the pot, the claims
+	/// and the index entries. Nobody can keep a version from being removed by not claiming, and
+	/// nothing is left behind.
+	pub(crate) fn close_royalty_pot(version: VersionRef) {
+		let split = RoyaltySplits::<T>::take(version).unwrap_or_default();
+		let Some(pot) = RoyaltyPots::<T>::get(version) else {
+			defensive!("a version has no royalty pot");
+			return;
+		};
+		// What the split's payees were owed in all, paid now or before.
+		let mut settled = BalanceOf::<T>::zero();
+		let mut unpaid = BalanceOf::<T>::zero();
+		for (payee, share) in split.iter() {
+			if let RoyaltyPayee::Account(who) = payee {
+				RoyaltyShares::<T>::remove(who, version);
+			}
+			let entitled = share_of(*share, pot.accrued);
+			settled = settled.saturating_add(entitled);
+			let owed = entitled.saturating_sub(RoyaltiesClaimed::<T>::get(version, payee));
+			if owed.is_zero() {
+				continue;
+			}
+			match Self::pay_royalty(&version, payee, owed) {
+				Ok(paid_to) => Self::deposit_event(Event::RoyaltiesClaimed {
+					version,
+					payee: payee.clone(),
+					paid_to,
+					amount: owed,
+				}),
+				Err(_) => unpaid = unpaid.saturating_add(owed),
 			}
 		}
-		self.add_fallback(dust);
-		if !cut.is_zero() {
-			self.payouts.insert(0, Payout { who: T::FeeDestination::get(), amount: cut });
+		// A taken-down parent's share was just redirected to the owner.
+		let pot = RoyaltyPots::<T>::take(version).unwrap_or(pot);
+		let owner = RoyaltyPayee::Owner;
+		let rest = pot
+			.accrued
+			.saturating_add(pot.redirected)
+			.saturating_sub(settled)
+			.saturating_sub(RoyaltiesClaimed::<T>::get(version, &owner))
+			.saturating_add(unpaid);
+		if !rest.is_zero() {
+			match Self::pay_royalty(&version, &owner, rest) {
+				Ok(paid_to) => Self::deposit_event(Event::RoyaltiesClaimed {
+					version,
+					payee: owner,
+					paid_to,
+					amount: rest,
+				}),
+				Err(e) => {
+					defensive!("cannot pay a removed version's owner", e);
+				},
+			}
 		}
-		self.payouts.retain(|p| !p.amount.is_zero());
-		self.payouts
+		let _ = RoyaltiesClaimed::<T>::clear_prefix(version, split.len() as u32 + 1, None);
+	}
+
+	/// What `payee` is owed from `pot` shared by `split` (both already read).
+	fn royalties_owed_from(
+		split: &RoyaltySplitOf<T>,
+		pot: &RoyaltyPot<BalanceOf<T>>,
+		version: &VersionRef,
+		payee: &RoyaltyPayee<T::AccountId>,
+	) -> BalanceOf<T> {
+		let entitled = match payee {
+			RoyaltyPayee::Owner => owner_share(split.iter().map(|(_, share)| *share), pot),
+			named => split
+				.iter()
+				.find(|(p, _)| p == named)
+				.map(|(_, share)| share_of(*share, pot.accrued))
+				.unwrap_or_default(),
+		};
+		entitled.saturating_sub(RoyaltiesClaimed::<T>::get(version, payee))
 	}
 }

@@ -4,7 +4,7 @@
 //! `AccountId`, given by the runtime as type parameters, so clients decode them from metadata
 //! alone.
 
-use crate::types::{Lineage, VersionRef};
+use crate::types::{Lineage, RoyaltyPayee, VersionRef};
 use alloc::vec::Vec;
 use codec::Codec;
 use deai_primitives::{
@@ -13,9 +13,10 @@ use deai_primitives::{
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the model registry.
-	pub trait ModelRegistryApi<AccountId, Model, ModelVersion, Evaluation>
+	pub trait ModelRegistryApi<AccountId, Balance, Model, ModelVersion, Evaluation>
 	where
 		AccountId: Codec,
+		Balance: Codec,
 		Model: Codec,
 		ModelVersion: Codec,
 		Evaluation: Codec,
@@ -40,5 +41,13 @@ sp_api::decl_runtime_apis! {
 		/// `MAX_VERSIONS_BY_HASH` entries. Anyone can publish any hash: trust an entry for its
 		/// publisher, not for being first.
 		fn versions_by_hash(hash: ContentHash) -> Vec<(AccountId, VersionRef)>;
+
+		/// What each payee of a version's royalty pot is owed now (`claim_royalties` pays it),
+		/// the owner last.
+		fn royalties(version: VersionRef) -> Vec<(RoyaltyPayee<AccountId>, Balance)>;
+
+		/// The versions whose royalty splits name `account` as a contributor, and what each
+		/// owes it now. (An owner's part is in `royalties` of its items' versions.)
+		fn royalties_of(account: AccountId) -> Vec<(VersionRef, Balance)>;
 	}
 }

@@ -2,6 +2,7 @@
 
 use crate::{BalanceOf, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+pub use deai_primitives::royalties::{RoyaltyPayee, RoyaltyPot};
 use deai_primitives::{
 	BenchmarkId, ContentHash, DatasetVersionRef, JobId, ModelVersionRef, VersionIndex,
 };
@@ -17,6 +18,16 @@ pub type BoundedText<L> = BoundedVec<u8, L>;
 /// A model's or dataset's royalty recipients and their shares (summing to 100%).
 pub type ContributorsOf<T> =
 	BoundedVec<(<T as frame_system::Config>::AccountId, Perbill), <T as Config>::MaxContributors>;
+/// The most payees a royalty split names besides the owner: every contributor and every parent.
+pub struct MaxSplitPayees<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for MaxSplitPayees<T> {
+	fn get() -> u32 {
+		T::MaxContributors::get().saturating_add(T::MaxParents::get())
+	}
+}
+/// A version's royalty split: each payee but the owner, with its share of the version's pot.
+pub type RoyaltySplitOf<T> =
+	BoundedVec<(RoyaltyPayee<<T as frame_system::Config>::AccountId>, Perbill), MaxSplitPayees<T>>;
 /// A model's tags (task, modality, ...).
 pub type TagsOf<T> = BoundedVec<BoundedText<<T as Config>::MaxTagLen>, <T as Config>::MaxTags>;
 
@@ -510,6 +521,8 @@ pub enum RegistryItem {
 	PartialEq,
 	Eq,
 	Debug,
+	PartialOrd,
+	Ord,
 	TypeInfo,
 	MaxEncodedLen,
 )]
@@ -518,4 +531,16 @@ pub enum VersionRef {
 	Model(ModelVersionRef),
 	/// A dataset version.
 	Dataset(DatasetVersionRef),
+}
+
+/// Where a royalty claim was paid.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum RoyaltyDestination<AccountId> {
+	/// To an account: the contributor, or the item's owner at the time of the claim.
+	Account(AccountId),
+	/// Into a version's pot: the parent's, or (for a parent governance took down) the claiming
+	/// version's own, where its owner is owed it.
+	Pot(VersionRef),
 }

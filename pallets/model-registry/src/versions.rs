@@ -43,12 +43,19 @@ impl<T: Config> Pallet<T> {
 		Ok(V::version_ref(id, index))
 	}
 
-	/// Stores a new version, its by-hash index entry and its item (which counts it).
-	pub(crate) fn insert_version<V: Version<T>>(this: V::Ref, version: V, item: V::Item) {
+	/// Stores a new version, its by-hash index entry, its royalty pot with `split`, and its
+	/// item (which counts it).
+	pub(crate) fn insert_version<V: Version<T>>(
+		this: V::Ref,
+		version: V,
+		item: V::Item,
+		split: RoyaltySplitOf<T>,
+	) {
 		let (id, index) = V::key(&this);
 		V::Records::insert(id, index, &version);
 		V::ByHash::insert(version.content_hash(), version.publisher(), this);
 		<V::Item as Item<T>>::Records::insert(id, item);
+		Self::open_royalty_pot(V::any(&this), split);
 	}
 
 	/// The allowed status changes: Published <-> Deprecated, and either -> Yanked (final).
@@ -77,7 +84,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes a version no open job uses and no record depends on, if `who` may publish
-	/// versions of its item, and returns the publisher's deposit.
+	/// versions of its item: pays out its royalty pot and returns the publisher's deposit.
 	pub(crate) fn remove_version<V: Version<T>>(
 		who: &T::AccountId,
 		version: &V::Ref,
@@ -93,6 +100,7 @@ impl<T: Config> Pallet<T> {
 		<V::Item as Item<T>>::Records::insert(id, item);
 		V::ByHash::remove(info.content_hash(), info.publisher());
 		V::Records::remove(id, index);
+		Self::close_royalty_pot(V::any(version));
 		Self::release(HoldReason::StorageDeposit, info.publisher(), info.deposit());
 		Ok(())
 	}

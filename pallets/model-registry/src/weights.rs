@@ -63,7 +63,8 @@ pub trait WeightInfo {
 	fn remove_evaluation() -> Weight;
 	fn take_down() -> Weight;
 	fn restore() -> Weight;
-	fn pay_usage(p: u32, ) -> Weight;
+	fn pay_usage() -> Weight;
+	fn claim_royalties() -> Weight;
 }
 
 /// Weights measured on DeAI Chain's runtime, its database weights from the runtime.
@@ -563,19 +564,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ContributorRewards::Epochs` (r:1 w:1)
 	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 32]`.
-	fn pay_usage(p: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `11771 + p * (1037 ±0)`
-		//  Estimated: `103239 + p * (2569 ±65)`
-		// Minimum execution time: 433_062_000 picoseconds.
-		Weight::from_parts(459_699_708, 103239)
-			// Standard Error: 163_684
-			.saturating_add(Weight::from_parts(46_356_007, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(49_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2569).saturating_mul(p.into()))
+	fn pay_usage() -> Weight {
+		Weight::from_parts(120_000_000, 12_000)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	fn claim_royalties() -> Weight {
+		Weight::from_parts(80_000_000, 8_000)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
@@ -731,13 +728,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn pay_usage(p: u32, ) -> Weight {
-		Weight::from_parts(459_699_708, 103239)
-			.saturating_add(Weight::from_parts(46_356_007, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(49_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(p.into())))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2569).saturating_mul(p.into()))
+	fn pay_usage() -> Weight {
+		Weight::from_parts(120_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn claim_royalties() -> Weight {
+		Weight::from_parts(80_000_000, 8_000)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

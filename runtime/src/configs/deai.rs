@@ -70,8 +70,7 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxParents = ConstU32<4>;
 	type MaxTrainingDatasets = ConstU32<8>;
 	type MaxApprovedProviders = ConstU32<64>;
-	type MaxRoyaltyDepth = ConstU32<2>;
-	type MaxRoyaltyPayees = ConstU32<32>;
+	type RoyaltyPalletId = RoyaltyPalletId;
 	type MaxLineageDepth = ConstU32<16>;
 	type MaxLineageNodes = ConstU32<256>;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
@@ -156,8 +155,8 @@ impl pallet_compute_market::Config for Runtime {
 pub struct MarketBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_compute_market::BenchmarkHelper<Balance> for MarketBenchmarkHelper {
-	fn model(payees: u32, fee: Balance) -> deai_primitives::ModelVersionRef {
-		ModelRegistry::benchmark_model(payees, fee)
+	fn model(fee: Balance) -> deai_primitives::ModelVersionRef {
+		ModelRegistry::benchmark_model(fee)
 	}
 	fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef {
 		ModelRegistry::benchmark_dataset(index, fee)
@@ -165,6 +164,8 @@ impl pallet_compute_market::BenchmarkHelper<Balance> for MarketBenchmarkHelper {
 }
 
 parameter_types! {
+	/// The id of the account the registry keeps every version's royalty pot in.
+	pub const RoyaltyPalletId: PalletId = PalletId(*b"py/royal");
 	/// The contributor-rewards pot's id.
 	pub const RewardsPalletId: PalletId = PalletId(*b"py/rewrd");
 	pub RewardsPotAccount: AccountId = ContributorRewards::pot_account();

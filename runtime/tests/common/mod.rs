@@ -219,7 +219,8 @@ pub mod books {
 	use pallet_contributor_rewards::{Committed, EpochStatus, Epochs};
 	use pallet_model_registry::{
 		ApprovedProviders, Benchmarks, DatasetVersions, Datasets, EvaluationStatus, Evaluations,
-		HoldReason as RegistryHold, ItemStatus, ModelVersions, Models,
+		HoldReason as RegistryHold, ItemStatus, ModelVersions, Models, RoyaltiesClaimed,
+		RoyaltyPots, RoyaltySplits, VersionRef,
 	};
 	use std::collections::{BTreeMap, BTreeSet};
 
@@ -238,6 +239,7 @@ pub mod books {
 		let mut broken = holds_explained(other_holds, name);
 		broken.extend(pins());
 		broken.extend(rewards_pot());
+		broken.extend(royalty_pots());
 		broken.extend(issuance());
 		broken.extend(reference_counts(name));
 		broken
@@ -374,7 +376,11 @@ pub mod books {
 		for (id, index, version) in DatasetVersions::<Runtime>::iter() {
 			explained.add(&version.publisher, deposit, version.deposit);
 			let what = || format!("dataset version {id}/{index}");
-			explained.sized(what, version.deposit, version.encoded_size(), false);
+			// The version's royalty split and pot are part of what it stores.
+			let this = VersionRef::Dataset(DatasetVersionRef { dataset: id, version: index });
+			let split = RoyaltySplits::<Runtime>::get(this).unwrap_or_default();
+			let size = version.encoded_size() + ModelRegistry::royalty_pot_bytes(&split);
+			explained.sized(what, version.deposit, size, false);
 		}
 		for (_, _, (depositor, amount)) in ApprovedProviders::<Runtime>::iter() {
 			explained.add(&depositor, deposit, amount);
@@ -521,6 +527,24 @@ pub mod books {
 			));
 		}
 		broken
+	}
+
+	/// The registry's royalty account holds what every version's pot is still owed (received,
+	/// less what its payees claimed), and its existential deposit.
+	pub fn royalty_pots() -> Vec<String> {
+		let mut owed: Balance = 0;
+		for (version, pot) in RoyaltyPots::<Runtime>::iter() {
+			let claimed: Balance = RoyaltiesClaimed::<Runtime>::iter_prefix_values(version).sum();
+			owed += (pot.accrued + pot.redirected).saturating_sub(claimed);
+		}
+		let account = Balances::free_balance(ModelRegistry::royalty_account());
+		if account < owed + EXISTENTIAL_DEPOSIT {
+			return vec![format!(
+				"royalties: the account holds {account}, the pots are owed {owed} and it needs \
+				 {EXISTENTIAL_DEPOSIT} to exist"
+			)];
+		}
+		Vec::new()
 	}
 
 	/// Check 4: total issuance is what the accounts hold (free plus reserved; holds are

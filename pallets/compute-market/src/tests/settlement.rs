@@ -24,14 +24,15 @@ fn accepting_a_result_pays_everyone_exactly() {
 			last_event(),
 			MarketEvent::ResultSubmitted { job, provider: P1, result_hash: result(42) }
 		);
-		let before =
-			[REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
+		let before = [REQUESTER, P1, TREASURY, ROYALTY_POT].map(free);
 		assert_noop!(
 			Market::accept_result(RuntimeOrigin::signed(P1), job),
 			Error::<Test>::NotRequester
 		);
 		assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
 		// fee: 5% of 9_523 = 476.15 -> 476; usage: 100 + 40; refund: 10_140 - 9_523 - 476 - 140 = 1.
+		// The registry's 10% cut of the usage fees (10 + 4) goes with the protocol fee, the rest
+		// (90 + 36) into the royalty pots in one payment.
 		assert_eq!(
 			last_event(),
 			MarketEvent::JobSettled {
@@ -43,13 +44,12 @@ fn accepting_a_result_pays_everyone_exactly() {
 				refunded: 1,
 			}
 		);
-		let after = [REQUESTER, P1, TREASURY, MODEL_OWNER, MODEL_CONTRIBUTOR, DATA_OWNER].map(free);
+		let after = [REQUESTER, P1, TREASURY, ROYALTY_POT].map(free);
 		assert_eq!(after[0] - before[0], 1);
 		assert_eq!(after[1] - before[1], 9_523);
-		assert_eq!(after[2] - before[2], 476);
-		assert_eq!(after[3] - before[3], 70);
-		assert_eq!(after[4] - before[4], 30);
-		assert_eq!(after[5] - before[5], 40);
+		assert_eq!(after[2] - before[2], 476 + 14);
+		assert_eq!(after[3] - before[3], 126);
+		assert_eq!((model(0).accrued, dataset(0).accrued), (90, 36));
 		assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 0);
 		let receipt = Receipts::<Test>::get(job).unwrap();
 		assert_eq!(receipt.outcome, Outcome::Completed { result_hash: result(42) });
@@ -75,9 +75,10 @@ fn a_share_of_the_protocol_fee_funds_the_rewards_pot() {
 		submit(P1, job, 42);
 		let (treasury, pot) = (free(TREASURY), free(REWARDS_POT));
 		assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
-		// 40% of the 476 fee is 190 (rounded down); the treasury gets the other 286.
+		// 40% of the 476 fee is 190 (rounded down); the treasury gets the other 286, and the
+		// registry's 10% cut of the usage fees (14).
 		assert_eq!(free(REWARDS_POT), pot + 190);
-		assert_eq!(free(TREASURY), treasury + 286);
+		assert_eq!(free(TREASURY), treasury + 286 + 14);
 		assert_eq!(Receipts::<Test>::get(job).unwrap().protocol_fee, 476);
 	});
 }
@@ -97,8 +98,7 @@ fn silence_accepts_at_the_end_of_review() {
 }
 
 /// H-5: the hook takes a deadline only if its worst case fits, and charges what its kind
-/// and size cost: a review deadline settling three payees is charged a settlement of three,
-/// and the worst case is a settlement with every dataset's payees.
+/// costs: a review deadline is charged a settlement (the same whatever the royalty splits).
 #[test]
 fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
 	new_test_ext().execute_with(|| {
@@ -114,11 +114,9 @@ fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
 			frame_support::weights::RuntimeDbWeight,
 		>>::get()
 		.reads_writes(1, 1);
-		let three_payees = <() as crate::WeightInfo>::settle(3);
-		assert_eq!(meter.consumed(), base + visit + Market::deadline_overhead() + three_payees);
-		assert_eq!(Market::max_settlement_payees(), 8 * (1 + 2));
-		assert!(Market::deadline_weight()
-			.all_gte(Market::deadline_overhead() + <() as crate::WeightInfo>::settle(24)));
+		let settlement = <() as crate::WeightInfo>::settle();
+		assert_eq!(meter.consumed(), base + visit + Market::deadline_overhead() + settlement);
+		assert!(Market::deadline_weight().all_gte(Market::deadline_overhead() + settlement));
 	});
 }
 
@@ -243,7 +241,8 @@ fn a_dispute_the_requester_loses() {
 		assert_ok!(Market::resolve_dispute(RuntimeOrigin::root(), job, false));
 		assert!(events().contains(&MarketEvent::DisputeResolved { job, provider_at_fault: false }));
 		assert_eq!(free(P1), p1 + 150 + 9_523);
-		assert_eq!(free(TREASURY), treasury + 150 + 476);
+		// The bond's half, the protocol fee, and the registry's 10% cut of the usage fees.
+		assert_eq!(free(TREASURY), treasury + 150 + 476 + 14);
 		assert_eq!(held(HoldReason::DisputeBond, REQUESTER), 0);
 		assert_eq!(
 			Receipts::<Test>::get(job).unwrap().outcome,

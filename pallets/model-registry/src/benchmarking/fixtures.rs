@@ -41,6 +41,21 @@ pub(super) fn contributors<T: Config>(count: u32, pool: u32, offset: u32) -> Con
 	list.try_into().expect("at most MaxContributors")
 }
 
+/// The most contributors, each a distinct account.
+pub(super) fn all_contributors<T: Config>() -> ContributorsOf<T> {
+	contributors::<T>(T::MaxContributors::get(), T::MaxContributors::get(), 0)
+}
+
+/// Pays a large amount into a version's pot (and the royalty account), so that each payee of
+/// its split is owed more than the existential deposit. Returns the amount.
+pub(super) fn fill_pot<T: Config>(version: VersionRef) -> BalanceOf<T> {
+	Pallet::<T>::open_royalty_account();
+	let amount = T::Currency::minimum_balance().saturating_mul(1_000_000u32.into());
+	let _ = T::Currency::mint_into(&Pallet::<T>::royalty_account(), amount);
+	Pallet::<T>::accrue(version, amount);
+	amount
+}
+
 pub(super) fn content_hash(seed: u32, salt: u8) -> [u8; 32] {
 	let mut hash = [salt; 32];
 	hash[..4].copy_from_slice(&seed.to_le_bytes());

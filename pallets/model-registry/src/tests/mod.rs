@@ -14,7 +14,7 @@ mod royalties;
 use crate::{mock::*, pallet::*, types::*, Event as RegistryEvent};
 use deai_primitives::{
 	ContributionCategory, DatasetVersionRef, IntendedUse, ModelRegistry as _, ModelVersionRef,
-	PaidUse, Payout,
+	PaidUse,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -58,6 +58,18 @@ fn last_event() -> RegistryEvent<Test> {
 
 fn held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &who)
+}
+
+/// Claims what every payee of `version` is owed, forwarding parents' shares up the lineage and
+/// claiming those pots too: what an eager split used to pay at once.
+fn claim_all(version: VersionRef) {
+	let split = RoyaltySplits::<Test>::get(version).unwrap();
+	for payee in split.iter().map(|(p, _)| p.clone()).chain([RoyaltyPayee::Owner]) {
+		let claimed = Registry::claim_royalties(RuntimeOrigin::signed(EVE), version, payee.clone());
+		if let (Ok(()), RoyaltyPayee::Parent(parent)) = (claimed, payee) {
+			claim_all(VersionRef::Model(parent));
+		}
+	}
 }
 
 fn free(who: AccountId) -> Balance {

@@ -475,11 +475,23 @@ mod remove_model_version_and_model {
 				Error::<Test>::InUseByOpenJobs
 			);
 			// A third party's use credits the protocol's cut of its fee (10%) as points.
+			// The market pays the cut to the protocol and the rest into the royalty account, then
+			// reports the use: the version's pot counts the 900.
 			UsageFeeCut::set(Perbill::from_percent(10));
+			assert_ok!(Balances::transfer_allow_death(
+				RuntimeOrigin::signed(BOB),
+				Registry::royalty_account(),
+				900
+			));
 			Registry::unpin_model(&v, Some(PaidUse { payer: BOB, fee: 1_000 }));
 			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 1);
 			assert_eq!(contributions(), vec![(ALICE, ContributionCategory::Model, 100)]);
+			let vref = VersionRef::Model(v);
+			assert_eq!(Registry::royalties_owed(&vref, &RoyaltyPayee::Account(ALICE)), Ok(900));
+			let alice = free(ALICE);
+			let deposit = ModelVersions::<Test>::get(id, 0).unwrap().deposit;
 			assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(ALICE), v));
+			assert_eq!(free(ALICE), alice + deposit + 900);
 		});
 	}
 

@@ -1,19 +1,23 @@
-//! Property tests: royalty splits conserve value, removal returns every deposit.
+//! Property tests: royalties are paid exactly once, removal returns every deposit.
 
 use super::*;
+use frame_support::traits::fungible::Mutate;
 use proptest::prelude::*;
 
 proptest! {
 	#![proptest_config(ProptestConfig::with_cases(1_000))]
 
-	/// A royalty split pays out exactly the fee, to at most `MaxRoyaltyPayees` accounts,
-	/// whatever the shares, the fee and the lineage.
+	/// Whatever the shares, the lineage, the fees and the order and timing of claims: each
+	/// payee is paid exactly its share of all its version received (rounded down once), the
+	/// owner exactly the rest, nobody twice, and the royalty account ends holding only its
+	/// existential deposit.
 	#[test]
-	fn royalty_splits_conserve_value(
-		fee in 0u128..1_000_000_000_000,
+	fn royalties_are_paid_exactly_once_whatever_the_order(
+		fees in proptest::collection::vec(0u128..1_000_000, 1..8),
 		cuts in proptest::collection::vec(1u32..1_000_000_000, 1..4),
 		upstream in 0u32..=1_000_000_000,
-		parent_count in 0usize..3,
+		has_parent in any::<bool>(),
+		claim_order in proptest::collection::vec(0usize..16, 0..24),
 	) {
 		new_test_ext().execute_with(|| {
 			// Contributor shares from random cut points, summing to exactly 100%.
@@ -28,22 +32,58 @@ proptest! {
 					last = *p;
 				}
 			}
-			let mut parents = Vec::new();
-			for i in 0..parent_count {
-				let base = model_with(ALICE, 0, &[(20 + i as u64, 50), (30 + i as u64, 50)]);
-				parents.push(publish(ALICE, base, 100 + i as u8, vec![], Perbill::zero()));
-			}
+			let base = model_with(ALICE, 0, &[(20, 50), (21, 50)]);
+			let base_v = publish(ALICE, base, 100, vec![], Perbill::zero());
 			let id = NextModelId::<Test>::get();
 			assert_ok!(Registry::register_model(
 				RuntimeOrigin::signed(BOB), text("m"), text("d"), BoundedVec::new(),
-				licence(true, true), fee, contributors.try_into().unwrap(),
+				licence(true, true), 1, contributors.clone().try_into().unwrap(),
 			));
-			let share = if parents.is_empty() { Perbill::zero() } else { Perbill::from_parts(upstream) };
-			let v = publish(BOB, id, 1, parents, share);
-			let split = Registry::model_royalty_split(&v, fee).unwrap();
-			let total: u128 = split.iter().map(|p| p.amount).sum();
-			prop_assert_eq!(total, fee);
-			prop_assert!(split.len() <= <<Test as crate::Config>::MaxRoyaltyPayees as Get<u32>>::get() as usize);
+			let (parents, share) = if has_parent {
+				(vec![base_v], Perbill::from_parts(upstream))
+			} else {
+				(vec![], Perbill::zero())
+			};
+			let v = VersionRef::Model(publish(BOB, id, 1, parents, share));
+			let split = RoyaltySplits::<Test>::get(v).unwrap();
+			let mut payees: Vec<RoyaltyPayee<AccountId>> = split.iter().map(|(p, _)| p.clone()).collect();
+			payees.push(RoyaltyPayee::Owner);
+			let mut total = 0u128;
+			for (i, fee) in fees.iter().enumerate() {
+				Registry::accrue(v, *fee);
+				let _ = Balances::mint_into(&Registry::royalty_account(), *fee);
+				total += fee;
+				// Claims at random moments, some repeated, some for nothing.
+				if let Some(pick) = claim_order.get(i) {
+					let _ = Registry::claim_royalties(RuntimeOrigin::signed(EVE), v, payees[pick % payees.len()].clone());
+				}
+			}
+			for payee in payees.iter() {
+				let _ = Registry::claim_royalties(RuntimeOrigin::signed(EVE), v, payee.clone());
+			}
+			let base_pot = VersionRef::Model(base_v);
+			for payee in [RoyaltyPayee::Account(20), RoyaltyPayee::Account(21), RoyaltyPayee::Owner] {
+				let _ = Registry::claim_royalties(RuntimeOrigin::signed(EVE), base_pot, payee);
+			}
+			let mut paid = 0u128;
+			for (payee, share) in split.iter() {
+				let claimed = RoyaltiesClaimed::<Test>::get(v, payee);
+				prop_assert_eq!(claimed, share.mul_floor(total));
+				paid += claimed;
+			}
+			let shared: u32 = split.iter().map(|(_, s)| s.deconstruct()).sum();
+			let owner = Perbill::from_parts(1_000_000_000 - shared).mul_floor(total);
+			prop_assert_eq!(RoyaltiesClaimed::<Test>::get(v, RoyaltyPayee::Owner), owner);
+			// Fewer units than payees wait for the owner, who receives them on removal.
+			let waiting = total - paid - owner;
+			prop_assert!(waiting < payees.len() as u128);
+			let bob = Balances::free_balance(BOB);
+			let VersionRef::Model(version) = v else { unreachable!() };
+			let deposit = ModelVersions::<Test>::get(version.model, version.version).unwrap().deposit;
+			assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(BOB), version));
+			prop_assert_eq!(Balances::free_balance(BOB), bob + deposit + waiting);
+			assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(ALICE), base_v));
+			prop_assert_eq!(Balances::free_balance(Registry::royalty_account()), ExistentialDeposit::get());
 			Ok(())
 		})?;
 	}
