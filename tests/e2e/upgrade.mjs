@@ -23,7 +23,7 @@ import { blake2AsHex, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto
 import { u8aToHex } from '@polkadot/util';
 import { RUNTIME_WASM, openProvider, sendAndWait, startDevNode, waitForBlock } from './lib/node.mjs';
 import { snapshotState } from './lib/snapshot.mjs';
-import { CAPABILITIES, UNIT } from './lib/chain.mjs';
+import { CAPABILITIES, UNIT, royaltiesAccrued } from './lib/chain.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const PERBILL = 1_000_000_000;
@@ -204,6 +204,10 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     upgradedApi = api;
     assert.equal(api.runtimeVersion.specVersion.toNumber(), release.specVersion + 1);
     assert.equal(await storageVersion('ComputeMarket'), 1);
+    // The registry's migration opened a royalty pot, empty, for the version published before.
+    assert.equal(await storageVersion('ModelRegistry'), 1);
+    assert.equal(await royaltiesAccrued(api, modelId, 0), 0n);
+    assert.ok((await api.query.modelRegistry.royaltySplits({ Model: { model: modelId, version: 0 } })).isSome);
     const upgraded = (await api.query.system.lastRuntimeUpgrade()).unwrap();
     assert.equal(upgraded.specVersion.toNumber(), release.specVersion + 1);
 
@@ -234,6 +238,9 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     const { events } = await sendAndWait(api.tx.computeMarket.acceptResult(jobId), dave);
     const settled = events.find(({ event }) => api.events.computeMarket.JobSettled.is(event)).event.data;
     assert.equal(settled.paidToProviders.toBigInt(), 10n * UNIT);
+    // Its usage fee (less the protocol's cut) went into the migrated version's pot.
+    const usage = settled.usageFees.toBigInt();
+    assert.equal(await royaltiesAccrued(api, modelId, 0), usage - usage / 10n);
     const provider = (await api.query.computeMarket.providers(charlie.address)).unwrap();
     assert.equal(provider.reputation.completed.toNumber(), before_.provider.reputation.completed + 1);
     // The provider changes its endpoint: the new call writes the new map.

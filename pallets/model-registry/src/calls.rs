@@ -405,10 +405,10 @@ mod calls {
 
 		/// Pays `payee` what it is owed from `version`'s royalty pot: its share of every fee
 		/// the pot received since the version was published, less what it claimed before (the
-		/// owner: what the other shares leave). A parent's share is forwarded into the parent
-		/// version's pot (or, if governance took the parent down, to this version's owner).
-		/// Anyone may claim for any payee: the amount only ever goes to the payee. Emits
-		/// `RoyaltiesClaimed`.
+		/// owner: its share, what the others leave). A parent's share is forwarded into the
+		/// parent version's pot. Anyone may claim for any payee: the amount only ever goes to the
+		/// payee. While the item is taken down its owner and contributors cannot claim
+		/// (`ItemTakenDown`). Emits `RoyaltiesClaimed`.
 		#[pallet::call_index(27)]
 		#[pallet::weight(T::WeightInfo::claim_royalties())]
 		pub fn claim_royalties(

@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 			}
 			// Still owed: what the pot received less what was claimed (rounding units included).
 			owed = owed.saturating_add(
-				pot.accrued.saturating_add(pot.redirected).saturating_sub(claimed_in_all),
+				pot.accrued.saturating_sub(claimed_in_all),
 			);
 			for (payee, _) in RoyaltiesClaimed::<T>::iter_prefix(version) {
 				let named = payee == RoyaltyPayee::Owner || split.iter().any(|(p, _)| *p == payee);

@@ -540,7 +540,6 @@ pub enum VersionRef {
 pub enum RoyaltyDestination<AccountId> {
 	/// To an account: the contributor, or the item's owner at the time of the claim.
 	Account(AccountId),
-	/// Into a version's pot: the parent's, or (for a parent governance took down) the claiming
-	/// version's own, where its owner is owed it.
+	/// Into a parent version's pot.
 	Pot(VersionRef),
 }
