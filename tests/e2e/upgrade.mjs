@@ -187,12 +187,12 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     assert.ok(applied.events.some(({ event }) => api.events.parachainSystem.ValidationFunctionStored.is(event)),
       'the code waits for the relay chain\'s go-ahead (the dev node gives it at the next block)');
     for (;;) {
-      if (await specVersion() === release.specVersion + 1) break;
+      if (await specVersion() > release.specVersion) break;
       const now = await head();
       assert.ok(now < limit + 10, 'the new runtime was not enacted in time');
       await waitForBlock(api, now + 1, 60_000);
     }
-    console.log(`upgrade: spec ${release.specVersion} -> ${release.specVersion + 1} at block #${await head()}, ` +
+    console.log(`upgrade: spec ${release.specVersion} -> ${await specVersion()} at block #${await head()}, ` +
       `${(await head()) - submittedAt} blocks after the referendum's submission (#${submittedAt})`);
   });
 
@@ -202,14 +202,14 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     // Queries from here on use the new runtime's metadata.
     api = await ApiPromise.create({ provider: await openProvider(`ws://127.0.0.1:${node.rpcPort}`), noInitWarn: true });
     upgradedApi = api;
-    assert.equal(api.runtimeVersion.specVersion.toNumber(), release.specVersion + 1);
+    assert.ok(api.runtimeVersion.specVersion.toNumber() > release.specVersion);
     assert.equal(await storageVersion('ComputeMarket'), 1);
     // The registry's migration opened a royalty pot, empty, for the version published before.
     assert.equal(await storageVersion('ModelRegistry'), 1);
     assert.equal(await royaltiesAccrued(api, modelId, 0), 0n);
     assert.ok((await api.query.modelRegistry.royaltySplits({ Model: { model: modelId, version: 0 } })).isSome);
     const upgraded = (await api.query.system.lastRuntimeUpgrade()).unwrap();
-    assert.equal(upgraded.specVersion.toNumber(), release.specVersion + 1);
+    assert.equal(upgraded.specVersion.toNumber(), api.runtimeVersion.specVersion.toNumber());
 
     const provider = (await api.query.computeMarket.providers(charlie.address)).unwrap().toJSON();
     const { endpoint, ...rest } = before_.provider;
