@@ -117,22 +117,35 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 				.call(api::runtime_apis().model_registry_api().royalties_of(sender.account.clone()))
 				.await?;
 			let mut claimed = Vec::new();
+			// One claim per version; a claim the chain refuses (the item was taken down since)
+			// is reported and the others still go through.
+			let mut refused = Vec::new();
 			for (version, amount) in owed.into_iter().filter(|(_, amount)| *amount > 0) {
 				let payee = RoyaltyPayee::Account(sender.account.clone());
 				let call = api::tx().model_registry().claim_royalties(version.clone(), payee);
 				let label = format!("claim royalties from {}", version_name(&version));
-				ctx.out.submit(&chain, &sender, &label, &call, ctx.wait).await?;
-				claimed.push((version, amount));
+				match ctx.out.submit(&chain, &sender, &label, &call, ctx.wait).await {
+					Ok(_) => claimed.push((version, amount)),
+					Err(e) => refused.push((version, format!("{e:#}"))),
+				}
 			}
 			ctx.out.show(
 				|| {
-					if claimed.is_empty() {
+					let mut lines: Vec<String> = claimed.iter().map(|(v, a)| format!("claimed {} from {}", format_balance(*a), version_name(v))).collect();
+					lines.extend(refused.iter().map(|(v, e)| format!("not claimed from {}: {e}", version_name(v))));
+					if lines.is_empty() {
 						return "no royalties to claim".into();
 					}
-					claimed.iter().map(|(v, a)| format!("claimed {} from {}", format_balance(*a), version_name(v))).collect::<Vec<_>>().join("\n")
+					lines.join("\n")
 				},
-				json!({ "claimed": claimed.iter().map(|(v, a)| json!({ "version": version_name(v), "amount": a.to_string() })).collect::<Vec<_>>() }),
+				json!({
+					"claimed": claimed.iter().map(|(v, a)| json!({ "version": version_name(v), "amount": a.to_string() })).collect::<Vec<_>>(),
+					"refused": refused.iter().map(|(v, e)| json!({ "version": version_name(v), "error": e })).collect::<Vec<_>>(),
+				}),
 			);
+			if !refused.is_empty() && claimed.is_empty() {
+				anyhow::bail!("no royalty claim went through");
+			}
 		},
 	}
 	Ok(())

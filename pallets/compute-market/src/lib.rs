@@ -487,7 +487,7 @@ pub mod pallet {
 		/// Submits the result of a single-provider job (with a proof in `Proof` mode, which
 		/// settles it at once). Emits `ResultSubmitted`.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::submit_result().max(Pallet::<T>::max_settlement_weight()))]
+		#[pallet::weight(T::WeightInfo::submit_result().saturating_add(Pallet::<T>::max_settlement_weight()))]
 		pub fn submit_result(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -514,7 +514,7 @@ pub mod pallet {
 
 		/// Reveals a committed result. The last reveal decides the job. Emits `ResultRevealed`.
 		#[pallet::call_index(16)]
-		#[pallet::weight(T::WeightInfo::reveal_result().max(Pallet::<T>::max_settlement_weight()))]
+		#[pallet::weight(T::WeightInfo::reveal_result().saturating_add(Pallet::<T>::max_settlement_weight()))]
 		pub fn reveal_result(
 			origin: OriginFor<T>,
 			job: JobId,
