@@ -2,9 +2,11 @@
 // previous release's runtime (the one in `chain-specs/` at the commit `runtime/PREVIOUS_RELEASE`
 // names), accounts register a provider and a model, post and take a job and earn on it; then a
 // root-track referendum authorizes this build's runtime, anyone applies it, and the new runtime
-// migrates the market's storage in its first block (version 0 -> 1: providers' endpoints out of
-// their records). Checked after it: blocks keep coming, the node reports the new version, the
-// market is at its new storage version, every record and balance written before is as it was,
+// migrates the market's and the registry's storage in its first block (market 0 -> 1: providers'
+// endpoints out of their records; registry 0 -> 1: a royalty pot and split for every published
+// version, and the royalty account's existential deposit). Checked after it: blocks keep coming,
+// the node reports the new version, both pallets are at their new storage versions, every record
+// and balance written before is as it was,
 // and the job taken before the upgrade is finished and paid after it.
 //
 // The chain's state just before the upgrade is saved for `make test-live-state`

@@ -199,7 +199,7 @@ pub async fn run(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 		},
 		ModelCmd::Claim { version, payee } => {
 			let sender = ctx.sender()?;
-			let payee = payee.unwrap_or(RoyaltyPayee::Account(sender.account.clone()));
+			let payee = payee.unwrap_or(RoyaltyPayee::Account(sender.account));
 			let call = reg.claim_royalties(version.clone(), payee);
 			let included =
 				ctx.out.submit(&chain, &sender, "claim royalties", &call, ctx.wait).await?;

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::model::version_name;
 use crate::args;
-use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
 use crate::ctx::Ctx;
+use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
 
 /// `deai rewards …`.
 #[derive(Subcommand)]
@@ -45,7 +45,7 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 			let pot = at.runtime_apis().call(rewards_api.pot()).await?;
 			let royalties = at
 				.runtime_apis()
-				.call(api::runtime_apis().model_registry_api().royalties_of(who.clone()))
+				.call(api::runtime_apis().model_registry_api().royalties_of(who))
 				.await?;
 			ctx.out.show(
 				|| {
@@ -114,14 +114,14 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 			let at = chain.at_finalized().await?;
 			let owed = at
 				.runtime_apis()
-				.call(api::runtime_apis().model_registry_api().royalties_of(sender.account.clone()))
+				.call(api::runtime_apis().model_registry_api().royalties_of(sender.account))
 				.await?;
 			let mut claimed = Vec::new();
 			// One claim per version; a claim the chain refuses (the item was taken down since)
 			// is reported and the others still go through.
 			let mut refused = Vec::new();
 			for (version, amount) in owed.into_iter().filter(|(_, amount)| *amount > 0) {
-				let payee = RoyaltyPayee::Account(sender.account.clone());
+				let payee = RoyaltyPayee::Account(sender.account);
 				let call = api::tx().model_registry().claim_royalties(version.clone(), payee);
 				let label = format!("claim royalties from {}", version_name(&version));
 				match ctx.out.submit(&chain, &sender, &label, &call, ctx.wait).await {

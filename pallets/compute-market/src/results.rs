@@ -437,12 +437,8 @@ impl<T: Config> Pallet<T> {
 			Self::pay_from_hold(escrow, &requester, &T::FeeDestination::get(), to_destination);
 		let protocol_fee = to_rewards.saturating_add(to_destination.saturating_sub(usage_cut));
 		let owed_to_pots = usage_fees.saturating_sub(usage_cut);
-		let usage_to_pots = Self::pay_from_hold(
-			escrow,
-			&requester,
-			&T::Registry::royalty_account(),
-			owed_to_pots,
-		);
+		let usage_to_pots =
+			Self::pay_from_hold(escrow, &requester, &T::Registry::royalty_account(), owed_to_pots);
 		// The pots count the use only if the royalty account received all of it (it always
 		// does: the escrow holds the fees), so that they never owe more than the account holds.
 		let pots_paid = usage_to_pots == owed_to_pots;

@@ -69,7 +69,7 @@ mod calls {
 		/// Publishes an immutable model version: its artifact (content hash, size, format, URI),
 		/// a label, its lineage (`parents`, which must exist and allow derivatives), the dataset
 		/// versions it was trained on, the job that produced it, and the share of each usage fee
-		/// passed to its parents' contributors. The model's licence may allow nothing a parent's
+		/// passed up into its parents' royalty pots. The model's licence may allow nothing a parent's
 		/// or a training dataset's licence forbids; their terms narrow the model's
 		/// `licence_ceiling`. Owner or maintainer, but only the owner may name parents or an
 		/// upstream share; the publisher holds the version's deposit and may use a content hash

@@ -64,11 +64,10 @@ impl<T: Config> Pallet<T> {
 		model: &ModelInfo<T>,
 	) -> RoyaltySplitOf<T> {
 		let parents = version.parents.len() as u32;
-		let per_parent = if parents == 0 {
-			Perbill::zero()
-		} else {
-			Perbill::from_parts(version.upstream_share.deconstruct() / parents)
-		};
+		// No parents, no upstream share to divide (publication refuses a share without parents).
+		let per_parent = Perbill::from_parts(
+			version.upstream_share.deconstruct().checked_div(parents).unwrap_or_default(),
+		);
 		let kept = Perbill::one().saturating_sub(version.upstream_share);
 		Self::shares_split(
 			&model.contributors,

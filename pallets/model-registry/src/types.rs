@@ -293,7 +293,7 @@ pub struct ModelVersionInfo<T: Config> {
 	pub trained_on: BoundedVec<DatasetVersionRef, T::MaxTrainingDatasets>,
 	/// The compute-market job that produced it, if any.
 	pub produced_by_job: Option<JobId>,
-	/// The share of each usage fee passed up to the parents' contributors.
+	/// The share of each usage fee passed up into the parents' royalty pots.
 	pub upstream_share: Perbill,
 	/// Published, deprecated or yanked.
 	pub status: VersionStatus,

@@ -445,7 +445,8 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let model = new_model::<T>(&owner, 0u32.into(), all_contributors::<T>());
 		let parents = parents::<T>(&owner, T::MaxParents::get());
-		let version = new_version::<T>(&owner, model, 1, parents, vec![], Perbill::from_percent(10));
+		let version =
+			new_version::<T>(&owner, model, 1, parents, vec![], Perbill::from_percent(10));
 		let version = VersionRef::Model(version);
 		fill_pot::<T>(version);
 		let last = all_contributors::<T>().last().map(|(who, _)| who.clone()).expect("one");
