@@ -10,6 +10,7 @@ use deai_client::chain::{api, bounded, parse_balance};
 use deai_client::keys::{self, KeySource};
 use deai_client::subxt::utils::AccountId32;
 
+use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
 use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef};
 use api::runtime_types::pallet_compute_market::types as market;
 use api::runtime_types::pallet_model_registry::types as registry;
@@ -57,6 +58,26 @@ pub fn model_version(text: &str) -> Result<ModelVersionRef, String> {
 /// A dataset version, `DATASET:VERSION`.
 pub fn dataset_version(text: &str) -> Result<DatasetVersionRef, String> {
 	id_and_version(text).map(|(dataset, version)| DatasetVersionRef { dataset, version })
+}
+
+/// A model or dataset version: `MODEL:VERSION`, or `dataset:DATASET:VERSION`.
+pub fn any_version(text: &str) -> Result<registry::VersionRef, String> {
+	match text.strip_prefix("dataset:") {
+		Some(rest) => dataset_version(rest).map(registry::VersionRef::Dataset),
+		None => model_version(text.strip_prefix("model:").unwrap_or(text))
+			.map(registry::VersionRef::Model),
+	}
+}
+
+/// A payee of a version's royalty pot: `owner`, `parent:MODEL:VERSION`, or an account.
+pub fn royalty_payee(text: &str) -> Result<RoyaltyPayee<AccountId32>, String> {
+	if text == "owner" {
+		return Ok(RoyaltyPayee::Owner);
+	}
+	if let Some(parent) = text.strip_prefix("parent:") {
+		return model_version(parent).map(RoyaltyPayee::Parent);
+	}
+	account(text).map(RoyaltyPayee::Account)
 }
 
 /// A contributor and its share, `ADDRESS=PERCENT`.

@@ -64,9 +64,6 @@ pub struct RoyaltyPot<Balance> {
 	/// Every usage fee (less the protocol's cut) and every forwarded parent share the version
 	/// received: what the split shares.
 	pub accrued: Balance,
-	/// What went to the owner outside the split: the shares of parents that governance took
-	/// down, which stay with the child's owner.
-	pub redirected: Balance,
 }
 
 /// What a payee with `share` of a pot that received `accrued` is owed in total: its share,
@@ -76,7 +73,7 @@ pub fn share_of<Balance: AtLeast32BitUnsigned + Copy>(share: Perbill, accrued: B
 }
 
 /// What the owner of a pot is owed in total: its share (what the `shares` of the other payees
-/// leave of 100%) of what the pot received, rounded down, and what was redirected to it.
+/// leave of 100%) of what the pot received, rounded down.
 ///
 /// The owner's part is a share like the others, not "whatever is left": what is left after
 /// the others' rounding shrinks when a later payment carries their shares over a unit, so an
@@ -87,7 +84,7 @@ pub fn owner_share<Balance: AtLeast32BitUnsigned + Copy>(
 ) -> Balance {
 	let others = shares.into_iter().fold(0u64, |sum, share| sum + share.deconstruct() as u64);
 	let owner = Perbill::from_parts(1_000_000_000u64.saturating_sub(others) as u32);
-	share_of(owner, pot.accrued).saturating_add(pot.redirected)
+	share_of(owner, pot.accrued)
 }
 
 #[cfg(test)]
@@ -101,7 +98,7 @@ mod tests {
 		let shares = [Perbill::from_rational(1u32, 3u32), Perbill::from_rational(1u32, 7u32)];
 		let mut last = [0u128; 3];
 		for accrued in 0u128..2_000 {
-			let pot = RoyaltyPot { accrued, redirected: 5 };
+			let pot = RoyaltyPot { accrued };
 			let now = [
 				share_of(shares[0], accrued),
 				share_of(shares[1], accrued),
@@ -109,7 +106,7 @@ mod tests {
 			];
 			assert!(now.iter().zip(last).all(|(n, l)| *n >= l));
 			let total: u128 = now.iter().sum();
-			assert!(total <= accrued + 5 && accrued + 5 - total < 3);
+			assert!(total <= accrued && accrued - total < 3);
 			last = now;
 		}
 	}

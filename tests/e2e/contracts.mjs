@@ -2,7 +2,7 @@
 // (contracts/bounty, built by scripts/build-contracts.sh) is uploaded and instantiated for the
 // market tests' model, posts an inference job through DeAI Chain's chain extension, a provider
 // runs it, the contract accepts the result and removes the job's receipt, and every balance is
-// checked exactly: the provider's pay, the model contributors' royalties, the contract's release
+// checked exactly: the provider's pay, the usage fee into the model's royalty pot, the contract's release
 // of its funds (the receipt's deposit included) to its owner. A second bounty cancels its open
 // job and gives its owner back everything it was funded with.
 import { before, describe, it } from 'node:test';
@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CodePromise, ContractPromise } from '@polkadot/api-contract';
 import { sendAndWait } from './lib/node.mjs';
-import { UNIT, feePaid, free, freeDeltas } from './lib/chain.mjs';
+import { UNIT, feePaid, free, freeDeltas, royaltiesAccrued } from './lib/chain.mjs';
 
 const CONTRACTS_DIR = process.env.DEAI_CONTRACTS ||
   join(process.env.DEAI_CACHE || join(homedir(), '.cache/deai-chain'), 'contracts');
@@ -145,11 +145,12 @@ describe('smart contracts (ink! bounty via the chain extension)', () => {
     const refunded = settled.refunded.toBigInt();
     assert.equal(refunded, budget - price - settled.protocolFee.toBigInt() - 3n * UNIT);
     assert.equal(delta.charlie, price);
-    // The protocol's cut of the usage fee (UsageFeeCut, 10%) goes to the treasury; the
-    // contributors share the rest.
+    // The protocol's cut of the usage fee (UsageFeeCut, 10%) goes to the treasury; the rest
+    // goes into the model version's royalty pot, which the contributors claim from later.
     const cut = 3n * UNIT / 10n;
-    assert.equal(delta.eve, (3n * UNIT - cut) * 6n / 10n);
-    assert.equal(delta.ferdie, (3n * UNIT - cut) * 4n / 10n);
+    assert.equal(delta.eve, 0n);
+    assert.equal(delta.ferdie, 0n);
+    assert.equal(await royaltiesAccrued(after, ctx.marketModelId, 0) - await royaltiesAccrued(before, ctx.marketModelId, 0), 3n * UNIT - cut);
 
     // The contract removed the receipt (M-5): its deposit came back, nothing stays held.
     assert.ok(events.some(({ event }) => api.events.computeMarket.ReceiptRemoved.is(event) &&

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
 import { sendAndWait } from './lib/node.mjs';
-import { CAPABILITIES, UNIT, feePaid, freeDeltas } from './lib/chain.mjs';
+import { CAPABILITIES, UNIT, feePaid, freeDeltas, royaltiesAccrued } from './lib/chain.mjs';
 
 const PERBILL = 1_000_000_000;
 
@@ -86,7 +86,7 @@ describe('compute market', () => {
       dave: dave.address, charlie: charlie.address, eve: eve.address, ferdie: ferdie.address, treasury, rewardsPot,
     };
     const { blockHash, events } = await sendAndWait(api.tx.computeMarket.acceptResult(jobId), dave);
-    const { delta, after } = await freeDeltas(api, blockHash, accounts);
+    const { delta, before, after } = await freeDeltas(api, blockHash, accounts);
 
     const settled = events.find(({ event }) => api.events.computeMarket.JobSettled.is(event)).event.data;
     const protocolFee = price * 2n / 100n;           // 2% of the provider's pay
@@ -100,11 +100,13 @@ describe('compute market', () => {
     // Half the protocol fee (the default RewardsFeeShare) funds the contributor rewards.
     assert.equal(delta.rewardsPot, protocolFee / 2n);
     // The protocol's cut of the usage fee (UsageFeeCut, 10%) goes to the treasury too; the
-    // contributors share the rest.
+    // rest goes into the model version's royalty pot in one payment: the contributors are
+    // owed their shares and claim them later.
     const cut = usageFee / 10n;
     assert.equal(delta.treasury, protocolFee - protocolFee / 2n + cut);
-    assert.equal(delta.eve, (usageFee - cut) * 6n / 10n);
-    assert.equal(delta.ferdie, (usageFee - cut) * 4n / 10n);
+    assert.equal(delta.eve, 0n);
+    assert.equal(delta.ferdie, 0n);
+    assert.equal(await royaltiesAccrued(after, modelId, 0) - await royaltiesAccrued(before, modelId, 0), usageFee - cut);
     assert.equal(delta.dave, refund - feePaid(api, events, dave.address));
 
     const receipt = (await after.query.computeMarket.receipts(jobId)).unwrap();

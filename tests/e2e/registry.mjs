@@ -1,9 +1,10 @@
 // The model registry from polkadot.js, with nothing but the chain's metadata: register a model
-// with two contributors, publish a version, read both back, pay for a use and see the royalty
-// split, and see named errors for bad input.
+// with two contributors, publish a version, read both back, pay for a use into the version's
+// royalty pot and claim each contributor's exact share, and see named errors for bad input.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendAndWait } from './lib/node.mjs';
+import { free, royaltiesOwed } from './lib/chain.mjs';
 
 const UNIT = 10n ** 12n;
 const PERBILL = 1_000_000_000;
@@ -70,28 +71,37 @@ describe('model registry', () => {
       [[alice.address, { model: { model: modelId, version: 0 } }]]);
   });
 
-  it('splits a usage fee exactly between the contributors', async () => {
-    const before = {
-      eve: (await api.query.system.account(eve.address)).data.free.toBigInt(),
-      ferdie: (await api.query.system.account(ferdie.address)).data.free.toBigInt(),
-    };
+  it('pays a usage fee into the version\'s pot, whose contributors each claim their exact share', async () => {
     // H-6: the payer states the most it pays; a fee above it is refused.
     await assert.rejects(sendAndWait(api.tx.modelRegistry.payUsage(
       { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false }, 3n * UNIT - 1n,
     ), charlie), /modelRegistry\.FeeAboveMaximum/);
-    const { blockHash } = await sendAndWait(api.tx.modelRegistry.payUsage(
+    const { events } = await sendAndWait(api.tx.modelRegistry.payUsage(
       { Model: { model: modelId, version: 0 } }, { commercial: true, derivative: false }, 3n * UNIT,
     ), charlie);
-    const at = await api.at(blockHash);
-    const after = {
-      eve: (await at.query.system.account(eve.address)).data.free.toBigInt(),
-      ferdie: (await at.query.system.account(ferdie.address)).data.free.toBigInt(),
-    };
-    // 10% of the fee is the protocol's cut (to the treasury); 60% / 40% of the rest.
-    assert.equal(after.eve - before.eve, 1_620_000_000_000n);
-    assert.equal(after.ferdie - before.ferdie, 1_080_000_000_000n);
-    const version = (await at.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
+    assert.ok(events.some(({ event }) => api.events.modelRegistry.UsagePaid.is(event)), 'UsagePaid');
+    // 10% of the fee is the protocol's cut (to the treasury); 60% / 40% of the rest is owed.
+    const owed = await royaltiesOwed(api, modelId, 0);
+    assert.deepEqual(owed, { [eve.address]: 1_620_000_000_000n, [ferdie.address]: 1_080_000_000_000n, owner: 0n });
+    const version = (await api.query.modelRegistry.modelVersions(modelId, 0)).unwrap();
     assert.equal(version.uses.toNumber(), 1);
+
+    // Anyone may claim for a payee (Charlie pays the fee); the payee gets exactly its share.
+    for (const who of [eve, ferdie]) {
+      const before = await free(api, who.address);
+      const { events: claimed } = await sendAndWait(api.tx.modelRegistry.claimRoyalties(
+        { Model: { model: modelId, version: 0 } }, { Account: who.address },
+      ), charlie);
+      const event = claimed.find(({ event }) => api.events.modelRegistry.RoyaltiesClaimed.is(event)).event.data;
+      assert.equal(event.amount.toBigInt(), owed[who.address]);
+      assert.equal(await free(api, who.address) - before, owed[who.address]);
+    }
+    await assert.rejects(sendAndWait(api.tx.modelRegistry.claimRoyalties(
+      { Model: { model: modelId, version: 0 } }, { Account: eve.address },
+    ), charlie), /modelRegistry\.NothingToClaim/);
+    await assert.rejects(sendAndWait(api.tx.modelRegistry.claimRoyalties(
+      { Model: { model: modelId, version: 0 } }, { Account: charlie.address },
+    ), charlie), /modelRegistry\.NotARoyaltyPayee/);
   });
 
   it('names the error of shares that do not add up to 100%', async () => {

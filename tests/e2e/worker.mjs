@@ -18,7 +18,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { freePort, sendAndWait } from './lib/node.mjs';
-import { UNIT, free } from './lib/chain.mjs';
+import { UNIT, free, royaltiesOwed } from './lib/chain.mjs';
 import { CLI, WORKER, deai } from './lib/cli.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -216,17 +216,29 @@ describe('deai-worker and the deai CLI', () => {
     const expected = JSON.parse(local.stdout);
     assert.deepEqual(expected.label, JSON.parse(readFileSync(join(modelDir, 'samples/batch-2.expected.json'))).label);
 
-    const before = { owner: await free(api, owner.address), coauthor: await free(api, coauthor.address) };
+    const owedBefore = await royaltiesOwed(api, modelId, 0);
     const receipt = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--providers', '2', '--matching-blocks', '5', '--wait', '--timeout', '300'], '//DeaiRequester');
     assert.equal(receipt.outcome, 'completed', JSON.stringify(receipt));
     assert.equal(receipt.result_hash, expectedHash, 'the agreed result is the model\'s output');
     assert.deepEqual(receipt.providers.map((p) => p.provider).sort(), providers.map((p) => p.address).sort());
     for (const p of receipt.providers) assert.equal(BigInt(p.paid), price);
     assert.equal(BigInt(receipt.usage_fees), fee);
-    // The protocol's cut (10%) goes to the treasury; the contributors share the rest.
+    // The protocol's cut (10%) goes to the treasury; the rest into the version's royalty pot,
+    // of which the contributors are owed 60% and 40%.
     const shared = fee - fee / 10n;
-    assert.equal(await free(api, owner.address) - before.owner, shared * 60n / 100n);
-    assert.equal(await free(api, coauthor.address) - before.coauthor, shared * 40n / 100n);
+    const owed = await royaltiesOwed(api, modelId, 0);
+    const grew = (who) => owed[who] - (owedBefore[who] ?? 0n);
+    assert.equal(grew(owner.address), shared * 60n / 100n);
+    assert.equal(grew(coauthor.address), shared * 40n / 100n);
+    // Anyone claims for them with the CLI: each is paid exactly what it was owed.
+    for (const who of [owner, coauthor]) {
+      const before = await free(api, who.address);
+      const claimed = await cli(['model', 'claim', `${modelId}:0`, '--payee', who.address], '//DeaiRequester');
+      assert.equal(BigInt(claimed.amount), owed[who.address]);
+      assert.equal(await free(api, who.address) - before, owed[who.address]);
+    }
+    const shown = await cli(['model', 'royalties', `${modelId}:0`]);
+    assert.ok(shown.owed.every((o) => o.payee === 'owner' || o.amount === '0'), JSON.stringify(shown));
     for (const w of workers) {
       assert.match(w.output, new RegExp(`job ${receipt.job}: inference done in \\d+ ms: \\d+ bytes, result ${expectedHash}`));
       await waitForOutput(w, new RegExp(`job ${receipt.job}: settled: result ${expectedHash} accepted, paid 10 DEAI`));

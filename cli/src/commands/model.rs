@@ -1,4 +1,4 @@
-//! `deai model`: register, publish versions, show, lineage.
+//! `deai model`: register, publish versions, show, lineage, royalties (show and claim).
 
 use std::path::PathBuf;
 
@@ -10,6 +10,7 @@ use deai_client::subxt::utils::AccountId32;
 use serde_json::json;
 
 use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
 use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef};
 use api::runtime_types::pallet_model_registry::types as registry;
 use api::runtime_types::sp_arithmetic::per_things::Perbill;
@@ -81,6 +82,39 @@ pub enum ModelCmd {
 		#[arg(long, default_value_t = 8)]
 		depth: u32,
 	},
+	/// What each payee of a version's royalty pot is owed now.
+	Royalties {
+		/// `MODEL:VERSION`, or `dataset:DATASET:VERSION`.
+		#[arg(value_parser = args::any_version)]
+		version: registry::VersionRef,
+	},
+	/// Pays a payee of a version's royalty pot what it is owed (anyone may, for anyone).
+	Claim {
+		/// `MODEL:VERSION`, or `dataset:DATASET:VERSION`.
+		#[arg(value_parser = args::any_version)]
+		version: registry::VersionRef,
+		/// `owner`, `parent:MODEL:VERSION` (forwards its share into the parent's pot), or an
+		/// account (default: the signer).
+		#[arg(long, value_parser = args::royalty_payee)]
+		payee: Option<RoyaltyPayee<AccountId32>>,
+	},
+}
+
+/// `MODEL:VERSION` or `dataset:DATASET:VERSION`.
+pub fn version_name(version: &registry::VersionRef) -> String {
+	match version {
+		registry::VersionRef::Model(v) => format!("{}:{}", v.model, v.version),
+		registry::VersionRef::Dataset(v) => format!("dataset:{}:{}", v.dataset, v.version),
+	}
+}
+
+/// `owner`, `parent:MODEL:VERSION` or the account.
+pub fn payee_name(payee: &RoyaltyPayee<AccountId32>) -> String {
+	match payee {
+		RoyaltyPayee::Owner => "owner".into(),
+		RoyaltyPayee::Account(who) => who.to_string(),
+		RoyaltyPayee::Parent(v) => format!("parent:{}:{}", v.model, v.version),
+	}
 }
 
 /// Runs a `deai model` command.
@@ -140,6 +174,52 @@ pub async fn run(ctx: &Ctx, cmd: ModelCmd) -> anyhow::Result<()> {
 		},
 		ModelCmd::Show { model } => show(ctx, &chain, model).await?,
 		ModelCmd::Lineage { version, depth } => lineage(ctx, &chain, version, depth).await?,
+		ModelCmd::Royalties { version } => {
+			let at = chain.at_finalized().await?;
+			let owed = at
+				.runtime_apis()
+				.call(api::runtime_apis().model_registry_api().royalties(version.clone()))
+				.await?;
+			ctx.out.show(
+				|| {
+					if owed.is_empty() {
+						return format!("{}: no such version", version_name(&version));
+					}
+					let mut lines = vec![format!("royalties owed by {}:", version_name(&version))];
+					for (payee, amount) in &owed {
+						lines.push(format!("  {}: {}", payee_name(payee), format_balance(*amount)));
+					}
+					lines.join("\n")
+				},
+				json!({
+					"version": version_name(&version),
+					"owed": owed.iter().map(|(p, a)| json!({ "payee": payee_name(p), "amount": a.to_string() })).collect::<Vec<_>>(),
+				}),
+			);
+		},
+		ModelCmd::Claim { version, payee } => {
+			let sender = ctx.sender()?;
+			let payee = payee.unwrap_or(RoyaltyPayee::Account(sender.account));
+			let call = reg.claim_royalties(version.clone(), payee);
+			let included =
+				ctx.out.submit(&chain, &sender, "claim royalties", &call, ctx.wait).await?;
+			let event = included.event::<api::model_registry::events::RoyaltiesClaimed>()?;
+			ctx.out.show(
+				|| {
+					format!(
+						"{} paid {} from {}",
+						payee_name(&event.payee),
+						format_balance(event.amount),
+						version_name(&event.version)
+					)
+				},
+				json!({
+					"version": version_name(&event.version),
+					"payee": payee_name(&event.payee),
+					"amount": event.amount.to_string(),
+				}),
+			);
+		},
 	}
 	Ok(())
 }

@@ -1,12 +1,14 @@
-//! `deai rewards`: show, claim.
+//! `deai rewards`: show and claim contribution rewards and the royalties an account is owed.
 
 use clap::Subcommand;
 use deai_client::chain::{api, format_balance};
 use deai_client::subxt::utils::AccountId32;
 use serde_json::json;
 
+use super::model::version_name;
 use crate::args;
 use crate::ctx::Ctx;
+use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
 
 /// `deai rewards …`.
 #[derive(Subcommand)]
@@ -23,6 +25,9 @@ pub enum RewardsCmd {
 		#[arg(long)]
 		epoch: Option<u32>,
 	},
+	/// Claims every royalty the signer is owed as a contributor of a model or dataset version
+	/// (an owner's part: `deai model claim VERSION --payee owner`).
+	ClaimRoyalties,
 }
 
 /// Runs a `deai rewards` command.
@@ -38,6 +43,10 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 			let points = at.runtime_apis().call(rewards_api.points(who)).await?;
 			let claimable = at.runtime_apis().call(rewards_api.claimable(who)).await?;
 			let pot = at.runtime_apis().call(rewards_api.pot()).await?;
+			let royalties = at
+				.runtime_apis()
+				.call(api::runtime_apis().model_registry_api().royalties_of(who))
+				.await?;
 			ctx.out.show(
 				|| {
 					let mut lines = vec![
@@ -53,6 +62,9 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 					if claimable.is_empty() {
 						lines.push("  nothing to claim".into());
 					}
+					for (version, amount) in &royalties {
+						lines.push(format!("  royalties owed by {}: {}", version_name(version), format_balance(*amount)));
+					}
 					lines.join("\n")
 				},
 				json!({
@@ -61,6 +73,7 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 						"dataset": points.dataset.to_string(), "evaluation": points.evaluation.to_string() },
 					"claimable": claimable.iter().map(|(e, a)| json!({ "epoch": e, "amount": a.to_string() })).collect::<Vec<_>>(),
 					"pot": { "balance": pot.balance.to_string(), "committed": pot.committed.to_string() },
+					"royalties": royalties.iter().map(|(v, a)| json!({ "version": version_name(v), "amount": a.to_string() })).collect::<Vec<_>>(),
 				}),
 			);
 		},
@@ -95,6 +108,44 @@ pub async fn run(ctx: &Ctx, cmd: RewardsCmd) -> anyhow::Result<()> {
 				|| claimed.iter().map(|(e, a)| format!("claimed {} for epoch {e}", format_balance(*a))).collect::<Vec<_>>().join("\n"),
 				json!({ "claimed": claimed.iter().map(|(e, a)| json!({ "epoch": e, "amount": a.to_string() })).collect::<Vec<_>>() }),
 			);
+		},
+		RewardsCmd::ClaimRoyalties => {
+			let sender = ctx.sender()?;
+			let at = chain.at_finalized().await?;
+			let owed = at
+				.runtime_apis()
+				.call(api::runtime_apis().model_registry_api().royalties_of(sender.account))
+				.await?;
+			let mut claimed = Vec::new();
+			// One claim per version; a claim the chain refuses (the item was taken down since)
+			// is reported and the others still go through.
+			let mut refused = Vec::new();
+			for (version, amount) in owed.into_iter().filter(|(_, amount)| *amount > 0) {
+				let payee = RoyaltyPayee::Account(sender.account);
+				let call = api::tx().model_registry().claim_royalties(version.clone(), payee);
+				let label = format!("claim royalties from {}", version_name(&version));
+				match ctx.out.submit(&chain, &sender, &label, &call, ctx.wait).await {
+					Ok(_) => claimed.push((version, amount)),
+					Err(e) => refused.push((version, format!("{e:#}"))),
+				}
+			}
+			ctx.out.show(
+				|| {
+					let mut lines: Vec<String> = claimed.iter().map(|(v, a)| format!("claimed {} from {}", format_balance(*a), version_name(v))).collect();
+					lines.extend(refused.iter().map(|(v, e)| format!("not claimed from {}: {e}", version_name(v))));
+					if lines.is_empty() {
+						return "no royalties to claim".into();
+					}
+					lines.join("\n")
+				},
+				json!({
+					"claimed": claimed.iter().map(|(v, a)| json!({ "version": version_name(v), "amount": a.to_string() })).collect::<Vec<_>>(),
+					"refused": refused.iter().map(|(v, e)| json!({ "version": version_name(v), "error": e })).collect::<Vec<_>>(),
+				}),
+			);
+			if !refused.is_empty() && claimed.is_empty() {
+				anyhow::bail!("no royalty claim went through");
+			}
 		},
 	}
 	Ok(())

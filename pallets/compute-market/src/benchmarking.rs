@@ -4,7 +4,6 @@ use super::*;
 use crate::{commitment_of, types::*};
 use alloc::{vec, vec::Vec};
 use deai_primitives::JobId;
-use deai_primitives::ModelRegistry;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},

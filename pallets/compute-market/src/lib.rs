@@ -4,13 +4,14 @@
 //! escrow; bonded providers with declared capabilities bid for them, accept them or claim them;
 //! results are verified (requester approval, redundant commit-reveal agreement, a designated
 //! verifier, or a pluggable proof verifier); disputes are judged by governance; settlement pays
-//! providers, the protocol fee, the model's and datasets' contributors and refunds the rest, in
-//! one step, exactly, and leaves a receipt.
+//! providers, the protocol fee and the model's and datasets' usage fees (in one payment into the
+//! registry's royalty account, whose per-version pots their payees claim later), refunds the
+//! rest, in one step, exactly, and leaves a receipt.
 //!
 //! ## Money
 //! Budgets (`JobEscrow`), provider bonds (`ProviderBond`), dispute bonds (`DisputeBond`) and
 //! storage deposits (`StorageDeposit`) are holds on their owners' accounts. Settlement moves held
-//! funds straight to the payees. Slashes are transfers to the fee destination (the treasury),
+//! funds straight to the providers, the fee destination and the royalty account. Slashes are transfers to the fee destination (the treasury),
 //! never to a requester, who could otherwise profit from a verdict it brought about; the market
 //! never mints or burns.
 //!
@@ -111,7 +112,7 @@ pub mod pallet {
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// The model registry: usability, licences, usage fees and royalty splits.
+		/// The model registry: usability, licences, usage fees and the royalty account.
 		type Registry: ModelRegistry<Self::AccountId, BalanceOf<Self>>;
 
 		/// Receives "compute delivered" contributions.
@@ -487,7 +488,7 @@ pub mod pallet {
 		/// Submits the result of a single-provider job (with a proof in `Proof` mode, which
 		/// settles it at once). Emits `ResultSubmitted`.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::submit_result().max(Pallet::<T>::max_settlement_weight()))]
+		#[pallet::weight(T::WeightInfo::submit_result().saturating_add(Pallet::<T>::max_settlement_weight()))]
 		pub fn submit_result(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -514,7 +515,7 @@ pub mod pallet {
 
 		/// Reveals a committed result. The last reveal decides the job. Emits `ResultRevealed`.
 		#[pallet::call_index(16)]
-		#[pallet::weight(T::WeightInfo::reveal_result().max(Pallet::<T>::max_settlement_weight()))]
+		#[pallet::weight(T::WeightInfo::reveal_result().saturating_add(Pallet::<T>::max_settlement_weight()))]
 		pub fn reveal_result(
 			origin: OriginFor<T>,
 			job: JobId,

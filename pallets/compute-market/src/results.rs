@@ -436,12 +436,12 @@ impl<T: Config> Pallet<T> {
 		let to_destination =
 			Self::pay_from_hold(escrow, &requester, &T::FeeDestination::get(), to_destination);
 		let protocol_fee = to_rewards.saturating_add(to_destination.saturating_sub(usage_cut));
-		let usage_to_pots = Self::pay_from_hold(
-			escrow,
-			&requester,
-			&T::Registry::royalty_account(),
-			usage_fees.saturating_sub(usage_cut),
-		);
+		let owed_to_pots = usage_fees.saturating_sub(usage_cut);
+		let usage_to_pots =
+			Self::pay_from_hold(escrow, &requester, &T::Registry::royalty_account(), owed_to_pots);
+		// The pots count the use only if the royalty account received all of it (it always
+		// does: the escrow holds the fees), so that they never owe more than the account holds.
+		let pots_paid = usage_to_pots == owed_to_pots;
 		let usage_fees = usage_to_pots.saturating_add(to_destination.min(usage_cut));
 
 		let refunded = job
@@ -452,7 +452,16 @@ impl<T: Config> Pallet<T> {
 			.saturating_sub(usage_fees);
 		Self::release(escrow, &requester, refunded);
 		Self::release(HoldReason::DisputeBond, &requester, job.dispute_bond);
-		Self::finish(id, job, outcome.clone(), true, providers, protocol_fee, usage_fees, refunded);
+		Self::finish(
+			id,
+			job,
+			outcome.clone(),
+			pots_paid,
+			providers,
+			protocol_fee,
+			usage_fees,
+			refunded,
+		);
 		match outcome {
 			Outcome::Completed { result_hash } => Self::deposit_event(Event::JobSettled {
 				job: id,

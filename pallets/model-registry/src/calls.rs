@@ -69,7 +69,7 @@ mod calls {
 		/// Publishes an immutable model version: its artifact (content hash, size, format, URI),
 		/// a label, its lineage (`parents`, which must exist and allow derivatives), the dataset
 		/// versions it was trained on, the job that produced it, and the share of each usage fee
-		/// passed to its parents' contributors. The model's licence may allow nothing a parent's
+		/// passed up into its parents' royalty pots. The model's licence may allow nothing a parent's
 		/// or a training dataset's licence forbids; their terms narrow the model's
 		/// `licence_ceiling`. Owner or maintainer, but only the owner may name parents or an
 		/// upstream share; the publisher holds the version's deposit and may use a content hash
@@ -405,10 +405,10 @@ mod calls {
 
 		/// Pays `payee` what it is owed from `version`'s royalty pot: its share of every fee
 		/// the pot received since the version was published, less what it claimed before (the
-		/// owner: what the other shares leave). A parent's share is forwarded into the parent
-		/// version's pot (or, if governance took the parent down, to this version's owner).
-		/// Anyone may claim for any payee: the amount only ever goes to the payee. Emits
-		/// `RoyaltiesClaimed`.
+		/// owner: its share, what the others leave). A parent's share is forwarded into the
+		/// parent version's pot. Anyone may claim for any payee: the amount only ever goes to the
+		/// payee. While the item is taken down its owner and contributors cannot claim
+		/// (`ItemTakenDown`). Emits `RoyaltiesClaimed`.
 		#[pallet::call_index(27)]
 		#[pallet::weight(T::WeightInfo::claim_royalties())]
 		pub fn claim_royalties(

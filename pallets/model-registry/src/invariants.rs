@@ -90,9 +90,7 @@ impl<T: Config> Pallet<T> {
 				claimed_in_all = claimed_in_all.saturating_add(claimed);
 			}
 			// Still owed: what the pot received less what was claimed (rounding units included).
-			owed = owed.saturating_add(
-				pot.accrued.saturating_add(pot.redirected).saturating_sub(claimed_in_all),
-			);
+			owed = owed.saturating_add(pot.accrued.saturating_sub(claimed_in_all));
 			for (payee, _) in RoyaltiesClaimed::<T>::iter_prefix(version) {
 				let named = payee == RoyaltyPayee::Owner || split.iter().any(|(p, _)| *p == payee);
 				ensure!(named, TryRuntimeError::Other("a claim by no payee of the split"));

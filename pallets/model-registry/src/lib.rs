@@ -9,24 +9,32 @@
 //! Every record (model, version, dataset, approved provider, benchmark, evaluation) holds a
 //! storage deposit on whoever created it (`HoldReason::StorageDeposit`), returned when the record
 //! is removed. Evaluations and challenges also hold bonds until the judge or the challenge
-//! period decides them. Usage fees are split exactly among the payees: rounding remainders go to
-//! the owner, nothing is created or lost.
+//! period decides them. Royalties are accounted lazily (see [`deai_primitives::royalties`]), so
+//! that paying for a use costs the same whatever the number of payees or the depth of the
+//! lineage: a usage fee, less the protocol's cut, is one payment into the royalty account
+//! (`RoyaltyPalletId`) credited to the version's pot (`RoyaltyPots`); each version's split is
+//! fixed when it is published (`RoyaltySplits`); each payee is paid its share when it, or
+//! anyone, calls `claim_royalties`, and a parent's share is forwarded into the parent's pot
+//! (while an item is taken down, its owner and contributors cannot claim). Removing a version
+//! pays out its pot. Shares are rounded down once, on what a pot received in all: what no
+//! share reaches yet stays in the pot and goes to the owner when the version is removed, so
+//! nothing is created or lost.
 //!
 //! ## For other pallets
-//! [`deai_primitives::ModelRegistry`] (usability, licences, fees, royalty splits, pins) is
-//! implemented by [`Pallet`]; contributions (uses, accepted evaluations) go to
+//! [`deai_primitives::ModelRegistry`] (usability, licences, fees, the royalty account, pins and
+//! paid uses) is implemented by [`Pallet`]; contributions (uses, accepted evaluations) go to
 //! [`Config::ContributionSink`].
 //!
 //! ## Code layout
 //! This file declares the pallet's config and storage; its events, errors and calls are pallet
 //! sections in `events`, `errors` and `calls` (imported with `#[import_section]`). Each call
 //! delegates to a `do_*` function in the module of its concern: `models`, `datasets`, `evaluations`
-//! (benchmarks, evaluations, challenges), `royalties` (`pay_usage`, splits, use counting) and
-//! `ownership` (transfers and takedowns). Models and datasets share their logic through the
-//! traits in `items`, written once in `ownership` and `versions`; `lineage` holds licence
-//! ceilings and lineage links, `deposits` and `counters` the money and counter helpers,
+//! (benchmarks, evaluations, challenges), `royalties` (splits, pots, `pay_usage`, claims, use
+//! counting) and `ownership` (transfers and takedowns). Models and datasets share their logic
+//! through the traits in `items`, written once in `ownership` and `versions`; `lineage` holds
+//! licence ceilings and lineage links, `deposits` and `counters` the money and counter helpers,
 //! `registry_trait` the [`deai_primitives::ModelRegistry`] implementation, `queries` the runtime
-//! API and `invariants` `do_try_state`.
+//! API, `invariants` `do_try_state` and `migrations` the storage migrations.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]

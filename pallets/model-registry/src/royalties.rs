@@ -64,11 +64,10 @@ impl<T: Config> Pallet<T> {
 		model: &ModelInfo<T>,
 	) -> RoyaltySplitOf<T> {
 		let parents = version.parents.len() as u32;
-		let per_parent = if parents == 0 {
-			Perbill::zero()
-		} else {
-			Perbill::from_parts(version.upstream_share.deconstruct() / parents)
-		};
+		// No parents, no upstream share to divide (publication refuses a share without parents).
+		let per_parent = Perbill::from_parts(
+			version.upstream_share.deconstruct().checked_div(parents).unwrap_or_default(),
+		);
 		let kept = Perbill::one().saturating_sub(version.upstream_share);
 		Self::shares_split(
 			&model.contributors,
@@ -269,13 +268,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays `payee` of `version` what it is owed. Anyone may, for any payee: the money only
-	/// ever goes to the payee (or, for a parent, into its pot).
+	/// ever goes to the payee (or, for a parent, into its pot). While governance has taken the
+	/// item down, its owner and contributors cannot claim (its pot keeps what it is owed until
+	/// the item is restored); its parents' shares are still forwarded.
 	pub(crate) fn do_claim_royalties(
 		version: VersionRef,
 		payee: RoyaltyPayee<T::AccountId>,
 	) -> DispatchResult {
 		let owed = Self::royalties_owed(&version, &payee)?;
 		ensure!(!owed.is_zero(), Error::<T>::NothingToClaim);
+		if !matches!(payee, RoyaltyPayee::Parent(_)) {
+			ensure!(Self::item_active(&version), Error::<T>::ItemTakenDown);
+		}
 		let paid_to = Self::pay_royalty(&version, &payee, owed)?;
 		RoyaltiesClaimed::<T>::mutate(version, &payee, |claimed| {
 			*claimed = claimed.saturating_add(owed)
@@ -284,10 +288,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Whether the item `version` is a version of exists and is not taken down.
+	fn item_active(version: &VersionRef) -> bool {
+		match version {
+			VersionRef::Model(v) => {
+				Models::<T>::get(v.model).is_some_and(|m| m.status == ItemStatus::Active)
+			},
+			VersionRef::Dataset(v) => {
+				Datasets::<T>::get(v.dataset).is_some_and(|d| d.status == ItemStatus::Active)
+			},
+		}
+	}
+
 	/// Pays `amount` to `payee` of `version` out of the royalty account: to the contributor, to
-	/// the item's current owner, or into a parent's pot. A parent that governance took down
-	/// earns nothing: its share goes to this version's owner (`redirected`). Returns where the
-	/// amount went.
+	/// the item's current owner, or into a parent's pot (whatever the parent's status: a
+	/// taken-down parent's payees claim it if governance restores it). Returns where it went.
 	fn pay_royalty(
 		version: &VersionRef,
 		payee: &RoyaltyPayee<T::AccountId>,
@@ -301,19 +316,9 @@ impl<T: Config> Pallet<T> {
 			RoyaltyPayee::Account(who) => to_account(who.clone()),
 			RoyaltyPayee::Owner => to_account(Self::owner_of(version)?),
 			RoyaltyPayee::Parent(parent) => {
-				let live = Models::<T>::get(parent.model)
-					.is_some_and(|model| model.status == ItemStatus::Active);
-				if live {
-					Self::accrue(VersionRef::Model(*parent), amount);
-					Ok(RoyaltyDestination::Pot(VersionRef::Model(*parent)))
-				} else {
-					RoyaltyPots::<T>::mutate(version, |pot| {
-						if let Some(pot) = pot {
-							pot.redirected = pot.redirected.saturating_add(amount);
-						}
-					});
-					Ok(RoyaltyDestination::Pot(*version))
-				}
+				let parent = VersionRef::Model(*parent);
+				Self::accrue(parent, amount);
+				Ok(RoyaltyDestination::Pot(parent))
 			},
 		}
 	}
@@ -361,12 +366,10 @@ impl<T: Config> Pallet<T> {
 				Err(_) => unpaid = unpaid.saturating_add(owed),
 			}
 		}
-		// A taken-down parent's share was just redirected to the owner.
-		let pot = RoyaltyPots::<T>::take(version).unwrap_or(pot);
+		RoyaltyPots::<T>::remove(version);
 		let owner = RoyaltyPayee::Owner;
 		let rest = pot
 			.accrued
-			.saturating_add(pot.redirected)
 			.saturating_sub(settled)
 			.saturating_sub(RoyaltiesClaimed::<T>::get(version, &owner))
 			.saturating_add(unpaid);

@@ -293,7 +293,7 @@ pub struct ModelVersionInfo<T: Config> {
 	pub trained_on: BoundedVec<DatasetVersionRef, T::MaxTrainingDatasets>,
 	/// The compute-market job that produced it, if any.
 	pub produced_by_job: Option<JobId>,
-	/// The share of each usage fee passed up to the parents' contributors.
+	/// The share of each usage fee passed up into the parents' royalty pots.
 	pub upstream_share: Perbill,
 	/// Published, deprecated or yanked.
 	pub status: VersionStatus,
@@ -540,7 +540,6 @@ pub enum VersionRef {
 pub enum RoyaltyDestination<AccountId> {
 	/// To an account: the contributor, or the item's owner at the time of the claim.
 	Account(AccountId),
-	/// Into a version's pot: the parent's, or (for a parent governance took down) the claiming
-	/// version's own, where its owner is owed it.
+	/// Into a parent version's pot.
 	Pot(VersionRef),
 }

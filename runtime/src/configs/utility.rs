@@ -122,14 +122,15 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 /// back when it removes the item. A positive list: every other call, including any these pallets
 /// add later, is refused.
 ///
-/// Refused, among others: `ModelRegistry::pay_usage` (pays the version's payees), every market
-/// call in a job's life (`post_job` escrows a budget that pays providers; `place_bid`,
-/// `accept_job`, `claim_job` and the result calls put the provider's bond at stake; `select_bids`,
-/// `accept_result`, `attest_result` and `report_failure` settle or refund; `dispute_result` holds
-/// a bond the provider may win), `register_provider` and `top_up_bond` (a slashable bond),
-/// `submit_evaluation` and `challenge_evaluation` (a bond the other side may win), changes of
-/// contributors or a version's `upstream_share` (who is paid each usage fee), and
-/// `set_maintainers`, `approve_provider`, `offer_ownership` and `accept_ownership`.
+/// Refused, among others: `ModelRegistry::pay_usage` (pays a usage fee into the version's
+/// royalty pot), every market call in a job's life (`post_job` escrows a budget that pays
+/// providers; `place_bid`, `accept_job`, `claim_job` and the result calls put the provider's bond
+/// at stake; `select_bids`, `accept_result`, `attest_result` and `report_failure` settle or refund;
+/// `dispute_result` holds a bond the provider may win), `register_provider` and `top_up_bond` (a
+/// slashable bond), `submit_evaluation` and `challenge_evaluation` (a bond the other side may
+/// win), changes of contributors or a version's `upstream_share` (they fix who shares a new
+/// version's royalty pot), and `set_maintainers`, `approve_provider`, `offer_ownership` and
+/// `accept_ownership`.
 pub fn deai_call_moves_no_funds(call: &RuntimeCall) -> bool {
 	use pallet_compute_market::Call as Market;
 	use pallet_contributor_rewards::Call as Rewards;
@@ -156,6 +157,8 @@ pub fn deai_call_moves_no_funds(call: &RuntimeCall) -> bool {
 			| Registry::remove_benchmark { .. }
 			| Registry::finalize_evaluation { .. }
 			| Registry::remove_evaluation { .. } => true,
+			// Anyone may trigger a royalty claim: the royalty account pays the payee named.
+			Registry::claim_royalties { .. } => true,
 			_ => false,
 		},
 		// A provider's record, its pause and its leaving (the bond comes back to it); cancelling an

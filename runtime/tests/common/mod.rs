@@ -535,7 +535,7 @@ pub mod books {
 		let mut owed: Balance = 0;
 		for (version, pot) in RoyaltyPots::<Runtime>::iter() {
 			let claimed: Balance = RoyaltiesClaimed::<Runtime>::iter_prefix_values(version).sum();
-			owed += (pot.accrued + pot.redirected).saturating_sub(claimed);
+			owed += pot.accrued.saturating_sub(claimed);
 		}
 		let account = Balances::free_balance(ModelRegistry::royalty_account());
 		if account < owed + EXISTENTIAL_DEPOSIT {

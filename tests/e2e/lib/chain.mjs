@@ -26,3 +26,21 @@ export async function freeDeltas(api, blockHash, accounts) {
   for (const [name, who] of Object.entries(accounts)) delta[name] = (await free(after, who)) - (await free(before, who));
   return { delta, before, after };
 }
+
+/** What a model version's royalty pot received in all, at `at` (an api, or one at a block). */
+export async function royaltiesAccrued(at, model, version) {
+  const pot = await at.query.modelRegistry.royaltyPots({ Model: { model, version } });
+  return pot.isSome ? pot.unwrap().accrued.toBigInt() : 0n;
+}
+
+/** What each payee of a model version's pot is owed now: { 'owner' | address | 'parent:M:V': bigint }. */
+export async function royaltiesOwed(api, model, version) {
+  const owed = {};
+  for (const [payee, amount] of await api.call.modelRegistryApi.royalties({ Model: { model, version } })) {
+    const key = payee.isOwner ? 'owner'
+      : payee.isAccount ? payee.asAccount.toString()
+        : `parent:${payee.asParent.model}:${payee.asParent.version}`;
+    owed[key] = amount.toBigInt();
+  }
+  return owed;
+}

@@ -22,8 +22,9 @@ fn benchmark_licence<T: Config>() -> Licence<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// A usable model version with usage fee `fee` and the most contributors. (What a paid use
-	/// costs does not depend on them: the fee goes into the version's pot in one step.)
+	/// A usable model version with usage fee `fee` and the most contributors. (The fee goes into
+	/// the version's pot in one step, whatever the split; a paid use credits each contributor
+	/// its points.)
 	pub fn benchmark_model(fee: BalanceOf<T>) -> ModelVersionRef {
 		let owner = funded::<T>("registry-owner", 0);
 		let model = NextModelId::<T>::get();
@@ -52,7 +53,8 @@ impl<T: Config> Pallet<T> {
 		ModelVersionRef { model, version: 0 }
 	}
 
-	/// A usable open dataset version with usage fee `fee`.
+	/// A usable open dataset version with usage fee `fee` and the most contributors (a paid use
+	/// credits each its points).
 	pub fn benchmark_dataset(index: u32, fee: BalanceOf<T>) -> DatasetVersionRef {
 		let owner = funded::<T>("registry-owner", 1);
 		let dataset = NextDatasetId::<T>::get();
@@ -62,7 +64,7 @@ impl<T: Config> Pallet<T> {
 			BoundedVec::new(),
 			benchmark_licence::<T>(),
 			AccessPolicy::Licensed { fee },
-			benchmark_payees::<T>(1, 10_000 + index),
+			benchmark_payees::<T>(T::MaxContributors::get(), 10_000 + index * 100),
 		);
 		let mut hash = [0xBB; 32];
 		hash[..8].copy_from_slice(&dataset.to_le_bytes());

@@ -151,17 +151,23 @@ fn upstream_royalties_reach_the_base_models_contributors_through_its_pot() {
 		claim(VersionRef::Model(base_v), Account(CHARLIE));
 		assert_eq!(free(CHARLIE), charlie + 200);
 
-		// A taken-down base model earns nothing more: its share goes to the fine-tune's owner.
+		// While governance has taken the base model down, its share is still forwarded (the
+		// fine-tune's use of it was paid for), but its payees cannot claim until it is restored.
 		pay(EVE, tuned_v, 1_000);
 		assert_ok!(Registry::take_down(RuntimeOrigin::root(), RegistryItem::Model(base), false));
 		claim(tuned_v, Parent(base_v));
-		assert_eq!(RoyaltyPots::<Test>::get(VersionRef::Model(base_v)).unwrap().accrued, 200);
-		assert_eq!(owed(tuned_v, Owner), 200);
+		let base_pot = VersionRef::Model(base_v);
+		assert_eq!(RoyaltyPots::<Test>::get(base_pot).unwrap().accrued, 400);
+		assert_noop!(
+			Registry::claim_royalties(RuntimeOrigin::signed(EVE), base_pot, Account(CHARLIE)),
+			Error::<Test>::ItemTakenDown
+		);
+		assert_ok!(Registry::restore(RuntimeOrigin::root(), RegistryItem::Model(base)));
+		claim(base_pot, Account(CHARLIE));
+		assert_eq!(free(CHARLIE), charlie + 400);
 		let bob = free(BOB);
 		claim(tuned_v, Account(BOB));
-		claim(tuned_v, Owner);
-		// 800 of each use, and the 200 the taken-down parent no longer earns.
-		assert_eq!(free(BOB), bob + 1_800);
+		assert_eq!(free(BOB), bob + 1_600);
 	});
 }
 
@@ -191,14 +197,17 @@ fn the_split_is_fixed_at_publication_and_the_owners_part_follows_the_item() {
 		pay(EVE, w, 100);
 		assert_eq!(owed(w, Account(DAVE)), 100);
 
-		// The owner's part (here a parent's share) goes to whoever owns the model now.
-		let base = model_with(BOB, 0, &[(BOB, 100)]);
-		let base_v = publish(BOB, base, 4, vec![], Perbill::zero());
-		let odd = model_with(ALICE, 100, &[(BOB, 100)]);
-		let x = VersionRef::Model(publish(ALICE, odd, 3, vec![base_v], Perbill::from_percent(1)));
-		assert_ok!(Registry::take_down(RuntimeOrigin::root(), RegistryItem::Model(base), false));
-		pay(EVE, x, 100);
-		claim(x, Parent(base_v));
+		// The owner's part (here what three parents' equal parts of 100_000_001 parts per
+		// billion leave: 2 per billion) goes to whoever owns the model now.
+		let parents: Vec<_> = (4..7)
+			.map(|n| publish(BOB, model_with(BOB, 0, &[(BOB, 100)]), n, vec![], Perbill::zero()))
+			.collect();
+		let odd = model_with(ALICE, 500_000_000, &[(BOB, 100)]);
+		let upstream = Perbill::from_parts(100_000_001);
+		let x = VersionRef::Model(publish(ALICE, odd, 3, parents, upstream));
+		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), EVE, 10_000_000_000));
+		pay(EVE, x, 500_000_000);
+		assert_eq!(owed(x, Owner), 1);
 		assert_ok!(Registry::offer_ownership(
 			RuntimeOrigin::signed(ALICE),
 			RegistryItem::Model(odd),
