@@ -721,3 +721,256 @@ fn m9_market_arbiter_track_needs_half_a_percent_support() {
 		assert_eq!(arbiter.info.min_approval.threshold(Perbill::one()), Perbill::from_percent(60));
 	});
 }
+
+/// Every DeAI call is charged, before dispatch, at least what its benchmarks measure for every
+/// path it can take at the runtime's bounds (issue 16, item 4): a call that may settle a job is
+/// charged a settlement, a claim that may turn into a bid a bid, a call whose cost grows with an
+/// argument the weight of that argument at its bound. Every call of the three pallets must be in
+/// the table, so that a new call (or a new path of an old one) cannot slip in undercharged.
+mod charged_at_least_the_benchmarks {
+	use super::*;
+	use codec::Decode;
+	use frame_support::{
+		dispatch::GetDispatchInfo,
+		traits::{GetCallIndex, GetCallName},
+		weights::Weight,
+	};
+	use pallet_compute_market::WeightInfo as _;
+	use pallet_contributor_rewards::WeightInfo as _;
+	use pallet_model_registry::WeightInfo as _;
+	use sp_runtime::Perbill;
+
+	type Market = <Runtime as pallet_compute_market::Config>::WeightInfo;
+	type Registry = <Runtime as pallet_model_registry::Config>::WeightInfo;
+	type Rewards = <Runtime as pallet_contributor_rewards::Config>::WeightInfo;
+	type MarketCall = pallet_compute_market::Call<Runtime>;
+	type RegistryCall = pallet_model_registry::Call<Runtime>;
+	type RewardsCall = pallet_contributor_rewards::Call<Runtime>;
+
+	/// A call decoded from its index followed by zeros: every argument at its smallest (empty
+	/// lists, zero numbers, first variants).
+	fn smallest<C: Decode>(index: u8) -> C {
+		let mut bytes = vec![index];
+		bytes.extend([0u8; 4096]);
+		C::decode(&mut &bytes[..]).expect("zeros decode as the smallest arguments")
+	}
+
+	fn bound<G: Get<u32>>() -> u32 {
+		G::get()
+	}
+
+	/// Distinct accounts, as many as the bound.
+	fn accounts(count: u32) -> Vec<AccountId> {
+		(0..count).map(|i| AccountId::from([i as u8 + 1; 32])).collect()
+	}
+
+	/// `call` with the arguments a weight depends on at their bounds.
+	fn at_bounds_registry(call: RegistryCall) -> RegistryCall {
+		type C = <Runtime as pallet_model_registry::Config>::MaxContributors;
+		let contributors = || {
+			let count = bound::<C>();
+			BoundedVec::try_from(
+				accounts(count)
+					.into_iter()
+					.map(|who| (who, Perbill::from_rational(1, count)))
+					.collect::<Vec<_>>(),
+			)
+			.expect("the bound")
+		};
+		match call {
+			RegistryCall::register_model {
+				name, description, tags, licence, usage_fee, ..
+			} => RegistryCall::register_model {
+				name,
+				description,
+				tags,
+				licence,
+				usage_fee,
+				contributors: contributors(),
+			},
+			RegistryCall::register_dataset { name, description, licence, access, .. } => {
+				RegistryCall::register_dataset {
+					name,
+					description,
+					licence,
+					access,
+					contributors: contributors(),
+				}
+			},
+			RegistryCall::set_maintainers { model, .. } => RegistryCall::set_maintainers {
+				model,
+				maintainers: BoundedVec::try_from(accounts(bound::<
+					<Runtime as pallet_model_registry::Config>::MaxMaintainers,
+				>()))
+				.expect("the bound"),
+			},
+			RegistryCall::publish_model_version {
+				model,
+				hash,
+				size,
+				format,
+				uri,
+				label,
+				produced_by_job,
+				upstream_share,
+				..
+			} => {
+				let parents = bound::<<Runtime as pallet_model_registry::Config>::MaxParents>();
+				let datasets =
+					bound::<<Runtime as pallet_model_registry::Config>::MaxTrainingDatasets>();
+				RegistryCall::publish_model_version {
+					model,
+					hash,
+					size,
+					format,
+					uri,
+					label,
+					parents: BoundedVec::try_from(
+						(0..parents)
+							.map(|v| ModelVersionRef { model: 1, version: v })
+							.collect::<Vec<_>>(),
+					)
+					.expect("the bound"),
+					trained_on: BoundedVec::try_from(
+						(0..datasets)
+							.map(|v| deai_primitives::DatasetVersionRef { dataset: 1, version: v })
+							.collect::<Vec<_>>(),
+					)
+					.expect("the bound"),
+					produced_by_job,
+					upstream_share,
+				}
+			},
+			other => other,
+		}
+	}
+
+	/// The benchmarks of every path of each registry call, at the runtime's bounds.
+	fn registry_paths(name: &str) -> Vec<Weight> {
+		let c = bound::<<Runtime as pallet_model_registry::Config>::MaxContributors>();
+		let m = bound::<<Runtime as pallet_model_registry::Config>::MaxMaintainers>();
+		let p = bound::<<Runtime as pallet_model_registry::Config>::MaxParents>();
+		let d = bound::<<Runtime as pallet_model_registry::Config>::MaxTrainingDatasets>();
+		vec![match name {
+			"register_model" => Registry::register_model(c),
+			"update_model" => Registry::update_model(c),
+			"set_maintainers" => Registry::set_maintainers(m),
+			"publish_model_version" => Registry::publish_model_version(p, d),
+			"set_model_version_status" => Registry::set_model_version_status(),
+			"remove_model_version" => Registry::remove_model_version(p, d),
+			"remove_model" => Registry::remove_model(),
+			"register_dataset" => Registry::register_dataset(c),
+			"update_dataset" => Registry::update_dataset(c),
+			"publish_dataset_version" => Registry::publish_dataset_version(),
+			"set_dataset_version_status" => Registry::set_dataset_version_status(),
+			"remove_dataset_version" => Registry::remove_dataset_version(),
+			"remove_dataset" => Registry::remove_dataset(),
+			"approve_provider" => Registry::approve_provider(),
+			"revoke_provider" => Registry::revoke_provider(),
+			"offer_ownership" => Registry::offer_ownership(),
+			"accept_ownership" => Registry::accept_ownership(),
+			"register_benchmark" => Registry::register_benchmark(),
+			"remove_benchmark" => Registry::remove_benchmark(),
+			"submit_evaluation" => Registry::submit_evaluation(),
+			"challenge_evaluation" => Registry::challenge_evaluation(),
+			"resolve_challenge" => Registry::resolve_challenge(),
+			"finalize_evaluation" => Registry::finalize_evaluation(),
+			"remove_evaluation" => Registry::remove_evaluation(),
+			"take_down" => Registry::take_down(),
+			"restore" => Registry::restore(),
+			"pay_usage" => Registry::pay_usage(),
+			"claim_royalties" => Registry::claim_royalties(),
+			other => panic!("ModelRegistry::{other} has no benchmarks in this table: add them"),
+		}]
+	}
+
+	/// The benchmarks of every path of each market call, at the runtime's bounds. `settle` is
+	/// the deciding reveal of a job with the most providers, datasets and contributors.
+	fn market_paths(name: &str) -> Vec<Weight> {
+		let bids = bound::<<Runtime as pallet_compute_market::Config>::MaxBids>();
+		let settle = Market::settle();
+		match name {
+			"register_provider" => vec![Market::register_provider()],
+			"update_provider" => vec![Market::update_provider()],
+			"submit_attestation" => vec![Market::submit_attestation()],
+			"review_attestation" => vec![Market::review_attestation()],
+			"set_paused" => vec![Market::set_paused()],
+			"top_up_bond" => vec![Market::top_up_bond()],
+			"start_unbonding" => vec![Market::start_unbonding()],
+			"withdraw_bond" => vec![Market::withdraw_bond()],
+			"post_job" => vec![Market::post_job()],
+			"cancel_job" => vec![Market::cancel_job(bids)],
+			"place_bid" => vec![Market::place_bid()],
+			"select_bids" => vec![Market::select_bids(bids)],
+			"accept_job" => vec![Market::accept_job()],
+			// A claim of a redundant job is an application, taken as a bid.
+			"claim_job" => vec![Market::claim_job(), Market::place_bid()],
+			// A proof settles at once.
+			"submit_result" => vec![Market::submit_result().saturating_add(settle)],
+			"commit_result" => vec![Market::commit_result()],
+			// The last reveal decides the job.
+			"reveal_result" => vec![Market::reveal_result(), settle],
+			"report_failure" => vec![Market::report_failure()],
+			"accept_result" => vec![settle],
+			"dispute_result" => vec![Market::dispute_result()],
+			"attest_result" => vec![settle],
+			"resolve_dispute" => vec![settle],
+			"remove_receipt" => vec![Market::remove_receipt()],
+			other => panic!("ComputeMarket::{other} has no benchmarks in this table: add them"),
+		}
+	}
+
+	fn rewards_paths(name: &str) -> Vec<Weight> {
+		match name {
+			// The claim benchmark's largest epoch (100,000 contributors): a claim reads one
+			// account's points, so it grows only with the trie's depth.
+			"claim" => vec![Rewards::claim(100_000)],
+			"set_category_weights" => vec![Rewards::set_category_weights()],
+			other => {
+				panic!("ContributorRewards::{other} has no benchmarks in this table: add them")
+			},
+		}
+	}
+
+	fn assert_covers(pallet: &str, name: &str, charged: Weight, paths: Vec<Weight>) {
+		for path in paths {
+			assert!(
+				charged.all_gte(path),
+				"{pallet}::{name} is charged {charged:?} before dispatch, less than its \
+				 benchmarked path {path:?}"
+			);
+		}
+	}
+
+	#[test]
+	fn every_deai_call_is_charged_at_least_its_benchmarks() {
+		preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+			let names = MarketCall::get_call_names();
+			for (name, index) in names.iter().zip(MarketCall::get_call_indices()) {
+				let call = RuntimeCall::ComputeMarket(smallest::<MarketCall>(*index));
+				let charged = call.get_dispatch_info().call_weight;
+				assert_covers("ComputeMarket", name, charged, market_paths(name));
+			}
+			let names = RegistryCall::get_call_names();
+			for (name, index) in names.iter().zip(RegistryCall::get_call_indices()) {
+				let call = at_bounds_registry(smallest::<RegistryCall>(*index));
+				let charged = RuntimeCall::ModelRegistry(call).get_dispatch_info().call_weight;
+				assert_covers("ModelRegistry", name, charged, registry_paths(name));
+			}
+			let names = RewardsCall::get_call_names();
+			for (name, index) in names.iter().zip(RewardsCall::get_call_indices()) {
+				let call = RuntimeCall::ContributorRewards(smallest::<RewardsCall>(*index));
+				let charged = call.get_dispatch_info().call_weight;
+				assert_covers("ContributorRewards", name, charged, rewards_paths(name));
+			}
+		});
+	}
+
+	/// The table is not vacuous: a call charged less than one of its paths fails it.
+	#[test]
+	#[should_panic(expected = "less than its benchmarked path")]
+	fn an_undercharged_path_is_caught() {
+		let settle = Market::settle();
+		assert_covers("ComputeMarket", "accept_result", Market::accept_job(), vec![settle]);
+	}
+}

@@ -387,11 +387,20 @@ mod benchmarks {
 		});
 	}
 
-	/// Giving back a single-provider job: the provider is slashed `AbandonSlash` and the job
-	/// fails, refunded.
+	/// Leaving a redundant job with the most providers and a quorum that needs them all: the
+	/// provider is slashed `AbandonSlash` and the job fails, refunded, releasing every other
+	/// provider (giving back a single-provider job releases none).
 	#[benchmark]
 	fn report_failure() {
-		let (who, job) = assigned::<T>(0, 0);
+		let requester = funded::<T>("requester", 0);
+		let count = T::MaxRedundancy::get().max(2);
+		let everyone = VerificationMode::Redundant { providers: count as u8, quorum: count as u8 };
+		let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, everyone));
+		let winners: Vec<_> =
+			(0..count).map(|i| (provider::<T>(i), T::Currency::minimum_balance())).collect();
+		Pallet::<T>::assign(job, Jobs::<T>::get(job).expect("posted"), winners.clone())
+			.expect("assigns");
+		let who = winners[0].0.clone();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), job, u16::MAX, [4; 32]);
 		assert!(Receipts::<T>::contains_key(job));

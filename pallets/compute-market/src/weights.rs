@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `219`
 		//  Estimated: `3730`
-		// Minimum execution time: 147_345_000 picoseconds.
-		Weight::from_parts(245_318_000, 3730)
+		// Minimum execution time: 145_381_000 picoseconds.
+		Weight::from_parts(227_666_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 26_399_000 picoseconds.
-		Weight::from_parts(53_149_000, 3672)
+		// Minimum execution time: 26_089_000 picoseconds.
+		Weight::from_parts(46_617_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 22_612_000 picoseconds.
-		Weight::from_parts(44_684_000, 3672)
+		// Minimum execution time: 22_191_000 picoseconds.
+		Weight::from_parts(43_130_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `342`
 		//  Estimated: `3672`
-		// Minimum execution time: 21_640_000 picoseconds.
-		Weight::from_parts(38_171_000, 3672)
+		// Minimum execution time: 21_810_000 picoseconds.
+		Weight::from_parts(42_780_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -123,8 +123,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 22_201_000 picoseconds.
-		Weight::from_parts(42_019_000, 3672)
+		// Minimum execution time: 22_112_000 picoseconds.
+		Weight::from_parts(43_751_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -138,8 +138,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `523`
 		//  Estimated: `3730`
-		// Minimum execution time: 88_715_000 picoseconds.
-		Weight::from_parts(153_707_000, 3730)
+		// Minimum execution time: 87_574_000 picoseconds.
+		Weight::from_parts(143_118_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -151,8 +151,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `384`
 		//  Estimated: `3849`
-		// Minimum execution time: 25_918_000 picoseconds.
-		Weight::from_parts(46_948_000, 3849)
+		// Minimum execution time: 26_009_000 picoseconds.
+		Weight::from_parts(47_889_000, 3849)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -168,8 +168,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `527`
 		//  Estimated: `3730`
-		// Minimum execution time: 126_897_000 picoseconds.
-		Weight::from_parts(199_723_000, 3730)
+		// Minimum execution time: 124_573_000 picoseconds.
+		Weight::from_parts(213_218_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -197,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4888`
 		//  Estimated: `18398`
-		// Minimum execution time: 275_595_000 picoseconds.
-		Weight::from_parts(374_469_000, 18398)
+		// Minimum execution time: 271_537_000 picoseconds.
+		Weight::from_parts(464_397_000, 18398)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -225,10 +225,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2553 + b * (340 ±0)`
 		//  Estimated: `12634 + b * (2740 ±0)`
-		// Minimum execution time: 164_978_000 picoseconds.
-		Weight::from_parts(319_401_075, 12634)
-			// Standard Error: 1_878_108
-			.saturating_add(Weight::from_parts(101_792_007, 0).saturating_mul(b.into()))
+		// Minimum execution time: 216_815_000 picoseconds.
+		Weight::from_parts(74_037_904, 12634)
+			// Standard Error: 1_790_798
+			.saturating_add(Weight::from_parts(123_019_379, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -255,8 +255,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `11765`
 		//  Estimated: `89496`
-		// Minimum execution time: 741_916_000 picoseconds.
-		Weight::from_parts(1_310_978_000, 89496)
+		// Minimum execution time: 715_797_000 picoseconds.
+		Weight::from_parts(1_144_007_000, 89496)
 			.saturating_add(T::DbWeight::get().reads(81_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -283,10 +283,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4966 + b * (339 ±0)`
 		//  Estimated: `18398 + b * (2740 ±0)`
-		// Minimum execution time: 208_650_000 picoseconds.
-		Weight::from_parts(258_006_618, 18398)
-			// Standard Error: 1_951_873
-			.saturating_add(Weight::from_parts(98_538_256, 0).saturating_mul(b.into()))
+		// Minimum execution time: 200_495_000 picoseconds.
+		Weight::from_parts(221_854_000, 18398)
+			// Standard Error: 1_044_815
+			.saturating_add(Weight::from_parts(98_388_088, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -309,8 +309,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4808`
 		//  Estimated: `18398`
-		// Minimum execution time: 107_871_000 picoseconds.
-		Weight::from_parts(118_642_000, 18398)
+		// Minimum execution time: 107_952_000 picoseconds.
+		Weight::from_parts(179_044_000, 18398)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -330,8 +330,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4792`
 		//  Estimated: `18398`
-		// Minimum execution time: 112_520_000 picoseconds.
-		Weight::from_parts(129_792_000, 18398)
+		// Minimum execution time: 111_698_000 picoseconds.
+		Weight::from_parts(127_347_000, 18398)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -345,8 +345,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1017`
 		//  Estimated: `6021`
-		// Minimum execution time: 45_315_000 picoseconds.
-		Weight::from_parts(66_935_000, 6021)
+		// Minimum execution time: 43_692_000 picoseconds.
+		Weight::from_parts(56_435_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -360,8 +360,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1335`
 		//  Estimated: `6021`
-		// Minimum execution time: 47_529_000 picoseconds.
-		Weight::from_parts(82_324_000, 6021)
+		// Minimum execution time: 44_133_000 picoseconds.
+		Weight::from_parts(76_483_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -371,14 +371,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2145`
 		//  Estimated: `6021`
-		// Minimum execution time: 45_124_000 picoseconds.
-		Weight::from_parts(85_209_000, 6021)
+		// Minimum execution time: 39_163_000 picoseconds.
+		Weight::from_parts(55_994_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeMarket::Providers` (r:1 w:1)
+	/// Storage: `ComputeMarket::Providers` (r:5 w:5)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
@@ -396,12 +396,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	fn report_failure() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3016`
-		//  Estimated: `12634`
-		// Minimum execution time: 241_471_000 picoseconds.
-		Weight::from_parts(430_033_000, 12634)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
+		//  Measured:  `3666`
+		//  Estimated: `14400`
+		// Minimum execution time: 268_261_000 picoseconds.
+		Weight::from_parts(322_702_000, 14400)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
 	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
@@ -419,8 +419,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1592`
 		//  Estimated: `6021`
-		// Minimum execution time: 121_587_000 picoseconds.
-		Weight::from_parts(217_457_000, 6021)
+		// Minimum execution time: 122_379_000 picoseconds.
+		Weight::from_parts(224_450_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -434,8 +434,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `587`
 		//  Estimated: `3991`
-		// Minimum execution time: 83_036_000 picoseconds.
-		Weight::from_parts(99_866_000, 3991)
+		// Minimum execution time: 82_334_000 picoseconds.
+		Weight::from_parts(145_702_000, 3991)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -475,8 +475,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9155`
 		//  Estimated: `221990`
-		// Minimum execution time: 1_451_922_000 picoseconds.
-		Weight::from_parts(2_571_183_000, 221990)
+		// Minimum execution time: 1_458_925_000 picoseconds.
+		Weight::from_parts(2_684_895_000, 221990)
 			.saturating_add(T::DbWeight::get().reads(120_u64))
 			.saturating_add(T::DbWeight::get().writes(114_u64))
 	}
@@ -519,10 +519,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4236 + n * (2737 ±0)`
 		//  Estimated: `208990 + n * (17408 ±0)`
-		// Minimum execution time: 16_972_000 picoseconds.
-		Weight::from_parts(20_067_000, 208990)
-			// Standard Error: 24_001_039
-			.saturating_add(Weight::from_parts(1_509_834_745, 0).saturating_mul(n.into()))
+		// Minimum execution time: 17_844_000 picoseconds.
+		Weight::from_parts(4_155_503_030, 208990)
+			// Standard Error: 37_157_426
+			.saturating_add(Weight::from_parts(1_650_100_718, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(72_u64))
 			.saturating_add(T::DbWeight::get().reads((23_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(70_u64))
@@ -534,53 +534,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(245_318_000, 3730)
+		Weight::from_parts(227_666_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_provider() -> Weight {
-		Weight::from_parts(53_149_000, 3672)
+		Weight::from_parts(46_617_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn submit_attestation() -> Weight {
-		Weight::from_parts(44_684_000, 3672)
+		Weight::from_parts(43_130_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn review_attestation() -> Weight {
-		Weight::from_parts(38_171_000, 3672)
+		Weight::from_parts(42_780_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(42_019_000, 3672)
+		Weight::from_parts(43_751_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn top_up_bond() -> Weight {
-		Weight::from_parts(153_707_000, 3730)
+		Weight::from_parts(143_118_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn start_unbonding() -> Weight {
-		Weight::from_parts(46_948_000, 3849)
+		Weight::from_parts(47_889_000, 3849)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(199_723_000, 3730)
+		Weight::from_parts(213_218_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn post_job() -> Weight {
-		Weight::from_parts(374_469_000, 18398)
+		Weight::from_parts(464_397_000, 18398)
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn cancel_job(b: u32, ) -> Weight {
-		Weight::from_parts(319_401_075, 12634)
-			.saturating_add(Weight::from_parts(101_792_007, 0).saturating_mul(b.into()))
+		Weight::from_parts(74_037_904, 12634)
+			.saturating_add(Weight::from_parts(123_019_379, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -588,13 +588,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
 	}
 	fn place_bid() -> Weight {
-		Weight::from_parts(1_310_978_000, 89496)
+		Weight::from_parts(1_144_007_000, 89496)
 			.saturating_add(RocksDbWeight::get().reads(81_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn select_bids(b: u32, ) -> Weight {
-		Weight::from_parts(258_006_618, 18398)
-			.saturating_add(Weight::from_parts(98_538_256, 0).saturating_mul(b.into()))
+		Weight::from_parts(221_854_000, 18398)
+			.saturating_add(Weight::from_parts(98_388_088, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -602,53 +602,53 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
 	}
 	fn accept_job() -> Weight {
-		Weight::from_parts(118_642_000, 18398)
+		Weight::from_parts(179_044_000, 18398)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn claim_job() -> Weight {
-		Weight::from_parts(129_792_000, 18398)
+		Weight::from_parts(127_347_000, 18398)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(66_935_000, 6021)
+		Weight::from_parts(56_435_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_result() -> Weight {
-		Weight::from_parts(82_324_000, 6021)
+		Weight::from_parts(76_483_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result() -> Weight {
-		Weight::from_parts(85_209_000, 6021)
+		Weight::from_parts(55_994_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn report_failure() -> Weight {
-		Weight::from_parts(430_033_000, 12634)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
-			.saturating_add(RocksDbWeight::get().writes(14_u64))
+		Weight::from_parts(322_702_000, 14400)
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn dispute_result() -> Weight {
-		Weight::from_parts(217_457_000, 6021)
+		Weight::from_parts(224_450_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_receipt() -> Weight {
-		Weight::from_parts(99_866_000, 3991)
+		Weight::from_parts(145_702_000, 3991)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(2_571_183_000, 221990)
+		Weight::from_parts(2_684_895_000, 221990)
 			.saturating_add(RocksDbWeight::get().reads(120_u64))
 			.saturating_add(RocksDbWeight::get().writes(114_u64))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(20_067_000, 208990)
-			.saturating_add(Weight::from_parts(1_509_834_745, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(1_650_100_718, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(72_u64))
 			.saturating_add(RocksDbWeight::get().reads((23_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(70_u64))
