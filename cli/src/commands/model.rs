@@ -100,10 +100,15 @@ pub enum ModelCmd {
 	},
 }
 
+/// `MODEL:VERSION`, as `args::model_version` reads it.
+pub fn model_version_name(version: &ModelVersionRef) -> String {
+	format!("{}:{}", version.model, version.version)
+}
+
 /// `MODEL:VERSION` or `dataset:DATASET:VERSION`.
 pub fn version_name(version: &registry::VersionRef) -> String {
 	match version {
-		registry::VersionRef::Model(v) => format!("{}:{}", v.model, v.version),
+		registry::VersionRef::Model(v) => model_version_name(v),
 		registry::VersionRef::Dataset(v) => format!("dataset:{}:{}", v.dataset, v.version),
 	}
 }
@@ -113,7 +118,7 @@ pub fn payee_name(payee: &RoyaltyPayee<AccountId32>) -> String {
 	match payee {
 		RoyaltyPayee::Owner => "owner".into(),
 		RoyaltyPayee::Account(who) => who.to_string(),
-		RoyaltyPayee::Parent(v) => format!("parent:{}:{}", v.model, v.version),
+		RoyaltyPayee::Parent(v) => format!("parent:{}", model_version_name(v)),
 	}
 }
 
@@ -238,7 +243,7 @@ async fn show(ctx: &Ctx, chain: &deai_client::chain::Chain, model: u64) -> anyho
 				"version": index, "label": text(&v.label), "hash": hex_hash(&v.artifact.content_hash),
 				"size": v.artifact.size_bytes, "uri": text(&v.artifact.uri), "format": format!("{:?}", v.format),
 				"status": format!("{:?}", v.status), "uses": v.uses,
-				"parents": v.parents.0.iter().map(|p| format!("{}:{}", p.model, p.version)).collect::<Vec<_>>(),
+				"parents": v.parents.0.iter().map(model_version_name).collect::<Vec<_>>(),
 			})
 		})
 		.collect();
@@ -310,8 +315,8 @@ async fn lineage(
 		.ok_or_else(|| anyhow!("no model version {model}:{version}"))?;
 	let node = |n: &registry::LineageNode| {
 		json!({
-			"version": format!("{}:{}", n.version.model, n.version.version), "distance": n.distance,
-			"parents": n.parents.iter().map(|p| format!("{}:{}", p.model, p.version)).collect::<Vec<_>>(),
+			"version": model_version_name(&n.version), "distance": n.distance,
+			"parents": n.parents.iter().map(model_version_name).collect::<Vec<_>>(),
 			"status": format!("{:?}", n.status), "model_taken_down": n.model_taken_down,
 		})
 	};
@@ -325,10 +330,7 @@ async fn lineage(
 					n.version.version,
 					n.distance,
 					n.status,
-					n.parents
-						.iter()
-						.map(|p| format!("{}:{}", p.model, p.version))
-						.collect::<Vec<_>>()
+					n.parents.iter().map(model_version_name).collect::<Vec<_>>()
 				));
 			}
 			for n in &lineage.descendants {

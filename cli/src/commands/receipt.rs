@@ -6,13 +6,15 @@ use serde_json::json;
 
 use api::runtime_types::pallet_compute_market::types as market;
 
+use super::model::model_version_name;
+
 /// A live job, as JSON.
 pub fn job_json(id: u64, job: &market::Job) -> serde_json::Value {
 	json!({
 		"job": id, "state": "open-or-running", "status": format!("{:?}", job.status),
 		"requester": job.requester.to_string(), "budget": job.spec.budget.to_string(),
 		"price_cap": job.price_cap.to_string(),
-		"model": job.spec.model.as_ref().map(|m| format!("{}:{}", m.model, m.version)),
+		"model": job.spec.model.as_ref().map(model_version_name),
 		"input_hash": hex_hash(&job.spec.input_hash), "input_uri": text(&job.spec.input_uri),
 		"verification": format!("{:?}", job.spec.verification),
 		"deadline": job.deadline.as_ref().map(|(block, kind)| json!({ "block": block, "kind": format!("{kind:?}") })),
@@ -46,7 +48,7 @@ pub fn receipt_json(receipt: &market::Receipt) -> serde_json::Value {
 		"job": receipt.job, "state": "ended", "outcome": outcome, "result_hash": result,
 		"failure": reason.map(|r| format!("{r:?}")), "failure_detail": reason.and_then(failure_detail),
 		"requester": receipt.requester.to_string(),
-		"model": receipt.model.as_ref().map(|m| format!("{}:{}", m.model, m.version)),
+		"model": receipt.model.as_ref().map(model_version_name),
 		"input_hash": hex_hash(&receipt.input_hash),
 		"providers": receipt.providers.0.iter().map(|(who, paid)| json!({ "provider": who.to_string(), "paid": paid.to_string() })).collect::<Vec<_>>(),
 		"protocol_fee": receipt.protocol_fee.to_string(), "usage_fees": receipt.usage_fees.to_string(),
