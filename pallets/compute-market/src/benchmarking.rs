@@ -10,7 +10,7 @@ use frame_support::{
 	weights::WeightMeter,
 	BoundedVec,
 };
-use frame_system::RawOrigin;
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::Saturating;
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -106,11 +106,16 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 /// A redundant job whose providers all committed and all but the last revealed (the same
 /// result): the last reveal settles it.
 fn nearly_revealed<T: Config>() -> (JobId, T::AccountId) {
-	let requester = funded::<T>("requester", 0);
+	nearly_revealed_at::<T>(0)
+}
+
+/// `nearly_revealed` for requester `index`, with providers of its own.
+fn nearly_revealed_at<T: Config>(index: u32) -> (JobId, T::AccountId) {
+	let requester = funded::<T>("requester", index);
 	let providers = T::MaxRedundancy::get().max(2);
 	let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
 	let winners: Vec<_> = (0..providers)
-		.map(|i| (provider::<T>(i), T::Currency::minimum_balance()))
+		.map(|i| (provider::<T>(index * providers + i), T::Currency::minimum_balance()))
 		.collect();
 	let job_info = Jobs::<T>::get(job).expect("posted");
 	Pallet::<T>::assign(job, job_info, winners.clone()).expect("assigns");
@@ -148,6 +153,50 @@ fn submitted<T: Config>(index: u32) -> JobId {
 	Pallet::<T>::do_submit_result(who, job, [5; 32], text::<T::MaxUriLen>(), BoundedVec::new())
 		.expect("submits");
 	job
+}
+
+/// An auction (single-provider, or redundant by `verification`) for requester `index`, with
+/// `MaxBids` bids from providers of its own.
+fn full_auction<T: Config>(index: u32, verification: VerificationMode<T::AccountId>) -> JobId {
+	let requester = funded::<T>("requester", index);
+	let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, verification));
+	let bids = T::MaxBids::get();
+	for b in 0..bids {
+		let bidder = provider::<T>(100_000 + index * bids + b);
+		Pallet::<T>::do_place_bid(bidder, job, T::Currency::minimum_balance()).expect("bids");
+	}
+	job
+}
+
+/// Moves the chain (and the hook's cursor) to the block in which every one of `jobs`' pending
+/// deadlines falls, all of kind `kind` (they were set in one block, with one period).
+fn due_block<T: Config>(jobs: &[JobId], kind: DeadlineKind) -> BlockNumberFor<T> {
+	let now = frame_system::Pallet::<T>::block_number();
+	let mut due = None;
+	for job in jobs {
+		let (at, pending) =
+			Jobs::<T>::get(job).and_then(|j| j.deadline).expect("a pending deadline");
+		assert_eq!(pending, kind);
+		assert!(due.is_none_or(|d| d == at), "the deadlines fall in one block");
+		due = Some(at);
+	}
+	let due = due.unwrap_or(now);
+	frame_system::Pallet::<T>::set_block_number(due);
+	DeadlineCursor::<T>::put(due);
+	due
+}
+
+/// The deadline hook in block `due`, with no weight limit but its own count.
+fn run_hook<T: Config>(due: BlockNumberFor<T>) {
+	let mut meter = WeightMeter::new();
+	Pallet::<T>::process_deadlines(due, &mut meter);
+}
+
+/// Every job ended, with a receipt.
+fn all_ended<T: Config>(jobs: &[JobId]) {
+	for job in jobs {
+		assert!(!Jobs::<T>::contains_key(job) && Receipts::<T>::contains_key(job));
+	}
 }
 
 #[benchmarks]
@@ -455,6 +504,123 @@ mod benchmarks {
 		for job in jobs {
 			assert!(Receipts::<T>::contains_key(job));
 		}
+	}
+
+	/// `n` (up to `MaxDeadlinesPerBlock`) single-provider auctions with `MaxBids` bids each (distinct
+	/// requesters and bidders) closing in one block: every bid's eligibility and release, and
+	/// the winner's assignment.
+	#[benchmark]
+	fn deadlines_auction_close(n: Linear<1, { T::MaxDeadlinesPerBlock::get() }>) {
+		let jobs: Vec<JobId> = (0..n)
+			.map(|i| full_auction::<T>(i, VerificationMode::RequesterApproval))
+			.collect();
+		let due = due_block::<T>(&jobs, DeadlineKind::Matching);
+		#[block]
+		{
+			run_hook::<T>(due);
+		}
+		for job in jobs {
+			assert_eq!(Jobs::<T>::get(job).expect("assigned").status, JobStatus::Assigned);
+		}
+	}
+
+	/// `n` draws in one block, each among `MaxBids` applicants of a
+	/// redundant job with the most providers.
+	#[benchmark]
+	fn deadlines_draw(n: Linear<1, { T::MaxDeadlinesPerBlock::get() }>) {
+		let jobs: Vec<JobId> =
+			(0..n).map(|i| full_auction::<T>(i, redundant::<T>())).collect();
+		// The matching deadline opens the draws.
+		run_hook::<T>(due_block::<T>(&jobs, DeadlineKind::Matching));
+		let due = due_block::<T>(&jobs, DeadlineKind::Draw);
+		#[block]
+		{
+			run_hook::<T>(due);
+		}
+		for job in jobs {
+			assert_eq!(Jobs::<T>::get(job).expect("assigned").status, JobStatus::Assigned);
+		}
+	}
+
+	/// `n` redundant jobs whose providers (the most a job has, distinct) all
+	/// missed the execution deadline, in one block: every provider slashed and released, every
+	/// job failed and refunded.
+	#[benchmark]
+	fn deadlines_execution_missed(n: Linear<1, { T::MaxDeadlinesPerBlock::get() }>) {
+		let count = T::MaxRedundancy::get().max(2);
+		let jobs: Vec<JobId> = (0..n)
+			.map(|i| {
+				let requester = funded::<T>("requester", i);
+				let job =
+					post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
+				let winners: Vec<_> = (0..count)
+					.map(|k| (provider::<T>(i * count + k), T::Currency::minimum_balance()))
+					.collect();
+				Pallet::<T>::assign(job, Jobs::<T>::get(job).expect("posted"), winners)
+					.expect("assigns");
+				job
+			})
+			.collect();
+		let due = due_block::<T>(&jobs, DeadlineKind::Execution);
+		#[block]
+		{
+			run_hook::<T>(due);
+		}
+		all_ended::<T>(&jobs);
+	}
+
+	/// `n` tallies in one block: redundant jobs with the most providers, all
+	/// but one revealed (the silent one is slashed), each settling with every usage fee and
+	/// contributor at its bound.
+	#[benchmark]
+	fn deadlines_reveal(n: Linear<1, { T::MaxDeadlinesPerBlock::get() }>) {
+		let jobs: Vec<JobId> =
+			(0..n).map(|i| nearly_revealed_at::<T>(i).0).collect();
+		let due = due_block::<T>(&jobs, DeadlineKind::Reveal);
+		#[block]
+		{
+			run_hook::<T>(due);
+		}
+		all_ended::<T>(&jobs);
+	}
+
+	/// `n` disputes nobody ruled on, in one block: each result stands and
+	/// its job settles (the dispute bond released).
+	#[benchmark]
+	fn deadlines_arbitration(n: Linear<1, { T::MaxDeadlinesPerBlock::get() }>) {
+		let jobs: Vec<JobId> = (0..n)
+			.map(|i| {
+				let job = submitted::<T>(i);
+				let requester = Jobs::<T>::get(job).expect("submitted").requester;
+				Pallet::<T>::do_dispute_result(requester, job).expect("disputes");
+				job
+			})
+			.collect();
+		let due = due_block::<T>(&jobs, DeadlineKind::Arbitration);
+		#[block]
+		{
+			run_hook::<T>(due);
+		}
+		all_ended::<T>(&jobs);
+	}
+
+	/// A passed matching deadline of an auction without bids, handled on a call: the call's own
+	/// work (the deadline's kind is charged on top, as the hook charges it).
+	#[benchmark]
+	fn finalize_deadline() {
+		let requester = funded::<T>("requester", 0);
+		let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
+		let due = due_block::<T>(&[job], DeadlineKind::Matching);
+		frame_system::Pallet::<T>::set_block_number(due.saturating_add(1u32.into()));
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), job);
+		assert_last_event::<T>(Event::DeadlineFinalized {
+			job,
+			kind: DeadlineKind::Matching,
+			caller,
+		});
+		all_ended::<T>(&[job]);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

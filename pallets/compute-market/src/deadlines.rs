@@ -6,6 +6,7 @@ use frame_support::{
 	traits::{Defensive, Get},
 	weights::{Weight, WeightMeter},
 };
+use frame_support::{ensure, pallet_prelude::DispatchError};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating, Zero};
 
@@ -15,25 +16,37 @@ use sp_runtime::traits::{One, Saturating, Zero};
 pub const DRAW_DELAY: u32 = 2;
 
 impl<T: Config> Pallet<T> {
-	/// Taking one deadline off the queue, whatever its kind: the benchmarked cost per deadline
-	/// (the job's read and write, the queue entry, the events).
-	pub(crate) fn deadline_overhead() -> Weight {
-		T::WeightInfo::on_initialize_deadlines(1)
-			.saturating_sub(T::WeightInfo::on_initialize_deadlines(0))
+	/// What one deadline of `kind` costs at most, everything included (the job's read and
+	/// write, the queue entry, the events, and the work of its kind): the slope of a benchmark
+	/// that puts up to `MaxDeadlinesPerBlock` worst-case deadlines of that kind in one block,
+	/// with distinct accounts, the most providers and bids, and every royalty payee at its
+	/// bound. A review deadline settles a job; a matching deadline is charged an auction's close
+	/// whether it closes one or opens a redundant job's draw.
+	pub fn deadline_charge(kind: DeadlineKind) -> Weight {
+		let slope = |stress: fn(u32) -> Weight| stress(1).saturating_sub(stress(0));
+		slope(match kind {
+			DeadlineKind::Matching => T::WeightInfo::deadlines_auction_close,
+			DeadlineKind::Draw => T::WeightInfo::deadlines_draw,
+			DeadlineKind::Execution => T::WeightInfo::deadlines_execution_missed,
+			DeadlineKind::Reveal => T::WeightInfo::deadlines_reveal,
+			DeadlineKind::Review => T::WeightInfo::on_initialize_deadlines,
+			DeadlineKind::Arbitration => T::WeightInfo::deadlines_arbitration,
+		})
 	}
 
-	/// What closing a job's matching with `bids` bids costs: every bid's eligibility and
-	/// release, then the assignment (or the refund).
-	fn matching_close_weight(bids: u32) -> Weight {
-		T::WeightInfo::select_bids(bids).saturating_add(T::WeightInfo::cancel_job(bids))
-	}
-
-	/// What one deadline can cost at most (H-5): a settlement, or the close of a matching with
-	/// `MaxBids` bids, on top of the overhead.
+	/// What one deadline can cost at most, whatever its kind (H-5).
 	pub fn deadline_weight() -> Weight {
-		Self::deadline_overhead().saturating_add(
-			Self::max_settlement_weight().max(Self::matching_close_weight(T::MaxBids::get())),
-		)
+		[
+			DeadlineKind::Matching,
+			DeadlineKind::Draw,
+			DeadlineKind::Execution,
+			DeadlineKind::Reveal,
+			DeadlineKind::Review,
+			DeadlineKind::Arbitration,
+		]
+		.into_iter()
+		.map(Self::deadline_charge)
+		.fold(Weight::zero(), |worst, charge| worst.max(charge))
 	}
 
 	/// The hook's weight limit: its base, one visit of the current block's queue, and
@@ -58,9 +71,9 @@ impl<T: Config> Pallet<T> {
 		if meter.try_consume(base).is_err() {
 			return;
 		}
-		// A deadline is taken only if its worst case fits; it is then charged what its kind and
-		// size cost (an auction's bids), so cheap deadlines leave room for
-		// more and an expensive one is never undercharged.
+		// A deadline is taken only if the worst case of any kind fits; it is then charged what
+		// its kind costs at worst, so cheap deadlines leave room for more and an expensive one
+		// is never undercharged.
 		let worst = Self::deadline_weight();
 		let mut handled = 0u32;
 		let mut cursor = DeadlineCursor::<T>::get();
@@ -82,8 +95,8 @@ impl<T: Config> Pallet<T> {
 					return;
 				}
 				DeadlineQueue::<T>::remove(cursor, job);
-				let cost = Self::handle_deadline(job, cursor);
-				meter.consume(Self::deadline_overhead().saturating_add(cost).min(worst));
+				let kind = Self::handle_deadline(job, cursor);
+				meter.consume(Self::deadline_charge(kind).min(worst));
 				handled = handled.saturating_add(1);
 			}
 			cursor = cursor.saturating_add(One::one());
@@ -91,25 +104,24 @@ impl<T: Config> Pallet<T> {
 		DeadlineCursor::<T>::put(cursor);
 	}
 
-	/// What happens when a job's deadline at `at` passes. Returns what it cost beyond the
-	/// overhead of any deadline, by kind and size.
-	fn handle_deadline(id: JobId, at: BlockNumberFor<T>) -> Weight {
+	/// What happens when a job's deadline at `at` passes. Returns the kind of work it did, which
+	/// is what it is charged (`deadline_charge`).
+	fn handle_deadline(id: JobId, at: BlockNumberFor<T>) -> DeadlineKind {
+		// The unreachable paths below are charged a settlement, more than what they do.
 		let Some(mut job) = Jobs::<T>::get(id) else {
 			frame_support::defensive!("a deadline outlived its job");
-			return Weight::zero();
+			return DeadlineKind::Review;
 		};
 		let Some((due, kind)) = job.deadline.take() else {
 			frame_support::defensive!("a queued job has no deadline");
-			return Weight::zero();
+			return DeadlineKind::Review;
 		};
 		if due != at {
 			frame_support::defensive!("a job was queued at another block than its deadline");
 		}
-		let settled = T::WeightInfo::settle();
 		match (kind, &job.status) {
 			(DeadlineKind::Matching, JobStatus::Open) => {
-				let bids = job.bids;
-				if bids < job.spec.verification.providers() {
+				if job.bids < job.spec.verification.providers() {
 					Self::fail(id, job, FailureReason::NoProviders)
 				} else if job.spec.verification.is_redundant() {
 					// Applications are closed now; the draw waits for randomness produced after
@@ -117,51 +129,52 @@ impl<T: Config> Pallet<T> {
 					job.status = JobStatus::Drawing;
 					Self::set_deadline(id, &mut job, DRAW_DELAY.into(), DeadlineKind::Draw);
 					Jobs::<T>::insert(id, job);
-					return Weight::zero();
 				} else {
 					Self::close_matching(id, job)
 				}
-				Self::matching_close_weight(bids)
 			},
-			(DeadlineKind::Draw, JobStatus::Drawing) => {
-				let bids = job.bids;
-				Self::close_matching(id, job);
-				Self::matching_close_weight(bids)
-			},
-			(DeadlineKind::Execution, JobStatus::Assigned) => {
-				// Slashes and the refund: at most a settlement's work.
-				Self::execution_missed(id, job);
-				settled
-			},
-			(DeadlineKind::Reveal, JobStatus::Revealing) => {
-				Self::tally(id, job);
-				settled
-			},
+			(DeadlineKind::Draw, JobStatus::Drawing) => Self::close_matching(id, job),
+			// Slashes and the refund.
+			(DeadlineKind::Execution, JobStatus::Assigned) => Self::execution_missed(id, job),
+			(DeadlineKind::Reveal, JobStatus::Revealing) => Self::tally(id, job),
 			(DeadlineKind::Review, JobStatus::Submitted) => {
 				// Silence accepts.
 				match job.assignments.first().and_then(|a| a.result) {
 					Some(result_hash) => {
-						Self::settle(id, job, Outcome::Completed { result_hash });
-						settled
+						Self::settle(id, job, Outcome::Completed { result_hash })
 					},
-					None => {
-						Self::fail(id, job, FailureReason::MissedDeadline);
-						settled
-					},
+					None => Self::fail(id, job, FailureReason::MissedDeadline),
 				}
 			},
-			(DeadlineKind::Arbitration, JobStatus::Disputed) => {
-				Self::dispute_timed_out(id, job);
-				settled
-			},
+			(DeadlineKind::Arbitration, JobStatus::Disputed) => Self::dispute_timed_out(id, job),
 			_ => {
 				// Unreachable: a job without a pending deadline would wait for good, so it ends
 				// here, refunded, rather than being stored again.
 				frame_support::defensive!("a deadline does not match its job's status");
 				Self::fail(id, job, FailureReason::MissedDeadline);
-				settled
+				return DeadlineKind::Review;
 			},
 		}
+		kind
+	}
+
+	/// Handles `id`'s deadline for `caller` (`finalize_deadline`): only once it has passed, so
+	/// that no call a provider or requester may still make in time is pre-empted, and never a
+	/// draw, whose randomness is the block's the hook reaches it in (a caller choosing the block
+	/// would choose among draws). Returns the kind of work done.
+	pub(crate) fn do_finalize_deadline(
+		caller: T::AccountId,
+		id: JobId,
+	) -> Result<DeadlineKind, DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		let (at, kind) = job.deadline.ok_or(Error::<T>::NoPendingDeadline)?;
+		// In block `at` itself the window is still open (`ensure_before_deadline`).
+		ensure!(at < frame_system::Pallet::<T>::block_number(), Error::<T>::DeadlineNotPassed);
+		ensure!(kind != DeadlineKind::Draw, Error::<T>::DrawAwaitsTheHook);
+		DeadlineQueue::<T>::remove(at, id);
+		let handled = Self::handle_deadline(id, at);
+		Self::deposit_event(Event::DeadlineFinalized { job: id, kind, caller });
+		Ok(handled)
 	}
 
 	/// The execution window closed. A single provider that did not deliver is slashed and the

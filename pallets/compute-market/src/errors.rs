@@ -106,5 +106,10 @@ mod errors {
 		AlreadyCommitted,
 		/// An id or counter overflowed.
 		Overflow,
+		/// The job has no pending deadline.
+		NoPendingDeadline,
+		/// A redundant job's draw is made by the deadline hook, with the randomness of the block
+		/// it reaches it in: no caller may choose that block.
+		DrawAwaitsTheHook,
 	}
 }

@@ -202,6 +202,16 @@ mod events {
 			/// The job.
 			job: JobId,
 		},
+		/// A passed deadline the hook had not reached yet was handled on someone's call
+		/// (`finalize_deadline`), exactly as the hook would have.
+		DeadlineFinalized {
+			/// The job.
+			job: JobId,
+			/// What the deadline was for.
+			kind: DeadlineKind,
+			/// Who called (and paid for) it.
+			caller: T::AccountId,
+		},
 		/// A requester removed a receipt and got its deposit back.
 		ReceiptRemoved {
 			/// The job.

@@ -16,8 +16,11 @@
 //! never mints or burns.
 //!
 //! ## Deadlines
-//! Every job has one pending deadline in a per-block queue; `on_initialize` handles at most as
-//! many as fit in `MaxDeadlinesPerBlock`, weighs them, and carries the rest to the next block.
+//! Every job has one pending deadline in a per-block queue that any number of jobs may join (no
+//! call can find it full). `on_initialize` handles at most `MaxDeadlinesPerBlock` a block, each
+//! charged the benchmarked worst case of its kind, never more than a quarter of a block, and
+//! carries the rest to the next block; meanwhile anyone may handle a passed deadline with
+//! `finalize_deadline`, at its own cost (a draw excepted: it waits for the hook's randomness).
 //!
 //! ## Code layout
 //! This file declares the pallet (config, storage, hooks, calls); its events and errors are
@@ -597,6 +600,26 @@ pub mod pallet {
 		pub fn remove_receipt(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_remove_receipt(who, job)
+		}
+
+		/// Handles a job's deadline that has passed (before this block) but that the deadline
+		/// hook has not reached yet, exactly as the hook would: the hook handles at most
+		/// `MaxDeadlinesPerBlock` a block and carries the rest over, so anyone waiting on a job
+		/// (its requester, its providers) can end the wait at its own cost. Anyone may call it;
+		/// the caller pays for the work and gains nothing from it. Not a redundant job's draw,
+		/// which waits for the hook (`DrawAwaitsTheHook`). Charged the costliest kind of
+		/// deadline, refunded to the kind it handles. Emits `DeadlineFinalized`.
+		#[pallet::call_index(23)]
+		#[pallet::weight(
+			T::WeightInfo::finalize_deadline().saturating_add(Pallet::<T>::deadline_weight())
+		)]
+		pub fn finalize_deadline(origin: OriginFor<T>, job: JobId) -> DispatchResultWithPostInfo {
+			let caller = ensure_signed(origin)?;
+			let kind = Self::do_finalize_deadline(caller, job)?;
+			Ok(Some(
+				T::WeightInfo::finalize_deadline().saturating_add(Self::deadline_charge(kind)),
+			)
+			.into())
 		}
 	}
 }

@@ -58,6 +58,12 @@ pub trait WeightInfo {
 	fn remove_receipt() -> Weight;
 	fn settle() -> Weight;
 	fn on_initialize_deadlines(n: u32, ) -> Weight;
+	fn finalize_deadline() -> Weight;
+	fn deadlines_auction_close(n: u32, ) -> Weight;
+	fn deadlines_draw(n: u32, ) -> Weight;
+	fn deadlines_execution_missed(n: u32, ) -> Weight;
+	fn deadlines_reveal(n: u32, ) -> Weight;
+	fn deadlines_arbitration(n: u32, ) -> Weight;
 }
 
 /// Weights measured on DeAI Chain's runtime, its database weights from the runtime.
@@ -529,6 +535,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((18_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
 	}
+	fn finalize_deadline() -> Weight {
+		Weight::from_parts(200_000_000, 20000)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	fn deadlines_auction_close(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_draw(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_execution_missed(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_reveal(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_arbitration(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
@@ -654,5 +695,40 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(70_u64))
 			.saturating_add(RocksDbWeight::get().writes((18_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
+	}
+	fn finalize_deadline() -> Weight {
+		Weight::from_parts(200_000_000, 20000)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	fn deadlines_auction_close(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_draw(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_execution_missed(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_reveal(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+	}
+	fn deadlines_arbitration(n: u32, ) -> Weight {
+		Weight::from_parts(4_155_503_030, 208990)
+			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
 	}
 }

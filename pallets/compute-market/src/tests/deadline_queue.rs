@@ -134,3 +134,130 @@ fn h3_a_filled_deadline_queue_never_blocks_a_provider() {
 		assert_eq!(held(HoldReason::ProviderBond, P1), 2_000);
 	});
 }
+
+/// Issue 16, item 2: a passed deadline the hook has not reached (a backlog) can be handled by
+/// anyone, at its own cost, exactly as the hook would have; the caller gains nothing, and the
+/// hook does not handle it again.
+#[test]
+fn anyone_can_finalize_a_passed_deadline_the_hook_has_not_reached() {
+	new_test_ext().execute_with(|| {
+		register(P1);
+		let job = post(spec(
+			10_000,
+			MatchingMode::Direct { provider: P1 },
+			VerificationMode::RequesterApproval,
+		));
+		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+		submit(P1, job, 42);
+		let (due, kind) = Jobs::<Test>::get(job).unwrap().deadline.unwrap();
+		assert_eq!(kind, DeadlineKind::Review);
+		// The hook is behind (it has not run since block 1).
+		System::set_block_number(due);
+		assert_noop!(
+			Market::finalize_deadline(RuntimeOrigin::signed(VERIFIER), job),
+			Error::<Test>::DeadlineNotPassed
+		);
+		System::set_block_number(due + 1);
+		let before = [REQUESTER, P1, VERIFIER, TREASURY, ROYALTY_POT].map(free);
+		let info = Market::finalize_deadline(RuntimeOrigin::signed(VERIFIER), job).unwrap();
+		// Refunded to what a review deadline is charged.
+		assert_eq!(
+			info.actual_weight,
+			Some(
+				<() as crate::WeightInfo>::finalize_deadline() +
+					Market::deadline_charge(DeadlineKind::Review)
+			)
+		);
+		assert_eq!(
+			last_event(),
+			MarketEvent::DeadlineFinalized { job, kind: DeadlineKind::Review, caller: VERIFIER }
+		);
+		// Silence accepted the result: the job settled, the caller got nothing.
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Completed { result_hash: result(42) }
+		);
+		let after = [REQUESTER, P1, VERIFIER, TREASURY, ROYALTY_POT].map(free);
+		assert_eq!(after[2], before[2]);
+		assert!(after[1] > before[1]);
+		assert_eq!(queued(due), 0);
+		// The hook catches up without meeting it again.
+		run_to_block(due + 2);
+		assert_noop!(
+			Market::finalize_deadline(RuntimeOrigin::signed(VERIFIER), job),
+			Error::<Test>::JobNotFound
+		);
+	});
+}
+
+/// A missed execution deadline finalized by a competitor slashes exactly as the hook would.
+#[test]
+fn a_finalized_missed_deadline_slashes_as_the_hook_would() {
+	let run = |by_call: bool| {
+		let mut outcome = None;
+		new_test_ext().execute_with(|| {
+			register(P1);
+			let job = post(spec(
+				10_000,
+				MatchingMode::Direct { provider: P1 },
+				VerificationMode::RequesterApproval,
+			));
+			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+			let (due, _) = Jobs::<Test>::get(job).unwrap().deadline.unwrap();
+			if by_call {
+				System::set_block_number(due + 1);
+				assert_ok!(Market::finalize_deadline(RuntimeOrigin::signed(P2), job));
+			} else {
+				run_to_block(due + 1);
+			}
+			outcome = Some((
+				Receipts::<Test>::get(job).unwrap().outcome,
+				[REQUESTER, P1, TREASURY].map(free),
+				held(HoldReason::ProviderBond, P1),
+			));
+		});
+		outcome.unwrap()
+	};
+	let by_call = run(true);
+	assert_eq!(by_call, run(false));
+	assert_eq!(by_call.0, Outcome::Failed { reason: FailureReason::MissedDeadline });
+	assert_eq!(by_call.2, 1_800);
+}
+
+/// A draw's randomness is the block's the hook reaches it in: no caller may pick that block.
+#[test]
+fn a_draw_cannot_be_finalized_by_a_call() {
+	new_test_ext().execute_with(|| {
+		for p in [P1, P2, P3] {
+			register(p);
+		}
+		let job = post(spec(
+			20_000,
+			MatchingMode::FixedPrice { price: 3_000 },
+			VerificationMode::Redundant { providers: 2, quorum: 2 },
+		));
+		for p in [P1, P2, P3] {
+			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
+		}
+		run_to_block(11);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((13, DeadlineKind::Draw)));
+		System::set_block_number(14);
+		assert_noop!(
+			Market::finalize_deadline(RuntimeOrigin::signed(P1), job),
+			Error::<Test>::DrawAwaitsTheHook
+		);
+		assert_noop!(
+			Market::finalize_deadline(RuntimeOrigin::signed(P1), job + 1),
+			Error::<Test>::JobNotFound
+		);
+		// A job with no pending deadline (unreachable in practice) is refused by name.
+		Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().deadline = None);
+		assert_noop!(
+			Market::finalize_deadline(RuntimeOrigin::signed(P1), job),
+			Error::<Test>::NoPendingDeadline
+		);
+		Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().deadline = Some((13, DeadlineKind::Draw)));
+		run_to_block(15);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
+	});
+}

@@ -98,7 +98,8 @@ fn silence_accepts_at_the_end_of_review() {
 }
 
 /// H-5: the hook takes a deadline only if its worst case fits, and charges what its kind
-/// costs: a review deadline is charged a settlement (the same whatever the royalty splits).
+/// costs: a review deadline is charged the slope of its benchmark, a settlement (the same
+/// whatever the royalty splits).
 #[test]
 fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
 	new_test_ext().execute_with(|| {
@@ -114,9 +115,10 @@ fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
 			frame_support::weights::RuntimeDbWeight,
 		>>::get()
 		.reads_writes(1, 1);
-		let settlement = <() as crate::WeightInfo>::settle();
-		assert_eq!(meter.consumed(), base + visit + Market::deadline_overhead() + settlement);
-		assert!(Market::deadline_weight().all_gte(Market::deadline_overhead() + settlement));
+		let review = <() as crate::WeightInfo>::on_initialize_deadlines(1) - base;
+		assert_eq!(Market::deadline_charge(DeadlineKind::Review), review);
+		assert_eq!(meter.consumed(), base + visit + review);
+		assert!(Market::deadline_weight().all_gte(review));
 	});
 }
 

@@ -35,7 +35,9 @@ impl<T: Config> Pallet<T> {
 			BoundedVec::new(),
 			benchmark_licence::<T>(),
 			fee,
-			benchmark_payees::<T>(T::MaxContributors::get(), 0),
+			// Distinct contributors for every model: a block of settlements writes distinct
+			// points, as on a live chain.
+			benchmark_payees::<T>(T::MaxContributors::get(), (model as u32).saturating_mul(100)),
 		);
 		let mut hash = [0xAA; 32];
 		hash[..8].copy_from_slice(&model.to_le_bytes());
@@ -64,7 +66,10 @@ impl<T: Config> Pallet<T> {
 			BoundedVec::new(),
 			benchmark_licence::<T>(),
 			AccessPolicy::Licensed { fee },
-			benchmark_payees::<T>(T::MaxContributors::get(), 10_000 + index * 100),
+			benchmark_payees::<T>(
+				T::MaxContributors::get(),
+				(dataset as u32).saturating_mul(100).saturating_add(10_000_000 + index),
+			),
 		);
 		let mut hash = [0xBB; 32];
 		hash[..8].copy_from_slice(&dataset.to_le_bytes());
