@@ -735,7 +735,7 @@ mod charged_at_least_the_benchmarks {
 		traits::{GetCallIndex, GetCallName},
 		weights::Weight,
 	};
-	use pallet_compute_market::WeightInfo as _;
+	use pallet_compute_market::{DeadlineKind, WeightInfo as _};
 	use pallet_contributor_rewards::WeightInfo as _;
 	use pallet_model_registry::WeightInfo as _;
 	use sp_runtime::Perbill;
@@ -916,8 +916,58 @@ mod charged_at_least_the_benchmarks {
 			"attest_result" => vec![settle],
 			"resolve_dispute" => vec![settle],
 			"remove_receipt" => vec![Market::remove_receipt()],
+			// The call's own work, then whatever kind of deadline it handles.
+			"finalize_deadline" => deadline_kinds()
+				.into_iter()
+				.map(|(_, stress)| {
+					Market::finalize_deadline().saturating_add(stress(1).saturating_sub(stress(0)))
+				})
+				.collect(),
 			other => panic!("ComputeMarket::{other} has no benchmarks in this table: add them"),
 		}
+	}
+
+	/// Each kind of deadline and its stress benchmark: `n` worst-case deadlines of that kind in
+	/// one block (distinct accounts, the most providers, bids and royalty payees).
+	fn deadline_kinds() -> Vec<(DeadlineKind, fn(u32) -> Weight)> {
+		vec![
+			(DeadlineKind::Matching, Market::deadlines_auction_close),
+			(DeadlineKind::Draw, Market::deadlines_draw),
+			(DeadlineKind::Execution, Market::deadlines_execution_missed),
+			(DeadlineKind::Reveal, Market::deadlines_reveal),
+			(DeadlineKind::Review, Market::on_initialize_deadlines),
+			(DeadlineKind::Arbitration, Market::deadlines_arbitration),
+		]
+	}
+
+	/// Issue 16, item 2: a block of `MaxDeadlinesPerBlock` worst-case deadlines of any one kind
+	/// is charged by the hook at least what its stress benchmark measured, by ref time and by
+	/// proof; and one deadline of the costliest kind fits in the hook's quarter of a block, so
+	/// the hook always makes progress.
+	#[test]
+	fn the_deadline_hook_is_charged_at_least_its_stress_benchmarks() {
+		type MarketPallet = pallet_compute_market::Pallet<Runtime>;
+		let count = bound::<<Runtime as pallet_compute_market::Config>::MaxDeadlinesPerBlock>();
+		let visit = <Runtime as frame_system::Config>::DbWeight::get().reads_writes(1, 1);
+		let base = Market::on_initialize_deadlines(0).saturating_add(visit);
+		for (kind, stress) in deadline_kinds() {
+			let charged = base.saturating_add(
+				MarketPallet::deadline_charge(kind).saturating_mul(u64::from(count)),
+			);
+			let measured = stress(count);
+			assert!(
+				charged.all_gte(measured),
+				"{count} {kind:?} deadlines are charged {charged:?}, less than the {measured:?} \
+				 their stress benchmark measured"
+			);
+		}
+		let quarter_block = Perbill::from_percent(25)
+			* <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+		assert!(
+			quarter_block.all_gte(base.saturating_add(MarketPallet::deadline_weight())),
+			"the costliest deadline does not fit in the hook's quarter block: it would never \
+			 be handled"
+		);
 	}
 
 	fn rewards_paths(name: &str) -> Vec<Weight> {

@@ -39,6 +39,12 @@ pub enum JobCmd {
 		/// The job's id.
 		job: u64,
 	},
+	/// Handles a job's passed deadline that the chain's deadline hook has not reached yet (a
+	/// backlog), as the hook would; anyone may, paying the fee.
+	Finalize {
+		/// The job's id.
+		job: u64,
+	},
 	/// Fetches a job's result, verifies its hash, and prints or saves it.
 	Result {
 		/// The job's id.
@@ -170,6 +176,30 @@ pub async fn run(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 			ctx.out.show(
 				|| format!("job {id} disputed: the arbiter decides"),
 				json!({ "job": id, "disputed": true }),
+			);
+		},
+		JobCmd::Finalize { job: id } => {
+			let included = ctx
+				.out
+				.submit(
+					&chain,
+					&ctx.sender()?,
+					"finalize deadline",
+					&tx.finalize_deadline(id),
+					ctx.wait,
+				)
+				.await?;
+			let finalized = included
+				.events
+				.find_first::<api::compute_market::events::DeadlineFinalized>()
+				.transpose()?
+				.map(|e| format!("{:?}", e.kind));
+			ctx.out.show(
+				|| match &finalized {
+					Some(kind) => format!("job {id}: its {kind} deadline was handled"),
+					None => format!("job {id}: deadline handled"),
+				},
+				json!({ "job": id, "kind": finalized }),
 			);
 		},
 		JobCmd::Result { job: id, out } => result(ctx, &chain, id, out).await?,

@@ -2,11 +2,11 @@
 
 use crate::{pallet::*, types::*, WeightInfo};
 use deai_primitives::JobId;
+use frame_support::{ensure, pallet_prelude::DispatchError};
 use frame_support::{
 	traits::{Defensive, Get},
 	weights::{Weight, WeightMeter},
 };
-use frame_support::{ensure, pallet_prelude::DispatchError};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating, Zero};
 
@@ -14,6 +14,16 @@ use sp_runtime::traits::{One, Saturating, Zero};
 /// randomness at block `n` mixes block hashes up to `n - 2` (the market's hook runs before the
 /// randomness pallet records its parent): two blocks make the close's own block part of it.
 pub const DRAW_DELAY: u32 = 2;
+
+/// Every kind of deadline.
+const DEADLINE_KINDS: [DeadlineKind; 6] = [
+	DeadlineKind::Matching,
+	DeadlineKind::Draw,
+	DeadlineKind::Execution,
+	DeadlineKind::Reveal,
+	DeadlineKind::Review,
+	DeadlineKind::Arbitration,
+];
 
 impl<T: Config> Pallet<T> {
 	/// What one deadline of `kind` costs at most, everything included (the job's read and
@@ -24,29 +34,50 @@ impl<T: Config> Pallet<T> {
 	/// whether it closes one or opens a redundant job's draw.
 	pub fn deadline_charge(kind: DeadlineKind) -> Weight {
 		let slope = |stress: fn(u32) -> Weight| stress(1).saturating_sub(stress(0));
-		slope(match kind {
-			DeadlineKind::Matching => T::WeightInfo::deadlines_auction_close,
-			DeadlineKind::Draw => T::WeightInfo::deadlines_draw,
-			DeadlineKind::Execution => T::WeightInfo::deadlines_execution_missed,
-			DeadlineKind::Reveal => T::WeightInfo::deadlines_reveal,
-			DeadlineKind::Review => T::WeightInfo::on_initialize_deadlines,
-			DeadlineKind::Arbitration => T::WeightInfo::deadlines_arbitration,
-		})
+		match kind {
+			// A close fails (every bidder checked, the job refunded) or assigns (every bidder
+			// checked, a draw, the providers assigned): each benchmarked, the larger charged.
+			DeadlineKind::Matching | DeadlineKind::Draw => {
+				slope(T::WeightInfo::deadlines_auction_close)
+					.max(slope(T::WeightInfo::deadlines_draw))
+			},
+			DeadlineKind::Execution => slope(T::WeightInfo::deadlines_execution_missed),
+			DeadlineKind::Reveal => slope(T::WeightInfo::deadlines_reveal),
+			DeadlineKind::Review => slope(T::WeightInfo::on_initialize_deadlines),
+			DeadlineKind::Arbitration => slope(T::WeightInfo::deadlines_arbitration),
+		}
+	}
+
+	/// What one deadline of `kind` costs handled alone, on a call (`finalize_deadline`): its
+	/// share of a block of them plus everything the block's deadlines share (the hook's base,
+	/// the accounts every settlement pays, read cold by a lone one): the benchmark at one.
+	pub fn lone_deadline_charge(kind: DeadlineKind) -> Weight {
+		let one = |stress: fn(u32) -> Weight| stress(1);
+		match kind {
+			DeadlineKind::Matching | DeadlineKind::Draw => {
+				one(T::WeightInfo::deadlines_auction_close).max(one(T::WeightInfo::deadlines_draw))
+			},
+			DeadlineKind::Execution => one(T::WeightInfo::deadlines_execution_missed),
+			DeadlineKind::Reveal => one(T::WeightInfo::deadlines_reveal),
+			DeadlineKind::Review => one(T::WeightInfo::on_initialize_deadlines),
+			DeadlineKind::Arbitration => one(T::WeightInfo::deadlines_arbitration),
+		}
+	}
+
+	/// The most `lone_deadline_charge` can be, whatever the kind.
+	pub fn max_lone_deadline_charge() -> Weight {
+		DEADLINE_KINDS
+			.into_iter()
+			.map(Self::lone_deadline_charge)
+			.fold(Weight::zero(), |worst, charge| worst.max(charge))
 	}
 
 	/// What one deadline can cost at most, whatever its kind (H-5).
 	pub fn deadline_weight() -> Weight {
-		[
-			DeadlineKind::Matching,
-			DeadlineKind::Draw,
-			DeadlineKind::Execution,
-			DeadlineKind::Reveal,
-			DeadlineKind::Review,
-			DeadlineKind::Arbitration,
-		]
-		.into_iter()
-		.map(Self::deadline_charge)
-		.fold(Weight::zero(), |worst, charge| worst.max(charge))
+		DEADLINE_KINDS
+			.into_iter()
+			.map(Self::deadline_charge)
+			.fold(Weight::zero(), |worst, charge| worst.max(charge))
 	}
 
 	/// The hook's weight limit: its base, one visit of the current block's queue, and
@@ -60,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Visiting one block's queue: the probe for its next entry, and the cursor.
-	fn queue_visit_weight() -> frame_support::weights::Weight {
+	pub(crate) fn queue_visit_weight() -> frame_support::weights::Weight {
 		T::DbWeight::get().reads_writes(1, 1)
 	}
 
@@ -140,9 +171,7 @@ impl<T: Config> Pallet<T> {
 			(DeadlineKind::Review, JobStatus::Submitted) => {
 				// Silence accepts.
 				match job.assignments.first().and_then(|a| a.result) {
-					Some(result_hash) => {
-						Self::settle(id, job, Outcome::Completed { result_hash })
-					},
+					Some(result_hash) => Self::settle(id, job, Outcome::Completed { result_hash }),
 					None => Self::fail(id, job, FailureReason::MissedDeadline),
 				}
 			},

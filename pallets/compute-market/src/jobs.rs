@@ -227,6 +227,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_cancel_job(who: T::AccountId, id: JobId) -> DispatchResult {
 		let job = Self::requested_job(&who, id)?;
 		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
+		// Once matching has closed the bidders are owed the close (the hook's, or anyone's
+		// `finalize_deadline`), even while the hook catches up.
+		Self::ensure_before_deadline(&job)?;
 		Self::fail(id, job, FailureReason::Cancelled);
 		Ok(())
 	}
@@ -323,6 +326,8 @@ impl<T: Config> Pallet<T> {
 		let mut job = Self::requested_job(&who, id)?;
 		ensure!(job.status == JobStatus::Open, Error::<T>::JobNotOpen);
 		ensure!(matches!(job.spec.matching, MatchingMode::Auction), Error::<T>::WrongMatchingMode);
+		// After the deadline the auction closes on its rules (the best eligible bid).
+		Self::ensure_before_deadline(&job)?;
 		// A requester choosing who checks whom could fill the set with its own providers.
 		ensure!(!job.spec.verification.is_redundant(), Error::<T>::RedundantSetIsDrawn);
 		ensure!(

@@ -252,16 +252,22 @@ pub mod pallet {
 
 		/// Creates the registry items benchmarks need.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<BalanceOf<Self>>;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>>;
 	}
 
 	/// Creates usable registry items for the market's benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
-	pub trait BenchmarkHelper<Balance> {
+	pub trait BenchmarkHelper<AccountId, Balance> {
 		/// A usable model version with usage fee `fee`.
 		fn model(fee: Balance) -> deai_primitives::ModelVersionRef;
-		/// A usable open dataset version with usage fee `fee`.
+		/// A usable dataset version with usage fee `fee`, at its costliest for the market: a
+		/// compute-to-data dataset, whose approval of each provider is read when it bids,
+		/// claims, accepts or is chosen.
 		fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef;
+		/// Approves `provider` to compute on `dataset`.
+		fn approve(dataset: &deai_primitives::DatasetVersionRef, provider: &AccountId);
+		/// Withdraws `provider`'s approval for `dataset`.
+		fn revoke(dataset: &deai_primitives::DatasetVersionRef, provider: &AccountId);
 	}
 
 	/// Registered providers: what matching, taking and settling a job read.
@@ -324,6 +330,19 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxRedundancy::get() >= 1, "a job needs a provider");
 			assert!(T::MaxDeadlinesPerBlock::get() >= 1, "deadlines must be processed");
+			// The hook takes a deadline only if the costliest kind fits in its quarter block:
+			// if it never did, the hook would never make progress (and a draw, which only the
+			// hook makes, would lock its job's escrow for good).
+			let quarter_block = Perbill::from_percent(25)
+				* <T as frame_system::Config>::BlockWeights::get().max_block;
+			assert!(
+				quarter_block.all_gte(
+					T::WeightInfo::on_initialize_deadlines(0)
+						.saturating_add(Self::queue_visit_weight())
+						.saturating_add(Self::deadline_weight())
+				),
+				"the costliest deadline must fit in the deadline hook's quarter block"
+			);
 			assert!(
 				T::MaxBids::get() >= T::MaxRedundancy::get(),
 				"auctions must fill redundant jobs"
@@ -608,16 +627,17 @@ pub mod pallet {
 		/// (its requester, its providers) can end the wait at its own cost. Anyone may call it;
 		/// the caller pays for the work and gains nothing from it. Not a redundant job's draw,
 		/// which waits for the hook (`DrawAwaitsTheHook`). Charged the costliest kind of
-		/// deadline, refunded to the kind it handles. Emits `DeadlineFinalized`.
+		/// deadline handled alone, refunded to the kind it handles. Emits `DeadlineFinalized`.
 		#[pallet::call_index(23)]
 		#[pallet::weight(
-			T::WeightInfo::finalize_deadline().saturating_add(Pallet::<T>::deadline_weight())
+			T::WeightInfo::finalize_deadline()
+				.saturating_add(Pallet::<T>::max_lone_deadline_charge())
 		)]
 		pub fn finalize_deadline(origin: OriginFor<T>, job: JobId) -> DispatchResultWithPostInfo {
 			let caller = ensure_signed(origin)?;
 			let kind = Self::do_finalize_deadline(caller, job)?;
 			Ok(Some(
-				T::WeightInfo::finalize_deadline().saturating_add(Self::deadline_charge(kind)),
+				T::WeightInfo::finalize_deadline().saturating_add(Self::lone_deadline_charge(kind)),
 			)
 			.into())
 		}

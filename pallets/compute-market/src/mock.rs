@@ -313,7 +313,7 @@ impl pallet_compute_market::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct MockBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<Balance> for MockBenchmarkHelper {
+impl crate::BenchmarkHelper<AccountId, Balance> for MockBenchmarkHelper {
 	fn model(fee: Balance) -> ModelVersionRef {
 		// Jobs share this model: keep its pins when asked again.
 		MODELS.with(|m| {
@@ -325,9 +325,25 @@ impl crate::BenchmarkHelper<Balance> for MockBenchmarkHelper {
 		DATASETS.with(|m| {
 			m.borrow_mut()
 				.entry(dataset_ref(100 + index as u64))
-				.or_insert_with(|| MockItem::new(fee));
+				.or_insert_with(|| MockItem { compute_to_data: true, ..MockItem::new(fee) });
 		});
 		dataset_ref(100 + index as u64)
+	}
+	fn approve(dataset: &DatasetVersionRef, provider: &AccountId) {
+		DATASETS.with(|m| {
+			if let Some(item) = m.borrow_mut().get_mut(dataset) {
+				if !item.approved.contains(provider) {
+					item.approved.push(*provider);
+				}
+			}
+		});
+	}
+	fn revoke(dataset: &DatasetVersionRef, provider: &AccountId) {
+		DATASETS.with(|m| {
+			if let Some(item) = m.borrow_mut().get_mut(dataset) {
+				item.approved.retain(|p| p != provider);
+			}
+		});
 	}
 }
 

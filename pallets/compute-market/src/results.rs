@@ -346,6 +346,8 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResultWithPostInfo {
 		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(job.status == JobStatus::Disputed, Error::<T>::NotDisputed);
+		// Unruled within `DisputePeriod`, the result stands, even while the hook catches up.
+		Self::ensure_before_deadline(&job)?;
 		let result =
 			job.assignments.first().and_then(|a| a.result).ok_or(Error::<T>::NotSubmitted)?;
 		Self::deposit_event(Event::DisputeResolved { job: id, provider_at_fault });
@@ -437,10 +439,23 @@ impl<T: Config> Pallet<T> {
 			Self::pay_from_hold(escrow, &requester, &T::FeeDestination::get(), to_destination);
 		let protocol_fee = to_rewards.saturating_add(to_destination.saturating_sub(usage_cut));
 		let owed_to_pots = usage_fees.saturating_sub(usage_cut);
-		let usage_to_pots =
-			Self::pay_from_hold(escrow, &requester, &T::Registry::royalty_account(), owed_to_pots);
-		// The pots count the use only if the royalty account received all of it (it always
-		// does: the escrow holds the fees), so that they never owe more than the account holds.
+		// All or nothing: the pots count the use only if the royalty account received all of it,
+		// so that they never owe more than the account holds, and a part paid without a pot
+		// counting it would be stranded there; unpaid, it is refunded below. (The job's escrow
+		// always covers the fees: this is defensive. The requester's hold is one for all its
+		// jobs, so what is left of this job's is computed, not read.)
+		let left_in_escrow = job
+			.spec
+			.budget
+			.saturating_sub(paid_to_providers)
+			.saturating_sub(to_rewards)
+			.saturating_sub(to_destination);
+		let usage_to_pots = if left_in_escrow >= owed_to_pots {
+			Self::pay_from_hold(escrow, &requester, &T::Registry::royalty_account(), owed_to_pots)
+		} else {
+			frame_support::defensive!("the escrow does not cover the usage fees");
+			Zero::zero()
+		};
 		let pots_paid = usage_to_pots == owed_to_pots;
 		let usage_fees = usage_to_pots.saturating_add(to_destination.min(usage_cut));
 

@@ -129,11 +129,15 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// The versions whose royalty splits name `who`, and what each owes it now. (What `who` is
-	/// owed as an item's owner is in [`Self::royalties`] of that item's versions.)
+	/// The versions whose royalty splits name `who`, and what each owes it now, leaving out the
+	/// versions of taken-down items (nothing of theirs can be claimed until governance restores
+	/// them). (What `who` is owed as an item's owner is in [`Self::royalties`] of that item's
+	/// versions.)
 	pub fn royalties_of(who: &T::AccountId) -> Vec<(VersionRef, BalanceOf<T>)> {
 		let payee = RoyaltyPayee::Account(who.clone());
 		RoyaltyShares::<T>::iter_key_prefix(who)
+			// A taken-down item's payees cannot claim until it is restored.
+			.filter(Self::item_active)
 			.filter_map(|version| {
 				Self::royalties_owed(&version, &payee).ok().map(|owed| (version, owed))
 			})

@@ -289,7 +289,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether the item `version` is a version of exists and is not taken down.
-	fn item_active(version: &VersionRef) -> bool {
+	pub(crate) fn item_active(version: &VersionRef) -> bool {
 		match version {
 			VersionRef::Model(v) => {
 				Models::<T>::get(v.model).is_some_and(|m| m.status == ItemStatus::Active)

@@ -47,7 +47,8 @@ sp_api::decl_runtime_apis! {
 		fn royalties(version: VersionRef) -> Vec<(RoyaltyPayee<AccountId>, Balance)>;
 
 		/// The versions whose royalty splits name `account` as a contributor, and what each
-		/// owes it now. (An owner's part is in `royalties` of its items' versions.)
+		/// owes it now; not those of taken-down items, which cannot be claimed until restored.
+		/// (An owner's part is in `royalties` of its items' versions.)
 		fn royalties_of(account: AccountId) -> Vec<(VersionRef, Balance)>;
 	}
 }

@@ -154,12 +154,18 @@ impl pallet_compute_market::Config for Runtime {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct MarketBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_compute_market::BenchmarkHelper<Balance> for MarketBenchmarkHelper {
+impl pallet_compute_market::BenchmarkHelper<AccountId, Balance> for MarketBenchmarkHelper {
 	fn model(fee: Balance) -> deai_primitives::ModelVersionRef {
 		ModelRegistry::benchmark_model(fee)
 	}
-	fn dataset(index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef {
-		ModelRegistry::benchmark_dataset(index, fee)
+	fn dataset(_index: u32, fee: Balance) -> deai_primitives::DatasetVersionRef {
+		ModelRegistry::benchmark_dataset(fee)
+	}
+	fn approve(dataset: &deai_primitives::DatasetVersionRef, provider: &AccountId) {
+		ModelRegistry::benchmark_approve(dataset, provider)
+	}
+	fn revoke(dataset: &deai_primitives::DatasetVersionRef, provider: &AccountId) {
+		ModelRegistry::benchmark_revoke(dataset, provider)
 	}
 }
 

@@ -164,8 +164,8 @@ fn anyone_can_finalize_a_passed_deadline_the_hook_has_not_reached() {
 		assert_eq!(
 			info.actual_weight,
 			Some(
-				<() as crate::WeightInfo>::finalize_deadline() +
-					Market::deadline_charge(DeadlineKind::Review)
+				<() as crate::WeightInfo>::finalize_deadline()
+					+ Market::lone_deadline_charge(DeadlineKind::Review)
 			)
 		);
 		assert_eq!(
@@ -256,8 +256,58 @@ fn a_draw_cannot_be_finalized_by_a_call() {
 			Market::finalize_deadline(RuntimeOrigin::signed(P1), job),
 			Error::<Test>::NoPendingDeadline
 		);
-		Jobs::<Test>::mutate(job, |j| j.as_mut().unwrap().deadline = Some((13, DeadlineKind::Draw)));
+		Jobs::<Test>::mutate(job, |j| {
+			j.as_mut().unwrap().deadline = Some((13, DeadlineKind::Draw))
+		});
 		run_to_block(15);
 		assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
+	});
+}
+
+/// While the hook is behind, a passed deadline's outcome is still the one its rules give: the
+/// requester can no longer cancel or pick a winner once matching closed, nor the dispute
+/// resolver rule once its period ended (so nobody can race `finalize_deadline` to another
+/// outcome).
+#[test]
+fn calls_after_a_deadline_do_not_race_its_close() {
+	new_test_ext().execute_with(|| {
+		register(P1);
+		register(P2);
+		let auction =
+			post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+		assert_ok!(Market::place_bid(RuntimeOrigin::signed(P1), auction, 1_000));
+		let disputed = post(spec(
+			10_000,
+			MatchingMode::Direct { provider: P2 },
+			VerificationMode::RequesterApproval,
+		));
+		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P2), disputed));
+		submit(P2, disputed, 7);
+		assert_ok!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), disputed));
+		let (closes, _) = Jobs::<Test>::get(auction).unwrap().deadline.unwrap();
+		let (ruling_ends, _) = Jobs::<Test>::get(disputed).unwrap().deadline.unwrap();
+		// The hook has not run since block 1.
+		System::set_block_number(closes.max(ruling_ends) + 1);
+		let chosen: BoundedVec<_, _> = vec![P1].try_into().unwrap();
+		assert_noop!(
+			Market::select_bids(RuntimeOrigin::signed(REQUESTER), auction, chosen),
+			Error::<Test>::DeadlinePassed
+		);
+		assert_noop!(
+			Market::cancel_job(RuntimeOrigin::signed(REQUESTER), auction),
+			Error::<Test>::DeadlinePassed
+		);
+		assert_noop!(
+			Market::resolve_dispute(RuntimeOrigin::root(), disputed, true),
+			Error::<Test>::DeadlinePassed
+		);
+		// Their closes: the best bid wins, the unruled result stands.
+		assert_ok!(Market::finalize_deadline(RuntimeOrigin::signed(P2), auction));
+		assert_eq!(Jobs::<Test>::get(auction).unwrap().assignments[0].provider, P1);
+		assert_ok!(Market::finalize_deadline(RuntimeOrigin::signed(P1), disputed));
+		assert_eq!(
+			Receipts::<Test>::get(disputed).unwrap().outcome,
+			Outcome::Completed { result_hash: result(7) }
+		);
 	});
 }

@@ -37,7 +37,10 @@ impl<T: Config> Pallet<T> {
 			fee,
 			// Distinct contributors for every model: a block of settlements writes distinct
 			// points, as on a live chain.
-			benchmark_payees::<T>(T::MaxContributors::get(), (model as u32).saturating_mul(100)),
+			benchmark_payees::<T>(
+				T::MaxContributors::get(),
+				(model as u32).saturating_mul(T::MaxContributors::get()),
+			),
 		);
 		let mut hash = [0xAA; 32];
 		hash[..8].copy_from_slice(&model.to_le_bytes());
@@ -55,9 +58,10 @@ impl<T: Config> Pallet<T> {
 		ModelVersionRef { model, version: 0 }
 	}
 
-	/// A usable open dataset version with usage fee `fee` and the most contributors (a paid use
-	/// credits each its points).
-	pub fn benchmark_dataset(index: u32, fee: BalanceOf<T>) -> DatasetVersionRef {
+	/// A usable compute-to-data dataset version with usage fee `fee` and the most contributors
+	/// (a paid use credits each its points): a new dataset every call, whose providers the
+	/// market's benchmarks approve with [`Self::benchmark_approve`].
+	pub fn benchmark_dataset(fee: BalanceOf<T>) -> DatasetVersionRef {
 		let owner = funded::<T>("registry-owner", 1);
 		let dataset = NextDatasetId::<T>::get();
 		let _ = Self::do_register_dataset(
@@ -65,10 +69,13 @@ impl<T: Config> Pallet<T> {
 			BoundedVec::new(),
 			BoundedVec::new(),
 			benchmark_licence::<T>(),
-			AccessPolicy::Licensed { fee },
+			AccessPolicy::ComputeToData { fee },
+			// Distinct from every model's and every other dataset's.
 			benchmark_payees::<T>(
 				T::MaxContributors::get(),
-				(dataset as u32).saturating_mul(100).saturating_add(10_000_000 + index),
+				(dataset as u32)
+					.saturating_mul(T::MaxContributors::get())
+					.saturating_add(1 << 30),
 			),
 		);
 		let mut hash = [0xBB; 32];
@@ -80,5 +87,18 @@ impl<T: Config> Pallet<T> {
 			BoundedVec::new(),
 		);
 		DatasetVersionRef { dataset, version: 0 }
+	}
+
+	/// Approves `provider` for the compute-to-data `dataset` made by [`Self::benchmark_dataset`].
+	pub fn benchmark_approve(dataset: &DatasetVersionRef, provider: &T::AccountId) {
+		// Funded when it registered the dataset.
+		let owner: T::AccountId = account("registry-owner", 1, 0);
+		let _ = Self::do_approve_provider(owner, dataset.dataset, provider.clone());
+	}
+
+	/// Withdraws `provider`'s approval for `dataset` (see [`Self::benchmark_approve`]).
+	pub fn benchmark_revoke(dataset: &DatasetVersionRef, provider: &T::AccountId) {
+		let owner: T::AccountId = account("registry-owner", 1, 0);
+		let _ = Self::do_revoke_provider(owner, dataset.dataset, provider.clone());
 	}
 }
