@@ -58,12 +58,12 @@ pub trait WeightInfo {
 	fn remove_receipt() -> Weight;
 	fn settle() -> Weight;
 	fn on_initialize_deadlines(n: u32, ) -> Weight;
-	fn finalize_deadline() -> Weight;
 	fn deadlines_auction_close(n: u32, ) -> Weight;
 	fn deadlines_draw(n: u32, ) -> Weight;
 	fn deadlines_execution_missed(n: u32, ) -> Weight;
 	fn deadlines_reveal(n: u32, ) -> Weight;
 	fn deadlines_arbitration(n: u32, ) -> Weight;
+	fn finalize_deadline() -> Weight;
 }
 
 /// Weights measured on DeAI Chain's runtime, its database weights from the runtime.
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `219`
 		//  Estimated: `3730`
-		// Minimum execution time: 145_381_000 picoseconds.
-		Weight::from_parts(227_666_000, 3730)
+		// Minimum execution time: 144_951_000 picoseconds.
+		Weight::from_parts(231_432_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 26_089_000 picoseconds.
-		Weight::from_parts(46_617_000, 3672)
+		// Minimum execution time: 25_929_000 picoseconds.
+		Weight::from_parts(45_635_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 22_191_000 picoseconds.
-		Weight::from_parts(43_130_000, 3672)
+		// Minimum execution time: 21_561_000 picoseconds.
+		Weight::from_parts(34_705_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `342`
 		//  Estimated: `3672`
-		// Minimum execution time: 21_810_000 picoseconds.
-		Weight::from_parts(42_780_000, 3672)
+		// Minimum execution time: 21_390_000 picoseconds.
+		Weight::from_parts(33_553_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -129,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 22_112_000 picoseconds.
-		Weight::from_parts(43_751_000, 3672)
+		// Minimum execution time: 21_761_000 picoseconds.
+		Weight::from_parts(32_410_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `523`
 		//  Estimated: `3730`
-		// Minimum execution time: 87_574_000 picoseconds.
-		Weight::from_parts(143_118_000, 3730)
+		// Minimum execution time: 86_902_000 picoseconds.
+		Weight::from_parts(135_483_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -157,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `384`
 		//  Estimated: `3849`
-		// Minimum execution time: 26_009_000 picoseconds.
-		Weight::from_parts(47_889_000, 3849)
+		// Minimum execution time: 24_887_000 picoseconds.
+		Weight::from_parts(30_727_000, 3849)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -174,8 +174,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `527`
 		//  Estimated: `3730`
-		// Minimum execution time: 124_573_000 picoseconds.
-		Weight::from_parts(213_218_000, 3730)
+		// Minimum execution time: 124_553_000 picoseconds.
+		Weight::from_parts(130_203_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -203,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4888`
 		//  Estimated: `18398`
-		// Minimum execution time: 271_537_000 picoseconds.
-		Weight::from_parts(464_397_000, 18398)
+		// Minimum execution time: 271_337_000 picoseconds.
+		Weight::from_parts(288_419_000, 18398)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -229,12 +229,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `b` is `[0, 32]`.
 	fn cancel_job(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2553 + b * (340 ±0)`
+		//  Measured:  `2586 + b * (340 ±0)`
 		//  Estimated: `12634 + b * (2740 ±0)`
-		// Minimum execution time: 216_815_000 picoseconds.
-		Weight::from_parts(74_037_904, 12634)
-			// Standard Error: 1_790_798
-			.saturating_add(Weight::from_parts(123_019_379, 0).saturating_mul(b.into()))
+		// Minimum execution time: 155_611_000 picoseconds.
+		Weight::from_parts(136_593_479, 12634)
+			// Standard Error: 502_153
+			.saturating_add(Weight::from_parts(80_452_888, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -251,6 +251,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
 	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
+	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:34 w:2)
 	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -259,11 +261,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn place_bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11765`
+		//  Measured:  `13688`
 		//  Estimated: `89496`
-		// Minimum execution time: 715_797_000 picoseconds.
-		Weight::from_parts(1_144_007_000, 89496)
-			.saturating_add(T::DbWeight::get().reads(81_u64))
+		// Minimum execution time: 758_015_000 picoseconds.
+		Weight::from_parts(1_069_998_000, 89496)
+			.saturating_add(T::DbWeight::get().reads(85_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
@@ -278,6 +280,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
 	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
+	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
@@ -287,13 +291,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `b` is `[1, 32]`.
 	fn select_bids(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4966 + b * (339 ±0)`
+		//  Measured:  `5781 + b * (374 ±0)`
 		//  Estimated: `18398 + b * (2740 ±0)`
-		// Minimum execution time: 200_495_000 picoseconds.
-		Weight::from_parts(221_854_000, 18398)
-			// Standard Error: 1_044_815
-			.saturating_add(Weight::from_parts(98_388_088, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 229_459_000 picoseconds.
+		Weight::from_parts(108_724_860, 18398)
+			// Standard Error: 2_392_327
+			.saturating_add(Weight::from_parts(104_979_921, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(b.into())))
@@ -309,15 +313,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
 	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
+	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn accept_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4808`
+		//  Measured:  `5336`
 		//  Estimated: `18398`
-		// Minimum execution time: 107_952_000 picoseconds.
-		Weight::from_parts(179_044_000, 18398)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 131_486_000 picoseconds.
+		Weight::from_parts(144_500_000, 18398)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
@@ -330,15 +336,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
 	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
+	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn claim_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4792`
+		//  Measured:  `5320`
 		//  Estimated: `18398`
-		// Minimum execution time: 111_698_000 picoseconds.
-		Weight::from_parts(127_347_000, 18398)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 134_281_000 picoseconds.
+		Weight::from_parts(144_169_000, 18398)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
@@ -351,8 +359,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1017`
 		//  Estimated: `6021`
-		// Minimum execution time: 43_692_000 picoseconds.
-		Weight::from_parts(56_435_000, 6021)
+		// Minimum execution time: 43_832_000 picoseconds.
+		Weight::from_parts(53_450_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -366,8 +374,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1335`
 		//  Estimated: `6021`
-		// Minimum execution time: 44_133_000 picoseconds.
-		Weight::from_parts(76_483_000, 6021)
+		// Minimum execution time: 42_319_000 picoseconds.
+		Weight::from_parts(52_699_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -377,8 +385,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2145`
 		//  Estimated: `6021`
-		// Minimum execution time: 39_163_000 picoseconds.
-		Weight::from_parts(55_994_000, 6021)
+		// Minimum execution time: 38_332_000 picoseconds.
+		Weight::from_parts(74_279_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -404,8 +412,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3666`
 		//  Estimated: `14400`
-		// Minimum execution time: 268_261_000 picoseconds.
-		Weight::from_parts(322_702_000, 14400)
+		// Minimum execution time: 267_560_000 picoseconds.
+		Weight::from_parts(380_291_000, 14400)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
@@ -425,8 +433,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1592`
 		//  Estimated: `6021`
-		// Minimum execution time: 122_379_000 picoseconds.
-		Weight::from_parts(224_450_000, 6021)
+		// Minimum execution time: 117_951_000 picoseconds.
+		Weight::from_parts(213_760_000, 6021)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -440,8 +448,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `587`
 		//  Estimated: `3991`
-		// Minimum execution time: 82_334_000 picoseconds.
-		Weight::from_parts(145_702_000, 3991)
+		// Minimum execution time: 82_965_000 picoseconds.
+		Weight::from_parts(147_195_000, 3991)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -481,8 +489,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9155`
 		//  Estimated: `221990`
-		// Minimum execution time: 1_458_925_000 picoseconds.
-		Weight::from_parts(2_684_895_000, 221990)
+		// Minimum execution time: 1_456_109_000 picoseconds.
+		Weight::from_parts(2_521_189_000, 221990)
 			.saturating_add(T::DbWeight::get().reads(120_u64))
 			.saturating_add(T::DbWeight::get().writes(114_u64))
 	}
@@ -500,7 +508,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::CurrentEpoch` (r:1 w:0)
 	/// Proof: `ContributorRewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `ContributorRewards::Points` (r:144 w:144)
+	/// Storage: `ContributorRewards::Points` (r:5184 w:5184)
 	/// Proof: `ContributorRewards::Points` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::Epochs` (r:1 w:1)
 	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
@@ -523,105 +531,308 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4236 + n * (2737 ±0)`
-		//  Estimated: `208990 + n * (17408 ±0)`
-		// Minimum execution time: 17_844_000 picoseconds.
-		Weight::from_parts(4_155_503_030, 208990)
-			// Standard Error: 37_157_426
-			.saturating_add(Weight::from_parts(1_650_100_718, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(72_u64))
-			.saturating_add(T::DbWeight::get().reads((23_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(70_u64))
-			.saturating_add(T::DbWeight::get().writes((18_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
+		//  Measured:  `1084 + n * (5922 ±0)`
+		//  Estimated: `8799 + n * (210600 ±0)`
+		// Minimum execution time: 19_898_000 picoseconds.
+		Weight::from_parts(6_739_623_590, 8799)
+			// Standard Error: 40_454_438
+			.saturating_add(Weight::from_parts(1_356_518_391, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((103_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((98_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 210600).saturating_mul(n.into()))
 	}
-	fn finalize_deadline() -> Weight {
-		Weight::from_parts(200_000_000, 20000)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
-	}
+	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
+	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
+	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Bids` (r:2112 w:2048)
+	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2112 w:2112)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2112 w:2112)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Providers` (r:2048 w:2048)
+	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ApprovedProviders` (r:8192 w:0)
+	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelVersions` (r:64 w:64)
+	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
+	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_auction_close(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `1568 + n * (19112 ±0)`
+		//  Estimated: `3501 + n * (332160 ±0)`
+		// Minimum execution time: 4_273_391_000 picoseconds.
+		Weight::from_parts(4_458_076_000, 3501)
+			// Standard Error: 73_416_333
+			.saturating_add(Weight::from_parts(6_119_462_468, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((270_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((138_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 332160).saturating_mul(n.into()))
 	}
+	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
+	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:128)
+	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Bids` (r:2112 w:2048)
+	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2048 w:2048)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2048 w:2048)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Providers` (r:2048 w:2048)
+	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:0)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ApprovedProviders` (r:8192 w:0)
+	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
+	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
+	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_draw(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `1486 + n * (19334 ±0)`
+		//  Estimated: `4079 + n * (332160 ±0)`
+		// Minimum execution time: 4_266_308_000 picoseconds.
+		Weight::from_parts(4_513_670_000, 4079)
+			// Standard Error: 84_521_663
+			.saturating_add(Weight::from_parts(5_610_213_991, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((267_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((131_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 332160).saturating_mul(n.into()))
 	}
+	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
+	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
+	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Providers` (r:320 w:320)
+	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:384 w:384)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:385 w:385)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Bids` (r:64 w:0)
+	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelVersions` (r:64 w:64)
+	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
+	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_execution_missed(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `914 + n * (3149 ±0)`
+		//  Estimated: `3593 + n * (16440 ±0)`
+		// Minimum execution time: 523_377_000 picoseconds.
+		Weight::from_parts(529_769_000, 3593)
+			// Standard Error: 5_164_690
+			.saturating_add(Weight::from_parts(594_308_199, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((25_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((25_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 16440).saturating_mul(n.into()))
 	}
+	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
+	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
+	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Providers` (r:320 w:320)
+	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:128 w:128)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:387 w:387)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ContributorRewards::CurrentEpoch` (r:1 w:0)
+	/// Proof: `ContributorRewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ContributorRewards::Points` (r:5376 w:5376)
+	/// Proof: `ContributorRewards::Points` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `ContributorRewards::Epochs` (r:1 w:1)
+	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Bids` (r:64 w:0)
+	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelVersions` (r:64 w:64)
+	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::RoyaltyPots` (r:320 w:320)
+	/// Proof: `ModelRegistry::RoyaltyPots` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:64 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
+	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_reveal(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `1257 + n * (7966 ±0)`
+		//  Estimated: `8799 + n * (218400 ±0)`
+		// Minimum execution time: 1_425_352_000 picoseconds.
+		Weight::from_parts(1_474_905_000, 8799)
+			// Standard Error: 10_377_516
+			.saturating_add(Weight::from_parts(1_674_684_793, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((115_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((110_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 218400).saturating_mul(n.into()))
 	}
+	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
+	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
+	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:64 w:64)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:131 w:131)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Providers` (r:64 w:64)
+	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
+	/// Storage: `ContributorRewards::CurrentEpoch` (r:1 w:0)
+	/// Proof: `ContributorRewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ContributorRewards::Points` (r:5184 w:5184)
+	/// Proof: `ContributorRewards::Points` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `ContributorRewards::Epochs` (r:1 w:1)
+	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Bids` (r:64 w:0)
+	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelVersions` (r:64 w:64)
+	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::RoyaltyPots` (r:320 w:320)
+	/// Proof: `ModelRegistry::RoyaltyPots` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:64 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
+	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_arbitration(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `1155 + n * (5921 ±0)`
+		//  Estimated: `8799 + n * (210600 ±0)`
+		// Minimum execution time: 1_212_615_000 picoseconds.
+		Weight::from_parts(27_172_919, 8799)
+			// Standard Error: 10_454_952
+			.saturating_add(Weight::from_parts(1_322_672_722, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((103_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((98_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 210600).saturating_mul(n.into()))
+	}
+	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(2556), added: 5031, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Bids` (r:1 w:0)
+	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
+	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:4)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:1)
+	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeMarket::Receipts` (r:0 w:1)
+	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	fn finalize_deadline() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2396`
+		//  Estimated: `12634`
+		// Minimum execution time: 161_632_000 picoseconds.
+		Weight::from_parts(169_958_000, 12634)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(227_666_000, 3730)
+		Weight::from_parts(231_432_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_provider() -> Weight {
-		Weight::from_parts(46_617_000, 3672)
+		Weight::from_parts(45_635_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn submit_attestation() -> Weight {
-		Weight::from_parts(43_130_000, 3672)
+		Weight::from_parts(34_705_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn review_attestation() -> Weight {
-		Weight::from_parts(42_780_000, 3672)
+		Weight::from_parts(33_553_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(43_751_000, 3672)
+		Weight::from_parts(32_410_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn top_up_bond() -> Weight {
-		Weight::from_parts(143_118_000, 3730)
+		Weight::from_parts(135_483_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn start_unbonding() -> Weight {
-		Weight::from_parts(47_889_000, 3849)
+		Weight::from_parts(30_727_000, 3849)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(213_218_000, 3730)
+		Weight::from_parts(130_203_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn post_job() -> Weight {
-		Weight::from_parts(464_397_000, 18398)
+		Weight::from_parts(288_419_000, 18398)
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn cancel_job(b: u32, ) -> Weight {
-		Weight::from_parts(74_037_904, 12634)
-			.saturating_add(Weight::from_parts(123_019_379, 0).saturating_mul(b.into()))
+		Weight::from_parts(136_593_479, 12634)
+			.saturating_add(Weight::from_parts(80_452_888, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -629,106 +840,121 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
 	}
 	fn place_bid() -> Weight {
-		Weight::from_parts(1_144_007_000, 89496)
-			.saturating_add(RocksDbWeight::get().reads(81_u64))
+		Weight::from_parts(1_069_998_000, 89496)
+			.saturating_add(RocksDbWeight::get().reads(85_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn select_bids(b: u32, ) -> Weight {
-		Weight::from_parts(221_854_000, 18398)
-			.saturating_add(Weight::from_parts(98_388_088, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(108_724_860, 18398)
+			.saturating_add(Weight::from_parts(104_979_921, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
 	}
 	fn accept_job() -> Weight {
-		Weight::from_parts(179_044_000, 18398)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(144_500_000, 18398)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn claim_job() -> Weight {
-		Weight::from_parts(127_347_000, 18398)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(144_169_000, 18398)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(56_435_000, 6021)
+		Weight::from_parts(53_450_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_result() -> Weight {
-		Weight::from_parts(76_483_000, 6021)
+		Weight::from_parts(52_699_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result() -> Weight {
-		Weight::from_parts(55_994_000, 6021)
+		Weight::from_parts(74_279_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn report_failure() -> Weight {
-		Weight::from_parts(322_702_000, 14400)
+		Weight::from_parts(380_291_000, 14400)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn dispute_result() -> Weight {
-		Weight::from_parts(224_450_000, 6021)
+		Weight::from_parts(213_760_000, 6021)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_receipt() -> Weight {
-		Weight::from_parts(145_702_000, 3991)
+		Weight::from_parts(147_195_000, 3991)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(2_684_895_000, 221990)
+		Weight::from_parts(2_521_189_000, 221990)
 			.saturating_add(RocksDbWeight::get().reads(120_u64))
 			.saturating_add(RocksDbWeight::get().writes(114_u64))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(1_650_100_718, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(72_u64))
-			.saturating_add(RocksDbWeight::get().reads((23_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(70_u64))
-			.saturating_add(RocksDbWeight::get().writes((18_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
-	}
-	fn finalize_deadline() -> Weight {
-		Weight::from_parts(200_000_000, 20000)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+		Weight::from_parts(6_739_623_590, 8799)
+			.saturating_add(Weight::from_parts(1_356_518_391, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((103_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes((98_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 210600).saturating_mul(n.into()))
 	}
 	fn deadlines_auction_close(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		Weight::from_parts(4_458_076_000, 3501)
+			.saturating_add(Weight::from_parts(6_119_462_468, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((270_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((138_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 332160).saturating_mul(n.into()))
 	}
 	fn deadlines_draw(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		Weight::from_parts(4_513_670_000, 4079)
+			.saturating_add(Weight::from_parts(5_610_213_991, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((267_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((131_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 332160).saturating_mul(n.into()))
 	}
 	fn deadlines_execution_missed(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		Weight::from_parts(529_769_000, 3593)
+			.saturating_add(Weight::from_parts(594_308_199, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((25_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((25_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 16440).saturating_mul(n.into()))
 	}
 	fn deadlines_reveal(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		Weight::from_parts(1_474_905_000, 8799)
+			.saturating_add(Weight::from_parts(1_674_684_793, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((115_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((110_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 218400).saturating_mul(n.into()))
 	}
 	fn deadlines_arbitration(n: u32, ) -> Weight {
-		Weight::from_parts(4_155_503_030, 208990)
-			.saturating_add(Weight::from_parts(2_684_895_000, 221990).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((120_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((114_u64).saturating_mul(n.into())))
+		Weight::from_parts(27_172_919, 8799)
+			.saturating_add(Weight::from_parts(1_322_672_722, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((103_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((98_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 210600).saturating_mul(n.into()))
+	}
+	fn finalize_deadline() -> Weight {
+		Weight::from_parts(169_958_000, 12634)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 }
