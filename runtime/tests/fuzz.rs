@@ -1546,7 +1546,7 @@ impl Fuzzer<'_> {
 	/// A market call of any kind, on any job, by anyone (mostly a plausible one).
 	fn market_call(&mut self) -> (Ed25519Keyring, RuntimeCall) {
 		use pallet_compute_market::Call;
-		let weights = [10, 3, 2, 2, 3, 3, 1, 2, 22, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 5];
+		let weights = [10, 3, 2, 2, 3, 3, 1, 2, 22, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 5];
 		let job = self.job_id();
 		let choice = self.rng.weighted(&weights);
 		// A provider's own calls are mostly signed by a provider.
@@ -1624,6 +1624,8 @@ impl Fuzzer<'_> {
 					provider_at_fault,
 				}));
 			},
+			// Anyone's, for any job: mostly refused until the job's deadline has passed.
+			22 => Call::finalize_deadline { job },
 			_ => {
 				let receipts: Vec<(JobId, AccountId)> =
 					Receipts::<Runtime>::iter().map(|(id, r)| (id, r.requester)).collect();

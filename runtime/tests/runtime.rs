@@ -949,11 +949,13 @@ mod charged_at_least_the_benchmarks {
 	fn the_deadline_hook_is_charged_at_least_its_stress_benchmarks() {
 		type MarketPallet = pallet_compute_market::Pallet<Runtime>;
 		let count = bound::<<Runtime as pallet_compute_market::Config>::MaxDeadlinesPerBlock>();
+		// The stress benchmarks' auctions and draws have the most bids.
+		let bids = bound::<<Runtime as pallet_compute_market::Config>::MaxBids>();
 		let visit = <Runtime as frame_system::Config>::DbWeight::get().reads_writes(1, 1);
 		let base = Market::on_initialize_deadlines(0).saturating_add(visit);
 		for (kind, stress) in deadline_kinds() {
 			let charged = base.saturating_add(
-				MarketPallet::deadline_charge(kind).saturating_mul(u64::from(count)),
+				MarketPallet::deadline_charge(kind, bids).saturating_mul(u64::from(count)),
 			);
 			let measured = stress(count);
 			assert!(

@@ -202,6 +202,11 @@ mod events {
 			/// The job.
 			job: JobId,
 		},
+		/// A requester removed a receipt and got its deposit back.
+		ReceiptRemoved {
+			/// The job.
+			job: JobId,
+		},
 		/// A passed deadline the hook had not reached yet was handled on someone's call
 		/// (`finalize_deadline`), exactly as the hook would have.
 		DeadlineFinalized {
@@ -211,11 +216,6 @@ mod events {
 			kind: DeadlineKind,
 			/// Who called (and paid for) it.
 			caller: T::AccountId,
-		},
-		/// A requester removed a receipt and got its deposit back.
-		ReceiptRemoved {
-			/// The job.
-			job: JobId,
 		},
 	}
 }

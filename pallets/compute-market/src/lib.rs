@@ -635,11 +635,8 @@ pub mod pallet {
 		)]
 		pub fn finalize_deadline(origin: OriginFor<T>, job: JobId) -> DispatchResultWithPostInfo {
 			let caller = ensure_signed(origin)?;
-			let kind = Self::do_finalize_deadline(caller, job)?;
-			Ok(Some(
-				T::WeightInfo::finalize_deadline().saturating_add(Self::lone_deadline_charge(kind)),
-			)
-			.into())
+			let charge = Self::do_finalize_deadline(caller, job)?;
+			Ok(Some(T::WeightInfo::finalize_deadline().saturating_add(charge)).into())
 		}
 	}
 }

@@ -33,10 +33,7 @@ fn work_that_does_not_fit_carries_over() {
 		System::set_block_number(11);
 		let per = Market::deadline_weight();
 		let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
-		let visit = <<Test as frame_system::Config>::DbWeight as Get<
-			frame_support::weights::RuntimeDbWeight,
-		>>::get()
-		.reads_writes(1, 1);
+		let visit = Market::queue_visit_weight();
 		let mut meter = frame_support::weights::WeightMeter::with_limit(base + visit + per);
 		Market::process_deadlines(11, &mut meter);
 		assert_eq!(Jobs::<Test>::iter().count(), 2);
@@ -165,7 +162,7 @@ fn anyone_can_finalize_a_passed_deadline_the_hook_has_not_reached() {
 			info.actual_weight,
 			Some(
 				<() as crate::WeightInfo>::finalize_deadline()
-					+ Market::lone_deadline_charge(DeadlineKind::Review)
+					+ Market::lone_deadline_charge(DeadlineKind::Review, 0)
 			)
 		);
 		assert_eq!(
@@ -309,5 +306,35 @@ fn calls_after_a_deadline_do_not_race_its_close() {
 			Receipts::<Test>::get(disputed).unwrap().outcome,
 			Outcome::Completed { result_hash: result(7) }
 		);
+	});
+}
+
+/// An auction nobody bid on is charged its refund, not a close of `MaxBids` bids: cheap posts
+/// cannot fill the hook's share of a block at the price of its worst case.
+#[test]
+fn a_close_is_charged_by_its_bids() {
+	new_test_ext().execute_with(|| {
+		let max_bids = <Test as crate::Config>::MaxBids::get();
+		let empty = Market::deadline_charge(DeadlineKind::Matching, 0);
+		assert!(empty.all_lt(Market::deadline_charge(DeadlineKind::Matching, max_bids)));
+		assert_eq!(Market::deadline_weight(), {
+			let full = Market::deadline_charge(DeadlineKind::Matching, max_bids);
+			full.max(Market::deadline_charge(DeadlineKind::Reveal, 0))
+				.max(Market::deadline_charge(DeadlineKind::Review, 0))
+				.max(Market::deadline_charge(DeadlineKind::Arbitration, 0))
+				.max(Market::deadline_charge(DeadlineKind::Execution, 0))
+		});
+		let job = post(spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+		let (due, _) = Jobs::<Test>::get(job).unwrap().deadline.unwrap();
+		System::set_block_number(due);
+		DeadlineCursor::<Test>::put(due);
+		let mut meter = frame_support::weights::WeightMeter::new();
+		Market::process_deadlines(due, &mut meter);
+		assert_eq!(
+			Receipts::<Test>::get(job).unwrap().outcome,
+			Outcome::Failed { reason: FailureReason::NoProviders }
+		);
+		let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
+		assert_eq!(meter.consumed(), base + Market::queue_visit_weight() + empty);
 	});
 }

@@ -111,12 +111,9 @@ fn h5_a_deadline_is_charged_what_its_kind_and_size_cost() {
 		Market::process_deadlines(6, &mut meter);
 		assert!(Receipts::<Test>::contains_key(job));
 		let base = <() as crate::WeightInfo>::on_initialize_deadlines(0);
-		let visit = <<Test as frame_system::Config>::DbWeight as Get<
-			frame_support::weights::RuntimeDbWeight,
-		>>::get()
-		.reads_writes(1, 1);
+		let visit = Market::queue_visit_weight();
 		let review = <() as crate::WeightInfo>::on_initialize_deadlines(1) - base;
-		assert_eq!(Market::deadline_charge(DeadlineKind::Review), review);
+		assert_eq!(Market::deadline_charge(DeadlineKind::Review, 0), review);
 		assert_eq!(meter.consumed(), base + visit + review);
 		assert!(Market::deadline_weight().all_gte(review));
 	});
