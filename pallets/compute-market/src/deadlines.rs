@@ -2,8 +2,9 @@
 
 use crate::{pallet::*, types::*, WeightInfo};
 use deai_primitives::JobId;
-use frame_support::{ensure, pallet_prelude::DispatchError};
 use frame_support::{
+	ensure,
+	pallet_prelude::DispatchError,
 	traits::{Defensive, Get},
 	weights::{Weight, WeightMeter},
 };
@@ -32,14 +33,35 @@ impl<T: Config> Pallet<T> {
 	/// with distinct accounts, the most providers, and every royalty payee at its bound. A
 	/// matching or draw deadline closes a job with `bids` bids (`close_charge`).
 	pub fn deadline_charge(kind: DeadlineKind, bids: u32) -> Weight {
-		let slope = |stress: fn(u32) -> Weight| stress(1).saturating_sub(stress(0));
 		match kind {
 			DeadlineKind::Matching | DeadlineKind::Draw => Self::close_charge(bids),
-			DeadlineKind::Execution => slope(T::WeightInfo::deadlines_execution_missed),
-			DeadlineKind::Reveal => slope(T::WeightInfo::deadlines_reveal),
-			DeadlineKind::Review => slope(T::WeightInfo::on_initialize_deadlines),
-			DeadlineKind::Arbitration => slope(T::WeightInfo::deadlines_arbitration),
+			_ => Self::stress_slope(kind),
 		}
+	}
+
+	/// The stress benchmarks of `kind`: a matching or draw deadline closes a matching, which
+	/// either fails (`deadlines_auction_close`) or assigns (`deadlines_draw`); the other kinds
+	/// have one each (a review's is `on_initialize_deadlines`).
+	fn stress_benchmarks(kind: DeadlineKind) -> [fn(u32) -> Weight; 2] {
+		let one = |stress: fn(u32) -> Weight| [stress, stress];
+		match kind {
+			DeadlineKind::Matching | DeadlineKind::Draw => {
+				[T::WeightInfo::deadlines_auction_close, T::WeightInfo::deadlines_draw]
+			},
+			DeadlineKind::Execution => one(T::WeightInfo::deadlines_execution_missed),
+			DeadlineKind::Reveal => one(T::WeightInfo::deadlines_reveal),
+			DeadlineKind::Review => one(T::WeightInfo::on_initialize_deadlines),
+			DeadlineKind::Arbitration => one(T::WeightInfo::deadlines_arbitration),
+		}
+	}
+
+	/// What one more deadline of `kind` adds to a block of them: the largest slope of its
+	/// stress benchmarks.
+	fn stress_slope(kind: DeadlineKind) -> Weight {
+		Self::stress_benchmarks(kind)
+			.into_iter()
+			.map(|stress| stress(1).saturating_sub(stress(0)))
+			.fold(Weight::zero(), |worst, slope| worst.max(slope))
 	}
 
 	/// Closing a matching with `bids` bids. A close fails (every bidder checked, the job
@@ -51,9 +73,7 @@ impl<T: Config> Pallet<T> {
 	/// one per bid, are each cheaper than a bid's check and release). So an auction nobody
 	/// bid on is charged a refund, not 32 bids.
 	fn close_charge(bids: u32) -> Weight {
-		let slope = |stress: fn(u32) -> Weight| stress(1).saturating_sub(stress(0));
-		let full =
-			slope(T::WeightInfo::deadlines_auction_close).max(slope(T::WeightInfo::deadlines_draw));
+		let full = Self::stress_slope(DeadlineKind::Matching);
 		let max_bids = u64::from(T::MaxBids::get().max(1));
 		let bids = u64::from(bids.min(T::MaxBids::get()));
 		let per_bids = Weight::from_parts(
@@ -68,17 +88,10 @@ impl<T: Config> Pallet<T> {
 	/// What a block of deadlines of `kind` shares, which a lone one pays alone (the hook's
 	/// base, the accounts every settlement pays, read cold): the benchmark's intercept.
 	fn shared_charge(kind: DeadlineKind) -> Weight {
-		let intercept = |stress: fn(u32) -> Weight| stress(0);
-		match kind {
-			DeadlineKind::Matching | DeadlineKind::Draw => {
-				intercept(T::WeightInfo::deadlines_auction_close)
-					.max(intercept(T::WeightInfo::deadlines_draw))
-			},
-			DeadlineKind::Execution => intercept(T::WeightInfo::deadlines_execution_missed),
-			DeadlineKind::Reveal => intercept(T::WeightInfo::deadlines_reveal),
-			DeadlineKind::Review => intercept(T::WeightInfo::on_initialize_deadlines),
-			DeadlineKind::Arbitration => intercept(T::WeightInfo::deadlines_arbitration),
-		}
+		Self::stress_benchmarks(kind)
+			.into_iter()
+			.map(|stress| stress(0))
+			.fold(Weight::zero(), |worst, intercept| worst.max(intercept))
 	}
 
 	/// What one deadline of `kind` costs handled alone, on a call (`finalize_deadline`): its
@@ -89,17 +102,19 @@ impl<T: Config> Pallet<T> {
 
 	/// The most `lone_deadline_charge` can be, whatever the kind.
 	pub fn max_lone_deadline_charge() -> Weight {
-		DEADLINE_KINDS
-			.into_iter()
-			.map(|kind| Self::lone_deadline_charge(kind, T::MaxBids::get()))
-			.fold(Weight::zero(), |worst, charge| worst.max(charge))
+		Self::worst_kind(Self::lone_deadline_charge)
 	}
 
 	/// What one deadline can cost at most, whatever its kind (H-5).
 	pub fn deadline_weight() -> Weight {
+		Self::worst_kind(Self::deadline_charge)
+	}
+
+	/// The largest of `charge` over every kind of deadline, at the most bids.
+	fn worst_kind(charge: fn(DeadlineKind, u32) -> Weight) -> Weight {
 		DEADLINE_KINDS
 			.into_iter()
-			.map(|kind| Self::deadline_charge(kind, T::MaxBids::get()))
+			.map(|kind| charge(kind, T::MaxBids::get()))
 			.fold(Weight::zero(), |worst, charge| worst.max(charge))
 	}
 

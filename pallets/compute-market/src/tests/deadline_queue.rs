@@ -6,6 +6,14 @@ fn queued(at: u64) -> usize {
 	DeadlineQueue::<Test>::iter_prefix(at).count()
 }
 
+/// A direct job (budget 10_000) its registered `provider` accepted.
+fn accepted_direct_job(provider: AccountId) -> u64 {
+	let job =
+		post(spec(10_000, MatchingMode::Direct { provider }, VerificationMode::RequesterApproval));
+	assert_ok!(Market::accept_job(RuntimeOrigin::signed(provider), job));
+	job
+}
+
 #[test]
 fn a_block_takes_any_number_of_deadlines_and_processing_is_bounded() {
 	new_test_ext().execute_with(|| {
@@ -64,12 +72,7 @@ fn late_calls_are_refused_while_the_hook_catches_up() {
 	new_test_ext().execute_with(|| {
 		register(P1);
 		register(P2);
-		let job = post(spec(
-			10_000,
-			MatchingMode::Direct { provider: P1 },
-			VerificationMode::RequesterApproval,
-		));
-		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+		let job = accepted_direct_job(P1);
 		let fixed = post(spec(
 			10_000,
 			MatchingMode::FixedPrice { price: 1_000 },
@@ -104,12 +107,7 @@ fn late_calls_are_refused_while_the_hook_catches_up() {
 fn h3_a_filled_deadline_queue_never_blocks_a_provider() {
 	new_test_ext().execute_with(|| {
 		register(P1);
-		let job = post(spec(
-			10_000,
-			MatchingMode::Direct { provider: P1 },
-			VerificationMode::RequesterApproval,
-		));
-		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+		let job = accepted_direct_job(P1);
 		// The review deadline of a submission in block 1 is block 6: fill it (and more).
 		let mut filler = spec(1_000, MatchingMode::Auction, VerificationMode::RequesterApproval);
 		filler.matching_blocks = 5;
@@ -139,12 +137,7 @@ fn h3_a_filled_deadline_queue_never_blocks_a_provider() {
 fn anyone_can_finalize_a_passed_deadline_the_hook_has_not_reached() {
 	new_test_ext().execute_with(|| {
 		register(P1);
-		let job = post(spec(
-			10_000,
-			MatchingMode::Direct { provider: P1 },
-			VerificationMode::RequesterApproval,
-		));
-		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+		let job = accepted_direct_job(P1);
 		submit(P1, job, 42);
 		let (due, kind) = Jobs::<Test>::get(job).unwrap().deadline.unwrap();
 		assert_eq!(kind, DeadlineKind::Review);
@@ -194,12 +187,7 @@ fn a_finalized_missed_deadline_slashes_as_the_hook_would() {
 		let mut outcome = None;
 		new_test_ext().execute_with(|| {
 			register(P1);
-			let job = post(spec(
-				10_000,
-				MatchingMode::Direct { provider: P1 },
-				VerificationMode::RequesterApproval,
-			));
-			assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+			let job = accepted_direct_job(P1);
 			let (due, _) = Jobs::<Test>::get(job).unwrap().deadline.unwrap();
 			if by_call {
 				System::set_block_number(due + 1);
@@ -273,12 +261,7 @@ fn calls_after_a_deadline_do_not_race_its_close() {
 		let auction =
 			post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
 		assert_ok!(Market::place_bid(RuntimeOrigin::signed(P1), auction, 1_000));
-		let disputed = post(spec(
-			10_000,
-			MatchingMode::Direct { provider: P2 },
-			VerificationMode::RequesterApproval,
-		));
-		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P2), disputed));
+		let disputed = accepted_direct_job(P2);
 		submit(P2, disputed, 7);
 		assert_ok!(Market::dispute_result(RuntimeOrigin::signed(REQUESTER), disputed));
 		let (closes, _) = Jobs::<Test>::get(auction).unwrap().deadline.unwrap();
