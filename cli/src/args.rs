@@ -11,7 +11,7 @@ use deai_client::keys::{self, KeySource};
 use deai_client::subxt::utils::AccountId32;
 
 use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
-use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef};
+use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef, VersionRef};
 use api::runtime_types::pallet_compute_market::types as market;
 use api::runtime_types::pallet_model_registry::types as registry;
 use api::runtime_types::sp_arithmetic::per_things::Perbill;
@@ -61,11 +61,10 @@ pub fn dataset_version(text: &str) -> Result<DatasetVersionRef, String> {
 }
 
 /// A model or dataset version: `MODEL:VERSION`, or `dataset:DATASET:VERSION`.
-pub fn any_version(text: &str) -> Result<registry::VersionRef, String> {
+pub fn any_version(text: &str) -> Result<VersionRef, String> {
 	match text.strip_prefix("dataset:") {
-		Some(rest) => dataset_version(rest).map(registry::VersionRef::Dataset),
-		None => model_version(text.strip_prefix("model:").unwrap_or(text))
-			.map(registry::VersionRef::Model),
+		Some(rest) => dataset_version(rest).map(VersionRef::Dataset),
+		None => model_version(text.strip_prefix("model:").unwrap_or(text)).map(VersionRef::Model),
 	}
 }
 

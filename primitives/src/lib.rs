@@ -7,6 +7,8 @@
 //! - [`ModelRegistry`]: implemented by `pallet-model-registry`, used by the compute market.
 //! - [`ContributionSink`]: implemented by `pallet-contributor-rewards`, fed by the registry and
 //!   the market; `()` discards contributions.
+//! - [`VersionPots`]: implemented by `pallet-model-registry`, paid by the rewards pallet what a
+//!   version earned.
 //! - [`contracts`]: the ABI of the chain extension through which smart contracts use DeAI Chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -107,22 +109,83 @@ pub enum ContributionCategory {
 	Evaluation,
 }
 
+/// A model version or a dataset version.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum VersionRef {
+	/// A model version.
+	Model(ModelVersionRef),
+	/// A dataset version.
+	Dataset(DatasetVersionRef),
+}
+
+/// Who earns contribution points.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Earner<AccountId> {
+	/// An account, paid its reward itself: a job's provider, an evaluator.
+	Account(AccountId),
+	/// A model or dataset version, credited as a whole when a job uses it (one entry per
+	/// version, however many contributors it has, so that settlement does not grow with them).
+	/// Its reward is paid into its royalty pot ([`VersionPots`]) and shared by the split fixed
+	/// when it was published, exactly as its royalties are: its contributors, parents and owner
+	/// claim it with them.
+	Version(VersionRef),
+}
+
 /// Receives contribution points (the rewards pallet). Only other pallets call it: no extrinsic
 /// adds points directly. **A point is one unit (planck) of fee that the contribution made
 /// somebody pay to the protocol** (the treasury or the rewards pot, accounts no contributor
 /// controls): the rewards pallet pays less than a unit per point, so earning points always
 /// costs a sybil more than they pay (H-4).
 pub trait ContributionSink<AccountId> {
-	/// Credits `points` in `category` to `who` for the current epoch.
+	/// Credits `points` in `category` to `earner` for the current epoch.
 	///
 	/// Points are final: the market credits a job's only when it settles (after any dispute),
 	/// the registry a use when it is paid, an evaluation when its challenge period ends.
-	fn record(who: &AccountId, category: ContributionCategory, points: u128);
+	fn record(earner: &Earner<AccountId>, category: ContributionCategory, points: u128);
 }
 
 /// Discards contributions: for runtimes and tests without a rewards pallet.
 impl<AccountId> ContributionSink<AccountId> for () {
-	fn record(_: &AccountId, _: ContributionCategory, _: u128) {}
+	fn record(_: &Earner<AccountId>, _: ContributionCategory, _: u128) {}
+}
+
+/// The versions' royalty pots (the registry), into which the rewards pallet pays what a
+/// version earned; the pots' split shares it among the version's payees.
+pub trait VersionPots<AccountId, Balance> {
+	/// The account every pot is kept in.
+	fn pot_account() -> AccountId;
+	/// Whether `version` has a pot that can be paid into (it is published and not removed).
+	fn has_pot(version: &VersionRef) -> bool;
+	/// Adds `amount`, already paid into [`Self::pot_account`], to `version`'s pot.
+	fn accrue(version: &VersionRef, amount: Balance);
+	/// The most [`Self::has_pot`] and [`Self::accrue`] together cost, for the weight of the
+	/// call that pays a version.
+	fn accrue_weight() -> frame_support::weights::Weight;
 }
 
 /// How a job means to use a model or dataset; checked against the item's licence.

@@ -431,13 +431,13 @@ impl_runtime_apis! {
 			ContributorRewards::epoch_info()
 		}
 
-		fn points(who: AccountId) -> pallet_contributor_rewards::PerCategory<u128> {
+		fn points(earner: deai_primitives::Earner<AccountId>) -> pallet_contributor_rewards::PerCategory<u128> {
 			let epoch = pallet_contributor_rewards::CurrentEpoch::<Runtime>::get();
-			pallet_contributor_rewards::Points::<Runtime>::get(epoch, who).points
+			pallet_contributor_rewards::Points::<Runtime>::get(epoch, earner).points
 		}
 
-		fn claimable(who: AccountId) -> Vec<(pallet_contributor_rewards::EpochIndex, Balance)> {
-			ContributorRewards::claimable(&who)
+		fn claimable(earner: deai_primitives::Earner<AccountId>) -> Vec<(pallet_contributor_rewards::EpochIndex, Balance)> {
+			ContributorRewards::claimable(&earner)
 		}
 
 		fn category_weights() -> pallet_contributor_rewards::PerCategory<sp_runtime::Perbill> {

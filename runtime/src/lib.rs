@@ -88,6 +88,7 @@ pub type UncheckedExtrinsic =
 pub type Migrations = (
 	pallet_compute_market::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_model_registry::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_contributor_rewards::migrations::v1::MigrateV0ToV1<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets and runs their hooks.
@@ -129,7 +130,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 7,
+	spec_version: 8,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

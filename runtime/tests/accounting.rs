@@ -17,7 +17,9 @@ use common::{
 	fixtures::text,
 	preset_ext,
 };
-use deai_primitives::{ContentHash, DatasetVersionRef, IntendedUse, JobId, ModelVersionRef};
+use deai_primitives::{
+	ContentHash, DatasetVersionRef, Earner, IntendedUse, JobId, ModelVersionRef,
+};
 use deai_runtime::{
 	genesis_config_presets::{
 		endowed_accounts, DEV_ENDOWMENT, REWARDS_POT_ENDOWMENT, ROYALTY_ACCOUNT_ENDOWMENT,
@@ -651,17 +653,47 @@ fn the_books_balance_through_a_market_registry_and_rewards_scenario() {
 		// --- The epoch ends; contributors claim -----------------------------------------------
 		run_to(ContributorRewards::current_epoch_end());
 		assert_eq!(pallet_contributor_rewards::CurrentEpoch::<Runtime>::get(), 1);
-		let contributors =
-			[alice(), bob(), charlie(), dave(), eve(), model_contributor(), dataset_contributor()];
+		let accounts = [alice(), bob(), charlie(), dave(), eve()];
 		let mut claimed = Vec::new();
-		for who in contributors {
-			if ContributorRewards::claimable(&who).iter().any(|(epoch, _)| *epoch == 0) {
+		for who in accounts {
+			let earner = Earner::Account(who.clone());
+			if ContributorRewards::claimable(&earner).iter().any(|(epoch, _)| *epoch == 0) {
 				signed(
 					"Ferdie claims for a contributor",
 					&ferdie(),
-					Rewards::claim { epoch: 0, who: who.clone() },
+					Rewards::claim { epoch: 0, earner },
 				);
 				claimed.push(name(&who));
+			}
+		}
+		// Versions earn as a whole: their rewards go into their royalty pots, and the payees of
+		// their splits claim them with their royalties.
+		let versions: Vec<VersionRef> = pallet_contributor_rewards::Points::<Runtime>::iter_keys()
+			.filter_map(|(epoch, earner)| match earner {
+				Earner::Version(version) if epoch == 0 => Some(version),
+				_ => None,
+			})
+			.collect();
+		assert!(!versions.is_empty(), "no version earned points");
+		for version in versions {
+			let earner = Earner::Version(version);
+			if ContributorRewards::claimable(&earner).iter().any(|(epoch, _)| *epoch == 0) {
+				signed(
+					"Ferdie claims a version's reward into its royalty pot",
+					&ferdie(),
+					Rewards::claim { epoch: 0, earner },
+				);
+			}
+			for who in [model_contributor(), dataset_contributor()] {
+				let payee = pallet_model_registry::RoyaltyPayee::Account(who.clone());
+				if ModelRegistry::royalties_owed(&version, &payee).is_ok_and(|owed| owed > 0) {
+					signed(
+						"Ferdie claims a contributor's royalties and rewards",
+						&ferdie(),
+						Registry::claim_royalties { version, payee },
+					);
+					claimed.push(name(&who));
+				}
 			}
 		}
 		for expected in

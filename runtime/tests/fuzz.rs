@@ -52,7 +52,9 @@ use cumulus_pallet_parachain_system::parachain_inherent::{
 use cumulus_primitives_core::{
 	relay_chain, AbridgedHostConfiguration, ParaId, PersistedValidationData,
 };
-use deai_primitives::{ContentHash, DatasetVersionRef, IntendedUse, JobId, ModelVersionRef};
+use deai_primitives::{
+	ContentHash, DatasetVersionRef, Earner, IntendedUse, JobId, ModelVersionRef,
+};
 use deai_runtime::{
 	configs::{
 		governance::{
@@ -1290,12 +1292,12 @@ impl Fuzzer<'_> {
 			Some(epoch) if self.rng.chance(90) => epoch,
 			_ => self.rng.below(3) as u32 + CurrentEpoch::<Runtime>::get(),
 		};
-		let earners: Vec<AccountId> = Points::<Runtime>::iter_key_prefix(epoch).collect();
-		let who = match self.rng.pick(&earners) {
-			Some(who) if self.rng.chance(85) => who,
-			_ => self.account(),
+		let earners: Vec<Earner<AccountId>> = Points::<Runtime>::iter_key_prefix(epoch).collect();
+		let earner = match self.rng.pick(&earners) {
+			Some(earner) if self.rng.chance(85) => earner,
+			_ => Earner::Account(self.account()),
 		};
-		(self.signer(), RuntimeCall::ContributorRewards(Call::claim { epoch, who }))
+		(self.signer(), RuntimeCall::ContributorRewards(Call::claim { epoch, earner }))
 	}
 
 	// --- The compute market ---------------------------------------------------------------

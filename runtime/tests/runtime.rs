@@ -418,7 +418,7 @@ fn h7_non_transfer_proxy_cannot_move_funds_through_deai_calls() {
 		registry_call(Registry::remove_model { model: 0 }),
 		RuntimeCall::ContributorRewards(pallet_contributor_rewards::Call::claim {
 			epoch: 0,
-			who: bob.clone(),
+			earner: deai_primitives::Earner::Account(bob.clone()),
 		}),
 		remark,
 	];

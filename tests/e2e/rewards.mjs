@@ -1,10 +1,12 @@
 // Contributor rewards from polkadot.js: after a job settled (market tests), the epoch is ended
-// early (governance shortens EpochLength through sudo on the dev chain), then the provider and
-// the model's contributors are paid their rewards, exactly as computed here from the epoch's
-// frozen pot, weights and totals.
+// early (governance shortens EpochLength through sudo on the dev chain), then the provider is
+// paid its reward and the model version's reward goes into its royalty pot, where its
+// contributors are owed their shares, exactly as computed here from the epoch's frozen pot,
+// weights and totals.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sendAndWait, waitForBlock } from './lib/node.mjs';
+import { free, royaltiesAccrued, royaltiesOwed } from './lib/chain.mjs';
 
 const PERBILL = 1_000_000_000n;
 const CATEGORIES = ['compute', 'model', 'dataset', 'evaluation'];
@@ -41,13 +43,19 @@ describe('contributor rewards', () => {
     return sum;
   }
 
-  it('pays the provider and the model contributors exactly their share of the epoch', async () => {
+  it('pays the provider, and the model version into its royalty pot, exactly their share of the epoch', async () => {
+    const modelId = ctx.marketModelId;
+    const provider = { Account: charlie.address };
+    const version = { Version: { Model: { model: modelId, version: 0 } } };
     const [epoch] = await api.call.contributorRewardsApi.currentEpoch();
     const epochIndex = epoch.toNumber();
-    const charliePoints = await api.query.contributorRewards.points(epochIndex, charlie.address);
+    const charliePoints = await api.query.contributorRewards.points(epochIndex, provider);
     assert.ok(charliePoints.points.compute.toBigInt() > 0n, 'the provider earned compute points');
-    const evePoints = await api.query.contributorRewards.points(epochIndex, eve.address);
-    assert.ok(evePoints.points.model.toBigInt() > 0n, 'the model contributor earned model points');
+    const versionPoints = await api.query.contributorRewards.points(epochIndex, version);
+    assert.ok(versionPoints.points.model.toBigInt() > 0n, 'the model version earned model points');
+    // Its contributors earn through the version, not one by one.
+    const evePoints = await api.query.contributorRewards.points(epochIndex, { Account: eve.address });
+    assert.equal(evePoints.points.model.toBigInt(), 0n);
 
     // End the epoch now: governance (sudo on the dev chain) sets a 2-block epoch length.
     await sendAndWait(api.tx.sudo.sudo(
@@ -65,28 +73,54 @@ describe('contributor rewards', () => {
     const minPoints = api.consts.contributorRewards.minPoints.toBigInt();
     const perPoint = BigInt(api.consts.contributorRewards.maxRewardPerPoint.toString());
 
-    for (const who of [charlie, eve, ferdie]) {
-      const points = await api.query.contributorRewards.points(epochIndex, who.address);
-      const expected = expectedReward(info, points, maxShare, minPoints, perPoint);
+    const expected = {};
+    for (const [name, earner] of [['provider', provider], ['version', version]]) {
+      const points = await api.query.contributorRewards.points(epochIndex, earner);
+      expected[name] = expectedReward(info, points, maxShare, minPoints, perPoint);
       const pointsTotal = CATEGORIES.reduce((sum, c) => sum + points.points[c].toBigInt(), 0n);
-      assert.ok(expected < pointsTotal, 'a point pays less than the fee it stands for');
-      assert.ok(expected > 0n, `${who.address} has a reward`);
-      const claimable = await api.call.contributorRewardsApi.claimable(who.address);
+      assert.ok(expected[name] < pointsTotal, 'a point pays less than the fee it stands for');
+      assert.ok(expected[name] > 0n, `the ${name} has a reward`);
+      const claimable = await api.call.contributorRewardsApi.claimable(earner);
       const fromApi = claimable.find(([e]) => e.toNumber() === epochIndex);
-      assert.equal(fromApi[1].toBigInt(), expected, 'the runtime API agrees');
-
-      const before = (await api.query.system.account(who.address)).data.free.toBigInt();
-      // Alice triggers the claim; the contributor is paid.
-      const { blockHash, events } = await sendAndWait(api.tx.contributorRewards.claim(epochIndex, who.address), alice);
-      const claimed = events.find(({ event }) => api.events.contributorRewards.Claimed.is(event)).event.data;
-      assert.equal(claimed.amount.toBigInt(), expected);
-      const after = (await (await api.at(blockHash)).query.system.account(who.address)).data.free.toBigInt();
-      assert.equal(after - before, expected);
+      assert.equal(fromApi[1].toBigInt(), expected[name], 'the runtime API agrees');
     }
-    await assert.rejects(
-      sendAndWait(api.tx.contributorRewards.claim(epochIndex, charlie.address), alice),
-      /contributorRewards\.AlreadyClaimed/,
-    );
+
+    // Alice triggers the provider's claim; the provider is paid.
+    const before = await free(api, charlie.address);
+    const { blockHash, events } = await sendAndWait(api.tx.contributorRewards.claim(epochIndex, provider), alice);
+    const claimed = events.find(({ event }) => api.events.contributorRewards.Claimed.is(event)).event.data;
+    assert.equal(claimed.amount.toBigInt(), expected.provider);
+    assert.equal(await free(await api.at(blockHash), charlie.address) - before, expected.provider);
+
+    // Alice triggers the version's claim: the reward goes into its royalty pot, and each
+    // contributor is owed exactly its share of the pot (60% / 40%, rounded down).
+    const accruedBefore = await royaltiesAccrued(api, modelId, 0);
+    const owedBefore = await royaltiesOwed(api, modelId, 0);
+    const { events: versionEvents } = await sendAndWait(api.tx.contributorRewards.claim(epochIndex, version), alice);
+    const versionClaim = versionEvents.find(({ event }) => api.events.contributorRewards.Claimed.is(event)).event.data;
+    assert.equal(versionClaim.amount.toBigInt(), expected.version);
+    const accrued = await royaltiesAccrued(api, modelId, 0);
+    assert.equal(accrued - accruedBefore, expected.version);
+    const owed = await royaltiesOwed(api, modelId, 0);
+    const claimedBefore = {
+      [eve.address]: accruedBefore * 6n / 10n - owedBefore[eve.address],
+      [ferdie.address]: accruedBefore * 4n / 10n - owedBefore[ferdie.address],
+    };
+    assert.equal(owed[eve.address], accrued * 6n / 10n - claimedBefore[eve.address]);
+    assert.equal(owed[ferdie.address], accrued * 4n / 10n - claimedBefore[ferdie.address]);
+    for (const who of [eve, ferdie]) {
+      const was = await free(api, who.address);
+      await sendAndWait(api.tx.modelRegistry.claimRoyalties(
+        { Model: { model: modelId, version: 0 } }, { Account: who.address },
+      ), charlie);
+      assert.equal(await free(api, who.address) - was, owed[who.address], 'the contributor is paid its share');
+    }
+    for (const earner of [provider, version]) {
+      await assert.rejects(
+        sendAndWait(api.tx.contributorRewards.claim(epochIndex, earner), alice),
+        /contributorRewards\.AlreadyClaimed/,
+      );
+    }
   });
 });
 }

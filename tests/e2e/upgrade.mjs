@@ -4,7 +4,8 @@
 // root-track referendum authorizes this build's runtime, anyone applies it, and the new runtime
 // migrates the market's and the registry's storage in its first block (market 0 -> 1: providers'
 // endpoints out of their records; registry 0 -> 1: a royalty pot and split for every published
-// version, and the royalty account's existential deposit). Checked after it: blocks keep coming,
+// version, and the royalty account's existential deposit; rewards 0 -> 1: points keyed by
+// earner, every account's as it was). Checked after it: blocks keep coming,
 // the node reports the new version, both pallets are at their new storage versions, every record
 // and balance written before is as it was,
 // and the job taken before the upgrade is finished and paid after it.
@@ -83,6 +84,7 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
   it('starts on the previous release, with the market at storage version 0', async () => {
     assert.equal(await specVersion(), release.specVersion);
     assert.equal(await storageVersion('ComputeMarket'), 0);
+    assert.equal(await storageVersion('ContributorRewards'), 0);
   });
 
   it('writes a provider, a model, a job in progress and earnings on the old runtime', async () => {
@@ -136,7 +138,9 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
       version: (await state.query.modelRegistry.modelVersions(modelId, 0)).unwrap().toJSON(),
       accounts: Object.fromEntries(await Promise.all(accounts.map(async (who) =>
         [who, (await state.query.system.account(who)).data.toJSON()]))),
-      points: (await state.query.contributorRewards.points.entries()).map(([key, value]) => [key.toHex(), value.toHex()]),
+      // Keyed by account before the upgrade (by earner after it: rewards 0 -> 1).
+      points: (await state.query.contributorRewards.points.entries())
+        .map(([key, value]) => [key.args[0].toNumber(), key.args[1].toString(), value.toHex()]),
     };
     assert.equal(Buffer.from(before_.provider.endpoint.slice(2), 'hex').toString(), ENDPOINT,
       'the old record carries its endpoint');
@@ -208,6 +212,7 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     assert.equal(await storageVersion('ComputeMarket'), 1);
     // The registry's migration opened a royalty pot, empty, for the version published before.
     assert.equal(await storageVersion('ModelRegistry'), 1);
+    assert.equal(await storageVersion('ContributorRewards'), 1);
     assert.equal(await royaltiesAccrued(api, modelId, 0), 0n);
     assert.ok((await api.query.modelRegistry.royaltySplits({ Model: { model: modelId, version: 0 } })).isSome);
     const upgraded = (await api.query.system.lastRuntimeUpgrade()).unwrap();
@@ -231,8 +236,14 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
         assert.equal(now.reserved, data.reserved, `${who}'s holds survive`);
       }
     }
-    const points = (await api.query.contributorRewards.points.entries()).map(([key, value]) => [key.toHex(), value.toHex()]);
-    assert.deepEqual(points, before_.points, 'contribution points survive');
+    // The rewards migration keyed every account's points by `Earner::Account`: the same points,
+    // the same claim flags, in the same epochs.
+    const points = (await api.query.contributorRewards.points.entries()).map(([key, value]) => {
+      assert.ok(key.args[1].isAccount, 'only accounts earned before the upgrade');
+      return [key.args[0].toNumber(), key.args[1].asAccount.toString(), value.toHex()];
+    });
+    const byKey = (a, b) => `${a[0]}:${a[1]}`.localeCompare(`${b[0]}:${b[1]}`);
+    assert.deepEqual(points.sort(byKey), [...before_.points].sort(byKey), 'contribution points survive');
   });
 
   it('finishes and pays the job taken before the upgrade, and takes new work', async () => {

@@ -239,6 +239,13 @@ describe('deai-worker and the deai CLI', () => {
     }
     const shown = await cli(['model', 'royalties', `${modelId}:0`]);
     assert.ok(shown.owed.every((o) => o.payee === 'owner' || o.amount === '0'), JSON.stringify(shown));
+    // The version earns contribution points as a whole: the CLI shows them without a key, and
+    // anyone pays what closed epochs owe it into its pot (the rewards test's 2-block epochs
+    // have closed by now), where its payees are owed their shares.
+    const points = await cli(['rewards', 'show', '--version', `${modelId}:0`]);
+    assert.equal(points.version, `${modelId}:0`, JSON.stringify(points));
+    const into = await cli(['rewards', 'claim-version', `${modelId}:0`], '//DeaiRequester');
+    for (const c of into.claimed) assert.ok(BigInt(c.amount) > 0n, JSON.stringify(into));
     for (const w of workers) {
       assert.match(w.output, new RegExp(`job ${receipt.job}: inference done in \\d+ ms: \\d+ bytes, result ${expectedHash}`));
       await waitForOutput(w, new RegExp(`job ${receipt.job}: settled: result ${expectedHash} accepted, paid 10 DEAI`));

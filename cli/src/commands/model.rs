@@ -11,7 +11,7 @@ use serde_json::json;
 
 use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
 use api::runtime_types::deai_primitives::royalties::RoyaltyPayee;
-use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef};
+use api::runtime_types::deai_primitives::{DatasetVersionRef, ModelVersionRef, VersionRef};
 use api::runtime_types::pallet_model_registry::types as registry;
 use api::runtime_types::sp_arithmetic::per_things::Perbill;
 
@@ -86,13 +86,13 @@ pub enum ModelCmd {
 	Royalties {
 		/// `MODEL:VERSION`, or `dataset:DATASET:VERSION`.
 		#[arg(value_parser = args::any_version)]
-		version: registry::VersionRef,
+		version: VersionRef,
 	},
 	/// Pays a payee of a version's royalty pot what it is owed (anyone may, for anyone).
 	Claim {
 		/// `MODEL:VERSION`, or `dataset:DATASET:VERSION`.
 		#[arg(value_parser = args::any_version)]
-		version: registry::VersionRef,
+		version: VersionRef,
 		/// `owner`, `parent:MODEL:VERSION` (forwards its share into the parent's pot), or an
 		/// account (default: the signer).
 		#[arg(long, value_parser = args::royalty_payee)]
@@ -106,10 +106,10 @@ pub fn model_version_name(version: &ModelVersionRef) -> String {
 }
 
 /// `MODEL:VERSION` or `dataset:DATASET:VERSION`.
-pub fn version_name(version: &registry::VersionRef) -> String {
+pub fn version_name(version: &VersionRef) -> String {
 	match version {
-		registry::VersionRef::Model(v) => model_version_name(v),
-		registry::VersionRef::Dataset(v) => format!("dataset:{}:{}", v.dataset, v.version),
+		VersionRef::Model(v) => model_version_name(v),
+		VersionRef::Dataset(v) => format!("dataset:{}:{}", v.dataset, v.version),
 	}
 }
 

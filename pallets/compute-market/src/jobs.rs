@@ -520,8 +520,8 @@ impl<T: Config> Pallet<T> {
 	) {
 		Self::clear_deadline(id, &mut job);
 		Self::clear_bids(id, &mut job);
-		// A paid use counts, and credits the items' contributors the protocol's cut of the fee
-		// the requester paid (nothing when the requester is a party to the item).
+		// A paid use counts, and credits the version the protocol's cut of the fee the requester
+		// paid as contribution points (nothing when the requester is a party to the item).
 		let paid_use = |fee| used.then(|| PaidUse { payer: job.requester.clone(), fee });
 		if let Some(model) = &job.spec.model {
 			T::Registry::unpin_model(model, paid_use(job.model_fee));

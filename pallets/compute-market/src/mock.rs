@@ -3,8 +3,8 @@
 
 use crate as pallet_compute_market;
 use deai_primitives::{
-	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, IntendedUse, JobId,
-	ModelRegistry, ModelVersionRef, PaidUse, ResultVerifier,
+	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, Earner, IntendedUse,
+	JobId, ModelRegistry, ModelVersionRef, PaidUse, ResultVerifier,
 };
 use frame_support::{
 	derive_impl, parameter_types,
@@ -228,7 +228,8 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 
 pub struct RecordingSink;
 impl ContributionSink<AccountId> for RecordingSink {
-	fn record(who: &AccountId, category: ContributionCategory, points: u128) {
+	fn record(earner: &Earner<AccountId>, category: ContributionCategory, points: u128) {
+		let Earner::Account(who) = earner else { panic!("the market credits accounts only") };
 		CONTRIBUTIONS.with(|c| c.borrow_mut().push((*who, category, points)));
 	}
 }

@@ -4,7 +4,8 @@ use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
 use alloc::collections::BTreeMap;
 use codec::Encode;
 use deai_primitives::{
-	ContentHash, ContributionCategory, ContributionSink, JobId, ModelRegistry, ResultVerifier,
+	ContentHash, ContributionCategory, ContributionSink, Earner, JobId, ModelRegistry,
+	ResultVerifier,
 };
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, weights::Weight, BoundedVec,
@@ -409,7 +410,7 @@ impl<T: Config> Pallet<T> {
 				// pay: a unit of fee per point, never the price (which a provider's own
 				// requester could pay itself back), so they cannot be farmed (H-4).
 				T::ContributionSink::record(
-					&assignment.provider,
+					&Earner::Account(assignment.provider.clone()),
 					ContributionCategory::Compute,
 					job.protocol_fee.mul_floor(paid).saturated_into::<u128>(),
 				);

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::types::*;
-use deai_primitives::{ContributionCategory, ContributionSink};
+use deai_primitives::{ContributionCategory, ContributionSink, Earner};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
@@ -19,15 +19,17 @@ fn fund_pot<T: Config>() {
 	T::Currency::set_balance(&Pallet::<T>::pot_account(), amount);
 }
 
-/// `c` contributors with points in every category of the current epoch.
-fn contributors<T: Config>(c: u32) -> T::AccountId {
-	let first: T::AccountId = account("contributor", 0, 0);
+/// `c` earners with points in every category of the current epoch; the first is a version (the
+/// costlier claim: its reward is paid into its royalty pot), the others accounts.
+fn contributors<T: Config>(c: u32) -> Earner<T::AccountId> {
+	let first = Earner::Version(T::BenchmarkHelper::version());
 	for i in 0..c {
-		let who: T::AccountId = account("contributor", i, 0);
-		// The first contributor holds most points, so that its claim is never rounded to zero.
+		let earner =
+			if i == 0 { first.clone() } else { Earner::Account(account("contributor", i, 0)) };
+		// The first earner holds most points, so that its claim is never rounded to zero.
 		let points = if i == 0 { 1_000_000_000_000 } else { 1_000 + i as u128 };
 		for category in PerCategory::<u128>::CATEGORIES {
-			Pallet::<T>::record(&who, category, points);
+			Pallet::<T>::record(&earner, category, points);
 		}
 	}
 	first
@@ -86,7 +88,11 @@ mod benchmarks {
 	fn on_initialize_rollover(c: Linear<10, 100_000>) {
 		fund_pot::<T>();
 		for _ in 0..=T::ClaimEpochs::get() {
-			Pallet::<T>::record(&account("early", 0, 0), ContributionCategory::Model, 1);
+			Pallet::<T>::record(
+				&Earner::Account(account("early", 0, 0)),
+				ContributionCategory::Model,
+				1,
+			);
 			roll_over::<T>();
 		}
 		contributors::<T>(c);

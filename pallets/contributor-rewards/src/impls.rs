@@ -2,7 +2,7 @@
 
 use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
 use alloc::vec::Vec;
-use deai_primitives::{ContributionCategory, ContributionSink};
+use deai_primitives::{ContributionCategory, ContributionSink, Earner, VersionPots};
 use frame_support::{
 	ensure,
 	traits::{
@@ -16,7 +16,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{SaturatedConversion, Saturating, Zero},
-	DispatchResult, Rounding,
+	DispatchError, DispatchResult, Rounding,
 };
 
 impl<T: Config> Pallet<T> {
@@ -138,10 +138,10 @@ impl<T: Config> Pallet<T> {
 		T::MaxRewardPerPoint::get().mul_floor(points).saturated_into()
 	}
 
-	/// An account's reward for an epoch, per its points, the epoch's totals, pot and weights.
+	/// An earner's reward for an epoch, per its points, the epoch's totals, pot and weights.
 	pub fn reward_of(
 		info: &EpochInfo<BalanceOf<T>, BlockNumberFor<T>>,
-		points: &AccountPoints,
+		points: &EarnerPoints,
 	) -> BalanceOf<T> {
 		let pot: u128 = info.pot.saturated_into();
 		PerCategory::<u128>::CATEGORIES
@@ -168,25 +168,41 @@ impl<T: Config> Pallet<T> {
 		T::Currency::total_balance(who).saturating_add(amount) >= T::Currency::minimum_balance()
 	}
 
-	pub(crate) fn do_claim(epoch: EpochIndex, who: T::AccountId) -> DispatchResult {
+	/// Where `earner`'s reward is paid: an account itself, a version into the royalty pots'
+	/// account (it must still have a pot).
+	fn recipient(earner: &Earner<T::AccountId>) -> Result<T::AccountId, DispatchError> {
+		match earner {
+			Earner::Account(who) => Ok(who.clone()),
+			Earner::Version(version) => {
+				ensure!(T::VersionPots::has_pot(version), Error::<T>::VersionHasNoPot);
+				Ok(T::VersionPots::pot_account())
+			},
+		}
+	}
+
+	pub(crate) fn do_claim(epoch: EpochIndex, earner: Earner<T::AccountId>) -> DispatchResult {
 		let mut info = Epochs::<T>::get(epoch).ok_or(Error::<T>::EpochNotClaimable)?;
 		ensure!(
 			matches!(info.status, EpochStatus::Claimable { .. }),
 			Error::<T>::EpochNotClaimable
 		);
-		let mut points = Points::<T>::get(epoch, &who);
+		let mut points = Points::<T>::get(epoch, &earner);
 		ensure!(!points.claimed, Error::<T>::AlreadyClaimed);
 		let amount = Self::reward_of(&info, &points);
 		ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-		ensure!(Self::can_receive(&who, amount), Error::<T>::BelowExistentialDeposit);
-		T::Currency::transfer(&Self::pot_account(), &who, amount, Preservation::Preserve)
+		let recipient = Self::recipient(&earner)?;
+		ensure!(Self::can_receive(&recipient, amount), Error::<T>::BelowExistentialDeposit);
+		T::Currency::transfer(&Self::pot_account(), &recipient, amount, Preservation::Preserve)
 			.map_err(|_| Error::<T>::PotExhausted)?;
+		if let Earner::Version(version) = &earner {
+			T::VersionPots::accrue(version, amount);
+		}
 		points.claimed = true;
-		Points::<T>::insert(epoch, &who, points);
+		Points::<T>::insert(epoch, &earner, points);
 		info.claimed = info.claimed.saturating_add(amount);
 		Epochs::<T>::insert(epoch, info);
 		Committed::<T>::mutate(|c| *c = c.saturating_sub(amount));
-		Self::deposit_event(Event::Claimed { epoch, who, amount });
+		Self::deposit_event(Event::Claimed { epoch, earner, amount });
 		Ok(())
 	}
 
@@ -201,8 +217,9 @@ impl<T: Config> Pallet<T> {
 		(epoch, start, Self::current_epoch_end())
 	}
 
-	/// What `who` can claim, per claimable epoch.
-	pub fn claimable(who: &T::AccountId) -> Vec<(EpochIndex, BalanceOf<T>)> {
+	/// What `earner` can claim, per claimable epoch.
+	pub fn claimable(earner: &Earner<T::AccountId>) -> Vec<(EpochIndex, BalanceOf<T>)> {
+		let Ok(recipient) = Self::recipient(earner) else { return Vec::new() };
 		let current = CurrentEpoch::<T>::get();
 		let first = current.saturating_sub(T::ClaimEpochs::get());
 		(first..current)
@@ -211,10 +228,11 @@ impl<T: Config> Pallet<T> {
 				if !matches!(info.status, EpochStatus::Claimable { .. }) {
 					return None;
 				}
-				let points = Points::<T>::get(epoch, who);
+				let points = Points::<T>::get(epoch, earner);
 				let amount =
 					if points.claimed { Zero::zero() } else { Self::reward_of(&info, &points) };
-				(!amount.is_zero() && Self::can_receive(who, amount)).then_some((epoch, amount))
+				(!amount.is_zero() && Self::can_receive(&recipient, amount))
+					.then_some((epoch, amount))
 			})
 			.collect()
 	}
@@ -294,12 +312,12 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> ContributionSink<T::AccountId> for Pallet<T> {
-	fn record(who: &T::AccountId, category: ContributionCategory, points: u128) {
+	fn record(earner: &Earner<T::AccountId>, category: ContributionCategory, points: u128) {
 		if points.is_zero() {
 			return;
 		}
 		let epoch = CurrentEpoch::<T>::get();
-		Points::<T>::mutate(epoch, who, |p| {
+		Points::<T>::mutate(epoch, earner, |p| {
 			let mine = p.points.get_mut(category);
 			*mine = mine.saturating_add(points);
 		});

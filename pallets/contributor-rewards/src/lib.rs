@@ -4,8 +4,13 @@
 //! models, data and evaluations. Other pallets report contributions through
 //! [`deai_primitives::ContributionSink`] (no extrinsic adds points); at the epoch's end its
 //! totals, its pot (`RewardPerEpoch`, or what the pot account can cover) and the category weights
-//! are frozen in O(1). A contributor then claims `pot × weight × own points / category total` per
-//! category, rounded down, in O(1); anyone may trigger the claim, the contributor is paid.
+//! are frozen in O(1). An earner then claims `pot × weight × own points / category total` per
+//! category, rounded down, in O(1); anyone may trigger the claim, the earner is paid. Earners are
+//! accounts (providers, evaluators) and model or dataset versions: a version's reward is paid
+//! into its royalty pot ([`deai_primitives::VersionPots`]), whose split, fixed when the version
+//! was published, shares it among its contributors, parents and owner, who claim it with their
+//! royalties. Crediting a version as a whole keeps a settlement's cost independent of how many
+//! contributors its model and datasets have.
 //! Unclaimed rewards return to the pot after `ClaimEpochs` epochs; the expired epochs' points are
 //! cleared in `on_idle`, a bounded number per block.
 
@@ -19,6 +24,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -30,6 +36,8 @@ pub mod weights;
 pub use types::*;
 pub use weights::WeightInfo;
 
+pub use deai_primitives::Earner;
+use deai_primitives::VersionPots;
 use frame_support::traits::fungible::Inspect;
 
 /// A balance of the rewards' currency.
@@ -46,7 +54,7 @@ pub mod pallet {
 	use sp_runtime::{traits::AccountIdConversion, Perbill};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -89,8 +97,22 @@ pub mod pallet {
 		/// May change the category weights.
 		type WeightsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// The versions' royalty pots (the registry), into which what a version earned is paid.
+		type VersionPots: VersionPots<Self::AccountId, BalanceOf<Self>>;
+
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
+
+		/// Publishes a version for the benchmarks to pay into.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// Creates what the benchmarks need in other pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub trait BenchmarkHelper {
+		/// A published version with a royalty pot.
+		fn version() -> deai_primitives::VersionRef;
 	}
 
 	#[pallet::type_value]
@@ -108,15 +130,16 @@ pub mod pallet {
 	pub type Epochs<T: Config> =
 		StorageMap<_, Twox64Concat, EpochIndex, EpochInfo<BalanceOf<T>, BlockNumberFor<T>>>;
 
-	/// Each account's points per epoch.
+	/// Each earner's points per epoch: accounts, and versions as a whole (one entry per version
+	/// whatever its number of contributors).
 	#[pallet::storage]
 	pub type Points<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		EpochIndex,
 		Blake2_128Concat,
-		T::AccountId,
-		AccountPoints,
+		Earner<T::AccountId>,
+		EarnerPoints,
 		ValueQuery,
 	>;
 
@@ -151,12 +174,12 @@ pub mod pallet {
 			/// What went back.
 			unclaimed: BalanceOf<T>,
 		},
-		/// A contributor was paid its reward for an epoch.
+		/// An earner was paid its reward for an epoch (a version's into its royalty pot).
 		Claimed {
 			/// The epoch.
 			epoch: EpochIndex,
-			/// The contributor.
-			who: T::AccountId,
+			/// The account or version.
+			earner: Earner<T::AccountId>,
 			/// What it was paid.
 			amount: BalanceOf<T>,
 		},
@@ -171,9 +194,9 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The epoch is open, expired or unknown.
 		EpochNotClaimable,
-		/// The account has no reward in this epoch.
+		/// The earner has no reward in this epoch.
 		NothingToClaim,
-		/// The account already claimed this epoch.
+		/// The earner already claimed this epoch.
 		AlreadyClaimed,
 		/// Category weights must add up to exactly 100%.
 		WeightsNotOneHundredPercent,
@@ -182,6 +205,9 @@ pub mod pallet {
 		/// The reward is below the existential deposit and the account does not exist: it
 		/// cannot receive it until it holds the existential deposit.
 		BelowExistentialDeposit,
+		/// The version has no royalty pot to be paid into (it was removed): its reward is not
+		/// paid, and goes back to the pot when the epoch expires.
+		VersionHasNoPot,
 	}
 
 	#[pallet::genesis_config]
@@ -234,14 +260,21 @@ pub mod pallet {
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
-		/// Pays `who` its reward for a closed, unexpired epoch: per category,
+		/// Pays `earner` its reward for a closed, unexpired epoch: per category,
 		/// `min(pot × weight × points / total, MaxShare × pot × weight, MaxRewardPerPoint ×
-		/// points)`, rounded down, nothing below `MinPoints`. Any signed origin may trigger it; `who` is paid. Emits `Claimed`.
+		/// points)`, rounded down, nothing below `MinPoints`. Any signed origin may trigger it:
+		/// an account earner is paid itself, a version's reward goes into its royalty pot, where
+		/// its split shares it. Emits `Claimed`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::claim(100_000))]
-		pub fn claim(origin: OriginFor<T>, epoch: EpochIndex, who: T::AccountId) -> DispatchResult {
+		// The benchmark pays a version; the registry states what its pot's part costs.
+		#[pallet::weight(T::WeightInfo::claim(100_000).saturating_add(T::VersionPots::accrue_weight()))]
+		pub fn claim(
+			origin: OriginFor<T>,
+			epoch: EpochIndex,
+			earner: Earner<T::AccountId>,
+		) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_claim(epoch, who)
+			Self::do_claim(epoch, earner)
 		}
 
 		/// Sets the category weights (`WeightsOrigin`); they must add up to 100%. The current

@@ -1,6 +1,8 @@
 //! A test runtime: System, Balances and the rewards, with a funded pot.
 
 use crate as pallet_contributor_rewards;
+use core::cell::RefCell;
+use deai_primitives::{ModelVersionRef, VersionPots, VersionRef};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, Hooks},
@@ -8,6 +10,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{BuildStorage, Perbill};
+use std::collections::BTreeMap;
 
 pub type AccountId = u64;
 pub type Balance = u128;
@@ -73,7 +76,66 @@ impl pallet_contributor_rewards::Config for Test {
 	type MinPoints = MinPoints;
 	type MaxRewardPerPoint = MaxRewardPerPoint;
 	type WeightsOrigin = EnsureRoot<AccountId>;
+	type VersionPots = MockPots;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockPots;
+}
+
+/// The account the mock's royalty pots are kept in.
+pub const ROYALTY_ACCOUNT: AccountId = 99;
+
+thread_local! {
+	/// The versions with a royalty pot, and what each pot accrued.
+	static POTS: RefCell<BTreeMap<VersionRef, Balance>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Royalty pots standing in for the registry's.
+pub struct MockPots;
+impl MockPots {
+	/// Opens `version`'s pot.
+	pub fn open(version: VersionRef) {
+		POTS.with(|p| p.borrow_mut().insert(version, 0));
+	}
+	/// Removes `version`'s pot (the version was removed).
+	pub fn close(version: VersionRef) {
+		POTS.with(|p| p.borrow_mut().remove(&version));
+	}
+	/// What `version`'s pot accrued.
+	pub fn accrued(version: VersionRef) -> Option<Balance> {
+		POTS.with(|p| p.borrow().get(&version).copied())
+	}
+}
+impl VersionPots<AccountId, Balance> for MockPots {
+	fn pot_account() -> AccountId {
+		ROYALTY_ACCOUNT
+	}
+	fn has_pot(version: &VersionRef) -> bool {
+		POTS.with(|p| p.borrow().contains_key(version))
+	}
+	fn accrue(version: &VersionRef, amount: Balance) {
+		POTS.with(|p| {
+			if let Some(pot) = p.borrow_mut().get_mut(version) {
+				*pot += amount;
+			}
+		});
+	}
+	fn accrue_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000, 100)
+	}
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_contributor_rewards::BenchmarkHelper for MockPots {
+	fn version() -> VersionRef {
+		let version = model_version(1);
+		Self::open(version);
+		version
+	}
+}
+
+/// Version 0 of model `model`.
+pub fn model_version(model: u64) -> VersionRef {
+	VersionRef::Model(ModelVersionRef { model, version: 0 })
 }
 
 pub const ALICE: AccountId = 1;
@@ -87,7 +149,13 @@ pub const POT: Balance = 10_000_000;
 pub fn new_test_ext() -> TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(Rewards::pot_account(), POT), (ALICE, 1), (BOB, 1), (CHARLIE, 1)],
+		balances: vec![
+			(Rewards::pot_account(), POT),
+			(ROYALTY_ACCOUNT, 1),
+			(ALICE, 1),
+			(BOB, 1),
+			(CHARLIE, 1),
+		],
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
@@ -106,6 +174,7 @@ pub fn new_test_ext() -> TestExternalities {
 		MaxShare::set(Perbill::from_percent(100));
 		MinPoints::set(0);
 		ExistentialDeposit::set(1);
+		POTS.with(|p| p.borrow_mut().clear());
 	});
 	TestExternalities(ext)
 }

@@ -1,7 +1,7 @@
 //! Tests of the contributor rewards. Every test ends with `do_try_state`.
 
 use crate::{mock::*, pallet::*, types::*, Event as RewardsEvent};
-use deai_primitives::{ContributionCategory::*, ContributionSink};
+use deai_primitives::{ContributionCategory::*, ContributionSink, Earner};
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{DispatchError, Perbill};
 
@@ -35,7 +35,12 @@ fn free(who: AccountId) -> Balance {
 }
 
 fn claim(epoch: EpochIndex, who: AccountId) -> sp_runtime::DispatchResult {
-	Rewards::claim(RuntimeOrigin::signed(CHARLIE), epoch, who)
+	Rewards::claim(RuntimeOrigin::signed(CHARLIE), epoch, Earner::Account(who))
+}
+
+/// Credits an account `points`, as the market credits a provider.
+fn record(who: AccountId, category: deai_primitives::ContributionCategory, points: u128) {
+	Rewards::record(&Earner::Account(who), category, points);
 }
 
 mod epochs {
@@ -44,8 +49,8 @@ mod epochs {
 	#[test]
 	fn an_epoch_closes_in_o1_and_freezes_pot_and_weights() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 3 * PT);
-			Rewards::record(&BOB, Model, PT);
+			record(ALICE, Compute, 3 * PT);
+			record(BOB, Model, PT);
 			assert_eq!(Rewards::epoch_info(), (0, 0, 10));
 			run_to_block(9);
 			assert_eq!(CurrentEpoch::<Test>::get(), 0);
@@ -69,11 +74,11 @@ mod epochs {
 	fn a_short_pot_pays_what_it_holds() {
 		new_test_ext().execute_with(|| {
 			RewardPerEpoch::set(POT * 10);
-			Rewards::record(&ALICE, Compute, PT);
+			record(ALICE, Compute, PT);
 			run_to_block(10);
 			// The pot keeps its existential deposit.
 			assert_eq!(Epochs::<Test>::get(0).unwrap().pot, POT - 1);
-			Rewards::record(&ALICE, Compute, PT);
+			record(ALICE, Compute, PT);
 			run_to_block(20);
 			// Epoch 0 owes a quarter of it (one category with points): the rest is available.
 			let owed = Perbill::from_percent(25).mul_floor(POT - 1);
@@ -84,8 +89,8 @@ mod epochs {
 	#[test]
 	fn expiry_returns_the_unclaimed_to_the_pot() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, PT);
-			Rewards::record(&BOB, Compute, PT);
+			record(ALICE, Compute, PT);
+			record(BOB, Compute, PT);
 			run_to_block(10);
 			assert_ok!(claim(0, ALICE));
 			assert_eq!(Committed::<Test>::get(), 125_000);
@@ -122,7 +127,7 @@ mod epochs {
 			);
 			assert_ok!(Rewards::set_category_weights(RuntimeOrigin::root(), weights));
 			assert_eq!(last_event(), RewardsEvent::CategoryWeightsSet { weights });
-			Rewards::record(&ALICE, Compute, PT);
+			record(ALICE, Compute, PT);
 			run_to_block(10);
 			assert_eq!(Epochs::<Test>::get(0).unwrap().weights, weights);
 			assert_ok!(claim(0, ALICE));
@@ -137,17 +142,17 @@ mod claims {
 	#[test]
 	fn a_claim_pays_the_exact_share_to_the_contributor() {
 		new_test_ext().execute_with(|| {
-			Rewards::record(&ALICE, Compute, 3 * PT);
-			Rewards::record(&BOB, Compute, PT);
-			Rewards::record(&ALICE, Evaluation, 7 * PT);
+			record(ALICE, Compute, 3 * PT);
+			record(BOB, Compute, PT);
+			record(ALICE, Evaluation, 7 * PT);
 			assert_noop!(claim(0, ALICE), Error::<Test>::EpochNotClaimable);
 			run_to_block(10);
-			assert_eq!(Rewards::claimable(&ALICE), vec![(0, 187_500 + 250_000)]);
+			assert_eq!(Rewards::claimable(&Earner::Account(ALICE)), vec![(0, 187_500 + 250_000)]);
 			let pot = free(Rewards::pot_account());
 			assert_ok!(claim(0, ALICE));
 			assert_eq!(
 				last_event(),
-				RewardsEvent::Claimed { epoch: 0, who: ALICE, amount: 437_500 }
+				RewardsEvent::Claimed { epoch: 0, earner: Earner::Account(ALICE), amount: 437_500 }
 			);
 			assert_eq!(free(ALICE), 1 + 437_500);
 			assert_eq!(free(Rewards::pot_account()), pot - 437_500);
@@ -156,7 +161,7 @@ mod claims {
 			assert_noop!(claim(0, CHARLIE), Error::<Test>::NothingToClaim);
 			assert_ok!(claim(0, BOB));
 			assert_eq!(free(BOB), 1 + 62_500);
-			assert!(Rewards::claimable(&ALICE).is_empty());
+			assert!(Rewards::claimable(&Earner::Account(ALICE)).is_empty());
 			assert_noop!(claim(7, ALICE), Error::<Test>::EpochNotClaimable);
 		});
 	}
@@ -165,7 +170,7 @@ mod claims {
 	fn rounding_down_leaves_the_remainder_in_the_pot() {
 		new_test_ext().execute_with(|| {
 			for who in [ALICE, BOB, CHARLIE] {
-				Rewards::record(&who, Dataset, PT);
+				record(who, Dataset, PT);
 			}
 			run_to_block(10);
 			for who in [ALICE, BOB, CHARLIE] {
@@ -182,8 +187,8 @@ mod claims {
 		new_test_ext().execute_with(|| {
 			MaxShare::set(Perbill::from_percent(50));
 			MinPoints::set(2 * PT);
-			Rewards::record(&ALICE, Compute, 9 * PT);
-			Rewards::record(&BOB, Compute, PT);
+			record(ALICE, Compute, 9 * PT);
+			record(BOB, Compute, PT);
 			run_to_block(10);
 			// Alice's 90% of 250_000 is capped at half; Bob is below the threshold.
 			assert_ok!(claim(0, ALICE));
@@ -200,18 +205,79 @@ mod claims {
 		new_test_ext().execute_with(|| {
 			ExistentialDeposit::set(1_000);
 			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), ALICE, 1_000));
-			Rewards::record(&20, Compute, 100);
-			Rewards::record(&ALICE, Compute, 100);
+			record(20, Compute, 100);
+			record(ALICE, Compute, 100);
 			run_to_block(10);
 			assert_noop!(claim(0, 20), Error::<Test>::BelowExistentialDeposit);
-			assert!(Rewards::claimable(&20).is_empty());
+			assert!(Rewards::claimable(&Earner::Account(20)).is_empty());
 			// ALICE exists: its 50 arrive.
-			assert_eq!(Rewards::claimable(&ALICE), vec![(0, 50)]);
+			assert_eq!(Rewards::claimable(&Earner::Account(ALICE)), vec![(0, 50)]);
 			assert_ok!(claim(0, ALICE));
 			assert_eq!(free(ALICE), 1_000 + 50);
 			assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), 20, 1_000));
 			assert_ok!(claim(0, 20));
 			assert_eq!(free(20), 1_050);
+		});
+	}
+}
+
+mod versions {
+	use super::*;
+
+	/// A version earns as a whole: its reward goes into its royalty pot (the royalty account
+	/// receives it, the pot accrues it), whoever triggers the claim.
+	#[test]
+	fn a_versions_reward_is_paid_into_its_royalty_pot() {
+		new_test_ext().execute_with(|| {
+			let version = model_version(7);
+			MockPots::open(version);
+			Rewards::record(&Earner::Version(version), Model, PT);
+			record(ALICE, Compute, PT);
+			assert_eq!(Points::<Test>::get(0, Earner::Version(version)).points.model, PT);
+			run_to_block(10);
+			// Alone in its category: a quarter of the 1_000_000 pot.
+			assert_eq!(Rewards::claimable(&Earner::Version(version)), vec![(0, 250_000)]);
+			assert_ok!(Rewards::claim(RuntimeOrigin::signed(BOB), 0, Earner::Version(version)));
+			assert_eq!(free(ROYALTY_ACCOUNT), 1 + 250_000);
+			assert_eq!(MockPots::accrued(version), Some(250_000));
+			assert_eq!(free(BOB), 1);
+			assert_eq!(
+				last_event(),
+				RewardsEvent::Claimed {
+					epoch: 0,
+					earner: Earner::Version(version),
+					amount: 250_000
+				}
+			);
+			assert_noop!(
+				Rewards::claim(RuntimeOrigin::signed(BOB), 0, Earner::Version(version)),
+				Error::<Test>::AlreadyClaimed
+			);
+			assert!(Rewards::claimable(&Earner::Version(version)).is_empty());
+		});
+	}
+
+	/// A removed version has no pot to pay into: its reward is refused by name, not offered by
+	/// the runtime API, and goes back to the pot when the epoch expires.
+	#[test]
+	fn a_removed_versions_reward_returns_to_the_pot() {
+		new_test_ext().execute_with(|| {
+			let version = model_version(8);
+			MockPots::open(version);
+			Rewards::record(&Earner::Version(version), Dataset, PT);
+			run_to_block(10);
+			MockPots::close(version);
+			assert!(Rewards::claimable(&Earner::Version(version)).is_empty());
+			assert_noop!(
+				Rewards::claim(RuntimeOrigin::signed(BOB), 0, Earner::Version(version)),
+				Error::<Test>::VersionHasNoPot
+			);
+			assert_eq!(Committed::<Test>::get(), 250_000);
+			// ClaimEpochs = 2: epoch 0 expires when epoch 3 opens.
+			run_to_block(30);
+			assert_eq!(Committed::<Test>::get(), 0);
+			assert_eq!(free(ROYALTY_ACCOUNT), 1);
+			assert_eq!(free(Rewards::pot_account()), POT);
 		});
 	}
 }
@@ -226,7 +292,7 @@ mod cleanup {
 	fn l6_a_partly_cleared_epoch_keeps_the_invariants() {
 		new_test_ext().execute_with(|| {
 			for who in 10..15 {
-				Rewards::record(&who, Compute, PT);
+				record(who, Compute, PT);
 			}
 			run_to_block(10);
 			assert_ok!(claim(0, 10));
@@ -238,8 +304,8 @@ mod cleanup {
 			assert_eq!(Epochs::<Test>::get(0).unwrap().status, EpochStatus::Expired);
 			// What a partial clear leaves (in tests the overlay clears whole prefixes at once):
 			// the claimed entry and another are gone, three remain.
-			Points::<Test>::remove(0, 10);
-			Points::<Test>::remove(0, 11);
+			Points::<Test>::remove(0, Earner::Account(10));
+			Points::<Test>::remove(0, Earner::Account(11));
 			assert_eq!(Points::<Test>::iter_prefix(0).count(), 3);
 			assert!(Rewards::do_try_state().is_ok());
 			run_to_block(31);
@@ -275,7 +341,7 @@ mod farming {
 			let sybils = [10, 11, 12, 13, 14];
 			let fees_paid: u128 = 1_000;
 			for (i, category) in [Compute, Model, Dataset, Evaluation, Compute].iter().enumerate() {
-				Rewards::record(&sybils[i], *category, fees_paid / 5);
+				record(sybils[i], *category, fees_paid / 5);
 			}
 			run_to_block(10);
 			// Each category owes no more than its points may pay, not its 250_000 share.
@@ -334,14 +400,14 @@ mod properties {
 					match action {
 						// Up to a million points: some epochs are bound by the pot, some by
 						// what their points may pay.
-						Action::Record(w, c, p) => Rewards::record(&(10 + w as u64), category(c), p as u128 * 1_000),
+						Action::Record(w, c, p) => record(10 + w as u64, category(c), p as u128 * 1_000),
 						Action::Claim(e, w) => {
 							let who = 10 + w as u64;
 							let before = free(who);
 							if claim(e as u32, who).is_ok() {
 								*paid.entry((e as u32, who)).or_default() += 1;
 								// No point pays back the fee it stands for (H-4).
-								let p = Points::<Test>::get(e as u32, who).points;
+								let p = Points::<Test>::get(e as u32, Earner::Account(who)).points;
 								let points = p.compute + p.model + p.dataset + p.evaluation;
 								prop_assert!(free(who) - before <= MaxRewardPerPoint::get().mul_floor(points));
 								prop_assert!(free(who) - before < points);

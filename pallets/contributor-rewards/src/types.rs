@@ -127,7 +127,7 @@ pub struct EpochInfo<Balance, BlockNumber> {
 	pub status: EpochStatus,
 }
 
-/// An account's points in an epoch.
+/// An earner's points in an epoch.
 #[derive(
 	Encode,
 	Decode,
@@ -141,7 +141,7 @@ pub struct EpochInfo<Balance, BlockNumber> {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-pub struct AccountPoints {
+pub struct EarnerPoints {
 	/// Points per category.
 	pub points: PerCategory<u128>,
 	/// Whether the epoch's reward was claimed (every category at once).

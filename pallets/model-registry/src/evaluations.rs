@@ -4,7 +4,7 @@
 
 use crate::{pallet::*, types::*, BalanceOf};
 use deai_primitives::{
-	BenchmarkId, ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef,
+	BenchmarkId, ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, Earner,
 	EvaluationId, ModelVersionRef,
 };
 use frame_support::{
@@ -203,7 +203,7 @@ impl<T: Config> Pallet<T> {
 		info.status = if upheld { EvaluationStatus::Accepted } else { EvaluationStatus::Rejected };
 		if upheld {
 			T::ContributionSink::record(
-				&info.evaluator,
+				&Earner::Account(info.evaluator.clone()),
 				ContributionCategory::Evaluation,
 				info.fee.saturated_into(),
 			);
@@ -236,7 +236,7 @@ impl<T: Config> Pallet<T> {
 			e.bond = Zero::zero();
 			e.status = EvaluationStatus::Accepted;
 			T::ContributionSink::record(
-				&e.evaluator,
+				&Earner::Account(e.evaluator.clone()),
 				ContributionCategory::Evaluation,
 				e.fee.saturated_into(),
 			);

@@ -187,8 +187,9 @@ pub mod pallet {
 		type FeeDestination: Get<Self::AccountId>;
 
 		/// The protocol's cut of every usage fee, paid to [`Config::FeeDestination`]. A third
-		/// party's paid use credits the item's contributors this cut, by share, as contribution
-		/// points: a point is a unit of fee paid to the protocol, so self-use cannot farm them.
+		/// party's paid use credits the version this cut as contribution points (what they earn
+		/// is paid into its royalty pot and shared by its split): a point is a unit of fee paid
+		/// to the protocol, so self-use cannot farm them.
 		#[pallet::constant]
 		type UsageFeeCut: Get<Perbill>;
 

@@ -2,7 +2,7 @@
 //! inspection.
 
 use crate as pallet_model_registry;
-use deai_primitives::{ContributionCategory, ContributionSink};
+use deai_primitives::{ContributionCategory, ContributionSink, Earner};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{fungible::Credit, ConstU128, ConstU32, ConstU64, OnUnbalanced},
@@ -81,20 +81,20 @@ impl OnUnbalanced<Credit<AccountId, Balances>> for ToTreasury {
 }
 
 thread_local! {
-	/// Contributions the registry reported: (who, category, points).
-	pub static CONTRIBUTIONS: RefCell<Vec<(AccountId, ContributionCategory, u128)>> =
+	/// Contributions the registry reported: (earner, category, points).
+	pub static CONTRIBUTIONS: RefCell<Vec<(Earner<AccountId>, ContributionCategory, u128)>> =
 		const { RefCell::new(Vec::new()) };
 }
 
 /// Records contributions for the tests to inspect.
 pub struct RecordingSink;
 impl ContributionSink<AccountId> for RecordingSink {
-	fn record(who: &AccountId, category: ContributionCategory, points: u128) {
-		CONTRIBUTIONS.with(|c| c.borrow_mut().push((*who, category, points)));
+	fn record(earner: &Earner<AccountId>, category: ContributionCategory, points: u128) {
+		CONTRIBUTIONS.with(|c| c.borrow_mut().push((earner.clone(), category, points)));
 	}
 }
 
-pub fn contributions() -> Vec<(AccountId, ContributionCategory, u128)> {
+pub fn contributions() -> Vec<(Earner<AccountId>, ContributionCategory, u128)> {
 	CONTRIBUTIONS.with(|c| c.borrow().clone())
 }
 

@@ -1,8 +1,8 @@
 //! Usage and royalties, accounted lazily (see [`deai_primitives::royalties`]): each version's
 //! split, fixed when it is published; `pay_usage` and the market's settlements, which pay a
 //! version's pot in one step; claims, which pay one payee what it is owed (or forward a parent's
-//! share into the parent's pot); closing a removed version's pot; and counting uses and
-//! crediting contributors.
+//! share into the parent's pot); closing a removed version's pot; counting uses and crediting
+//! the version contribution points; and receiving what those points earn ([`VersionPots`]).
 
 use crate::{
 	items::{Item, Version},
@@ -12,7 +12,7 @@ use crate::{
 };
 use deai_primitives::{
 	royalties::{owner_share, share_of},
-	ContributionCategory, ContributionSink, IntendedUse, PaidUse,
+	ContributionSink, Earner, IntendedUse, PaidUse, VersionPots,
 };
 use frame_support::{
 	defensive, ensure,
@@ -180,7 +180,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(payer, &Self::royalty_account(), to_pot, Preservation::Preserve)?;
 		Self::accrue(V::any(version), to_pot);
 		// Paying oneself (or an item one shares in) earns no contribution points; a third
-		// party's use credits the contributors the protocol's cut it paid (H-4).
+		// party's use credits the version the protocol's cut it paid (H-4).
 		let credited = !Self::is_party(payer, &item, info.publisher());
 		Self::count_use::<V>(version, if credited { cut } else { Zero::zero() });
 		Ok((fee, credited))
@@ -218,7 +218,10 @@ impl<T: Config> Pallet<T> {
 		Self::count_use::<V>(version, if party { Zero::zero() } else { cut });
 	}
 
-	/// Counts one use of a version and credits its item's contributors `points` by share.
+	/// Counts one use of a version and credits the version `points` as a whole: the rewards
+	/// they earn are paid into its royalty pot, and its split (fixed when it was published)
+	/// shares them among its contributors, parents and owner. One entry whatever the number of
+	/// contributors, so that a settlement's cost does not grow with them.
 	fn count_use<V: Version<T>>(version: &V::Ref, points: BalanceOf<T>) {
 		let (id, index) = V::key(version);
 		V::Records::mutate(id, index, |v| {
@@ -230,24 +233,11 @@ impl<T: Config> Pallet<T> {
 		if points.is_zero() {
 			return;
 		}
-		if let Some(item) = <V::Item as Item<T>>::Records::get(id) {
-			Self::credit(item.contributors(), V::CATEGORY, points);
-		}
-	}
-
-	/// Credits `contributors` `points` by share.
-	fn credit(
-		contributors: &ContributorsOf<T>,
-		category: ContributionCategory,
-		points: BalanceOf<T>,
-	) {
-		let points: u128 = points.saturated_into();
-		for (who, share) in contributors.iter() {
-			let earned = share.mul_floor(points);
-			if !earned.is_zero() {
-				T::ContributionSink::record(who, category, earned);
-			}
-		}
+		T::ContributionSink::record(
+			&Earner::Version(V::any(version)),
+			V::CATEGORY,
+			points.saturated_into(),
+		);
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -405,5 +395,31 @@ impl<T: Config> Pallet<T> {
 				.unwrap_or_default(),
 		};
 		entitled.saturating_sub(RoyaltiesClaimed::<T>::get(version, payee))
+	}
+}
+
+/// The rewards pallet pays what a version earned into its pot.
+impl<T: Config> VersionPots<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn pot_account() -> T::AccountId {
+		Self::royalty_account()
+	}
+
+	fn has_pot(version: &VersionRef) -> bool {
+		RoyaltyPots::<T>::contains_key(version)
+	}
+
+	fn accrue(version: &VersionRef, amount: BalanceOf<T>) {
+		Self::accrue(*version, amount)
+	}
+
+	/// Two reads and a write of one pot: `has_pot`, then `accrue`'s read and write, each proof
+	/// counting the pot's key and its largest value.
+	fn accrue_weight() -> frame_support::weights::Weight {
+		use codec::MaxEncodedLen;
+		let entry =
+			16 + VersionRef::max_encoded_len() + RoyaltyPot::<BalanceOf<T>>::max_encoded_len();
+		T::DbWeight::get()
+			.reads_writes(2, 1)
+			.saturating_add(frame_support::weights::Weight::from_parts(0, 2 * entry as u64))
 	}
 }

@@ -2,7 +2,10 @@
 
 use crate::{BalanceOf, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-pub use deai_primitives::royalties::{RoyaltyPayee, RoyaltyPot};
+pub use deai_primitives::{
+	royalties::{RoyaltyPayee, RoyaltyPot},
+	VersionRef,
+};
 use deai_primitives::{
 	BenchmarkId, ContentHash, DatasetVersionRef, JobId, ModelVersionRef, VersionIndex,
 };
@@ -509,28 +512,6 @@ pub enum RegistryItem {
 	Model(deai_primitives::ModelId),
 	/// A dataset.
 	Dataset(deai_primitives::DatasetId),
-}
-
-/// A model version or a dataset version.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	PartialOrd,
-	Ord,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum VersionRef {
-	/// A model version.
-	Model(ModelVersionRef),
-	/// A dataset version.
-	Dataset(DatasetVersionRef),
 }
 
 /// Where a royalty claim was paid.

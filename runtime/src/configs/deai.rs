@@ -175,7 +175,8 @@ parameter_types! {
 	/// The contributor-rewards pot's id.
 	pub const RewardsPalletId: PalletId = PalletId(*b"py/rewrd");
 	pub RewardsPotAccount: AccountId = ContributorRewards::pot_account();
-	/// A contributor gets at most 20% of a category's pot in an epoch.
+	/// An earner gets at most 20% of a category's pot in an epoch: an account, or a model or
+	/// dataset version (its payees together, as they share its one points entry).
 	pub const MaxRewardShare: Perbill = Perbill::from_percent(20);
 	/// A point (a unit of fee paid to the protocol) pays at most half a unit: farming points
 	/// loses at least half of what it pays (H-4).
@@ -195,5 +196,19 @@ impl pallet_contributor_rewards::Config for Runtime {
 	type MinPoints = ConstU128<1_000>;
 	type MaxRewardPerPoint = MaxRewardPerPoint;
 	type WeightsOrigin = DeaiParametersOrRoot;
+	/// A version's rewards go into its royalty pot, shared by its split.
+	type VersionPots = ModelRegistry;
 	type WeightInfo = pallet_contributor_rewards::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RewardsBenchmarkHelper;
+}
+
+/// A real published version for the rewards' benchmarks to pay into.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct RewardsBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_contributor_rewards::BenchmarkHelper for RewardsBenchmarkHelper {
+	fn version() -> deai_primitives::VersionRef {
+		deai_primitives::VersionRef::Model(ModelRegistry::benchmark_model(0))
+	}
 }

@@ -23,8 +23,8 @@ fn benchmark_licence<T: Config>() -> Licence<T> {
 
 impl<T: Config> Pallet<T> {
 	/// A usable model version with usage fee `fee` and the most contributors. (The fee goes into
-	/// the version's pot in one step, whatever the split; a paid use credits each contributor
-	/// its points.)
+	/// the version's pot in one step, whatever the split; a paid use credits the version its
+	/// points, in one entry.)
 	pub fn benchmark_model(fee: BalanceOf<T>) -> ModelVersionRef {
 		let owner = funded::<T>("registry-owner", 0);
 		let model = NextModelId::<T>::get();
@@ -59,7 +59,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A usable compute-to-data dataset version with usage fee `fee` and the most contributors
-	/// (a paid use credits each its points): a new dataset every call, whose providers the
+	/// (the largest split): a new dataset every call, whose providers the
 	/// market's benchmarks approve with [`Self::benchmark_approve`].
 	pub fn benchmark_dataset(fee: BalanceOf<T>) -> DatasetVersionRef {
 		let owner = funded::<T>("registry-owner", 1);

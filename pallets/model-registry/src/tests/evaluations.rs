@@ -66,7 +66,11 @@ fn an_unchallenged_evaluation_is_accepted_after_its_period() {
 		assert_ok!(Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), eval));
 		assert_eq!(last_event(), RegistryEvent::EvaluationAccepted { evaluation: eval });
 		assert_eq!(eval_bond(DAVE), 0);
-		assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 50)));
+		assert!(contributions().contains(&(
+			Earner::Account(DAVE),
+			ContributionCategory::Evaluation,
+			50
+		)));
 		assert_noop!(
 			Registry::finalize_evaluation(RuntimeOrigin::signed(EVE), eval),
 			Error::<Test>::AlreadyFinal
@@ -135,7 +139,11 @@ fn an_upheld_evaluation_wins_half_the_challengers_bond() {
 			Evaluations::<Test>::get(eval).unwrap().status,
 			EvaluationStatus::Accepted
 		));
-		assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 50)));
+		assert!(contributions().contains(&(
+			Earner::Account(DAVE),
+			ContributionCategory::Evaluation,
+			50
+		)));
 	});
 }
 
@@ -254,7 +262,11 @@ fn l7_an_unjudged_challenge_times_out_and_the_evaluation_stands() {
 		assert_eq!(free(EVE), eve);
 		assert_eq!(free(DAVE), dave + 1_000);
 		assert_eq!(eval_bond(DAVE), 0);
-		assert!(contributions().contains(&(DAVE, ContributionCategory::Evaluation, 50)));
+		assert!(contributions().contains(&(
+			Earner::Account(DAVE),
+			ContributionCategory::Evaluation,
+			50
+		)));
 		// The judge can no longer rule.
 		assert_noop!(
 			Registry::resolve_challenge(RuntimeOrigin::root(), eval, false),

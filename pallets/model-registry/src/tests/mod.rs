@@ -13,8 +13,8 @@ mod royalties;
 
 use crate::{mock::*, pallet::*, types::*, Event as RegistryEvent};
 use deai_primitives::{
-	ContributionCategory, DatasetVersionRef, IntendedUse, ModelRegistry as _, ModelVersionRef,
-	PaidUse,
+	ContributionCategory, DatasetVersionRef, Earner, IntendedUse, ModelRegistry as _,
+	ModelVersionRef, PaidUse,
 };
 use frame_support::{
 	assert_noop, assert_ok,

@@ -485,8 +485,11 @@ mod remove_model_version_and_model {
 			));
 			Registry::unpin_model(&v, Some(PaidUse { payer: BOB, fee: 1_000 }));
 			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 1);
-			assert_eq!(contributions(), vec![(ALICE, ContributionCategory::Model, 100)]);
 			let vref = VersionRef::Model(v);
+			assert_eq!(
+				contributions(),
+				vec![(Earner::Version(vref), ContributionCategory::Model, 100)]
+			);
 			assert_eq!(Registry::royalties_owed(&vref, &RoyaltyPayee::Account(ALICE)), Ok(900));
 			let alice = free(ALICE);
 			let deposit = ModelVersions::<Test>::get(id, 0).unwrap().deposit;

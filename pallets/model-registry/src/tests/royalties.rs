@@ -114,8 +114,9 @@ fn the_protocol_cut_goes_to_the_fee_destination_and_the_rest_to_the_pot() {
 		assert_eq!(free(TREASURY) - treasury, 100);
 		assert_eq!(free(pot()) - in_pot, 900);
 		assert_eq!(owed(v, Account(BOB)), 900);
-		// EVE is no party to the model: BOB is credited the 100 the protocol received.
-		assert_eq!(contributions(), vec![(BOB, ContributionCategory::Model, 100)]);
+		// EVE is no party to the model: the version is credited the 100 the protocol received
+		// (what they earn reaches BOB through the pot).
+		assert_eq!(contributions(), vec![(Earner::Version(v), ContributionCategory::Model, 100)]);
 	});
 }
 
@@ -398,5 +399,40 @@ fn l4_a_dust_share_stays_owed_and_never_blocks_anyone() {
 		// ALICE's deposit comes back too: count only the share.
 		assert_eq!(free(ALICE) - alice - deposit, 50);
 		assert_eq!(free(other), 0);
+	});
+}
+
+/// What a version earns in contribution rewards is paid into its pot (the rewards pallet's
+/// `VersionPots`) and shared exactly as its fees are, each contributor its share; a removed
+/// version has no pot to pay into.
+#[test]
+fn a_versions_rewards_are_shared_by_its_split() {
+	use deai_primitives::VersionPots;
+	new_test_ext().execute_with(|| {
+		let id = model_with(ALICE, 0, &[(ALICE, 50), (BOB, 30), (CHARLIE, 20)]);
+		let v = VersionRef::Model(publish(ALICE, id, 1, vec![], Perbill::zero()));
+		assert_eq!(<Registry as VersionPots<_, _>>::pot_account(), Registry::royalty_account());
+		assert!(<Registry as VersionPots<_, _>>::has_pot(&v));
+		// The rewards pallet pays 1_001 into the royalty account, then accrues it.
+		assert_ok!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(DAVE),
+			Registry::royalty_account(),
+			1_001
+		));
+		<Registry as VersionPots<_, _>>::accrue(&v, 1_001);
+		assert_eq!(Registry::royalties_owed(&v, &Account(BOB)), Ok(300));
+		assert_eq!(Registry::royalties_owed(&v, &Account(CHARLIE)), Ok(200));
+		assert_eq!(Registry::royalties_owed(&v, &Account(ALICE)), Ok(500));
+		let before = [ALICE, BOB, CHARLIE].map(free);
+		claim_all(v);
+		assert_eq!(
+			[ALICE, BOB, CHARLIE].map(free),
+			[before[0] + 500, before[1] + 300, before[2] + 200]
+		);
+		// The unit no share reaches yet stays in the pot for the next payment.
+		assert_eq!(RoyaltyPots::<Test>::get(v).unwrap().accrued, 1_001);
+		let VersionRef::Model(mv) = v else { unreachable!() };
+		assert_ok!(Registry::remove_model_version(RuntimeOrigin::signed(ALICE), mv));
+		assert!(!<Registry as VersionPots<_, _>>::has_pot(&v));
 	});
 }
