@@ -102,17 +102,6 @@ pub mod pallet {
 
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
-
-		/// Publishes a version for the benchmarks to pay into.
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper;
-	}
-
-	/// Creates what the benchmarks need in other pallets.
-	#[cfg(feature = "runtime-benchmarks")]
-	pub trait BenchmarkHelper {
-		/// A published version with a royalty pot.
-		fn version() -> deai_primitives::VersionRef;
 	}
 
 	#[pallet::type_value]
@@ -266,7 +255,8 @@ pub mod pallet {
 		/// an account earner is paid itself, a version's reward goes into its royalty pot, where
 		/// its split shares it. Emits `Claimed`.
 		#[pallet::call_index(0)]
-		// The benchmark pays a version; the registry states what its pot's part costs.
+		// The benchmark pays an account; paying a version adds its pot's part, which the
+		// registry states.
 		#[pallet::weight(T::WeightInfo::claim(100_000).saturating_add(T::VersionPots::accrue_weight()))]
 		pub fn claim(
 			origin: OriginFor<T>,

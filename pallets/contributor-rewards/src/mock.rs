@@ -78,8 +78,6 @@ impl pallet_contributor_rewards::Config for Test {
 	type WeightsOrigin = EnsureRoot<AccountId>;
 	type VersionPots = MockPots;
 	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockPots;
 }
 
 /// The account the mock's royalty pots are kept in.
@@ -124,15 +122,6 @@ impl VersionPots<AccountId, Balance> for MockPots {
 		frame_support::weights::Weight::from_parts(1_000, 100)
 	}
 }
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_contributor_rewards::BenchmarkHelper for MockPots {
-	fn version() -> VersionRef {
-		let version = model_version(1);
-		Self::open(version);
-		version
-	}
-}
-
 /// Version 0 of model `model`.
 pub fn model_version(model: u64) -> VersionRef {
 	VersionRef::Model(ModelVersionRef { model, version: 0 })

@@ -199,16 +199,4 @@ impl pallet_contributor_rewards::Config for Runtime {
 	/// A version's rewards go into its royalty pot, shared by its split.
 	type VersionPots = ModelRegistry;
 	type WeightInfo = pallet_contributor_rewards::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = RewardsBenchmarkHelper;
-}
-
-/// A real published version for the rewards' benchmarks to pay into.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct RewardsBenchmarkHelper;
-#[cfg(feature = "runtime-benchmarks")]
-impl pallet_contributor_rewards::BenchmarkHelper for RewardsBenchmarkHelper {
-	fn version() -> deai_primitives::VersionRef {
-		deai_primitives::VersionRef::Model(ModelRegistry::benchmark_model(0))
-	}
 }
