@@ -12,7 +12,7 @@ STATE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-state.json
 # runtime and storage): test-live-state runs this runtime's migrations on it, with their checks.
 UPGRADE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-upgrade-state.json
 
-.PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-benchmarks test-e2e test-live-state zombienet test-zombienet relay chain-specs weights
+.PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-benchmarks test-e2e test-live-state zombienet test-zombienet relay chain-specs weights bench-fill
 
 ## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
 run: setup node
@@ -116,3 +116,11 @@ chain-specs: node
 ## Regenerates the DeAI pallets' weights with `deai-node benchmark pallet` (slow: not part of `make test`).
 weights:
 	@bash scripts/benchmark.sh
+
+## Fills blocks with one call on a dev node of its own (CALL=transfer_keep_alive|post_job|remark,
+## BLOCKS=3) and reports transactions per block and the resource that binds, transfer_keep_alive
+## measured alike as the yardstick (not part of `make test`: a measurement, not a check).
+CALL ?= post_job
+BLOCKS ?= 3
+bench-fill: node
+	@cd tests/e2e && node bench-fill.mjs --call $(CALL) --blocks $(BLOCKS)
