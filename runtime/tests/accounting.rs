@@ -668,12 +668,13 @@ fn the_books_balance_through_a_market_registry_and_rewards_scenario() {
 		}
 		// Versions earn as a whole: their rewards go into their royalty pots, and the payees of
 		// their splits claim them with their royalties.
-		let versions: Vec<VersionRef> = pallet_contributor_rewards::Points::<Runtime>::iter_keys()
-			.filter_map(|(epoch, earner)| match earner {
-				Earner::Version(version) if epoch == 0 => Some(version),
-				_ => None,
-			})
-			.collect();
+		let versions: Vec<VersionRef> =
+			pallet_contributor_rewards::Points::<Runtime>::iter_key_prefix(0)
+				.filter_map(|earner| match earner {
+					Earner::Version(version) => Some(version),
+					Earner::Account(_) => None,
+				})
+				.collect();
 		assert!(!versions.is_empty(), "no version earned points");
 		for version in versions {
 			let earner = Earner::Version(version);
