@@ -12,13 +12,24 @@ STATE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-state.json
 # runtime and storage): test-live-state runs this runtime's migrations on it, with their checks.
 UPGRADE_SNAPSHOT ?= $${DEAI_CACHE}/e2e-upgrade-state.json
 
-.PHONY: run test setup fmt lint node tools contracts test-contracts test-rust test-benchmarks test-e2e test-live-state zombienet test-zombienet relay chain-specs weights bench-fill
+.PHONY: run test setup fmt lint node tools contracts explorer test-contracts test-rust test-benchmarks test-e2e test-live-state zombienet test-zombienet relay chain-specs weights bench-fill
 
-## Set up the machine, build the node, and run a development chain on ws://127.0.0.1:9944.
-run: setup node
+EXPLORER_PORT ?= 8080
+EXPLORER_HOST ?= 127.0.0.1
+
+## Set up the machine, build the node and the explorer, and run a development chain on
+## ws://127.0.0.1:9944 with DeAI Explorer on http://127.0.0.1:8080 (RPC_PORT, EXPLORER_PORT and
+## EXPLORER_HOST change them). The explorer's server stops with the node.
+run: setup node explorer
 	@$(ENV) echo "DeAI Chain dev node: RPC ws://127.0.0.1:$(RPC_PORT)" && \
 	  echo "polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$(RPC_PORT)#/explorer" && \
-	  exec "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
+	  { node explorer/serve.mjs --host $(EXPLORER_HOST) --port $(EXPLORER_PORT) --rpc ws://127.0.0.1:$(RPC_PORT) & } && \
+	  explorer=$$! && trap 'kill $$explorer' EXIT && \
+	  "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
+
+## Builds DeAI Explorer (explorer/: type-checked, bundled by Vite into explorer/dist, no CDN).
+explorer:
+	@cd explorer && npm run --silent build -- --logLevel warn
 
 ## Everything CI runs, each stage timed (scripts/test.sh prints the table): formatting and lint
 ## gates first, then the builds, the Rust tests (pallets, runtime, chain specs), the end-to-end
@@ -77,7 +88,7 @@ test-benchmarks:
 
 ## The end-to-end tests, against the one production node build: they give their `--dev` chain the
 ## short periods of a test chain (the runtime's `FastPeriods`) with sudo, as their first step.
-test-e2e: node tools contracts
+test-e2e: node tools contracts explorer
 	@$(ENV) rm -f "$(STATE_SNAPSHOT)" "$(UPGRADE_SNAPSHOT)" && cd tests/e2e && \
 	  DEAI_NODE="$(NODE)" DEAI_STATE_SNAPSHOT="$(STATE_SNAPSHOT)" \
 	  DEAI_UPGRADE_SNAPSHOT="$(UPGRADE_SNAPSHOT)" npm test

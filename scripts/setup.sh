@@ -3,8 +3,8 @@
 #   1. Debian packages (protobuf-compiler, clang, libclang-dev, lld, ...),
 #   2. a `wasm32v1-none` standard library for the WASM runtime: rustup's own target when rustup
 #      can download it, otherwise Debian's rustc-web toolchain plus a sysroot built from its sources,
-#   3. the Node.js packages of the end-to-end tests and of zombienet (npm ci, from the committed
-#      lockfiles).
+#   3. the Node.js packages of the end-to-end tests, of zombienet and of the explorer (npm ci, from
+#      the committed lockfiles), and Debian's chromium for the explorer's browser test.
 # Running it twice changes nothing. It writes the chosen WASM toolchain to $DEAI_CACHE/wasm-toolchain,
 # which scripts/env.sh reads.
 set -euo pipefail
@@ -34,6 +34,8 @@ apt_install() {
 
 # --- 1. System packages -------------------------------------------------------------------------
 apt_install build-essential pkg-config libssl-dev protobuf-compiler clang libclang-dev lld make git curl ca-certificates
+# The explorer's browser test drives Debian's Chromium (playwright-core's own download would fail).
+apt_install chromium
 
 # --- 2. The wasm32v1-none standard library ------------------------------------------------------
 stable_sysroot=$(rustc --print sysroot)
@@ -95,12 +97,12 @@ if [ "$(cat "$DEAI_CACHE/wasm-toolchain" 2>/dev/null)" != "$wasm_toolchain" ]; t
 fi
 log "WASM toolchain: $wasm_toolchain"
 
-# --- 3. Node.js packages: the end-to-end tests and zombienet -------------------------------------
+# --- 3. Node.js packages: the end-to-end tests, zombienet and the explorer --------------------------
 # Node.js (with npm) may come from Debian or from NodeSource; only install it when missing.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
-for dir in tests/e2e zombienet; do
+for dir in tests/e2e zombienet explorer; do
   [ -f "$here/$dir/package-lock.json" ] || continue
   lock_sum=$(sha256sum "$here/$dir/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$here/$dir/node_modules/.deai-lock" 2>/dev/null)" != "$lock_sum" ]; then

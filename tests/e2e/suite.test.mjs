@@ -13,6 +13,7 @@ import { rewardsTests } from './rewards.mjs';
 import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
 import { workerTests } from './worker.mjs';
+import { explorerTests } from './explorer.mjs';
 import { faultTests } from './faults.mjs';
 import { upgradeTests } from './upgrade.mjs';
 
@@ -52,6 +53,8 @@ rewardsTests(ctx);
 // Its votes lock balances for the rest of the run.
 governanceTests(ctx);
 contractsTests(ctx);
+// The explorer in a browser; it cancels the job it posts from the UI before the workers start.
+explorerTests(ctx);
 // Its workers would take other suites' open jobs: it comes last.
 workerTests(ctx);
 // A node of its own, killed and restarted.

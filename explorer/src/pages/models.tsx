@@ -1,0 +1,159 @@
+// Models and datasets: search and list; a model's versions, licence, fee, contributors and their
+// shares, evaluations, royalties owed, and its lineage as a graph.
+import { useState } from 'preact/hooks';
+import { useLive, type Codec } from '../chain';
+import { balance, hash, percent, text, variant, who } from '../format';
+import { Lineage } from '../lineage';
+import { ErrorBox, Facts, Link, Loading, Table, useApp } from '../ui';
+
+const licenceText = (licence: Codec) => [
+  text(licence.spdx),
+  licence.commercialUse.isTrue ? 'commercial use' : 'non-commercial',
+  licence.derivatives.isTrue ? 'derivatives allowed' : 'no derivatives',
+  licence.attribution.isTrue ? 'attribution' : '',
+].filter(Boolean).join(' · ');
+
+export function ModelsPage() {
+  const { chain } = useApp();
+  const api = chain.api;
+  const [query, setQuery] = useState('');
+  const { data, error } = useLive(chain, async () => {
+    const [models, datasets] = await Promise.all([
+      api.query.modelRegistry.models.entries(), api.query.modelRegistry.datasets.entries(),
+    ]);
+    const byId = (a: [Codec, Codec], b: [Codec, Codec]) => a[0].args[0].toNumber() - b[0].args[0].toNumber();
+    return { models: (models as [Codec, Codec][]).sort(byId), datasets: (datasets as [Codec, Codec][]).sort(byId) };
+  });
+  if (error) return <ErrorBox error={error} />;
+  if (!data) return <Loading what="the registry" />;
+  const q = query.trim().toLowerCase();
+  const matches = (item: Codec) => !q || [text(item.name), text(item.description), ...(item.tags ?? []).map(text)]
+    .some((s) => s.toLowerCase().includes(q));
+  const models = data.models.filter(([, m]) => matches(m.unwrap()));
+  const datasets = data.datasets.filter(([, d]) => matches(d.unwrap()));
+  return (
+    <section>
+      <h1>Models and datasets</h1>
+      <input type="search" placeholder="Search names, descriptions, tags" value={query}
+        onInput={(e) => setQuery((e.target as HTMLInputElement).value)} data-testid="search" />
+      <h2>Models ({models.length})</h2>
+      <Table testid="model-list" head={['Id', 'Name', 'Tags', 'Owner', 'Licence', 'Usage fee', 'Versions', 'Status']}
+        empty="No model matches."
+        rows={models.map(([key, value]) => {
+          const m = value.unwrap();
+          const id = key.args[0].toNumber();
+          return [id, <Link to={`/model/${id}`} testid={`model-${id}`}>{text(m.name)}</Link>, m.tags.map(text).join(', '),
+            who(m.owner), licenceText(m.licence), balance(api, m.usageFee), m.liveVersions.toNumber(), variant(m.status)];
+        })} />
+      <h2>Datasets ({datasets.length})</h2>
+      <Table testid="dataset-list" head={['Id', 'Name', 'Owner', 'Licence', 'Access', 'Versions', 'Status']}
+        empty="No dataset matches."
+        rows={datasets.map(([key, value]) => {
+          const d = value.unwrap();
+          const id = key.args[0].toNumber();
+          const access = d.access.isOpen ? 'open' : `${variant(d.access)}, ${balance(api, d.access.value.fee)} per use`;
+          return [id, <Link to={`/dataset/${id}`}>{text(d.name)}</Link>, who(d.owner), licenceText(d.licence), access,
+            d.liveVersions?.toNumber?.() ?? '', variant(d.status)];
+        })} />
+    </section>
+  );
+}
+
+export function ModelPage({ id, version }: { id: number; version?: number }) {
+  const { chain } = useApp();
+  const api = chain.api;
+  const { data, error } = useLive(chain, async () => {
+    const answer: Codec = await api.call.modelRegistryApi.model(id);
+    if (answer.isNone) return null;
+    const [model, versions] = answer.unwrap();
+    const list = versions as [Codec, Codec][];
+    const shown = version ?? (list.length ? list[list.length - 1][0].toNumber() : undefined);
+    if (shown === undefined) return { model, versions: list, shown };
+    const ref = { model: id, version: shown };
+    const [evaluations, royalties] = await Promise.all([
+      api.call.modelRegistryApi.evaluations(ref), api.call.modelRegistryApi.royalties({ Model: ref }),
+    ]);
+    return { model, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec };
+  }, [id, version]);
+  if (error) return <ErrorBox error={error} />;
+  if (data === undefined) return <Loading what={`model ${id}`} />;
+  if (data === null) return <p>No model {id}.</p>;
+  const { model, versions, shown } = data;
+  return (
+    <section>
+      <h1 data-testid="model-name">{text(model.name)}</h1>
+      <p>{text(model.description)}</p>
+      <Facts items={[
+        ['Owner', who(model.owner)],
+        ['Maintainers', model.maintainers.map(who).join(', ') || '—'],
+        ['Tags', model.tags.map(text).join(', ') || '—'],
+        ['Licence', licenceText(model.licence)],
+        ['Usage fee', balance(api, model.usageFee)],
+        ['Contributors', model.contributors.map(([a, s]: Codec) => `${who(a)} ${percent(s)}`).join(', ')],
+        ['Status', variant(model.status)],
+        ['Registered at', `#${model.registeredAt.toString()}`],
+        ['Deposit', balance(api, model.deposit)],
+      ]} />
+      <h2>Versions</h2>
+      <Table testid="version-list" head={['Index', 'Label', 'Content hash', 'Format', 'Size', 'Parents', 'Trained on', 'Upstream share', 'Uses', 'Status', 'Published']}
+        rows={versions.map(([index, v]) => {
+          const i = index.toNumber();
+          return [<Link to={`/model/${id}/${i}`}>{i === shown ? <b>#{i}</b> : `#${i}`}</Link>, text(v.label), <code title={v.artifact.contentHash.toString()}>{hash(v.artifact.contentHash)}</code>,
+            variant(v.format), `${v.artifact.sizeBytes.toNumber().toLocaleString('en')} B`,
+            v.parents.map((p: Codec) => <Link to={`/model/${p.model}/${p.version}`}>{`${p.model}/v${p.version} `}</Link>),
+            v.trainedOn.map((d: Codec) => <Link to={`/dataset/${d.dataset}`}>{`dataset ${d.dataset}/v${d.version} `}</Link>),
+            percent(v.upstreamShare), v.uses.toNumber(), variant(v.status), `#${v.publishedAt.toString()}`];
+        })} />
+      {shown !== undefined && data.royalties && (
+        <>
+          <h2>Lineage of v{shown}</h2>
+          <Lineage model={id} version={shown} />
+          <h2>Royalties owed from v{shown}'s pot</h2>
+          <Table testid="royalties" head={['Payee', 'Owed']} empty="Nothing owed."
+            rows={data.royalties.map(([payee, amount]: Codec) => [
+              payee.isAccount ? who(payee.asAccount) : payee.isOwner ? 'owner' : `parent ${payee.asParent.model}/v${payee.asParent.version}`,
+              balance(api, amount)])} />
+          <h2>Evaluations of v{shown}</h2>
+          <Table testid="evaluations" head={['Id', 'Benchmark', 'Score', 'Evaluator', 'Status']} empty="No evaluations."
+            rows={data.evaluations.map(([eid, e]: Codec) => [eid.toString(), e.benchmark.toString(), e.score.toHuman(), who(e.evaluator), variant(e.status)])} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function DatasetPage({ id }: { id: number }) {
+  const { chain } = useApp();
+  const api = chain.api;
+  const { data, error } = useLive(chain, async () => {
+    const info: Codec = await api.query.modelRegistry.datasets(id);
+    if (info.isNone) return null;
+    const versions = (await api.query.modelRegistry.datasetVersions.entries(id)) as [Codec, Codec][];
+    versions.sort((a, b) => a[0].args[1].toNumber() - b[0].args[1].toNumber());
+    return { dataset: info.unwrap(), versions };
+  }, [id]);
+  if (error) return <ErrorBox error={error} />;
+  if (data === undefined) return <Loading what={`dataset ${id}`} />;
+  if (data === null) return <p>No dataset {id}.</p>;
+  const d = data.dataset;
+  return (
+    <section>
+      <h1>{text(d.name)}</h1>
+      <p>{text(d.description)}</p>
+      <Facts items={[
+        ['Owner', who(d.owner)],
+        ['Licence', licenceText(d.licence)],
+        ['Access', d.access.isOpen ? 'open' : `${variant(d.access)}, ${balance(api, d.access.value.fee)} per use`],
+        ['Contributors', d.contributors.map(([a, s]: Codec) => `${who(a)} ${percent(s)}`).join(', ')],
+        ['Status', variant(d.status)],
+      ]} />
+      <h2>Versions</h2>
+      <Table head={['Index', 'Label', 'Content hash', 'Size', 'URI', 'Status']}
+        rows={data.versions.map(([key, v]) => {
+          const x = v.unwrap();
+          return [`v${key.args[1].toNumber()}`, text(x.label), <code>{hash(x.artifact.contentHash)}</code>,
+            `${x.artifact.sizeBytes.toNumber().toLocaleString('en')} B`, text(x.artifact.uri), variant(x.status)];
+        })} />
+    </section>
+  );
+}
