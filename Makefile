@@ -19,13 +19,13 @@ EXPLORER_HOST ?= 127.0.0.1
 
 ## Set up the machine, build the node and the explorer, and run a development chain on
 ## ws://127.0.0.1:9944 with DeAI Explorer on http://127.0.0.1:8080 (RPC_PORT, EXPLORER_PORT and
-## EXPLORER_HOST change them). The explorer's server stops with the node.
+## EXPLORER_HOST change them). Ctrl-C (or a signal to make) stops both.
 run: setup node explorer
 	@$(ENV) echo "DeAI Chain dev node: RPC ws://127.0.0.1:$(RPC_PORT)" && \
 	  echo "polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$(RPC_PORT)#/explorer" && \
+	  { "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all & } && node=$$! && \
 	  { node explorer/serve.mjs --host $(EXPLORER_HOST) --port $(EXPLORER_PORT) --rpc ws://127.0.0.1:$(RPC_PORT) & } && \
-	  explorer=$$! && trap 'kill $$explorer' EXIT && \
-	  "$(NODE)" --dev --tmp --rpc-port $(RPC_PORT) --rpc-cors all
+	  explorer=$$! && trap 'kill $$explorer $$node 2>/dev/null' EXIT INT TERM && wait $$node
 
 ## Builds DeAI Explorer (explorer/: type-checked, bundled by Vite into explorer/dist, no CDN).
 explorer:

@@ -5,7 +5,7 @@
 //   (or EXPLORER_PORT, EXPLORER_HOST, DEAI_RPC)
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.EXPLORER_PORT ?? '8080' },
     host: { type: 'string', default: process.env.EXPLORER_HOST ?? '127.0.0.1' },
     rpc: { type: 'string', default: process.env.DEAI_RPC ?? 'ws://127.0.0.1:9944' },
-    history: { type: 'string', default: process.env.EXPLORER_HISTORY ?? '1200' },
+    history: { type: 'string', default: process.env.EXPLORER_HISTORY ?? '200' },
   },
 });
 const root = join(fileURLToPath(new URL('.', import.meta.url)), 'dist');
@@ -25,7 +25,13 @@ const TYPES = {
 const config = JSON.stringify({ rpc: values.rpc, history: Number(values.history) });
 
 const server = createServer(async (request, response) => {
-  const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+  let path;
+  try {
+    path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+  } catch {
+    response.writeHead(400).end();
+    return;
+  }
   if (path === '/config.json') {
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     response.end(config);
@@ -33,7 +39,7 @@ const server = createServer(async (request, response) => {
   }
   // Only files under dist/; everything else is the app (it routes by the #fragment).
   const file = normalize(join(root, path === '/' ? 'index.html' : path));
-  if (!file.startsWith(root)) {
+  if (!file.startsWith(root + sep)) {
     response.writeHead(403).end();
     return;
   }

@@ -102,6 +102,11 @@ log "WASM toolchain: $wasm_toolchain"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
+# The explorer's build (Vite 7) needs Node.js 20.19 or later; Debian 12's own is 18.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  log "Node.js $(node --version) is too old: the explorer needs 20.19 or later (e.g. from NodeSource)"
+  exit 1
+fi
 for dir in tests/e2e zombienet explorer; do
   [ -f "$here/$dir/package-lock.json" ] || continue
   lock_sum=$(sha256sum "$here/$dir/package-lock.json" | cut -d' ' -f1)

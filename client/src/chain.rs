@@ -54,6 +54,36 @@ pub type TxEvents = subxt::extrinsics::ExtrinsicEvents<Config>;
 /// A block hash.
 pub type Hash = subxt::utils::H256;
 
+/// Where a job's input is: kept beside the job's record (`ComputeMarket::JobInputUris`), which
+/// no market call needs it in, until the job's receipt is removed.
+pub async fn job_input_uri(at: &AtBlock, job: u64) -> anyhow::Result<Option<String>> {
+	let uri = at
+		.storage()
+		.try_fetch(api::storage().compute_market().job_input_uris(), (job,))
+		.await?;
+	Ok(match uri {
+		Some(uri) => Some(text(&uri.decode()?)),
+		None => None,
+	})
+}
+
+/// Where `provider`'s submitted or revealed result of a job is (`ComputeMarket::ResultUris`),
+/// until the job's receipt is removed.
+pub async fn result_uri(
+	at: &AtBlock,
+	job: u64,
+	provider: &AccountId32,
+) -> anyhow::Result<Option<String>> {
+	let uri = at
+		.storage()
+		.try_fetch(api::storage().compute_market().result_uris(), (job, *provider))
+		.await?;
+	Ok(match uri {
+		Some(uri) => Some(text(&uri.decode()?)),
+		None => None,
+	})
+}
+
 /// The chain's currency has 12 decimals.
 pub const UNIT: u128 = 1_000_000_000_000;
 

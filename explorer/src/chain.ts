@@ -13,7 +13,11 @@ export type Codec = any;
 export interface Settings {
   /** The node's WebSocket RPC address. */
   rpc: string;
-  /** How many blocks back the event index reaches when the explorer starts. */
+  /**
+   * How many blocks back the event index reaches when the explorer starts. A node keeps the
+   * state (events included) of its last 256 blocks unless it runs as an archive
+   * (`--state-pruning archive`): the default stays within them.
+   */
   history: number;
 }
 
@@ -29,7 +33,7 @@ export async function loadSettings(): Promise<Settings> {
   }
   return {
     rpc: params.get('rpc') ?? served.rpc ?? 'ws://127.0.0.1:9944',
-    history: Number(params.get('history') ?? served.history ?? 1200),
+    history: Number(params.get('history') ?? served.history ?? 200),
   };
 }
 
@@ -91,15 +95,29 @@ export class Chain {
     for (const listener of this.listeners) listener();
   }
 
-  /** Indexes every block up to the best one, in order, once each. */
+  /**
+   * Indexes every block up to the best one, in order, once each. A block whose state the node
+   * no longer keeps (pruned) is skipped with the rest of the gap: the index goes on from the
+   * oldest block the node still serves, and says from where it covers.
+   */
   private async index() {
     if (this.indexing) return;
     this.indexing = true;
     try {
       while (this.indexedTo < this.best) {
         const number = this.indexedTo + 1;
-        const hash = await this.api.rpc.chain.getBlockHash(number);
-        const records: Codec = await (await this.api.at(hash)).query.system.events();
+        let records: Codec;
+        try {
+          const hash = await this.api.rpc.chain.getBlockHash(number);
+          // Decoded with the metadata of the runtime that block ran (across upgrades).
+          records = await (await this.api.at(hash)).query.system.events();
+        } catch (error) {
+          const resume = Math.max(number + 1, this.best - this.settings.history);
+          console.warn(`blocks #${number}–#${resume - 1} are not indexed (${(error as Error).message})`);
+          this.indexedTo = resume - 1;
+          this.indexedFrom = resume;
+          continue;
+        }
         for (const { event } of records) {
           if (DEAI_PALLETS.has(event.section)) this.record(number, event);
         }
@@ -107,8 +125,6 @@ export class Chain {
         // Catching up notifies in batches; live blocks notify one by one.
         if (number === this.best || number % 50 === 0) this.notify();
       }
-    } catch (error) {
-      console.warn('event index stopped at block', this.indexedTo + 1, error);
     } finally {
       this.indexing = false;
     }

@@ -76,7 +76,7 @@ function Shell({ chain }: { chain: Chain }) {
         <button type="button" onClick={app.connectExtension}>Connect extension</button>
       </header>
       <ErrorBox error={error} />
-      <main><Page route={route} /></main>
+      <main><Page key={route.join('/')} route={route} /></main>
     </AppContext.Provider>
   );
 }

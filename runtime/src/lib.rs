@@ -87,6 +87,7 @@ pub type UncheckedExtrinsic =
 /// the one that ran it on every chain.
 pub type Migrations = (
 	pallet_compute_market::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_compute_market::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_model_registry::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_contributor_rewards::migrations::v1::MigrateV0ToV1<Runtime>,
 );
@@ -130,7 +131,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 8,
+	spec_version: 9,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

@@ -44,6 +44,17 @@ fn every_pallet_passes_its_integrity_test() {
 	});
 }
 
+/// The job record every market call reads stays small at the runtime's bounds: the input's and
+/// the results' locations are kept beside it (`JobInputUris`, `ResultUris`), which took it from
+/// 2,556 bytes to 987. A field that grows it fails here, with its size.
+#[test]
+fn the_job_record_every_market_call_reads_stays_small() {
+	use codec::MaxEncodedLen;
+	let job = pallet_compute_market::Job::<Runtime>::max_encoded_len();
+	println!("Job MaxEncodedLen at the runtime's bounds: {job} bytes");
+	assert!(job <= 1_000, "the job record's MaxEncodedLen is {job} bytes");
+}
+
 #[test]
 fn referendum_tracks_are_sorted_and_named() {
 	use pallet_referenda::TracksInfo as _;

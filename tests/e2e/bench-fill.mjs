@@ -18,7 +18,14 @@
 // script fails when no block of the measured call reached 95% of a limit.
 //
 // Calls: transfer_keep_alive, post_job (a training job without a model, fixed price), remark
-// (System::remark of 100 bytes, an empty call: the block's overhead).
+// (System::remark of 100 bytes, an empty call: the block's overhead), and `lifecycle`: a job's
+// whole life, one stage after the other, each filling blocks on its own — post_job (inference of
+// a registered model version with the most contributors the runtime allows, fixed price),
+// claim_job (by distinct bonded providers), submit_result, accept_result (the settlement: the
+// provider paid, the protocol fee split, the usage fee into the version's royalty pot, the
+// points recorded). From the four it reports how many whole job lifecycles a block holds, and a
+// minute at the dev node's 3 s and the production 6 s block time. A transaction of a stage that
+// fails its dispatch fails the script: it would measure the wrong path.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -38,7 +45,7 @@ function parseArgs(argv) {
     else if (key === '--url') args.url = value;
     else if (key === '--senders') args.senders = Number(value);
     else if (key === '--help' || key === '-h') {
-      console.log('usage: bench-fill.mjs [--call transfer_keep_alive|post_job|remark] [--blocks N] [--senders N] [--url WS]');
+      console.log('usage: bench-fill.mjs [--call transfer_keep_alive|post_job|remark|lifecycle] [--blocks N] [--senders N] [--url WS]');
       process.exit(0);
     } else throw new Error(`unknown argument ${key}`);
     i += 1;
@@ -86,52 +93,65 @@ function limits(api) {
 }
 
 /** Funds `count` fresh accounts from Alice (in batches) and returns their key pairs. */
-async function fundSenders(api, alice, count, tag) {
+async function fundSenders(api, alice, count, tag, amount = 5_000n * UNIT) {
   const keyring = new Keyring({ type: 'sr25519' });
   const senders = Array.from({ length: count }, (_, i) => keyring.addFromUri(`//BenchFill/${tag}/${i}`));
   for (let start = 0; start < count; start += 64) {
     const batch = senders.slice(start, start + 64)
-      .map((pair) => api.tx.balances.transferKeepAlive(pair.address, 5_000n * UNIT));
+      .map((pair) => api.tx.balances.transferKeepAlive(pair.address, amount));
     await sendAndWait(api.tx.utility.batchAll(batch), alice, { era: 0 });
   }
   return senders;
 }
 
-/** Fills blocks with `call` and returns what each block held. */
+/** The charged weight and length of one `tx` signed by `signer`. */
+async function costOf(api, tx, signer) {
+  const { weight } = await tx.paymentInfo(signer);
+  return { refTime: weight.refTime.toBigInt(), proofSize: weight.proofSize.toBigInt(), length: BigInt(tx.encodedLength + 100) };
+}
+
+/** How many transactions of `perTx` a block's limits fit. */
+const fitOf = (limit, perTx) => [limit.refTime / perTx.refTime, limit.proofSize / perTx.proofSize, limit.length / perTx.length]
+  .reduce((a, b) => (a < b ? a : b));
+
+/** Fills blocks with `call`, `perSender` transactions from each of `senderCount` fresh accounts. */
 async function fill(api, alice, call, blocks, senderCount) {
   const limit = limits(api);
   const senders = await fundSenders(api, alice, senderCount, call);
-  const probe = makeTx(api, call, 0);
-  const info = await probe.paymentInfo(senders[0]);
-  const weight = info.weight;
-  const perTx = {
-    refTime: weight.refTime.toBigInt(),
-    proofSize: weight.proofSize.toBigInt(),
-    length: BigInt(probe.encodedLength + 100),
-  };
-  // What fits a block by the charged weight and the length; the blocks then show what they hold.
-  const fit = [limit.refTime / perTx.refTime, limit.proofSize / perTx.proofSize, limit.length / perTx.length]
-    .reduce((a, b) => (a < b ? a : b));
+  const perTx = await costOf(api, makeTx(api, call, 0), senders[0]);
+  const fit = fitOf(limit, perTx);
   // Twice what the charged weight says fits `blocks + 1` blocks: what a block really holds is
   // measured, and the pool must not run dry before the blocks fill.
-  const total = 2 * Number(fit) * (blocks + 1);
-  const perSender = Math.ceil(total / senders.length);
-  process.stderr.write(`[bench-fill] ${call}: charged ${perTx.refTime} ps, ${perTx.proofSize} B of proof; `
-    + `a block fits ${fit} by its limits; signing ${perSender * senders.length} transactions\n`);
+  const perSender = Math.ceil((2 * Number(fit) * (blocks + 1)) / senders.length);
+  const plan = senders.map((sender) => [sender, Array.from({ length: perSender }, (_, i) => makeTx(api, call, i))]);
+  const [section, method] = { transfer_keep_alive: ['balances', 'transferKeepAlive'], post_job: ['computeMarket', 'postJob'], remark: ['system', 'remark'] }[call];
+  return submitAndWatch(api, { call, section, method, perTx, fit, plan, blocks });
+}
 
+/**
+ * Signs every transaction of `plan` ([signer, [tx, …]] pairs, each signer's in nonce order),
+ * submits them all at once (open loop: nothing waits for inclusion), and reads every block that
+ * includes them until the pool is empty or `blocks + 3` blocks have passed.
+ */
+async function submitAndWatch(api, { call, section, method, perTx, fit, plan, blocks }) {
+  const limit = limits(api);
+  const count = plan.reduce((sum, [, txs]) => sum + txs.length, 0);
+  process.stderr.write(`[bench-fill] ${call}: charged ${perTx.refTime} ps, ${perTx.proofSize} B of proof; `
+    + `a block fits ${fit} by its limits; signing ${count} transactions\n`);
   const signed = [];
-  for (const sender of senders) {
+  for (const [sender, txs] of plan) {
     const { nonce } = await api.query.system.account(sender.address);
-    for (let i = 0; i < perSender; i += 1) {
-      signed.push((await makeTx(api, call, i).signAsync(sender, { nonce: nonce.toNumber() + i, era: 0 })).toHex());
+    for (const [i, tx] of txs.entries()) {
+      signed.push((await tx.signAsync(sender, { nonce: nonce.toNumber() + i, era: 0 })).toHex());
     }
   }
-  const [section, method] = { transfer_keep_alive: ['balances', 'transferKeepAlive'], post_job: ['computeMarket', 'postJob'], remark: ['system', 'remark'] }[call];
 
   const seen = [];
   let included = 0;
   let refused = 0;
+  let failed = 0;
   let firstRefusal;
+  let firstFailure;
   const start = (await api.rpc.chain.getHeader()).number.toNumber();
   const done = new Promise((resolve) => {
     let unsubscribe;
@@ -140,14 +160,23 @@ async function fill(api, alice, call, blocks, senderCount) {
       if (number <= start) return;
       const hash = header.hash;
       const block = await api.rpc.chain.getBlock(hash);
-      const ours = block.block.extrinsics.filter((x) => x.method.section === section && x.method.method === method);
+      const at = await api.at(hash);
+      const ours = new Set();
+      block.block.extrinsics.forEach((x, i) => { if (x.method.section === section && x.method.method === method) ours.add(i); });
+      for (const { phase, event } of await at.query.system.events()) {
+        if (phase.isApplyExtrinsic && ours.has(phase.asApplyExtrinsic.toNumber()) && api.events.system.ExtrinsicFailed.is(event)) {
+          failed += 1;
+          const error = event.data.dispatchError;
+          firstFailure ??= error.isModule ? (({ section: s, name }) => `${s}.${name}`)(api.registry.findMetaError(error.asModule)) : error.toString();
+        }
+      }
       const length = block.block.extrinsics.reduce((sum, x) => sum + BigInt(x.encodedLength), 0n);
-      const used = (await (await api.at(hash)).query.system.blockWeight()).normal;
-      included += ours.length;
+      const used = (await at.query.system.blockWeight()).normal;
+      included += ours.size;
       const pending = signed.length - refused - included;
       seen.push({
         number,
-        count: ours.length,
+        count: ours.size,
         refTime: Number(used.refTime.toBigInt() * 10_000n / limit.refTime) / 10_000,
         proofSize: Number(used.proofSize.toBigInt() * 10_000n / limit.proofSize) / 10_000,
         length: Number(length * 10_000n / limit.length) / 10_000,
@@ -159,7 +188,6 @@ async function fill(api, alice, call, blocks, senderCount) {
       }
     }).then((u) => { unsubscribe = u; });
   });
-  // Open loop: every transaction at once, nothing waits for inclusion.
   await Promise.all(signed.map((tx) => api.rpc.author.submitExtrinsic(tx).catch((error) => {
     refused += 1;
     firstRefusal ??= error.message;
@@ -168,7 +196,94 @@ async function fill(api, alice, call, blocks, senderCount) {
     process.stderr.write(`[bench-fill] the pool refused ${refused} of ${signed.length}: ${firstRefusal}\n`);
   }
   await done;
+  if (failed) throw new Error(`${call}: ${failed} transactions failed their dispatch (first: ${firstFailure})`);
   return { call, perTx, fit, blocks: seen.filter((b) => b.count > 0), refused };
+}
+
+/** The jobs whose requester is one of `requesters`, by requester, in id order. */
+async function jobsOf(api, requesters, status) {
+  const mine = new Map(requesters.map((r) => [r.address, []]));
+  for (const [key, value] of await api.query.computeMarket.jobs.entries()) {
+    const job = value.unwrap();
+    if (status && job.status.type !== status) continue;
+    mine.get(job.requester.toString())?.push(key.args[0].toNumber());
+  }
+  for (const ids of mine.values()) ids.sort((a, b) => a - b);
+  return mine;
+}
+
+/**
+ * A job's life, stage by stage: post_job, claim_job, submit_result, accept_result, each filling
+ * blocks with distinct accounts. Returns each stage's result.
+ */
+async function lifecycle(api, alice, blocks, senderCount) {
+  const limit = limits(api);
+  const keyring = new Keyring({ type: 'sr25519' });
+  // A model version with the most contributors the runtime allows, a usage fee of 1 UNIT.
+  const most = api.consts.modelRegistry.maxContributors.toNumber();
+  const contributors = Array.from({ length: most }, (_, i) => [keyring.addFromUri(`//BenchFill/contributor/${i}`).address, 0]);
+  contributors.forEach((c, i) => { c[1] = Math.floor(1_000_000_000 / most) + (i < 1_000_000_000 % most ? 1 : 0); });
+  const licence = { spdx: 'MIT', commercialUse: true, derivatives: true, attribution: false };
+  const registered = await sendAndWait(api.tx.modelRegistry.registerModel('bench-model', '', [], licence, UNIT, contributors), alice);
+  const model = registered.events.find(({ event }) => api.events.modelRegistry.ModelRegistered.is(event)).event.data.model.toNumber();
+  await sendAndWait(api.tx.modelRegistry.publishModelVersion(model, `0x${'be'.repeat(32)}`, 1, 'Onnx', 'http://127.0.0.1/model.onnx', 'v1', [], [], null, 0), alice);
+  const job = (index) => api.tx.computeMarket.postJob({
+    kind: 'Inference',
+    model: { model, version: 0 },
+    datasets: [],
+    inputHash: `0x${index.toString(16).padStart(64, '0')}`,
+    inputUri: 'http://127.0.0.1/input.bin',
+    requirements: { minVramMib: 0, minRamMib: 0, accelerator: null, region: null, teeRequired: false, minReputation: 0 },
+    commercial: false,
+    budget: 3n * UNIT,
+    matchingBlocks: 1_000,
+    executionBlocks: 1_000,
+    matching: { FixedPrice: { price: UNIT } },
+    verification: 'RequesterApproval',
+  });
+
+  const requesters = await fundSenders(api, alice, senderCount, 'requester');
+  const results = [];
+  // 1. post_job, as many as fill the blocks.
+  let perTx = await costOf(api, job(0), requesters[0]);
+  let fit = fitOf(limit, perTx);
+  const perRequester = Math.ceil((2 * Number(fit) * (blocks + 1)) / requesters.length);
+  let plan = requesters.map((r) => [r, Array.from({ length: perRequester }, (_, i) => job(i))]);
+  results.push(await submitAndWatch(api, { call: 'post_job', section: 'computeMarket', method: 'postJob', perTx, fit, plan, blocks }));
+
+  // 2. claim_job: every posted job claimed by one of 2 × senderCount providers, round robin,
+  // each bonded for the slots it needs (BondPerSlot each).
+  const posted = await jobsOf(api, requesters, 'Open');
+  const all = [...posted.values()].flat().sort((a, b) => a - b);
+  const providerCount = 2 * senderCount;
+  const slots = Math.ceil(all.length / providerCount) + 1;
+  const bond = BigInt(slots) * api.consts.computeMarket.bondPerSlot.toBigInt() + 100n * UNIT;
+  const providers = await fundSenders(api, alice, providerCount, 'provider', bond + 1_000n * UNIT);
+  const capabilities = {
+    device: 'Server', accelerator: 'cpu', vramMib: 0, ramMib: 16_384, cpuCores: 8, region: 276, jobKinds: 0b1111, maxConcurrentJobs: slots,
+  };
+  await Promise.all(providers.map((p) => sendAndWait(api.tx.computeMarket.registerProvider(capabilities, 'http://127.0.0.1:8080', bond), p)));
+  const claimsOf = providers.map(() => []);
+  all.forEach((id, i) => claimsOf[i % providerCount].push(id));
+  plan = providers.map((p, i) => [p, claimsOf[i].map((id) => api.tx.computeMarket.claimJob(id))]);
+  perTx = await costOf(api, plan[0][1][0], providers[0]);
+  fit = fitOf(limit, perTx);
+  results.push(await submitAndWatch(api, { call: 'claim_job', section: 'computeMarket', method: 'claimJob', perTx, fit, plan, blocks }));
+
+  // 3. submit_result: each provider submits a result for each job it claimed.
+  const result = (id) => api.tx.computeMarket.submitResult(id, `0x${id.toString(16).padStart(64, 'f')}`, 'http://127.0.0.1/output.bin', '0x');
+  plan = providers.map((p, i) => [p, claimsOf[i].map(result)]);
+  perTx = await costOf(api, plan[0][1][0], providers[0]);
+  fit = fitOf(limit, perTx);
+  results.push(await submitAndWatch(api, { call: 'submit_result', section: 'computeMarket', method: 'submitResult', perTx, fit, plan, blocks }));
+
+  // 4. accept_result: each requester accepts each of its jobs (the settlement).
+  const submitted = await jobsOf(api, requesters, 'Submitted');
+  plan = requesters.map((r) => [r, submitted.get(r.address).map((id) => api.tx.computeMarket.acceptResult(id))]);
+  perTx = await costOf(api, plan[0][1][0], requesters[0]);
+  fit = fitOf(limit, perTx);
+  results.push(await submitAndWatch(api, { call: 'accept_result', section: 'computeMarket', method: 'acceptResult', perTx, fit, plan, blocks }));
+  return results;
 }
 
 function binding(block) {
@@ -200,21 +315,33 @@ async function main() {
   const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
   const summary = [];
   try {
-    const calls = args.call === 'transfer_keep_alive' ? ['transfer_keep_alive'] : ['transfer_keep_alive', args.call];
-    for (const call of calls) {
-      summary.push(report(await fill(api, alice, call, args.blocks, args.senders)));
+    summary.push(report(await fill(api, alice, 'transfer_keep_alive', args.blocks, args.senders)));
+    if (args.call === 'lifecycle') {
+      for (const stage of await lifecycle(api, alice, args.blocks, args.senders)) summary.push(report(stage));
+    } else if (args.call !== 'transfer_keep_alive') {
+      summary.push(report(await fill(api, alice, args.call, args.blocks, args.senders)));
     }
   } finally {
     await api.disconnect();
     node?.stop();
   }
-  console.log('\ncall                  per block  bound by');
-  for (const s of summary) console.log(`${s.call.padEnd(21)} ${String(s.perBlock).padStart(9)}  ${s.bound}`);
-  // The measured call must fill blocks; the yardstick is reported as it is (on a debug node
+  const yardstick = summary[0].perBlock;
+  console.log('\ncall                  per block  transfers\' worth  bound by');
+  for (const s of summary) {
+    console.log(`${s.call.padEnd(21)} ${String(s.perBlock).padStart(9)}  ${(yardstick / s.perBlock).toFixed(2).padStart(16)}×  ${s.bound}`);
+  }
+  const measured = summary.slice(1);
+  if (args.call === 'lifecycle') {
+    // A lifecycle takes 1/n of a block at each stage a block holds n of.
+    const perBlock = 1 / measured.reduce((sum, s) => sum + 1 / s.perBlock, 0);
+    console.log(`\njob lifecycles (post, claim, submit, accept): ${perBlock.toFixed(0)} per block; `
+      + `${(perBlock * 20).toFixed(0)} a minute at 3 s blocks (dev), ${(perBlock * 10).toFixed(0)} at 6 s (production)`);
+  }
+  // The measured calls must fill blocks; the yardstick is reported as it is (on a debug node
   // authoring time, not a limit, stops blocks of cheap transfers).
-  const measured = summary[summary.length - 1];
-  if (!measured.full) {
-    console.error(`no block of ${measured.call} reached ${FULL * 100}% of a limit`);
+  const unfilled = measured.filter((s) => !s.full);
+  if (unfilled.length) {
+    console.error(`no block of ${unfilled.map((s) => s.call).join(', ')} reached ${FULL * 100}% of a limit`);
     process.exit(1);
   }
 }

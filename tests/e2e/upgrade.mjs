@@ -3,7 +3,8 @@
 // names), accounts register a provider and a model, post and take a job and earn on it; then a
 // root-track referendum authorizes this build's runtime, anyone applies it, and the new runtime
 // migrates the market's and the registry's storage in its first block (market 0 -> 1: providers'
-// endpoints out of their records; registry 0 -> 1: a royalty pot and split for every published
+// endpoints out of their records, then 1 -> 2: jobs' input and result locations out of theirs;
+// registry 0 -> 1: a royalty pot and split for every published
 // version, and the royalty account's existential deposit; rewards 0 -> 1: points keyed by
 // earner, every account's as it was). Checked after it: blocks keep coming,
 // the node reports the new version, both pallets are at their new storage versions, every record
@@ -209,7 +210,8 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     api = await ApiPromise.create({ provider: await openProvider(`ws://127.0.0.1:${node.rpcPort}`), noInitWarn: true });
     upgradedApi = api;
     assert.ok(api.runtimeVersion.specVersion.toNumber() > release.specVersion);
-    assert.equal(await storageVersion('ComputeMarket'), 1);
+    // Market 0 -> 1 (providers' endpoints) and 1 -> 2 (jobs' locations), one after the other.
+    assert.equal(await storageVersion('ComputeMarket'), 2);
     // The registry's migration opened a royalty pot, empty, for the version published before.
     assert.equal(await storageVersion('ModelRegistry'), 1);
     assert.equal(await storageVersion('ContributorRewards'), 1);
@@ -222,7 +224,12 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     const { endpoint, ...rest } = before_.provider;
     assert.deepEqual(provider, rest, 'the provider record is as it was, less its endpoint');
     assert.equal((await api.query.computeMarket.providerEndpoints(charlie.address)).unwrap().toUtf8(), ENDPOINT);
-    assert.deepEqual((await api.query.computeMarket.jobs(jobId)).unwrap().toJSON(), before_.job);
+    // The job record is as it was, less its input's location, which is kept beside it now; the
+    // assignments keep their results' hashes (the job taken before had no result yet).
+    const { inputUri, ...terms } = before_.job.spec;
+    const assignments = before_.job.assignments.map(({ resultUri, ...kept }) => kept);
+    assert.deepEqual((await api.query.computeMarket.jobs(jobId)).unwrap().toJSON(), { ...before_.job, spec: terms, assignments });
+    assert.equal((await api.query.computeMarket.jobInputUris(jobId)).unwrap().toHex(), inputUri);
     assert.deepEqual((await api.query.modelRegistry.models(modelId)).unwrap().toJSON(), before_.model);
     assert.deepEqual((await api.query.modelRegistry.modelVersions(modelId, 0)).unwrap().toJSON(), before_.version);
     // Balances: only governance moved them (the calls' fees, which collators earn a share of,

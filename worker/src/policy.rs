@@ -60,12 +60,12 @@ pub struct Offer {
 }
 
 impl Offer {
-	/// What the policy reads of `job`.
-	pub fn of(job: &Job) -> Self {
+	/// What the policy reads of `job`, whose input is at `input_uri`.
+	pub fn of(job: &Job, input_uri: String) -> Self {
 		Self {
 			inference: matches!(job.spec.kind, JobKind::Inference),
 			model: job.spec.model,
-			input_uri: text(&job.spec.input_uri),
+			input_uri,
 			verification: job.spec.verification.clone(),
 			matching: job.spec.matching.clone(),
 			price_cap: job.price_cap,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
-use deai_client::chain::{api, bounded, format_balance, text, Chain};
+use deai_client::chain::{api, bounded, format_balance, result_uri, Chain};
 use deai_client::content::{self, hex_hash};
 use deai_client::subxt::utils::AccountId32;
 use serde_json::json;
@@ -14,7 +14,7 @@ use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
 use api::runtime_types::deai_primitives::ModelVersionRef;
 use api::runtime_types::pallet_compute_market::types as market;
 
-use super::receipt::{job_json, receipt_json, receipt_lines};
+use super::receipt::{job_json, receipt_json, receipt_lines, Locations};
 use crate::args::{self, Matching};
 use crate::ctx::Ctx;
 use crate::spec;
@@ -134,7 +134,8 @@ pub async fn run(ctx: &Ctx, cmd: JobCmd) -> anyhow::Result<()> {
 		JobCmd::Status { job: id } => {
 			let at = chain.at_finalized().await?;
 			if let Some((job, bids)) = at.runtime_apis().call(market_api.job(id)).await? {
-				let mut value = job_json(id, &job);
+				let locations = Locations::of(&at, id, &job).await?;
+				let mut value = job_json(id, &job, &locations);
 				value["bids"] = json!(bids
 					.iter()
 					.map(|(w, p)| json!({ "provider": w.to_string(), "price": p.to_string() }))
@@ -318,8 +319,9 @@ fn status_lines(id: u64, job: &market::Job, bids: &[(AccountId32, u128)]) -> Str
 async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyhow::Result<()> {
 	let market_api = api::runtime_apis().compute_market_api();
 	let at = chain.at_finalized().await?;
-	// A submitted result names its URI; a settled job's result is fetched from the content
-	// store by its hash.
+	// A result's URI is kept until the job's receipt is removed (the provider's, for a settled
+	// job one of the paid providers'); without one, the result is fetched from the content store
+	// by its hash.
 	let (hash, uri) = match at.runtime_apis().call(market_api.job(id)).await? {
 		Some((job, _)) => {
 			let a = job
@@ -329,13 +331,22 @@ async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyh
 				.find(|a| a.result.is_some())
 				.ok_or_else(|| anyhow!("job {id} has no result yet ({:?})", job.status))?;
 			let hash = a.result.ok_or_else(|| anyhow!("no result"))?;
-			let uri = a.result_uri.as_ref().map(text).unwrap_or_else(|| ctx.store_uri(&hash));
+			let uri =
+				result_uri(&at, id, &a.provider).await?.unwrap_or_else(|| ctx.store_uri(&hash));
 			(hash, uri)
 		},
 		None => match at.runtime_apis().call(market_api.receipt(id)).await? {
 			Some(market::Receipt {
-				outcome: market::Outcome::Completed { result_hash }, ..
-			}) => (result_hash, ctx.store_uri(&result_hash)),
+				outcome: market::Outcome::Completed { result_hash },
+				providers,
+				..
+			}) => {
+				let mut uri = None;
+				for (provider, _) in &providers.0 {
+					uri = uri.or(result_uri(&at, id, provider).await?);
+				}
+				(result_hash, uri.unwrap_or_else(|| ctx.store_uri(&result_hash)))
+			},
 			Some(receipt) => bail!("job {id} ended without a result: {:?}", receipt.outcome),
 			None => bail!("no job {id}"),
 		},

@@ -1,6 +1,6 @@
 //! How a job and its receipt are shown (`deai job status`, `deai job post --wait`).
 
-use deai_client::chain::{api, format_balance, text};
+use deai_client::chain::{api, format_balance, job_input_uri, result_uri, AtBlock};
 use deai_client::content::hex_hash;
 use serde_json::json;
 
@@ -8,20 +8,40 @@ use api::runtime_types::pallet_compute_market::types as market;
 
 use super::model::model_version_name;
 
+/// Where a live job's input and each of its assignments' results are: kept beside the job's
+/// record, which no market call needs them in.
+pub struct Locations {
+	/// The input's.
+	pub input: Option<String>,
+	/// Each assignment's result's, in the order of `job.assignments`.
+	pub results: Vec<Option<String>>,
+}
+
+impl Locations {
+	/// The locations of job `id` at `at`.
+	pub async fn of(at: &AtBlock, id: u64, job: &market::Job) -> anyhow::Result<Self> {
+		let mut results = Vec::new();
+		for a in &job.assignments.0 {
+			results.push(result_uri(at, id, &a.provider).await?);
+		}
+		Ok(Self { input: job_input_uri(at, id).await?, results })
+	}
+}
+
 /// A live job, as JSON.
-pub fn job_json(id: u64, job: &market::Job) -> serde_json::Value {
+pub fn job_json(id: u64, job: &market::Job, locations: &Locations) -> serde_json::Value {
 	json!({
 		"job": id, "state": "open-or-running", "status": format!("{:?}", job.status),
 		"requester": job.requester.to_string(), "budget": job.spec.budget.to_string(),
 		"price_cap": job.price_cap.to_string(),
 		"model": job.spec.model.as_ref().map(model_version_name),
-		"input_hash": hex_hash(&job.spec.input_hash), "input_uri": text(&job.spec.input_uri),
+		"input_hash": hex_hash(&job.spec.input_hash), "input_uri": locations.input,
 		"verification": format!("{:?}", job.spec.verification),
 		"deadline": job.deadline.as_ref().map(|(block, kind)| json!({ "block": block, "kind": format!("{kind:?}") })),
-		"assignments": job.assignments.0.iter().map(|a| json!({
+		"assignments": job.assignments.0.iter().zip(&locations.results).map(|(a, uri)| json!({
 			"provider": a.provider.to_string(), "price": a.price.to_string(),
 			"committed": a.commitment.is_some(), "result": a.result.as_ref().map(hex_hash),
-			"result_uri": a.result_uri.as_ref().map(text),
+			"result_uri": uri,
 		})).collect::<Vec<_>>(),
 	})
 }

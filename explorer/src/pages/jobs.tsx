@@ -59,13 +59,24 @@ export function JobPage({ id }: { id: number }) {
   const { chain, account } = useApp();
   const api = chain.api;
   const { data, error } = useLive(chain, async () => {
-    const [live, receipt]: Codec[] = await Promise.all([api.call.computeMarketApi.job(id), api.query.computeMarket.receipts(id)]);
-    return { live: live.isSome ? live.unwrap() : undefined, receipt: receipt.isSome ? receipt.unwrap() : undefined };
+    const [live, receipt, input]: Codec[] = await Promise.all([
+      api.call.computeMarketApi.job(id), api.query.computeMarket.receipts(id), api.query.computeMarket.jobInputUris(id),
+    ]);
+    // The locations are kept beside the job's record (which no market call needs them in),
+    // until the receipt is removed.
+    const results = new Map<string, string>();
+    for (const [key, uri] of (await api.query.computeMarket.resultUris.entries(id)) as [Codec, Codec][]) {
+      results.set(key.args[1].toString(), text(uri.unwrap()));
+    }
+    return {
+      live: live.isSome ? live.unwrap() : undefined, receipt: receipt.isSome ? receipt.unwrap() : undefined,
+      input: input.isSome ? text(input.unwrap()) : undefined, results,
+    };
   }, [id]);
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading what={`job ${id}`} />;
   const timeline = chain.jobEvents.get(id) ?? [];
-  const { live, receipt } = data;
+  const { live, receipt, input, results } = data;
   let body;
   if (live) {
     const [job, bids] = live as [Codec, [Codec, Codec][]];
@@ -78,7 +89,7 @@ export function JobPage({ id }: { id: number }) {
           ['Kind', variant(spec.kind)],
           ['Model', spec.model.isSome ? <Link to={`/model/${spec.model.unwrap().model}/${spec.model.unwrap().version}`}>{versionRef(spec.model.unwrap())}</Link> : '—'],
           ['Datasets', spec.datasets.map((d: Codec) => `${d.dataset}/v${d.version}`).join(', ') || '—'],
-          ['Input', <><code>{hash(spec.inputHash)}</code> {text(spec.inputUri)}</>],
+          ['Input', <><code>{hash(spec.inputHash)}</code> {input ?? ''}</>],
           ['Budget (escrowed)', balance(api, spec.budget)],
           ['Price cap per provider', balance(api, job.priceCap)],
           ['Matching', `${variant(spec.matching)} · ${spec.matchingBlocks} blocks to match, ${spec.executionBlocks} to deliver`],
@@ -90,7 +101,7 @@ export function JobPage({ id }: { id: number }) {
         <h2>Providers</h2>
         <Table head={['Provider', 'Price', 'Committed', 'Result']} empty="None assigned yet."
           rows={job.assignments.map((a: Codec) => [<Link to={`/provider/${a.provider}`}>{who(a.provider)}</Link>, balance(api, a.price),
-            a.commitment.isSome ? 'yes' : '—', a.result.isSome ? <><code>{hash(a.result.unwrap())}</code> {a.resultUri.isSome ? text(a.resultUri.unwrap()) : ''}</> : '—'])} />
+            a.commitment.isSome ? 'yes' : '—', a.result.isSome ? <><code>{hash(a.result.unwrap())}</code> {results.get(a.provider.toString()) ?? ''}</> : '—'])} />
         <h2>Bids</h2>
         <Table head={['Provider', 'Price']} empty="No bids." rows={bids.map(([p, price]) => [who(p), balance(api, price)])} />
         {job.status.isSubmitted && account?.address === job.requester.toString() && (
@@ -109,7 +120,8 @@ export function JobPage({ id }: { id: number }) {
           ['Requester', who(receipt.requester)],
           ['Kind', variant(receipt.kind)],
           ['Model', receipt.model.isSome ? <Link to={`/model/${receipt.model.unwrap().model}/${receipt.model.unwrap().version}`}>{versionRef(receipt.model.unwrap())}</Link> : '—'],
-          ['Input', <code>{receipt.inputHash.toString()}</code>],
+          ['Input', <><code>{receipt.inputHash.toString()}</code> {input ?? ''}</>],
+          ['Results at', [...results.entries()].map(([p, uri]) => `${who(p)}: ${uri}`).join(', ') || '—'],
           ['Verification', variant(receipt.verification)],
           ['Finished at', `#${receipt.finishedAt}`],
         ]} />

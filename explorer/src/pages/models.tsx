@@ -6,6 +6,9 @@ import { balance, hash, percent, text, variant, who } from '../format';
 import { Lineage } from '../lineage';
 import { ErrorBox, Facts, Link, Loading, Table, useApp } from '../ui';
 
+/** A FixedI64 (an evaluation's score): its inner value over 10⁹. */
+const fixed = (value: Codec) => (Number(BigInt(value.toString())) / 1e9).toLocaleString('en', { maximumFractionDigits: 6 });
+
 const licenceText = (licence: Codec) => [
   text(licence.spdx),
   licence.commercialUse.isTrue ? 'commercial use' : 'non-commercial',
@@ -73,7 +76,13 @@ export function ModelPage({ id, version }: { id: number; version?: number }) {
     const [evaluations, royalties] = await Promise.all([
       api.call.modelRegistryApi.evaluations(ref), api.call.modelRegistryApi.royalties({ Model: ref }),
     ]);
-    return { model, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec };
+    // Each evaluation's benchmark, for its metric's name.
+    const metrics = new Map<string, string>();
+    for (const [, e] of evaluations as Codec) {
+      const benchmark: Codec = await api.query.modelRegistry.benchmarks(e.benchmark);
+      if (benchmark.isSome) metrics.set(e.benchmark.toString(), text(benchmark.unwrap().metric));
+    }
+    return { model, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec, metrics };
   }, [id, version]);
   if (error) return <ErrorBox error={error} />;
   if (data === undefined) return <Loading what={`model ${id}`} />;
@@ -115,7 +124,8 @@ export function ModelPage({ id, version }: { id: number; version?: number }) {
               balance(api, amount)])} />
           <h2>Evaluations of v{shown}</h2>
           <Table testid="evaluations" head={['Id', 'Benchmark', 'Score', 'Evaluator', 'Status']} empty="No evaluations."
-            rows={data.evaluations.map(([eid, e]: Codec) => [eid.toString(), e.benchmark.toString(), e.score.toHuman(), who(e.evaluator), variant(e.status)])} />
+            rows={data.evaluations.map(([eid, e]: Codec) => [eid.toString(), `${e.benchmark} (${data.metrics?.get(e.benchmark.toString()) ?? '?'})`,
+              fixed(e.score), who(e.evaluator), variant(e.status)])} />
         </>
       )}
     </section>
@@ -148,10 +158,10 @@ export function DatasetPage({ id }: { id: number }) {
         ['Status', variant(d.status)],
       ]} />
       <h2>Versions</h2>
-      <Table head={['Index', 'Label', 'Content hash', 'Size', 'URI', 'Status']}
+      <Table testid="dataset-versions" head={['Index', 'Label', 'Content hash', 'Size', 'URI', 'Status']}
         rows={data.versions.map(([key, v]) => {
           const x = v.unwrap();
-          return [`v${key.args[1].toNumber()}`, text(x.label), <code>{hash(x.artifact.contentHash)}</code>,
+          return [`#${key.args[1].toNumber()}`, text(x.label), <code>{hash(x.artifact.contentHash)}</code>,
             `${x.artifact.sizeBytes.toNumber().toLocaleString('en')} B`, text(x.artifact.uri), variant(x.status)];
         })} />
     </section>

@@ -7,6 +7,13 @@ const KINDS = ['Inference', 'FineTune', 'Training', 'Evaluation'];
 const kinds = (bits: Codec) => KINDS.filter((_, i) => (bits.toNumber() >> i) & 1).join(', ');
 const attestation = (tee: Codec) => (tee.isSome
   ? `${variant(tee.unwrap().kind)} ${tee.unwrap().trusted.isTrue ? '(trusted)' : '(awaiting review)'}` : 'none');
+/** How many jobs and open bids a provider may hold at once: its declared most, and no more than
+ * its bond backs at `BondPerSlot` a slot (at least one). */
+const slots = (api: Codec, p: Codec) => {
+  const perSlot = BigInt(api.consts.computeMarket.bondPerSlot.toString());
+  const backed = perSlot === 0n ? Infinity : Math.max(1, Number(BigInt(p.bond.toString()) / perSlot));
+  return Math.min(p.capabilities.maxConcurrentJobs.toNumber(), backed);
+};
 const score = (r: Codec) => Math.max(0, r.completed.toNumber() - r.failed.toNumber() - 3 * r.disputesLost.toNumber());
 
 export function ProvidersPage() {
@@ -59,7 +66,7 @@ export function ProviderPage({ address }: { address: string }) {
         ['Device', `${variant(c.device)}, ${text(c.accelerator) || 'no accelerator'}, ${c.vramMib} MiB VRAM, ${c.ramMib} MiB RAM, ${c.cpuCores} cores`],
         ['Region', c.region.toString()],
         ['Job kinds', kinds(c.jobKinds)],
-        ['Concurrent jobs', `${p.activeJobs} of at most ${c.maxConcurrentJobs}; ${p.openBids} open bids`],
+        ['Jobs and bids at once', `${p.activeJobs} jobs and ${p.openBids} open bids, of ${slots(api, p)} slots (the declared ${c.maxConcurrentJobs}, and no more than the bond backs)`],
         ['Bond', balance(api, p.bond)],
         ['Attestation', p.tee.isSome ? <>{attestation(p.tee)} <code>{hash(p.tee.unwrap().reportHash)}</code></> : 'none'],
         ['Status', variant(p.status)],

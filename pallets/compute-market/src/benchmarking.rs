@@ -448,11 +448,11 @@ mod benchmarks {
 	fn reveal_result() {
 		let (job, _) = nearly_revealed::<T>();
 		let first = Jobs::<T>::get(job).unwrap().assignments[0].provider.clone();
+		ResultUris::<T>::remove(job, &first);
 		// Un-reveal the first provider so that its reveal is not the last.
 		Jobs::<T>::mutate(job, |j| {
 			if let Some(j) = j {
 				j.assignments[0].result = None;
-				j.assignments[0].result_uri = None;
 			}
 		});
 		#[extrinsic_call]
@@ -494,14 +494,25 @@ mod benchmarks {
 		assert_last_event::<T>(Event::JobDisputed { job, bond: T::DisputeBond::get() });
 	}
 
+	/// A receipt whose job kept the most locations: its input's and a result's for each of the
+	/// most providers (all deleted with it).
 	#[benchmark]
 	fn remove_receipt() {
 		let requester = funded::<T>("requester", 0);
 		let job = post::<T>(&requester, spec::<T>(MatchingMode::Auction, redundant::<T>()));
 		Pallet::<T>::do_cancel_job(requester.clone(), job).unwrap();
+		for i in 0..T::MaxRedundancy::get() {
+			ResultUris::<T>::insert(
+				job,
+				account::<T::AccountId>("provider", i, 0),
+				text::<T::MaxUriLen>(),
+			);
+		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
 		assert_last_event::<T>(Event::ReceiptRemoved { job });
+		assert_eq!(ResultUris::<T>::iter_prefix(job).count(), 0);
+		assert!(!JobInputUris::<T>::contains_key(job));
 	}
 
 	/// The deciding reveal of a job with the most providers, paying the usage fees of its model

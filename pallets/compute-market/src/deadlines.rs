@@ -381,6 +381,32 @@ impl<T: Config> Pallet<T> {
 			ProviderEndpoints::<T>::iter_keys().all(Providers::<T>::contains_key),
 			TryRuntimeError::Other("an endpoint outlived its provider")
 		);
+		// The locations kept beside jobs live as long as the job or its receipt (whose deposit
+		// pays for them): every live job has its input's; a result's is its provider's.
+		let kept = |id: &JobId| Jobs::<T>::contains_key(id) || Receipts::<T>::contains_key(id);
+		ensure!(
+			Jobs::<T>::iter_keys().all(JobInputUris::<T>::contains_key),
+			TryRuntimeError::Other("a job has no input location")
+		);
+		ensure!(
+			JobInputUris::<T>::iter_keys().all(|id| kept(&id)),
+			TryRuntimeError::Other("an input location outlived its job and receipt")
+		);
+		for (id, provider) in ResultUris::<T>::iter_keys() {
+			ensure!(
+				kept(&id),
+				TryRuntimeError::Other("a result location outlived its job and receipt")
+			);
+			let named = match (Jobs::<T>::get(id), Receipts::<T>::get(id)) {
+				(Some(job), _) => job.assignments.iter().any(|a| a.provider == provider),
+				(None, Some(_)) => true,
+				(None, None) => false,
+			};
+			ensure!(
+				named,
+				TryRuntimeError::Other("a result location of a provider the job does not have")
+			);
+		}
 		for ((reason, who), amount) in expected {
 			let reason = match reason {
 				0 => HoldReason::ProviderBond,

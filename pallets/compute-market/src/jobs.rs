@@ -24,13 +24,22 @@ type BidRank<Balance> = (bool, Balance, Reverse<u32>);
 impl<T: Config> Pallet<T> {
 	/// The licence use a job declares: commercial or not; derivative when it trains or
 	/// fine-tunes.
-	pub(crate) fn intended_use(spec: &JobSpec<T>) -> IntendedUse {
+	pub(crate) fn intended_use(spec: &JobTerms<T>) -> IntendedUse {
 		IntendedUse { commercial: spec.commercial, derivative: spec.kind.is_derivative() }
 	}
 
-	/// The storage deposit of a job: enough for its largest encoding and for its receipt.
+	/// The storage deposit of a job: enough for its largest encoding and for its receipt, and
+	/// for the locations kept beside them until the receipt is removed (the input's, and each
+	/// provider's result's).
 	pub fn job_deposit() -> BalanceOf<T> {
-		Self::deposit_for_bytes(Job::<T>::max_encoded_len().max(Receipt::<T>::max_encoded_len()))
+		let uri = BoundedText::<T::MaxUriLen>::max_encoded_len();
+		let result_uri = T::AccountId::max_encoded_len().saturating_add(uri);
+		Self::deposit_for_bytes(
+			Job::<T>::max_encoded_len()
+				.max(Receipt::<T>::max_encoded_len())
+				.saturating_add(uri)
+				.saturating_add(result_uri.saturating_mul(T::MaxRedundancy::get() as usize)),
+		)
 	}
 
 	/// The storage deposit of a bid.
@@ -107,6 +116,7 @@ impl<T: Config> Pallet<T> {
 		requester: T::AccountId,
 		spec: JobSpec<T>,
 	) -> Result<JobId, DispatchError> {
+		let (spec, input_uri) = spec.into_terms();
 		ensure!(
 			!spec.matching_blocks.is_zero() && spec.matching_blocks <= T::MaxMatchingBlocks::get(),
 			Error::<T>::InvalidWindow
@@ -197,6 +207,7 @@ impl<T: Config> Pallet<T> {
 		};
 		Self::set_deadline(id, &mut job, matching_blocks, DeadlineKind::Matching);
 		Jobs::<T>::insert(id, job);
+		JobInputUris::<T>::insert(id, input_uri);
 		NextJobId::<T>::put(next);
 		Self::deposit_event(Event::JobPosted { job: id, requester, budget });
 		Ok(id)
@@ -430,13 +441,7 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(!job.assignments.iter().any(|a| a.provider == who), Error::<T>::AlreadyClaimed);
 		job.assignments
-			.try_push(Assignment {
-				provider: who.clone(),
-				price,
-				commitment: None,
-				result: None,
-				result_uri: None,
-			})
+			.try_push(Assignment { provider: who.clone(), price, commitment: None, result: None })
 			.map_err(|_| Error::<T>::Overflow)?;
 		Self::take_on(&who)?;
 		Self::deposit_event(Event::JobClaimed { job: id, provider: who });
@@ -467,13 +472,7 @@ impl<T: Config> Pallet<T> {
 		for (provider, price) in winners {
 			Self::take_on(&provider)?;
 			assignments
-				.try_push(Assignment {
-					provider,
-					price,
-					commitment: None,
-					result: None,
-					result_uri: None,
-				})
+				.try_push(Assignment { provider, price, commitment: None, result: None })
 				.map_err(|_| Error::<T>::Overflow)?;
 		}
 		Self::start_execution(id, job, assignments)
@@ -579,6 +578,10 @@ impl<T: Config> Pallet<T> {
 		let receipt = Receipts::<T>::get(id).ok_or(Error::<T>::ReceiptNotFound)?;
 		ensure!(receipt.requester == who, Error::<T>::NotRequester);
 		Receipts::<T>::remove(id);
+		// The locations kept beside the job, paid for by the same deposit (one input, at most
+		// one result per provider).
+		JobInputUris::<T>::remove(id);
+		let _ = ResultUris::<T>::clear_prefix(id, T::MaxRedundancy::get(), None);
 		Self::release(HoldReason::StorageDeposit, &who, receipt.deposit);
 		Self::deposit_event(Event::ReceiptRemoved { job: id });
 		Ok(())

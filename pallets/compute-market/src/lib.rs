@@ -83,7 +83,7 @@ pub mod pallet {
 	///
 	/// 1: providers' endpoints moved out of their records to [`ProviderEndpoints`]
 	/// ([`crate::migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -154,6 +154,7 @@ pub mod pallet {
 		/// most `bond / BondPerSlot` of them (at least one, and never more than its declared
 		/// `max_concurrent_jobs`), so capacity costs capital and a sybil fills only as many
 		/// auctions as its bond backs. Zero leaves only the declared limit (governance sets it).
+		#[pallet::constant]
 		type BondPerSlot: Get<BalanceOf<Self>>;
 
 		/// The least protocol fee a completed job must have paid on a provider's pay for the job
@@ -288,6 +289,26 @@ pub mod pallet {
 	/// Jobs not yet finished.
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>>;
+
+	/// Where each job's input is: read by providers' clients, never by a market call, so it stays
+	/// out of the record every job call reads. Kept until the job's receipt is removed, paid for
+	/// by the job's deposit.
+	#[pallet::storage]
+	pub type JobInputUris<T: Config> =
+		StorageMap<_, Twox64Concat, JobId, BoundedText<T::MaxUriLen>>;
+
+	/// Where each provider's submitted or revealed result is: read by the requester's client,
+	/// never by a market call. Kept until the job's receipt is removed, paid for by the job's
+	/// deposit.
+	#[pallet::storage]
+	pub type ResultUris<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		JobId,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedText<T::MaxUriLen>,
+	>;
 
 	/// Bids on auction jobs: the price, and the bid's storage deposit.
 	#[pallet::storage]

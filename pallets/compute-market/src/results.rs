@@ -72,9 +72,8 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::InvalidProof
 			);
 		}
-		let assignment = &mut job.assignments[index];
-		assignment.result = Some(result_hash);
-		assignment.result_uri = Some(result_uri);
+		job.assignments[index].result = Some(result_hash);
+		ResultUris::<T>::insert(id, &who, result_uri);
 		Self::deposit_event(Event::ResultSubmitted { job: id, provider: who, result_hash });
 		if job.spec.verification == VerificationMode::Proof {
 			Self::settle(id, job, Outcome::Completed { result_hash });
@@ -133,7 +132,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::RevealMismatch
 		);
 		assignment.result = Some(result_hash);
-		assignment.result_uri = Some(result_uri);
+		ResultUris::<T>::insert(id, &who, result_uri);
 		Self::deposit_event(Event::ResultRevealed { job: id, provider: who, result_hash });
 		if job.assignments.iter().all(|a| a.result.is_some()) {
 			Self::tally(id, job);

@@ -376,10 +376,8 @@ pub struct Assignment<T: Config> {
 	/// Its commitment in a redundant job ([`crate::commitment_of`]: job, provider, result and
 	/// salt).
 	pub commitment: Option<ContentHash>,
-	/// The result hash it submitted or revealed.
+	/// The result hash it submitted or revealed (where the result is: `ResultUris`).
 	pub result: Option<ContentHash>,
-	/// Where the result is.
-	pub result_uri: Option<BoundedText<T::MaxUriLen>>,
 }
 
 /// Where a job stands.
@@ -473,6 +471,73 @@ pub struct JobSpec<T: Config> {
 	pub verification: VerificationMode<T::AccountId>,
 }
 
+/// What a job asks, as the market keeps it: its [`JobSpec`] without the input's location, which
+/// no market call reads (it is in `JobInputUris`, for providers' clients).
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct JobTerms<T: Config> {
+	/// The kind of work.
+	pub kind: JobKind,
+	/// The model version to run, if any.
+	pub model: Option<ModelVersionRef>,
+	/// Dataset versions the job uses.
+	pub datasets: BoundedVec<DatasetVersionRef, T::MaxJobDatasets>,
+	/// The hash of the input.
+	pub input_hash: ContentHash,
+	/// What providers need.
+	pub requirements: Requirements<T>,
+	/// Whether the use is commercial.
+	pub commercial: bool,
+	/// Everything the job may cost, held in escrow.
+	pub budget: BalanceOf<T>,
+	/// Blocks the matching window lasts.
+	pub matching_blocks: BlockNumberFor<T>,
+	/// Blocks providers have to deliver once assigned.
+	pub execution_blocks: BlockNumberFor<T>,
+	/// How providers are matched.
+	pub matching: MatchingMode<T::AccountId, BalanceOf<T>>,
+	/// How the result is verified.
+	pub verification: VerificationMode<T::AccountId>,
+}
+
+impl<T: Config> JobSpec<T> {
+	/// The terms the market keeps in the job's record, and the input's location, which it keeps
+	/// apart.
+	pub fn into_terms(self) -> (JobTerms<T>, BoundedText<T::MaxUriLen>) {
+		let JobSpec {
+			kind,
+			model,
+			datasets,
+			input_hash,
+			input_uri,
+			requirements,
+			commercial,
+			budget,
+			matching_blocks,
+			execution_blocks,
+			matching,
+			verification,
+		} = self;
+		let terms = JobTerms {
+			kind,
+			model,
+			datasets,
+			input_hash,
+			requirements,
+			commercial,
+			budget,
+			matching_blocks,
+			execution_blocks,
+			matching,
+			verification,
+		};
+		(terms, input_uri)
+	}
+}
+
 /// A job in the market.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
@@ -482,8 +547,8 @@ pub struct JobSpec<T: Config> {
 pub struct Job<T: Config> {
 	/// Who posted (and pays for) it.
 	pub requester: T::AccountId,
-	/// What was asked.
-	pub spec: JobSpec<T>,
+	/// What was asked (where the input is: `JobInputUris`).
+	pub spec: JobTerms<T>,
 	/// Where it stands.
 	pub status: JobStatus,
 	/// Its providers, once assigned (claimers, in fixed-price jobs, while it fills).

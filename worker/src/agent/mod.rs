@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use deai_client::chain::{api, bounded, format_balance, AtBlock, Chain, Sender, Wait};
+use deai_client::chain::{
+	api, bounded, format_balance, job_input_uri, AtBlock, Chain, Sender, Wait,
+};
 use deai_client::store;
 use deai_client::subxt::utils::AccountId32;
 use tokio::sync::{Mutex, Semaphore};
@@ -262,7 +264,7 @@ impl Agent {
 			let Some((job, _bids)) = at.runtime_apis().call(market.job(id)).await? else {
 				continue;
 			};
-			match self.decide(at, &job).await? {
+			match self.decide(at, id, &job).await? {
 				Err(reason) => {
 					tracing::info!("job {id}: passed over ({reason})");
 					self.skip(id, reason).await?;
@@ -276,8 +278,15 @@ impl Agent {
 
 	/// Whether and how to take an open job ([`policy::screen`], then the model version it
 	/// names, then [`policy::decide`]).
-	async fn decide(&self, at: &AtBlock, job: &Job) -> anyhow::Result<Result<Take, String>> {
-		let offer = Offer::of(job);
+	async fn decide(
+		&self,
+		at: &AtBlock,
+		id: u64,
+		job: &Job,
+	) -> anyhow::Result<Result<Take, String>> {
+		// Where the input is: kept beside the job's record, which no market call needs it in.
+		let input_uri = job_input_uri(at, id).await?.unwrap_or_default();
+		let offer = Offer::of(job, input_uri);
 		let model = match policy::screen(&self.policy, &offer) {
 			Ok(model) => model,
 			Err(reason) => return Ok(Err(reason)),

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use deai_client::chain::{api, text, Chain};
+use deai_client::chain::{api, job_input_uri, text, Chain};
 use deai_client::content::{self, hex_hash, ContentError};
 use deai_client::indicatif::ProgressBar;
 use deai_client::store;
@@ -103,7 +103,11 @@ impl Agent {
 			model_ref.version,
 			hex_hash(&version.artifact.content_hash)
 		);
-		let input_uri = text(&job.spec.input_uri);
+		// Kept beside the job's record until its receipt is removed: here while the job is ours.
+		let input_uri =
+			job_input_uri(&at, id).await.map_err(WorkError::transient)?.ok_or_else(|| {
+				WorkError::Refused(failure_code::INPUT_HASH_MISMATCH, "the job has no input".into())
+			})?;
 		// An input the worker would refuse for its size is refused here, before the job is taken.
 		let input_limits = content::FetchLimits {
 			max_bytes: limits.max_bytes.min(self.config.max_input_bytes),

@@ -119,7 +119,9 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for MoveEndpoints<T> {
 				TryRuntimeError::Other("a provider's endpoint was not moved as it was")
 			);
 		}
-		Pallet::<T>::do_try_state()
+		// The pallet's own checks (`do_try_state`) know only the latest layout, which later
+		// migrations may not have reached yet: the runtime runs them after every migration.
+		Ok(())
 	}
 }
 

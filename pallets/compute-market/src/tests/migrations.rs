@@ -1,7 +1,10 @@
 //! Storage migrations, each played on records written in the layout it migrates from.
 
 use super::*;
-use crate::migrations::v1::{v0, MigrateV0ToV1};
+use crate::migrations::{
+	v1::{v0, MigrateV0ToV1},
+	v2::{v1 as v1_layout, MigrateV1ToV2},
+};
 use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
 /// Rewrites every provider in the version 0 layout (the endpoint inside the record) and puts the
@@ -77,5 +80,122 @@ fn v1_checks_itself_before_and_after() {
 		let state = crate::migrations::v1::MoveEndpoints::<Test>::pre_upgrade().unwrap();
 		MigrateV0ToV1::<Test>::on_runtime_upgrade();
 		assert_ok!(crate::migrations::v1::MoveEndpoints::<Test>::post_upgrade(state));
+	});
+}
+
+/// Rewrites every job in the version 1 layout (its input's and results' locations inside the
+/// record, taken out of their maps) and puts the pallet back at version 1.
+fn back_to_v1() -> Vec<(u64, Job<Test>, BoundedText<<Test as Config>::MaxUriLen>)> {
+	let jobs: Vec<_> = Jobs::<Test>::iter().collect();
+	let mut before = Vec::new();
+	for (id, job) in jobs {
+		let input_uri = JobInputUris::<Test>::take(id).expect("every job has one");
+		let spec = JobSpec::<Test> {
+			kind: job.spec.kind,
+			model: job.spec.model,
+			datasets: job.spec.datasets.clone(),
+			input_hash: job.spec.input_hash,
+			input_uri: input_uri.clone(),
+			requirements: job.spec.requirements.clone(),
+			commercial: job.spec.commercial,
+			budget: job.spec.budget,
+			matching_blocks: job.spec.matching_blocks,
+			execution_blocks: job.spec.execution_blocks,
+			matching: job.spec.matching.clone(),
+			verification: job.spec.verification.clone(),
+		};
+		let assignments = job
+			.assignments
+			.iter()
+			.map(|a| v1_layout::Assignment::<Test> {
+				provider: a.provider,
+				price: a.price,
+				commitment: a.commitment,
+				result: a.result,
+				result_uri: ResultUris::<Test>::take(id, a.provider),
+			})
+			.collect::<Vec<_>>();
+		v1_layout::Jobs::<Test>::insert(
+			id,
+			v1_layout::Job::<Test> {
+				requester: job.requester,
+				spec,
+				status: job.status.clone(),
+				assignments: BoundedVec::truncate_from(assignments),
+				bids: job.bids,
+				price_cap: job.price_cap,
+				protocol_fee: job.protocol_fee,
+				model_fee: job.model_fee,
+				dataset_fees: job.dataset_fees.clone(),
+				deadline: job.deadline,
+				dispute_bond: job.dispute_bond,
+				deposit: job.deposit,
+				posted_at: job.posted_at,
+			},
+		);
+		before.push((id, job, input_uri));
+	}
+	StorageVersion::new(1).put::<Market>();
+	before
+}
+
+/// Two jobs: one open, one whose provider submitted a result.
+fn two_jobs() -> (u64, u64) {
+	register(P1);
+	let open = post(spec(10_000, MatchingMode::Auction, VerificationMode::RequesterApproval));
+	let mut direct =
+		spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::RequesterApproval);
+	direct.input_uri = text("https://input/2");
+	let submitted = post(direct);
+	assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), submitted));
+	submit(P1, submitted, 7);
+	(open, submitted)
+}
+
+#[test]
+fn v2_moves_every_location_out_of_the_job_record_and_keeps_the_rest() {
+	new_test_ext().execute_with(|| {
+		let (open, submitted) = two_jobs();
+		let before = back_to_v1();
+		assert_eq!(Market::on_chain_storage_version(), 1);
+		assert!(JobInputUris::<Test>::iter_keys().next().is_none());
+
+		let weight = MigrateV1ToV2::<Test>::on_runtime_upgrade();
+
+		assert_eq!(Market::on_chain_storage_version(), 2);
+		for (id, job, input_uri) in &before {
+			assert_eq!(Jobs::<Test>::get(id).as_ref(), Some(job));
+			assert_eq!(JobInputUris::<Test>::get(id).as_ref(), Some(input_uri));
+		}
+		assert_eq!(
+			JobInputUris::<Test>::get(submitted).unwrap().to_vec(),
+			b"https://input/2".to_vec()
+		);
+		assert_eq!(
+			ResultUris::<Test>::get(submitted, P1).unwrap().to_vec(),
+			b"ipfs://out".to_vec()
+		);
+		assert_eq!(ResultUris::<Test>::iter_prefix(open).count(), 0);
+		// A read a job, two writes each and one per result, and the version's read and write.
+		let db: frame_support::weights::RuntimeDbWeight =
+			<<Test as frame_system::Config>::DbWeight as Get<_>>::get();
+		assert_eq!(weight, db.reads_writes(2, 5).saturating_add(db.reads_writes(1, 1)));
+		assert_ok!(Market::do_try_state());
+
+		// Listed again at the next upgrade, it does nothing.
+		assert_eq!(MigrateV1ToV2::<Test>::on_runtime_upgrade(), db.reads(1));
+	});
+}
+
+#[cfg(feature = "try-runtime")]
+#[test]
+fn v2_checks_itself_before_and_after() {
+	use frame_support::traits::UncheckedOnRuntimeUpgrade;
+	new_test_ext().execute_with(|| {
+		two_jobs();
+		back_to_v1();
+		let state = crate::migrations::v2::MoveLocations::<Test>::pre_upgrade().unwrap();
+		MigrateV1ToV2::<Test>::on_runtime_upgrade();
+		assert_ok!(crate::migrations::v2::MoveLocations::<Test>::post_upgrade(state));
 	});
 }

@@ -68,6 +68,40 @@ fn accepting_a_result_pays_everyone_exactly() {
 }
 
 #[test]
+fn locations_stay_out_of_the_job_record_and_go_with_the_receipt() {
+	new_test_ext().execute_with(|| {
+		let job = direct_job();
+		// The input's location is kept beside the record, for providers' clients.
+		assert_eq!(JobInputUris::<Test>::get(job).unwrap().to_vec(), b"ipfs://input".to_vec());
+		submit(P1, job, 42);
+		assert_eq!(ResultUris::<Test>::get(job, P1).unwrap().to_vec(), b"ipfs://out".to_vec());
+		assert_eq!(Jobs::<Test>::get(job).unwrap().assignments[0].result, Some(result(42)));
+		assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
+		// Settled, the requester still finds where the result is, as long as the receipt.
+		assert!(JobInputUris::<Test>::contains_key(job));
+		assert!(ResultUris::<Test>::contains_key(job, P1));
+		let deposit = Receipts::<Test>::get(job).unwrap().deposit;
+		assert_eq!(deposit, Market::job_deposit());
+		let held_before = held(HoldReason::StorageDeposit, REQUESTER);
+		assert_ok!(Market::remove_receipt(RuntimeOrigin::signed(REQUESTER), job));
+		assert!(!JobInputUris::<Test>::contains_key(job));
+		assert_eq!(ResultUris::<Test>::iter_prefix(job).count(), 0);
+		assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), held_before - deposit);
+	});
+}
+
+#[test]
+fn the_job_deposit_pays_for_the_record_and_every_location() {
+	use codec::MaxEncodedLen;
+	let uri = BoundedText::<<Test as Config>::MaxUriLen>::max_encoded_len();
+	let per_result = AccountId::max_encoded_len() + uri;
+	let max_redundancy = <<Test as Config>::MaxRedundancy as Get<u32>>::get() as usize;
+	let bytes = Job::<Test>::max_encoded_len().max(Receipt::<Test>::max_encoded_len())
+		+ uri + max_redundancy * per_result;
+	assert_eq!(Market::job_deposit(), Market::deposit_for_bytes(bytes));
+}
+
+#[test]
 fn a_share_of_the_protocol_fee_funds_the_rewards_pot() {
 	new_test_ext().execute_with(|| {
 		RewardsFeeShare::set(sp_runtime::Perbill::from_percent(40));

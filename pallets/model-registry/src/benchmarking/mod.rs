@@ -136,7 +136,8 @@ mod benchmarks {
 		let model = new_model::<T>(&owner, 0u32.into(), all_contributors::<T>());
 		let share = if p > 0 { Perbill::from_percent(10) } else { Perbill::zero() };
 		let version = new_version::<T>(&owner, model, 1, lineage, data, share);
-		fill_pot::<T>(VersionRef::Model(version));
+		// Every payee is paid and its claim record deleted.
+		fill_pot_claimed_once::<T>(VersionRef::Model(version));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), version);
 		assert_last_event::<T>(Event::ModelVersionRemoved { version });
@@ -225,8 +226,9 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let dataset = new_dataset::<T>(&owner, AccessPolicy::Open);
 		let version = new_dataset_version::<T>(&owner, dataset, 1);
-		// Its pot pays every contributor (the most, each a new account).
-		fill_pot::<T>(VersionRef::Dataset(version));
+		// Its pot pays every contributor (the most, each a new account) and deletes each one's
+		// claim record.
+		fill_pot_claimed_once::<T>(VersionRef::Dataset(version));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), version);
 		assert_last_event::<T>(Event::DatasetVersionRemoved { version });
@@ -346,6 +348,7 @@ mod benchmarks {
 		assert_last_event::<T>(Event::EvaluationChallenged { evaluation, challenger });
 	}
 
+	/// An upheld evaluation (the costlier ruling: the evaluator is credited its points too).
 	#[benchmark]
 	fn resolve_challenge() -> Result<(), BenchmarkError> {
 		let evaluator = funded::<T>("evaluator", 0);
@@ -355,29 +358,37 @@ mod benchmarks {
 		let origin = T::EvaluationJudgeOrigin::try_successful_origin()
 			.map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, evaluation, false);
-		let slashed = T::EvaluationBond::get();
+		_(origin as T::RuntimeOrigin, evaluation, true);
+		let slashed = T::ChallengeBond::get();
 		let to_winner = T::ChallengeWinnerShare::get().mul_floor(slashed);
 		assert_last_event::<T>(Event::ChallengeResolved {
 			evaluation,
-			upheld: false,
+			upheld: true,
 			slashed,
 			to_winner,
 		});
 		Ok(())
 	}
 
+	/// A challenged evaluation nobody ruled on in time (the costlier finalization: the
+	/// challenger's bond is released as well as the evaluator's).
 	#[benchmark]
 	fn finalize_evaluation() {
 		let evaluator = funded::<T>("evaluator", 0);
 		let evaluation = new_evaluation::<T>(&evaluator);
+		let challenger = funded::<T>("challenger", 0);
+		Pallet::<T>::do_challenge_evaluation(challenger, evaluation).unwrap();
 		let now = frame_system::Pallet::<T>::block_number();
 		frame_system::Pallet::<T>::set_block_number(
-			now.saturating_add(T::ChallengePeriod::get()).saturating_add(1u32.into()),
+			now.saturating_add(T::JudgementPeriod::get()).saturating_add(1u32.into()),
 		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(evaluator), evaluation);
 		assert_last_event::<T>(Event::EvaluationAccepted { evaluation });
+		assert!(matches!(
+			Evaluations::<T>::get(evaluation).map(|e| e.status),
+			Some(EvaluationStatus::Accepted)
+		));
 	}
 
 	#[benchmark]
@@ -408,17 +419,20 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Restoring an item whose deposit was slashed at the takedown (the costlier restore: the
+	/// deposit is held from its owner again).
 	#[benchmark]
 	fn restore() -> Result<(), BenchmarkError> {
 		let owner = funded::<T>("owner", 0);
-		let model = new_model::<T>(&owner, 0u32.into(), contributors::<T>(1, 1, 0));
+		let model = new_model::<T>(&owner, 0u32.into(), all_contributors::<T>());
 		let item = RegistryItem::Model(model);
-		Pallet::<T>::do_take_down(item, false).unwrap();
+		Pallet::<T>::do_take_down(item, true).unwrap();
 		let origin =
 			T::ModeratorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, item);
 		assert_last_event::<T>(Event::Restored { item });
+		assert!(!Models::<T>::get(model).expect("restored").deposit.is_zero());
 		Ok(())
 	}
 
