@@ -319,21 +319,23 @@ fn status_lines(id: u64, job: &market::Job, bids: &[(AccountId32, u128)]) -> Str
 async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyhow::Result<()> {
 	let market_api = api::runtime_apis().compute_market_api();
 	let at = chain.at_finalized().await?;
-	// A result's URI is kept until the job's receipt is removed (the provider's, for a settled
-	// job one of the paid providers'); without one, the result is fetched from the content store
-	// by its hash.
-	let (hash, uri) = match at.runtime_apis().call(market_api.job(id)).await? {
+	// Where the result may be: each provider's URI that names it (kept until the job's receipt
+	// is removed; for a settled job, the paid providers'), then the content store by its hash.
+	// URIs are a provider's word, unchecked on chain: each is tried until one serves content
+	// with the result's hash.
+	let (hash, mut uris) = match at.runtime_apis().call(market_api.job(id)).await? {
 		Some((job, _)) => {
-			let a = job
+			let hash = job
 				.assignments
 				.0
 				.iter()
-				.find(|a| a.result.is_some())
+				.find_map(|a| a.result)
 				.ok_or_else(|| anyhow!("job {id} has no result yet ({:?})", job.status))?;
-			let hash = a.result.ok_or_else(|| anyhow!("no result"))?;
-			let uri =
-				result_uri(&at, id, &a.provider).await?.unwrap_or_else(|| ctx.store_uri(&hash));
-			(hash, uri)
+			let mut uris = Vec::new();
+			for a in job.assignments.0.iter().filter(|a| a.result == Some(hash)) {
+				uris.extend(result_uri(&at, id, &a.provider).await?);
+			}
+			(hash, uris)
 		},
 		None => match at.runtime_apis().call(market_api.receipt(id)).await? {
 			Some(market::Receipt {
@@ -341,16 +343,17 @@ async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyh
 				providers,
 				..
 			}) => {
-				let mut uri = None;
+				let mut uris = Vec::new();
 				for (provider, _) in &providers.0 {
-					uri = uri.or(result_uri(&at, id, provider).await?);
+					uris.extend(result_uri(&at, id, provider).await?);
 				}
-				(result_hash, uri.unwrap_or_else(|| ctx.store_uri(&result_hash)))
+				(result_hash, uris)
 			},
 			Some(receipt) => bail!("job {id} ended without a result: {:?}", receipt.outcome),
 			None => bail!("no job {id}"),
 		},
 	};
+	uris.push(ctx.store_uri(&hash));
 	// Results are fetched over HTTP only: a result URI comes from a provider.
 	let cache = std::env::var_os("HOME")
 		.map(|home| PathBuf::from(home).join(".cache/deai/results"))
@@ -358,9 +361,17 @@ async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyh
 			std::env::temp_dir().join(format!("deai-results-{}", std::process::id()))
 		});
 	let limits = content::FetchLimits::http_only(1 << 30);
-	let path =
-		content::fetch_verified(&uri, &hash, &cache, &limits, &ctx.out.bytes_bar("downloading"))
-			.await?;
+	let mut fetched = Err(anyhow!("no location"));
+	for uri in &uris {
+		fetched =
+			content::fetch_verified(uri, &hash, &cache, &limits, &ctx.out.bytes_bar("downloading"))
+				.await
+				.with_context(|| format!("fetching the result from {uri}"));
+		if fetched.is_ok() {
+			break;
+		}
+	}
+	let path = fetched?;
 	match out {
 		Some(dest) => {
 			std::fs::copy(&path, &dest).with_context(|| format!("writing {}", dest.display()))?;

@@ -121,7 +121,9 @@ export function JobPage({ id }: { id: number }) {
           ['Kind', variant(receipt.kind)],
           ['Model', receipt.model.isSome ? <Link to={`/model/${receipt.model.unwrap().model}/${receipt.model.unwrap().version}`}>{versionRef(receipt.model.unwrap())}</Link> : '—'],
           ['Input', <><code>{receipt.inputHash.toString()}</code> {input ?? ''}</>],
-          ['Results at', [...results.entries()].map(([p, uri]) => `${who(p)}: ${uri}`).join(', ') || '—'],
+          // The paid providers' (an outvoted provider's location stays until the receipt goes, too).
+          ['Results at', receipt.providers.map(([p]: Codec) => p.toString()).filter((p: string) => results.has(p))
+            .map((p: string) => `${who(p)}: ${results.get(p)}`).join(', ') || '—'],
           ['Verification', variant(receipt.verification)],
           ['Finished at', `#${receipt.finishedAt}`],
         ]} />

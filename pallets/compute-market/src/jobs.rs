@@ -579,9 +579,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(receipt.requester == who, Error::<T>::NotRequester);
 		Receipts::<T>::remove(id);
 		// The locations kept beside the job, paid for by the same deposit (one input, at most
-		// one result per provider).
+		// one result per provider the job was ever assigned: `MaxRedundancy` when it was
+		// posted; no limit here, so that a lower bound set later leaves none behind).
 		JobInputUris::<T>::remove(id);
-		let _ = ResultUris::<T>::clear_prefix(id, T::MaxRedundancy::get(), None);
+		let _ = ResultUris::<T>::clear_prefix(id, u32::MAX, None);
 		Self::release(HoldReason::StorageDeposit, &who, receipt.deposit);
 		Self::deposit_event(Event::ReceiptRemoved { job: id });
 		Ok(())

@@ -264,7 +264,16 @@ impl Agent {
 			let Some((job, _bids)) = at.runtime_apis().call(market.job(id)).await? else {
 				continue;
 			};
-			match self.decide(at, id, &job).await? {
+			// A job the worker cannot decide on now (a query failed) is looked at again at the
+			// next block; the other jobs of this one are still looked at.
+			let decision = match self.decide(at, id, &job).await {
+				Ok(decision) => decision,
+				Err(e) => {
+					tracing::warn!("job {id}: cannot decide now: {e:#}");
+					continue;
+				},
+			};
+			match decision {
 				Err(reason) => {
 					tracing::info!("job {id}: passed over ({reason})");
 					self.skip(id, reason).await?;

@@ -106,7 +106,7 @@ impl Agent {
 		// Kept beside the job's record until its receipt is removed: here while the job is ours.
 		let input_uri =
 			job_input_uri(&at, id).await.map_err(WorkError::transient)?.ok_or_else(|| {
-				WorkError::Refused(failure_code::INPUT_HASH_MISMATCH, "the job has no input".into())
+				WorkError::Refused(failure_code::FETCH_FAILED, "the job has no input".into())
 			})?;
 		// An input the worker would refuse for its size is refused here, before the job is taken.
 		let input_limits = content::FetchLimits {

@@ -5,6 +5,7 @@ use crate::migrations::{
 	v1::{v0, MigrateV0ToV1},
 	v2::{v1 as v1_layout, MigrateV1ToV2},
 };
+use codec::MaxEncodedLen;
 use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
 /// Rewrites every provider in the version 0 layout (the endpoint inside the record) and puts the
@@ -176,10 +177,19 @@ fn v2_moves_every_location_out_of_the_job_record_and_keeps_the_rest() {
 			b"ipfs://out".to_vec()
 		);
 		assert_eq!(ResultUris::<Test>::iter_prefix(open).count(), 0);
-		// A read a job, two writes each and one per result, and the version's read and write.
+		// A read a job (its old record's size of proof), two writes each and one per result, and
+		// the version's read and write.
 		let db: frame_support::weights::RuntimeDbWeight =
 			<<Test as frame_system::Config>::DbWeight as Get<_>>::get();
-		assert_eq!(weight, db.reads_writes(2, 5).saturating_add(db.reads_writes(1, 1)));
+		let uri = BoundedText::<<Test as Config>::MaxUriLen>::max_encoded_len() as u64;
+		let max_redundancy = <<Test as Config>::MaxRedundancy as Get<u32>>::get() as u64;
+		let old_record = Job::<Test>::max_encoded_len() as u64 + uri * (1 + max_redundancy);
+		assert_eq!(
+			weight,
+			db.reads_writes(2, 5)
+				.saturating_add(db.reads_writes(1, 1))
+				.saturating_add(frame_support::weights::Weight::from_parts(0, 2 * old_record))
+		);
 		assert_ok!(Market::do_try_state());
 
 		// Listed again at the next upgrade, it does nothing.

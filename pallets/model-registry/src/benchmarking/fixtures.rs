@@ -57,12 +57,17 @@ pub(super) fn fill_pot<T: Config>(version: VersionRef) -> BalanceOf<T> {
 }
 
 /// A pot at its costliest to close: every payee of its split claimed once, so each has a claim
-/// record to delete, and the pot received as much again since, so each is owed and paid. (The
-/// owner is owed only what the shares leave, nothing when they add up to 100%.)
+/// record to delete, then spent everything (its account is gone, so paying it creates it
+/// again), and the pot received as much again since, so each is owed and paid. (The owner is
+/// owed only what the shares leave, nothing when they add up to 100%.)
 pub(super) fn fill_pot_claimed_once<T: Config>(version: VersionRef) {
 	fill_pot::<T>(version);
-	for (payee, _) in RoyaltySplits::<T>::get(version).unwrap_or_default().iter() {
+	let split = RoyaltySplits::<T>::get(version).unwrap_or_default();
+	for (payee, _) in split.iter() {
 		Pallet::<T>::do_claim_royalties(version, payee.clone()).expect("every payee is owed");
+		if let RoyaltyPayee::Account(who) = payee {
+			let _ = T::Currency::set_balance(who, Zero::zero());
+		}
 	}
 	let _ = Pallet::<T>::do_claim_royalties(version, RoyaltyPayee::Owner);
 	fill_pot::<T>(version);
