@@ -55,3 +55,8 @@ export const variant = (value: Codec): string => value?.type ?? String(value);
 
 /** "m0 v1" for a model version reference. */
 export const versionRef = (ref: Codec): string => `model ${ref.model.toString()} v${ref.version.toString()}`;
+
+/** An indexed event's fields as one line ("provider: 5F…, price: 5,000"), less `omit` (e.g. the job a timeline is of). */
+export const eventFields = (fields: Record<string, unknown>, omit?: string): string => Object.entries(fields)
+  .filter(([k]) => k !== omit)
+  .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ');

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
-use deai_client::chain::{api, bounded, format_balance, result_uri, Chain};
+use deai_client::chain::{api, bounded, format_balance, result_uri, AtBlock, Chain};
 use deai_client::content::{self, hex_hash};
 use deai_client::subxt::utils::AccountId32;
 use serde_json::json;
@@ -316,6 +316,19 @@ fn status_lines(id: u64, job: &market::Job, bids: &[(AccountId32, u128)]) -> Str
 	lines.join("\n")
 }
 
+/// The result locations `providers` gave for job `id` (those that gave one), in their order.
+async fn result_uris<'a>(
+	at: &AtBlock,
+	id: u64,
+	providers: impl Iterator<Item = &'a AccountId32>,
+) -> anyhow::Result<Vec<String>> {
+	let mut uris = Vec::new();
+	for provider in providers {
+		uris.extend(result_uri(at, id, provider).await?);
+	}
+	Ok(uris)
+}
+
 async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyhow::Result<()> {
 	let market_api = api::runtime_apis().compute_market_api();
 	let at = chain.at_finalized().await?;
@@ -331,24 +344,15 @@ async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyh
 				.iter()
 				.find_map(|a| a.result)
 				.ok_or_else(|| anyhow!("job {id} has no result yet ({:?})", job.status))?;
-			let mut uris = Vec::new();
-			for a in job.assignments.0.iter().filter(|a| a.result == Some(hash)) {
-				uris.extend(result_uri(&at, id, &a.provider).await?);
-			}
-			(hash, uris)
+			let named = job.assignments.0.iter().filter(|a| a.result == Some(hash));
+			(hash, result_uris(&at, id, named.map(|a| &a.provider)).await?)
 		},
 		None => match at.runtime_apis().call(market_api.receipt(id)).await? {
 			Some(market::Receipt {
 				outcome: market::Outcome::Completed { result_hash },
 				providers,
 				..
-			}) => {
-				let mut uris = Vec::new();
-				for (provider, _) in &providers.0 {
-					uris.extend(result_uri(&at, id, provider).await?);
-				}
-				(result_hash, uris)
-			},
+			}) => (result_hash, result_uris(&at, id, providers.0.iter().map(|(p, _)| p)).await?),
 			Some(receipt) => bail!("job {id} ended without a result: {:?}", receipt.outcome),
 			None => bail!("no job {id}"),
 		},

@@ -2,7 +2,7 @@
 // once finished, its receipt with every amount paid.
 import { useState } from 'preact/hooks';
 import { useLive, type Codec } from '../chain';
-import { balance, hash, text, variant, versionRef, who } from '../format';
+import { balance, eventFields, hash, text, variant, versionRef, who } from '../format';
 import { ErrorBox, Facts, Link, Loading, Table, TxButton, useApp } from '../ui';
 
 /** A live job's state, or a finished one's outcome: "Open", "Assigned", "Settled", "Failed: NoProviders". */
@@ -148,11 +148,7 @@ export function JobPage({ id }: { id: number }) {
       <h2>Timeline</h2>
       <Table testid="timeline" head={['Block', 'Event', 'Details']}
         empty={`No events of this job in the blocks indexed (#${chain.indexedFrom}–#${chain.indexedTo}).`}
-        rows={timeline.map((e) => [`#${e.block}`, <span title={e.docs}>{e.name}</span>, <code class="fields">{fieldsText(e.fields)}</code>])} />
+        rows={timeline.map((e) => [`#${e.block}`, <span title={e.docs}>{e.name}</span>, <code class="fields">{eventFields(e.fields, 'job')}</code>])} />
     </section>
   );
 }
-
-const fieldsText = (fields: Record<string, unknown>) => Object.entries(fields)
-  .filter(([k]) => k !== 'job')
-  .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ');

@@ -1,6 +1,7 @@
 // The chain at a glance: its name and runtime, what the registry and the market hold, and the
 // DeAI events of the latest blocks.
 import { useLive, type Codec } from '../chain';
+import { eventFields } from '../format';
 import { Facts, Loading, Table, useApp } from '../ui';
 
 export function OverviewPage() {
@@ -31,7 +32,7 @@ export function OverviewPage() {
       <h2>Latest DeAI events</h2>
       <Table testid="recent-events" head={['Block', 'Pallet', 'Event', 'Details']}
         rows={chain.recent.slice(0, 30).map((e) => [`#${e.block}`, e.pallet, <span title={e.docs}>{e.name}</span>,
-          <code class="fields">{Object.entries(e.fields).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}</code>])} />
+          <code class="fields">{eventFields(e.fields)}</code>])} />
     </section>
   );
 }
