@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Retrains models/blobs-classifier from scratch and confirms that the committed model.onnx and
-# samples/*.json are exactly what models/blobs-classifier/train.py produces.
+# weights.json and samples/*.json are exactly what models/blobs-classifier/train.py produces.
 #   scripts/train-model.sh            train into a temporary directory, compare byte for byte;
 #                                     exit 1 and name each file that differs or is missing
 #   scripts/train-model.sh --update   the same, then copy the fresh files over the committed ones
@@ -57,7 +57,7 @@ while IFS= read -r rel; do
     status=1
   fi
 done < <(cd "$out" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
-for committed in "$model_dir"/model.onnx "$model_dir"/samples/*.json; do
+for committed in "$model_dir"/model.onnx "$model_dir"/weights.json "$model_dir"/samples/*.json; do
   [ -e "$committed" ] || continue
   rel=${committed#"$model_dir"/}
   if [ ! -f "$out/$rel" ]; then
@@ -70,7 +70,7 @@ if [ $status = 0 ]; then
   log "OK: committed model.onnx ($(sha256sum "$model_dir/model.onnx" | cut -d' ' -f1)) and samples match train.py"
 elif [ $update = 1 ]; then
   mkdir -p "$model_dir/samples"
-  cp "$out/model.onnx" "$model_dir/model.onnx"
+  cp "$out/model.onnx" "$out/weights.json" "$model_dir/"
   cp "$out"/samples/*.json "$model_dir/samples/"
   log "updated the committed files: model.onnx sha256 $(sha256sum "$model_dir/model.onnx" | cut -d' ' -f1)"
   log "(remove any STALE file listed above by hand; update the figures in models/blobs-classifier/README.md)"

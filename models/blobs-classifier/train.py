@@ -226,6 +226,27 @@ def main():
         skipped = (start - first) - count
         print(f"{name}: {count} held-out rows ({skipped} skipped for a small margin), "
               f"{np.sum(labels == true)}/{count} predicted as their true class")
+    # Every held-out row with the float32 model's label: the ZK circuit's fixed-point labels are
+    # checked against these (zk/), and the weights that circuit fixes as its constants.
+    _, held_out_labels = forward_f32(params, x_test)
+    write_json(
+        out / "samples" / "held-out.json",
+        [
+            ("features", [f32_list(r) for r in x_test]),
+            ("label", [int(v) for v in held_out_labels]),
+            ("true_label", [int(v) for v in y_test]),
+        ],
+    )
+    w1, b1, w2, b2 = params
+    write_json(
+        out / "weights.json",
+        [
+            ("fc1.weight", [f32_list(r) for r in w1]),
+            ("fc1.bias", f32_list(b1)),
+            ("fc2.weight", [f32_list(r) for r in w2]),
+            ("fc2.bias", f32_list(b2)),
+        ],
+    )
     print(f"wrote {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size} bytes) and samples/")
 
 

@@ -9,6 +9,10 @@
 //!   the market; `()` discards contributions.
 //! - [`VersionPots`]: implemented by `pallet-model-registry`, paid by the rewards pallet what a
 //!   version earned.
+//! - [`ResultVerifier`]: implemented by `pallet-zk-verifier`, asked by the market whether a
+//!   `Proof` job's result is proven.
+//! - [`ModelOwnership`]: implemented by `pallet-model-registry`, asked who may bind things (a ZK
+//!   profile) to a model version.
 //! - [`contracts`]: the ABI of the chain extension through which smart contracts use DeAI Chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -21,6 +25,7 @@ pub mod deposits;
 pub mod royalties;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::weights::Weight;
 use scale_info::TypeInfo;
 use sp_runtime::{DispatchError, DispatchResult};
 
@@ -267,21 +272,61 @@ pub trait ModelRegistry<AccountId, Balance> {
 	fn unpin_dataset(version: &DatasetVersionRef, used: Option<PaidUse<AccountId, Balance>>);
 }
 
+/// What a [`ResultVerifier`] is shown of the job whose result it checks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ProofContext<'a, AccountId> {
+	/// The job.
+	pub job: JobId,
+	/// The provider submitting the result.
+	pub provider: &'a AccountId,
+	/// The model version the job runs, if any.
+	pub model: Option<&'a ModelVersionRef>,
+	/// The job's input hash, as its requester posted it.
+	pub input_hash: &'a ContentHash,
+	/// The result hash the provider submits.
+	pub result_hash: &'a ContentHash,
+}
+
 /// Decides whether a result with a proof settles a compute-market job: the seam for verification
 /// modes beyond requester approval, redundancy and designated verifiers (a TEE signature, a ZK
 /// proof). `()` verifies nothing: jobs cannot ask for proof verification.
 pub trait ResultVerifier<AccountId> {
 	/// Whether this runtime can verify proofs at all.
 	fn is_available() -> bool;
-	/// Whether `proof` shows that `provider` computed `result` for `job`.
-	fn verify(job: JobId, provider: &AccountId, result: &ContentHash, proof: &[u8]) -> bool;
+	/// `Ok` when a job on `model` can have its result proven, fixing whatever its verification
+	/// will depend on (a ZK profile can no longer change once a job relies on it); the verifier's
+	/// named error otherwise. Called when a `Proof` job is posted.
+	fn ensure_verifiable(model: Option<&ModelVersionRef>) -> DispatchResult;
+	/// The most [`Self::ensure_verifiable`] weighs (charged by `post_job` for a `Proof` job).
+	fn ensure_verifiable_weight() -> Weight;
+	/// The most [`Self::verify`] weighs (charged by `submit_result` before dispatch).
+	fn max_verify_weight() -> Weight;
+	/// The weight used when `proof` shows that the provider computed the result for the job's
+	/// input; the verifier's named error when it does not.
+	fn verify(context: &ProofContext<'_, AccountId>, proof: &[u8])
+		-> Result<Weight, DispatchError>;
+}
+
+/// The owners of model versions, as a pallet binding something to a version sees them.
+pub trait ModelOwnership<AccountId> {
+	/// The owner of the model a version belongs to, if the version exists.
+	fn model_owner(version: &ModelVersionRef) -> Option<AccountId>;
 }
 
 impl<AccountId> ResultVerifier<AccountId> for () {
 	fn is_available() -> bool {
 		false
 	}
-	fn verify(_: JobId, _: &AccountId, _: &ContentHash, _: &[u8]) -> bool {
-		false
+	fn ensure_verifiable(_: Option<&ModelVersionRef>) -> DispatchResult {
+		Err(DispatchError::Other("NoResultVerifier"))
+	}
+	fn ensure_verifiable_weight() -> Weight {
+		Weight::zero()
+	}
+	fn max_verify_weight() -> Weight {
+		Weight::zero()
+	}
+	fn verify(_: &ProofContext<'_, AccountId>, _: &[u8]) -> Result<Weight, DispatchError> {
+		Err(DispatchError::Other("NoResultVerifier"))
 	}
 }

@@ -131,7 +131,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 9,
+	spec_version: 10,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -233,6 +233,8 @@ mod runtime {
 	pub type ComputeMarket = pallet_compute_market;
 	#[runtime::pallet_index(62)]
 	pub type ContributorRewards = pallet_contributor_rewards;
+	#[runtime::pallet_index(63)]
+	pub type ZkVerifier = pallet_zk_verifier;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]

@@ -749,11 +749,14 @@ mod charged_at_least_the_benchmarks {
 	use pallet_compute_market::{DeadlineKind, WeightInfo as _};
 	use pallet_contributor_rewards::WeightInfo as _;
 	use pallet_model_registry::WeightInfo as _;
+	use pallet_zk_verifier::WeightInfo as _;
 	use sp_runtime::Perbill;
 
 	type Market = <Runtime as pallet_compute_market::Config>::WeightInfo;
 	type Registry = <Runtime as pallet_model_registry::Config>::WeightInfo;
 	type Rewards = <Runtime as pallet_contributor_rewards::Config>::WeightInfo;
+	type Zk = <Runtime as pallet_zk_verifier::Config>::WeightInfo;
+	type ZkCall = pallet_zk_verifier::Call<Runtime>;
 	type MarketCall = pallet_compute_market::Call<Runtime>;
 	type RegistryCall = pallet_model_registry::Call<Runtime>;
 	type RewardsCall = pallet_contributor_rewards::Call<Runtime>;
@@ -916,8 +919,10 @@ mod charged_at_least_the_benchmarks {
 			"accept_job" => vec![Market::accept_job()],
 			// A claim of a redundant job is an application, taken as a bid.
 			"claim_job" => vec![Market::claim_job(), Market::place_bid()],
-			// A proof settles at once.
-			"submit_result" => vec![Market::submit_result().saturating_add(settle)],
+			// A proof of the most public values is verified, and settles at once.
+			"submit_result" => vec![Market::submit_result()
+				.saturating_add(Zk::verify_proof(deai_zk::MAX_PUBLIC_VALUES))
+				.saturating_add(settle)],
 			"commit_result" => vec![Market::commit_result()],
 			// The last reveal decides the job.
 			"reveal_result" => vec![Market::reveal_result(), settle],
@@ -984,6 +989,17 @@ mod charged_at_least_the_benchmarks {
 		);
 	}
 
+	fn zk_paths(name: &str) -> Vec<Weight> {
+		match name {
+			// The smallest call's empty key is charged as the longest.
+			"register_key" => vec![Zk::register_key(deai_zk::MAX_PUBLIC_VALUES)],
+			"remove_key" => vec![Zk::remove_key()],
+			"bind_profile" => vec![Zk::bind_profile()],
+			"unbind_profile" => vec![Zk::unbind_profile()],
+			other => panic!("ZkVerifier::{other} has no benchmarks in this table: add them"),
+		}
+	}
+
 	fn rewards_paths(name: &str) -> Vec<Weight> {
 		match name {
 			// The claim benchmark's largest epoch (100,000 contributors): a claim reads one
@@ -1027,6 +1043,26 @@ mod charged_at_least_the_benchmarks {
 				let charged = call.get_dispatch_info().call_weight;
 				assert_covers("ContributorRewards", name, charged, rewards_paths(name));
 			}
+			let names = ZkCall::get_call_names();
+			for (name, index) in names.iter().zip(ZkCall::get_call_indices()) {
+				let call = RuntimeCall::ZkVerifier(smallest::<ZkCall>(*index));
+				let charged = call.get_dispatch_info().call_weight;
+				assert_covers("ZkVerifier", name, charged, zk_paths(name));
+			}
+			// A `Proof` job fixes its model's ZK profile when it is posted.
+			let MarketCall::post_job { mut spec } = smallest::<MarketCall>(8) else {
+				panic!("post_job is the market's call 8")
+			};
+			spec.verification = pallet_compute_market::VerificationMode::Proof;
+			let charged = RuntimeCall::ComputeMarket(MarketCall::post_job { spec })
+				.get_dispatch_info()
+				.call_weight;
+			assert_covers(
+				"ComputeMarket",
+				"post_job (Proof)",
+				charged,
+				vec![Market::post_job().saturating_add(Zk::fix_profile())],
+			);
 		});
 	}
 

@@ -82,8 +82,6 @@ mod errors {
 		ModelRequired,
 		/// No proof verifier is available in this runtime.
 		ProofVerificationUnavailable,
-		/// The proof does not verify.
-		InvalidProof,
 		/// The provider already submitted, committed or revealed.
 		AlreadySubmitted,
 		/// The revealed result does not match the commitment.

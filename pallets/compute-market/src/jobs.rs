@@ -4,7 +4,7 @@ use crate::{pallet::*, types::*, BalanceOf};
 use alloc::vec::Vec;
 use codec::{Encode, MaxEncodedLen};
 use core::cmp::Reverse;
-use deai_primitives::{IntendedUse, JobId, ModelRegistry, PaidUse};
+use deai_primitives::{IntendedUse, JobId, ModelRegistry, PaidUse, ResultVerifier};
 use frame_support::{
 	ensure,
 	traits::{Defensive, Get, Randomness},
@@ -139,11 +139,14 @@ impl<T: Config> Pallet<T> {
 			VerificationMode::Verifier { verifier } => {
 				ensure!(verifier != &requester, Error::<T>::VerifierIsRequester)
 			},
-			VerificationMode::Proof => ensure!(
-				<T::ResultVerifier as deai_primitives::ResultVerifier<T::AccountId>>::is_available(
-				),
-				Error::<T>::ProofVerificationUnavailable
-			),
+			VerificationMode::Proof => {
+				ensure!(
+					T::ResultVerifier::is_available(),
+					Error::<T>::ProofVerificationUnavailable
+				);
+				// Fixes what the proof will be checked against (a ZK profile) for this job's life.
+				T::ResultVerifier::ensure_verifiable(spec.model.as_ref())?;
+			},
 			_ => {},
 		}
 		ensure!(spec.model.is_some() || spec.kind == JobKind::Training, Error::<T>::ModelRequired);

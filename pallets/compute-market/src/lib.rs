@@ -470,6 +470,13 @@ pub mod pallet {
 		/// must be usable and its licence, like the datasets', must allow the declared use.
 		/// Emits `JobPosted`.
 		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::post_job().saturating_add(
+			if spec.verification == VerificationMode::Proof {
+				T::ResultVerifier::ensure_verifiable_weight()
+			} else {
+				Weight::zero()
+			}
+		))]
 		pub fn post_job(origin: OriginFor<T>, spec: JobSpec<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_post_job(who, spec).map(|_| ())
@@ -531,7 +538,9 @@ pub mod pallet {
 		/// Submits the result of a single-provider job (with a proof in `Proof` mode, which
 		/// settles it at once). Emits `ResultSubmitted`.
 		#[pallet::call_index(14)]
-		#[pallet::weight(T::WeightInfo::submit_result().saturating_add(Pallet::<T>::max_settlement_weight()))]
+		#[pallet::weight(T::WeightInfo::submit_result()
+			.saturating_add(T::ResultVerifier::max_verify_weight())
+			.saturating_add(Pallet::<T>::max_settlement_weight()))]
 		pub fn submit_result(
 			origin: OriginFor<T>,
 			job: JobId,

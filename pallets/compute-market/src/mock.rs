@@ -4,8 +4,9 @@
 use crate as pallet_compute_market;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, Earner, IntendedUse,
-	JobId, ModelRegistry, ModelVersionRef, PaidUse, ResultVerifier,
+	JobId, ModelRegistry, ModelVersionRef, PaidUse, ProofContext, ResultVerifier,
 };
+use frame_support::weights::Weight;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64},
@@ -234,14 +235,46 @@ impl ContributionSink<AccountId> for RecordingSink {
 	}
 }
 
-/// Accepts exactly the proof `valid`.
+/// Accepts exactly the proof `valid` (for a job with a model, whose input and result hashes it
+/// records); a job without a model cannot be proven. Weighs 7 ms when it verifies (the maximum
+/// it declares is 10 ms), so tests see the refund.
 pub struct MockVerifier;
+thread_local! {
+	/// What the mock verifier was shown: (job, provider, model, input hash, result hash).
+	pub static VERIFIED: RefCell<Vec<(JobId, AccountId, ModelVersionRef, ContentHash, ContentHash)>> =
+		const { RefCell::new(Vec::new()) };
+}
 impl ResultVerifier<AccountId> for MockVerifier {
 	fn is_available() -> bool {
 		true
 	}
-	fn verify(_: JobId, _: &AccountId, _: &ContentHash, proof: &[u8]) -> bool {
-		proof == b"valid"
+	fn ensure_verifiable(model: Option<&ModelVersionRef>) -> DispatchResult {
+		model.map(|_| ()).ok_or(DispatchError::Other("NoProfile"))
+	}
+	fn ensure_verifiable_weight() -> Weight {
+		Weight::from_parts(1_000_000, 1_000)
+	}
+	fn max_verify_weight() -> Weight {
+		Weight::from_parts(10_000_000_000, 10_000)
+	}
+	fn verify(
+		context: &ProofContext<'_, AccountId>,
+		proof: &[u8],
+	) -> Result<Weight, DispatchError> {
+		if proof != b"valid" {
+			return Err(DispatchError::Other("ProofRejected"));
+		}
+		let model = context.model.ok_or(DispatchError::Other("NoProfile"))?;
+		VERIFIED.with(|v| {
+			v.borrow_mut().push((
+				context.job,
+				*context.provider,
+				*model,
+				*context.input_hash,
+				*context.result_hash,
+			))
+		});
+		Ok(Weight::from_parts(7_000_000_000, 7_000))
 	}
 }
 

@@ -5,7 +5,7 @@ use alloc::collections::BTreeMap;
 use codec::Encode;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, Earner, JobId, ModelRegistry,
-	ResultVerifier,
+	ProofContext, ResultVerifier,
 };
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo, ensure, traits::Get, weights::Weight, BoundedVec,
@@ -66,19 +66,27 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::WrongVerificationMode
 		);
 		Self::ensure_before_deadline(&job)?;
-		if job.spec.verification == VerificationMode::Proof {
-			ensure!(
-				T::ResultVerifier::verify(id, &who, &result_hash, &proof),
-				Error::<T>::InvalidProof
-			);
-		}
+		let verified = if job.spec.verification == VerificationMode::Proof {
+			let context = ProofContext {
+				job: id,
+				provider: &who,
+				model: job.spec.model.as_ref(),
+				input_hash: &job.spec.input_hash,
+				result_hash: &result_hash,
+			};
+			T::ResultVerifier::verify(&context, &proof)?
+		} else {
+			Weight::zero()
+		};
 		job.assignments[index].result = Some(result_hash);
 		ResultUris::<T>::insert(id, &who, result_uri);
 		Self::deposit_event(Event::ResultSubmitted { job: id, provider: who, result_hash });
 		if job.spec.verification == VerificationMode::Proof {
 			Self::settle(id, job, Outcome::Completed { result_hash });
 			return Ok(Some(
-				T::WeightInfo::submit_result().saturating_add(T::WeightInfo::settle()),
+				T::WeightInfo::submit_result()
+					.saturating_add(verified)
+					.saturating_add(T::WeightInfo::settle()),
 			)
 			.into());
 		}

@@ -3,7 +3,9 @@
 //! Each method delegates to the logic models and datasets share.
 
 use crate::{pallet::*, types::*, BalanceOf};
-use deai_primitives::{DatasetVersionRef, IntendedUse, ModelRegistry, ModelVersionRef, PaidUse};
+use deai_primitives::{
+	DatasetVersionRef, IntendedUse, ModelOwnership, ModelRegistry, ModelVersionRef, PaidUse,
+};
 use frame_support::ensure;
 use sp_runtime::{DispatchError, DispatchResult};
 
@@ -60,5 +62,16 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		used: Option<PaidUse<T::AccountId, BalanceOf<T>>>,
 	) {
 		Self::unpin::<DatasetVersionInfo<T>>(version, used)
+	}
+}
+
+/// Who may bind things to a version (a ZK profile): its model's owner, while the version exists
+/// (yanked or taken down included: what is bound stays with the version).
+impl<T: Config> ModelOwnership<T::AccountId> for Pallet<T> {
+	fn model_owner(version: &ModelVersionRef) -> Option<T::AccountId> {
+		if !ModelVersions::<T>::contains_key(version.model, version.version) {
+			return None;
+		}
+		Models::<T>::get(version.model).map(|model| model.owner)
 	}
 }

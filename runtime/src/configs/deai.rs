@@ -5,7 +5,7 @@ use super::governance::{dynamic_params, origins, Clamped, DeaiParametersOrRoot, 
 use crate::{
 	constants::time::{prod_or_fast, DAYS, HOURS, MINUTES},
 	deposit, AccountId, Balance, Balances, BlockNumber, ContributorRewards, ModelRegistry, Runtime,
-	RuntimeHoldReason, UNIT,
+	RuntimeHoldReason, ZkVerifier, UNIT,
 };
 use frame_support::{
 	parameter_types,
@@ -110,8 +110,8 @@ impl pallet_compute_market::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Registry = ModelRegistry;
 	type ContributionSink = ContributorRewards;
-	// No proof verifier yet (TEE signatures, ZK proofs plug in here).
-	type ResultVerifier = ();
+	// Groth16 proofs against a model version's ZK profile.
+	type ResultVerifier = ZkVerifier;
 	// Redundant sets are drawn from the last 81 block hashes: unknown when a job is posted, but
 	// a colluding collator could bias it (relay-chain randomness is the stronger source).
 	type Randomness = crate::RandomnessCollectiveFlip;
@@ -199,4 +199,26 @@ impl pallet_contributor_rewards::Config for Runtime {
 	/// A version's rewards go into its royalty pot, shared by its split.
 	type VersionPots = ModelRegistry;
 	type WeightInfo = pallet_contributor_rewards::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_zk_verifier::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = ModelRegistry;
+	// A key or profile is a registry-like record: the same deposit per record and byte.
+	type DepositBase = RegistryDepositBase;
+	type DepositPerByte = RegistryDepositPerByte;
+	type WeightInfo = pallet_zk_verifier::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ZkBenchmarkHelper;
+}
+
+/// Real registry versions for the verifier's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ZkBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_zk_verifier::BenchmarkHelper for ZkBenchmarkHelper {
+	fn model_version() -> deai_primitives::ModelVersionRef {
+		ModelRegistry::benchmark_model(0)
+	}
 }

@@ -368,6 +368,7 @@ fn a_proof_settles_at_once_and_a_bad_one_is_refused() {
 		let job =
 			post(spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::Proof));
 		assert_ok!(Market::accept_job(RuntimeOrigin::signed(P1), job));
+		// The verifier's own error reaches the provider, and nothing changes.
 		assert_noop!(
 			Market::submit_result(
 				RuntimeOrigin::signed(P1),
@@ -376,18 +377,44 @@ fn a_proof_settles_at_once_and_a_bad_one_is_refused() {
 				text("u"),
 				b"forged".to_vec().try_into().unwrap()
 			),
-			Error::<Test>::InvalidProof
+			DispatchError::Other("ProofRejected")
 		);
-		assert_ok!(Market::submit_result(
+		let info = Market::submit_result(
 			RuntimeOrigin::signed(P1),
 			job,
 			result(1),
 			text("u"),
-			b"valid".to_vec().try_into().unwrap()
-		));
+			b"valid".to_vec().try_into().unwrap(),
+		)
+		.unwrap();
+		// The verifier saw the job's model and input hash and the submitted result hash.
+		assert_eq!(
+			crate::mock::VERIFIED.with(|v| v.borrow().clone()),
+			vec![(job, P1, model_ref(0), [1; 32], result(1))]
+		);
+		// Charged the verifier's maximum before dispatch, it pays what the verification used.
+		let used = <() as crate::WeightInfo>::submit_result()
+			.saturating_add(frame_support::weights::Weight::from_parts(7_000_000_000, 7_000))
+			.saturating_add(<() as crate::WeightInfo>::settle());
+		assert_eq!(info.actual_weight, Some(used));
 		assert_eq!(
 			Receipts::<Test>::get(job).unwrap().outcome,
 			Outcome::Completed { result_hash: result(1) }
+		);
+	});
+}
+
+#[test]
+fn a_proof_job_the_verifier_cannot_prove_is_refused_at_posting() {
+	new_test_ext().execute_with(|| {
+		register(P1);
+		let mut no_model =
+			spec(10_000, MatchingMode::Direct { provider: P1 }, VerificationMode::Proof);
+		no_model.model = None;
+		no_model.kind = JobKind::Training;
+		assert_noop!(
+			Market::post_job(RuntimeOrigin::signed(REQUESTER), no_model),
+			DispatchError::Other("NoProfile")
 		);
 	});
 }
