@@ -20,7 +20,7 @@ use serde_json::json;
 
 use commands::{
 	dataset::DatasetCmd, job::JobCmd, model::ModelCmd, provider::ProviderCmd, rewards::RewardsCmd,
-	store::StoreCmd,
+	store::StoreCmd, zk::ZkCmd,
 };
 use ctx::Ctx;
 use output::Out;
@@ -29,7 +29,7 @@ use output::Out;
 #[command(
 	name = "deai",
 	version,
-	about = "DeAI Chain command line: models, datasets, jobs, rewards, providers"
+	about = "DeAI Chain command line: models, datasets, jobs, rewards, providers, ZK profiles"
 )]
 struct Cli {
 	/// The node's RPC URL.
@@ -77,6 +77,9 @@ enum Command {
 	/// The content store.
 	#[command(subcommand)]
 	Store(StoreCmd),
+	/// Zero-knowledge proofs: verifying keys and model versions' ZK profiles.
+	#[command(subcommand)]
+	Zk(ZkCmd),
 	/// Drives requesters and workers against a dev node and reports job lifecycles per minute.
 	Bench(bench::BenchArgs),
 }
@@ -113,6 +116,7 @@ async fn main() {
 		Command::Rewards(cmd) => commands::rewards::run(&ctx, cmd).await,
 		Command::Provider(cmd) => commands::provider::run(&ctx, cmd).await,
 		Command::Store(cmd) => commands::store::run(&ctx, cmd).await,
+		Command::Zk(cmd) => commands::zk::run(&ctx, cmd).await,
 		Command::Bench(args) => bench::run(&ctx.url, args, out).await,
 	};
 	if let Err(e) = outcome {

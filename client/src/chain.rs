@@ -67,6 +67,22 @@ pub async fn job_input_uri(at: &AtBlock, job: u64) -> anyhow::Result<Option<Stri
 	})
 }
 
+/// A model version's ZK profile (`ZkVerifier::Profiles`): the verifying key the proofs of its
+/// `Proof` jobs are checked against, and how their values are read.
+pub async fn zk_profile(
+	at: &AtBlock,
+	version: &api::runtime_types::deai_primitives::ModelVersionRef,
+) -> anyhow::Result<Option<api::runtime_types::pallet_zk_verifier::types::ZkProfile>> {
+	let profile = at
+		.storage()
+		.try_fetch(api::storage().zk_verifier().profiles(), (*version,))
+		.await?;
+	Ok(match profile {
+		Some(profile) => Some(profile.decode()?),
+		None => None,
+	})
+}
+
 /// Where `provider`'s submitted or revealed result of a job is (`ComputeMarket::ResultUris`),
 /// until the job's receipt is removed.
 pub async fn result_uri(

@@ -3,7 +3,8 @@
 // result settles; a replayed reveal is refused: H-1), a job checked by a named verifier
 // (accepted; a requester naming itself is refused and a rejection only opens a dispute whose slash
 // goes to the treasury: C-1), a requester's dispute the arbiter decides for each side, and the
-// named error of a proof-verified job on a chain without a proof verifier. Every balance a
+// named error of a proof-verified job on a model without a ZK profile (a proven job is in
+// worker.mjs). Every balance a
 // settlement, a slash or a refund touches is checked exactly.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,8 +70,8 @@ describe('verification modes and disputes', () => {
     return result;
   }
 
-  it('names the error of a proof-verified job on a chain without a proof verifier', async () => {
-    await assert.rejects(postJob({ FixedPrice: { price } }, 'Proof'), /computeMarket\.ProofVerificationUnavailable/);
+  it('names the error of a proof-verified job on a model without a ZK profile', async () => {
+    await assert.rejects(postJob({ FixedPrice: { price } }, 'Proof'), /zkVerifier\.NoProfile/);
   });
 
   it('redundant: two providers commit, then reveal; the agreed result settles and pays both', async () => {

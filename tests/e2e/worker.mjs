@@ -1,6 +1,7 @@
 // deai-worker and the deai CLI against the suite's node: a content store, two workers running
 // the project's ONNX model (models/blobs-classifier) with tract, and the CLI as requester and
-// model owner. A redundant job is run by both workers, whose results agree bit for bit and are
+// model owner. A proof job is proven by a worker (the model's Groth16 circuit) and settles in
+// the block of its submission; a redundant job is run by both workers, whose results agree bit for bit and are
 // paid, with the model's contributors; a tampered artifact is found before the job is taken and
 // the job passed over; a worker killed after committing is restarted and reveals from its job
 // book, while the other loses its connection to the node and reconnects; `deai bench` runs a
@@ -205,6 +206,48 @@ describe('deai-worker and the deai CLI', () => {
     const shown = await cli(['model', 'show', String(modelId)]);
     assert.equal(shown.versions[0].hash, published.hash);
     assert.deepEqual(shown.contributors.map((c) => c.percent), [60, 40]);
+  });
+
+  it('a proof job: a worker proves the model\'s inference, and the job settles in the block of its submission', async () => {
+    // The model's owner registers the blobs-classifier circuit's (dev) verifying key and binds
+    // it to the version as its ZK profile, with the CLI.
+    const key = await cli(['zk', 'register-key', '--dev-blobs-classifier'], '//DeaiModelOwner');
+    assert.equal(key.registered, true, JSON.stringify(key));
+    assert.equal(key.public_values, 5);
+    await cli(['zk', 'bind', '--model', `${modelId}:0`, '--dev-blobs-classifier'], '//DeaiModelOwner');
+    const profile = await cli(['zk', 'profile', `${modelId}:0`]);
+    assert.deepEqual([profile.key, profile.inputs, profile.outputs, profile.scale_bits, profile.fixed], [key.key, 4, 1, 16, false]);
+    // One held-out row and the float model's label for it.
+    const sample = JSON.parse(readFileSync(join(modelDir, 'samples/batch-1.json')));
+    const label = JSON.parse(readFileSync(join(modelDir, 'samples/batch-1.expected.json'))).label[2];
+    const input = join(dir, 'proof-input.json');
+    writeFileSync(input, JSON.stringify({ features: [sample.features[2]] }));
+    const bonds = await Promise.all(providers.map(async (p) => (await api.query.computeMarket.providers(p.address)).unwrap().bond.toBigInt()));
+    const receipt = await cli(['job', 'post', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--verification', 'proof', '--wait', '--timeout', '300'], '//DeaiRequester');
+    assert.equal(receipt.outcome, 'completed', JSON.stringify(receipt));
+    // The result is the label's values document: SCALE's Vec<i64> [label].
+    const document = new Uint8Array(9);
+    document[0] = 4;
+    document[1] = label;
+    assert.equal(receipt.result_hash, u8aToHex(blake2AsU8a(document, 256)), 'the proven label is the float model\'s');
+    // Settled in the block that included the proof, paying exactly: the provider its price, the
+    // model's usage fee, nothing refunded from the exact quote.
+    assert.equal(receipt.providers.length, 1);
+    assert.equal(BigInt(receipt.providers[0].paid), price);
+    assert.equal(BigInt(receipt.usage_fees), fee);
+    assert.equal(BigInt(receipt.refunded), 0n);
+    const at = await api.at(await api.rpc.chain.getBlockHash(receipt.finished_at));
+    const events = (await at.query.system.events()).map((r) => r.event).filter((e) => e.section === 'computeMarket' && e.data.job?.toString() === String(receipt.job));
+    assert.deepEqual(events.map((e) => e.method).filter((m) => ['ResultSubmitted', 'JobSettled'].includes(m)), ['ResultSubmitted', 'JobSettled'],
+      'submitted and settled in the same block');
+    const prover = workers.find((w) => new RegExp(`job ${receipt.job}: proved`).test(w.output));
+    assert.ok(prover, 'a worker proved it');
+    assert.match(prover.output, new RegExp(`job ${receipt.job}: proved \\[-?\\d+, -?\\d+, -?\\d+, -?\\d+\\] -> \\[${label}\\] in \\d+ ms`));
+    // The CLI shows the proven values; the profile is fixed now that a job relied on it.
+    const result = await cli(['job', 'result', String(receipt.job)]);
+    assert.deepEqual(result.result, { values: [label] });
+    assert.equal((await cli(['zk', 'profile', `${modelId}:0`])).fixed, true);
+    assert.deepEqual(await Promise.all(providers.map(async (p) => (await api.query.computeMarket.providers(p.address)).unwrap().bond.toBigInt())), bonds, 'no bond was touched');
   });
 
   it('a redundant job: both workers run the model, agree bit for bit, and are paid with the contributors', async () => {

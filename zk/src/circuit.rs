@@ -161,8 +161,7 @@ impl QuantisedMlp {
 
 	/// A real feature as the circuit's input value.
 	pub fn input_value(&self, feature: f64) -> i64 {
-		let scaled = (feature * f64::from(self.scale_bits).exp2()).round();
-		scaled.clamp(i64::MIN as f64, i64::MAX as f64) as i64
+		crate::fixed_point(feature, self.scale_bits)
 	}
 
 	/// Runs the fixed-point model on one row of input values (exact integer arithmetic).

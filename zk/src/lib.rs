@@ -119,6 +119,16 @@ pub fn values_of_document(mut bytes: &[u8]) -> Option<Vec<i64>> {
 	bytes.is_empty().then_some(values)
 }
 
+/// A real number as a fixed-point value with `scale_bits` fractional bits: `round(x · 2^s)`,
+/// saturating at the `i64` range. What a requester's input and a circuit's input agree on (off
+/// chain only: the runtime never sees a float).
+#[cfg(feature = "std")]
+pub fn fixed_point(x: f64, scale_bits: u8) -> i64 {
+	let scaled = (x * f64::from(scale_bits).exp2()).round();
+	// `as` saturates, and maps NaN to 0.
+	scaled as i64
+}
+
 /// A signed value as a field element: `v` for `v ≥ 0`, `p − |v|` below.
 pub fn field_of<F: PrimeField>(value: i64) -> F {
 	let magnitude = F::from(value.unsigned_abs());

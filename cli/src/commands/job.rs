@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
-use deai_client::chain::{api, bounded, format_balance, result_uri, AtBlock, Chain};
+use deai_client::chain::{api, bounded, format_balance, result_uri, zk_profile, AtBlock, Chain};
 use deai_client::content::{self, hex_hash};
 use deai_client::subxt::utils::AccountId32;
 use serde_json::json;
@@ -84,6 +84,11 @@ pub struct PostArgs {
 	/// A verifier account that attests the result (single provider).
 	#[arg(long, value_parser = args::account)]
 	verifier: Option<AccountId32>,
+	/// `proof`: the provider proves its result with a zero-knowledge proof against the model
+	/// version's ZK profile, and the job settles when the proof verifies. The input (a features
+	/// document of one row) is uploaded as the profile's fixed-point values.
+	#[arg(long, value_enum)]
+	verification: Option<VerificationArg>,
 	/// The budget held in escrow, in DEAI (default: the exact quote).
 	#[arg(long, value_parser = args::amount)]
 	budget: Option<u128>,
@@ -105,6 +110,38 @@ pub struct PostArgs {
 	/// With --wait: give up after this many seconds.
 	#[arg(long, default_value_t = 600)]
 	timeout: u64,
+}
+
+/// A verification mode chosen by name (the others follow from --providers and --verifier).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerificationArg {
+	/// A zero-knowledge proof against the model version's ZK profile.
+	Proof,
+}
+
+/// A features document (`{"features": [[x, …]]}`) of one row as a ZK profile's input values.
+fn proof_input(
+	document: &[u8],
+	layout: &api::runtime_types::deai_zk::ValueLayout,
+) -> anyhow::Result<Vec<i64>> {
+	let value: serde_json::Value = serde_json::from_slice(document)
+		.context("a proof job's input is a JSON features document")?;
+	let rows = value["features"]
+		.as_array()
+		.ok_or_else(|| anyhow!("the input has no \"features\""))?;
+	let [row] = rows.as_slice() else {
+		bail!("a proof job proves one row; the input has {}", rows.len());
+	};
+	let row = row.as_array().ok_or_else(|| anyhow!("a features row is a list of numbers"))?;
+	if row.len() != usize::from(layout.inputs) {
+		bail!("the model's ZK profile takes {} values; the row has {}", layout.inputs, row.len());
+	}
+	row.iter()
+		.map(|x| {
+			let x = x.as_f64().ok_or_else(|| anyhow!("a feature is not a number"))?;
+			Ok(deai_zk::fixed_point(x, layout.scale_bits))
+		})
+		.collect()
 }
 
 /// How a job with `providers` providers, a `quorum` and a `verifier` is verified.
@@ -218,6 +255,7 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 		providers,
 		quorum,
 		verifier,
+		verification: named,
 		budget,
 		matching_blocks,
 		execution_blocks,
@@ -228,7 +266,15 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 	} = args;
 	let sender = ctx.sender()?;
 	let matching = matching.mode(price);
-	let verification = verification(providers, quorum, verifier)?;
+	let verification = match named {
+		Some(VerificationArg::Proof) => {
+			if providers != 1 || verifier.is_some() {
+				bail!("--verification proof is for a single provider without --verifier");
+			}
+			market::VerificationMode::Proof
+		},
+		None => verification(providers, quorum, verifier)?,
+	};
 	let budget = match budget {
 		Some(budget) => budget,
 		None => {
@@ -251,6 +297,25 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 				})?;
 			quote.total
 		},
+	};
+	// A proof job's input is the fixed-point values its proof states, as the profile reads them.
+	let input = if matches!(verification, market::VerificationMode::Proof) {
+		let at = chain.at_finalized().await?;
+		let profile = zk_profile(&at, &model_ref).await?.ok_or_else(|| {
+			anyhow!("model version {}:{} has no ZK profile", model_ref.model, model_ref.version)
+		})?;
+		let document =
+			std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+		let values = proof_input(&document, &profile.layout)?;
+		let values_file = std::env::temp_dir().join(format!(
+			"deai-values-{}-{}",
+			std::process::id(),
+			hex_hash(&deai_zk::values_hash(&values))
+		));
+		std::fs::write(&values_file, deai_zk::values_document(&values))?;
+		values_file
+	} else {
+		input
 	};
 	let (input_hash, _, input_uri) = ctx.put(&input, input_uri).await?;
 	let spec = market::JobSpec {
@@ -386,6 +451,16 @@ async fn result(ctx: &Ctx, chain: &Chain, id: u64, out: Option<PathBuf>) -> anyh
 		},
 		None => {
 			let bytes = std::fs::read(&path)?;
+			// A proven result is a values document: shown as its values.
+			if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
+				if let Some(values) = deai_zk::values_of_document(&bytes) {
+					ctx.out.show(
+						|| format!("result {} (verified): values {values:?}", hex_hash(&hash)),
+						json!({ "job": id, "result_hash": hex_hash(&hash), "result": { "values": values } }),
+					);
+					return Ok(());
+				}
+			}
 			if ctx.out.json {
 				// A JSON result is embedded byte for byte (re-encoding could change the last
 				// digit of a float); anything else as a string.

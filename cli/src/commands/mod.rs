@@ -7,6 +7,7 @@ pub mod provider;
 mod receipt;
 pub mod rewards;
 pub mod store;
+pub mod zk;
 
 use deai_client::chain::api;
 use deai_client::subxt::utils::AccountId32;

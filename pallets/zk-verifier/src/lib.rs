@@ -17,10 +17,10 @@
 //! proof is refused with a named error and the job stays open for an honest provider.
 //!
 //! Verification runs arkworks' pure-Rust BLS12-381 inside the runtime. The feature
-//! `zk-host-calls` switches to the elliptic-curve host functions of RFC-0163
-//! (`sp-crypto-ec-utils`), several times faster, but a relay chain's validators run them only when
-//! its executor parameters enable them: a parachain runtime that calls them where they are off
-//! produces blocks that fail validation. It is off by default.
+//! `zk-host-calls` (the runtime's feature of the same name) switches to the elliptic-curve host
+//! functions of RFC-0163 (`sp-crypto-ec-utils`), several times faster, but a relay chain's
+//! validators run them only when its executor parameters enable them: a parachain runtime that
+//! calls them where they are off produces blocks that fail validation. It is off by default.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -48,8 +48,15 @@ use frame_support::traits::fungible::Inspect;
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
-/// The curve and pairing proofs are verified with.
+/// The curve and pairing proofs are verified with: arkworks' BLS12-381 inside the runtime.
+#[cfg(not(feature = "zk-host-calls"))]
 pub type Pairing = deai_zk::Curve;
+
+/// The curve and pairing proofs are verified with: BLS12-381 whose costly operations (multi-scalar
+/// multiplications, pairings) are the node's host functions. The same bytes, a faster check; only
+/// for a relay chain that enables these host functions.
+#[cfg(feature = "zk-host-calls")]
+pub type Pairing = sp_crypto_ec_utils::bls12_381::Bls12_381;
 
 #[frame_support::pallet]
 pub mod pallet {

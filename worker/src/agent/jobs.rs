@@ -305,11 +305,25 @@ impl Agent {
 		let busy = self.busy.mark(id);
 		tokio::spawn(async move {
 			let _busy = busy;
+			// A `Proof` job's proof was kept beside its result.
+			let proof_path =
+				super::work::proof_path(&self.config.work_dir.join("results"), &result.hash);
+			let proof = match tokio::fs::read(&proof_path).await {
+				Ok(proof) => proof,
+				Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+				Err(e) => {
+					tracing::warn!(
+						"job {id}: reading {}: {e} (retrying next block)",
+						proof_path.display()
+					);
+					return;
+				},
+			};
 			let call = api::tx().compute_market().submit_result(
 				id,
 				result.hash,
 				bounded(&result.uri),
-				BoundedVec(Vec::new()),
+				BoundedVec(proof),
 			);
 			match self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await {
 				Ok(_) => {

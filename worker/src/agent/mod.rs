@@ -53,6 +53,8 @@ pub struct Agent {
 	/// The model and input each taken job was checked against before it was taken, held in the
 	/// cache until its work ends (or the job is forgotten), so that the work runs on those bytes.
 	checked: Arc<std::sync::Mutex<std::collections::HashMap<u64, work::Fetched>>>,
+	/// The ZK prover of `Proof` jobs, made the first time one is worked on.
+	prover: Arc<std::sync::OnceLock<crate::prover::Prover>>,
 }
 
 impl Agent {
@@ -86,6 +88,7 @@ impl Agent {
 			book: Arc::new(Mutex::new(book)),
 			busy: Busy::default(),
 			checked: Default::default(),
+			prover: Default::default(),
 		})
 	}
 

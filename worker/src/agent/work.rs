@@ -6,12 +6,12 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use deai_client::chain::{api, job_input_uri, text, Chain};
+use deai_client::chain::{api, job_input_uri, text, zk_profile, Chain};
 use deai_client::content::{self, hex_hash, ContentError};
 use deai_client::indicatif::ProgressBar;
 use deai_client::store;
 
-use api::runtime_types::pallet_compute_market::types::Job;
+use api::runtime_types::pallet_compute_market::types::{Job, VerificationMode};
 
 use super::{failure_code, Agent};
 use crate::cache::Hold;
@@ -143,6 +143,10 @@ impl Agent {
 				format!("the input is larger than {} bytes", self.config.max_input_bytes),
 			));
 		}
+		if matches!(job.spec.verification, VerificationMode::Proof) {
+			let input = tokio::fs::read(input_path).await.map_err(WorkError::transient)?;
+			return self.prove(chain, id, job, &input, started).await;
+		}
 		let inferred = Instant::now();
 		let result = self.sandbox.run(model_path, input_path).await.map_err(|e| match e {
 			SandboxError::Job(reason) => WorkError::Refused(failure_code::INFERENCE_FAILED, reason),
@@ -150,17 +154,76 @@ impl Agent {
 				WorkError::Transient(e.context("running the inference child"))
 			},
 		})?;
-		let result_hash = content::hash_bytes(&result);
 		tracing::info!(
-			"job {id}: inference done in {} ms: {} bytes, result {}",
+			"job {id}: inference done in {} ms: {} bytes",
 			inferred.elapsed().as_millis(),
 			result.len(),
-			hex_hash(&result_hash)
 		);
+		self.store_result(id, &result, None, started).await
+	}
+
+	/// A `Proof` job's work: the circuit of the model's ZK profile runs on the input's values
+	/// and proves it; the result is the values document of the outputs.
+	async fn prove(
+		&self,
+		chain: &Chain,
+		id: u64,
+		job: &Job,
+		input: &[u8],
+		started: Instant,
+	) -> Result<(content::ContentHash, String), WorkError> {
+		let refuse = |why: String| WorkError::Refused(failure_code::INFERENCE_FAILED, why);
+		let model = job.spec.model.as_ref().ok_or_else(|| refuse("no model".into()))?;
+		let at = chain.at_finalized().await.map_err(WorkError::transient)?;
+		let profile = zk_profile(&at, model)
+			.await
+			.map_err(WorkError::transient)?
+			.ok_or_else(|| refuse("the model version has no ZK profile".into()))?;
+		let inputs = deai_zk::values_of_document(input)
+			.ok_or_else(|| refuse("the input is not a values document".into()))?;
+		let prover = self.prover.clone();
+		let proving = Instant::now();
+		let proven = tokio::task::spawn_blocking(move || {
+			let prover = prover.get_or_init(crate::prover::Prover::blobs_classifier);
+			if prover.key_id() != profile.key {
+				return Err(format!("no circuit for the profile's key {}", hex_hash(&profile.key)));
+			}
+			prover.prove(&inputs)
+		})
+		.await
+		.map_err(WorkError::transient)?
+		.map_err(refuse)?;
+		tracing::info!(
+			"job {id}: proved {:?} -> {:?} in {} ms",
+			proven.inputs,
+			proven.outputs,
+			proving.elapsed().as_millis()
+		);
+		let document = deai_zk::values_document(&proven.outputs);
+		let proof = codec::Encode::encode(&proven);
+		self.store_result(id, &document, Some(proof), started).await
+	}
+
+	/// Keeps a result (and a proof to submit with it) in the work directory and uploads the
+	/// result to the content store; returns its hash and URI. The proof is written before the
+	/// book records the result, so a restarted worker submits it too.
+	async fn store_result(
+		&self,
+		id: u64,
+		result: &[u8],
+		proof: Option<Vec<u8>>,
+		started: Instant,
+	) -> Result<(content::ContentHash, String), WorkError> {
+		let result_hash = content::hash_bytes(result);
 		let results_dir = self.config.work_dir.join("results");
 		tokio::fs::create_dir_all(&results_dir).await.map_err(WorkError::transient)?;
 		let result_path: PathBuf = results_dir.join(hex_hash(&result_hash));
-		tokio::fs::write(&result_path, &result).await.map_err(WorkError::transient)?;
+		tokio::fs::write(&result_path, result).await.map_err(WorkError::transient)?;
+		if let Some(proof) = proof {
+			tokio::fs::write(proof_path(&results_dir, &result_hash), proof)
+				.await
+				.map_err(WorkError::transient)?;
+		}
 		let stored = store::upload(
 			&self.config.store_url,
 			self.store_token.as_deref(),
@@ -171,7 +234,8 @@ impl Agent {
 		.await
 		.map_err(WorkError::transient)?;
 		tracing::info!(
-			"job {id}: result stored at {} ({} ms in all)",
+			"job {id}: result {} stored at {} ({} ms in all)",
+			hex_hash(&result_hash),
 			stored.uri,
 			started.elapsed().as_millis()
 		);
@@ -199,4 +263,9 @@ impl Agent {
 			Err(e) => tracing::warn!("cache: pruning stopped: {e}"),
 		}
 	}
+}
+
+/// Where the proof of the result `hash` is kept, beside the result.
+pub(super) fn proof_path(results_dir: &std::path::Path, hash: &content::ContentHash) -> PathBuf {
+	results_dir.join(format!("{}.proof", hex_hash(hash)))
 }

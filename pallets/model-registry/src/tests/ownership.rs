@@ -52,3 +52,23 @@ fn an_offer_can_be_withdrawn_and_datasets_move_too() {
 		assert_eq!(held(ALICE), 0);
 	});
 }
+
+#[test]
+fn a_versions_owner_is_its_models_owner_while_the_version_exists() {
+	use deai_primitives::ModelOwnership;
+	new_test_ext().execute_with(|| {
+		let id = model(ALICE);
+		let version = publish(ALICE, id, 1, vec![], Perbill::zero());
+		assert_eq!(<Registry as ModelOwnership<AccountId>>::model_owner(&version), Some(ALICE));
+		// A version not published yet, and a model that does not exist, have no owner.
+		let next = ModelVersionRef { model: id, version: version.version + 1 };
+		assert_eq!(<Registry as ModelOwnership<AccountId>>::model_owner(&next), None);
+		let unknown = ModelVersionRef { model: id + 1, version: 0 };
+		assert_eq!(<Registry as ModelOwnership<AccountId>>::model_owner(&unknown), None);
+		// The owner follows the model's ownership.
+		let item = RegistryItem::Model(id);
+		assert_ok!(Registry::offer_ownership(RuntimeOrigin::signed(ALICE), item, Some(BOB)));
+		assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(BOB), item));
+		assert_eq!(<Registry as ModelOwnership<AccountId>>::model_owner(&version), Some(BOB));
+	});
+}

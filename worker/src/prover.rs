@@ -1,0 +1,65 @@
+//! Proofs for `Proof` jobs: the circuits this worker can prove and their proving keys.
+//!
+//! A `Proof` job's model version has a ZK profile on chain naming a verifying key. The worker
+//! proves a job when it has the circuit whose key that is: today the project's blobs-classifier
+//! (`deai_zk::circuit`) with its local dev setup, the key `deai zk register-key
+//! --dev-blobs-classifier` registers. The job's input is a values document (its fixed-point
+//! inputs); the result is the values document of the outputs (the label), and the proof goes
+//! with it in `submit_result`.
+
+use deai_zk::circuit::{self, Keys, QuantisedMlp, DEV_SETUP_SEED};
+use deai_zk::ProvenResult;
+use rand_chacha::rand_core::SeedableRng;
+
+/// A circuit with its keys.
+pub struct Prover {
+	mlp: QuantisedMlp,
+	keys: Keys,
+	key_id: [u8; 32],
+}
+
+impl Prover {
+	/// The blobs-classifier's circuit with the dev setup's keys (about a second to make).
+	pub fn blobs_classifier() -> Self {
+		let mlp = QuantisedMlp::blobs_classifier();
+		let keys = circuit::setup(&mlp, DEV_SETUP_SEED);
+		let key_id = deai_zk::key_id(&keys.verifying);
+		Self { mlp, keys, key_id }
+	}
+
+	/// The id of its verifying key (what a profile names).
+	pub fn key_id(&self) -> [u8; 32] {
+		self.key_id
+	}
+
+	/// Runs the circuit's model on `inputs` and proves it.
+	pub fn prove(&self, inputs: &[i64]) -> Result<ProvenResult, String> {
+		let layout = self.mlp.layout();
+		if inputs.len() != usize::from(layout.inputs) {
+			return Err(format!(
+				"the input has {} values, the model takes {}",
+				inputs.len(),
+				layout.inputs
+			));
+		}
+		let mut seed = [0u8; 32];
+		getrandom::getrandom(&mut seed).map_err(|e| format!("no randomness for the proof: {e}"))?;
+		let mut rng = rand_chacha::ChaCha20Rng::from_seed(seed);
+		circuit::prove(&self.mlp, &self.keys.proving, inputs, &mut rng)
+			.map_err(|e| format!("proving: {e}"))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn proves_what_the_dev_key_verifies() {
+		let prover = Prover::blobs_classifier();
+		let key = deai_zk::check_key::<deai_zk::Curve>(&prover.keys.verifying, None).unwrap();
+		let result = prover.prove(&[65_536, 0, -65_536, 32_768]).unwrap();
+		assert_eq!(deai_zk::verify::<deai_zk::Curve>(&key, &prover.mlp.layout(), &result), Ok(()));
+		assert!(prover.prove(&[1, 2, 3]).is_err());
+	}
+}
