@@ -293,9 +293,9 @@ pub struct ProofContext<'a, AccountId> {
 pub trait ResultVerifier<AccountId> {
 	/// Whether this runtime can verify proofs at all.
 	fn is_available() -> bool;
-	/// `Ok` when a job on `model` can have its result proven, fixing whatever its verification
-	/// will depend on (a ZK profile can no longer change once a job relies on it); the verifier's
-	/// named error otherwise. Called when a `Proof` job is posted.
+	/// `Ok` when a job on `model` can have its result proven; the verifier's named error
+	/// otherwise. Called when a `Proof` job is posted (which pins the model version: what the
+	/// verification depends on must not change while the version is pinned).
 	fn ensure_verifiable(model: Option<&ModelVersionRef>) -> DispatchResult;
 	/// The most [`Self::ensure_verifiable`] weighs (charged by `post_job` for a `Proof` job).
 	fn ensure_verifiable_weight() -> Weight;
@@ -311,6 +311,8 @@ pub trait ResultVerifier<AccountId> {
 pub trait ModelOwnership<AccountId> {
 	/// The owner of the model a version belongs to, if the version exists.
 	fn model_owner(version: &ModelVersionRef) -> Option<AccountId>;
+	/// Whether open jobs use the version (the market pins it while they run).
+	fn in_use(version: &ModelVersionRef) -> bool;
 }
 
 impl<AccountId> ResultVerifier<AccountId> for () {

@@ -1061,7 +1061,7 @@ mod charged_at_least_the_benchmarks {
 				"ComputeMarket",
 				"post_job (Proof)",
 				charged,
-				vec![Market::post_job().saturating_add(Zk::fix_profile())],
+				vec![Market::post_job().saturating_add(Zk::check_profile())],
 			);
 		});
 	}

@@ -216,7 +216,7 @@ describe('deai-worker and the deai CLI', () => {
     assert.equal(key.public_values, 5);
     await cli(['zk', 'bind', '--model', `${modelId}:0`, '--dev-blobs-classifier'], '//DeaiModelOwner');
     const profile = await cli(['zk', 'profile', `${modelId}:0`]);
-    assert.deepEqual([profile.key, profile.inputs, profile.outputs, profile.scale_bits, profile.fixed], [key.key, 4, 1, 16, false]);
+    assert.deepEqual([profile.key, profile.inputs, profile.outputs, profile.scale_bits], [key.key, 4, 1, 16]);
     // One held-out row and the float model's label for it.
     const sample = JSON.parse(readFileSync(join(modelDir, 'samples/batch-1.json')));
     const label = JSON.parse(readFileSync(join(modelDir, 'samples/batch-1.expected.json'))).label[2];
@@ -243,10 +243,9 @@ describe('deai-worker and the deai CLI', () => {
     const prover = workers.find((w) => new RegExp(`job ${receipt.job}: proved`).test(w.output));
     assert.ok(prover, 'a worker proved it');
     assert.match(prover.output, new RegExp(`job ${receipt.job}: proved \\[-?\\d+, -?\\d+, -?\\d+, -?\\d+\\] -> \\[${label}\\] in \\d+ ms`));
-    // The CLI shows the proven values; the profile is fixed now that a job relied on it.
+    // The CLI shows the proven values.
     const result = await cli(['job', 'result', String(receipt.job)]);
     assert.deepEqual(result.result, { values: [label] });
-    assert.equal((await cli(['zk', 'profile', `${modelId}:0`])).fixed, true);
     assert.deepEqual(await Promise.all(providers.map(async (p) => (await api.query.computeMarket.providers(p.address)).unwrap().bond.toBigInt())), bonds, 'no bond was touched');
   });
 

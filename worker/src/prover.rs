@@ -32,6 +32,28 @@ impl Prover {
 		self.key_id
 	}
 
+	/// Whether it proves statements of a profile with key `key` and this layout (inputs,
+	/// outputs, fixed-point scale): another scale would prove a statement about mis-scaled inputs.
+	pub fn proves(
+		&self,
+		key: &[u8; 32],
+		inputs: u8,
+		outputs: u8,
+		scale_bits: u8,
+	) -> Result<(), String> {
+		let layout = self.mlp.layout();
+		if key != &self.key_id {
+			return Err(format!("no circuit for the ZK profile's key {}", hex::encode(key)));
+		}
+		if (inputs, outputs, scale_bits) != (layout.inputs, layout.outputs, layout.scale_bits) {
+			return Err(format!(
+				"the ZK profile reads {inputs} inputs, {outputs} outputs at {scale_bits} bits; the circuit {} inputs, {} outputs at {} bits",
+				layout.inputs, layout.outputs, layout.scale_bits
+			));
+		}
+		Ok(())
+	}
+
 	/// Runs the circuit's model on `inputs` and proves it.
 	pub fn prove(&self, inputs: &[i64]) -> Result<ProvenResult, String> {
 		let layout = self.mlp.layout();

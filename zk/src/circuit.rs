@@ -12,7 +12,8 @@
 //! **Constraints.** A layer with constant weights is linear: free in R1CS. Each ReLU is a sign
 //! bit `σ` (boolean), `h = σ·a` and a range check that `2h − a` (which is `|a|`) is in
 //! `[0, 2^128)`; the label is one-hot selector bits `sₖ` with `Σ sₖ = 1`, `Σ k·sₖ = label`,
-//! `mₖ = sₖ·zₖ` and a range check of `Σ mₖ − zⱼ ≥ 0` for every class `j`. Range checks decompose
+//! `mₖ = sₖ·zₖ` and a range check of `Σ mₖ − zⱼ − Σ_{k>j} sₖ ≥ 0` for every class `j` (a strict
+//! win over lower classes: the first largest logit, as `infer` picks it). Range checks decompose
 //! into 128 boolean bits; a negative number is `p − |v|` ≥ 2^254 in the field, which no 128-bit
 //! sum reaches. About 2,500 constraints in all.
 //!
@@ -35,6 +36,10 @@ use ark_std::rand::{CryptoRng, RngCore, SeedableRng};
 
 /// The bits of every range check: wide enough for any value an `i64` input produces.
 const RANGE_BITS: usize = 128;
+
+/// The circuit's revision, mixed into the setup's randomness: a revised circuit (other
+/// constraints over the same public values) gets a key of its own.
+pub const CIRCUIT_REVISION: u8 = 2;
 
 /// The seed of the blobs-classifier key's local setup (tests and dev chains only).
 pub const DEV_SETUP_SEED: u64 = 0xDEA1_2026;
@@ -210,6 +215,9 @@ pub struct MlpCircuit<'a> {
 	pub mlp: &'a QuantisedMlp,
 	/// The row (`None` during setup).
 	pub inputs: Option<Vec<i64>>,
+	/// A label to claim instead of the model's: what a cheating prover would try (tests show
+	/// the constraints then fail). `None` for honest proofs.
+	pub claimed_label: Option<usize>,
 }
 
 fn witness(cs: &ConstraintSystemRef<Fr>, value: Option<i128>) -> Result<Variable, SynthesisError> {
@@ -251,7 +259,8 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 			let value = self.inputs.as_ref().map(|inputs| field_of::<Fr>(inputs[i]));
 			xs.push(cs.new_input_variable(|| value.ok_or(SynthesisError::AssignmentMissing))?);
 		}
-		let label_value = trace.as_ref().map(|t| Fr::from(t.label as u64));
+		let label_value =
+			trace.as_ref().map(|t| Fr::from(self.claimed_label.unwrap_or(t.label) as u64));
 		let label =
 			cs.new_input_variable(|| label_value.ok_or(SynthesisError::AssignmentMissing))?;
 
@@ -283,25 +292,41 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 			})
 			.collect();
 
-		// Argmax: one-hot selectors that pick the label, and the picked logit ≥ every logit.
+		// Argmax: one-hot selectors that pick the label, and the picked logit beats every logit
+		// of a lower class strictly and every other one at least ties: the label is the *first*
+		// largest logit, as `infer` picks it, even when logits tie.
+		let label_of = |t: &Trace| self.claimed_label.unwrap_or(t.label);
 		let mut one_hot = lc!();
 		let mut index = lc!();
 		let mut picked = lc!();
+		let mut selectors = Vec::with_capacity(logits.len());
 		for (k, z) in logits.iter().enumerate() {
-			let selected = boolean(&cs, trace.as_ref().map(|t| t.label == k))?;
+			let selected = boolean(&cs, trace.as_ref().map(|t| label_of(t) == k))?;
 			one_hot = one_hot + selected;
 			index = index + (Fr::from(k as u64), selected);
-			let product =
-				witness(&cs, trace.as_ref().map(|t| if t.label == k { t.logits[k] } else { 0 }))?;
+			let product = witness(
+				&cs,
+				trace.as_ref().map(|t| if label_of(t) == k { t.logits[k] } else { 0 }),
+			)?;
 			let z = z.clone();
 			cs.enforce_r1cs_constraint(|| lc!() + selected, || z, || lc!() + product)?;
 			picked = picked + product;
+			selectors.push(selected);
 		}
 		cs.enforce_r1cs_constraint(|| one_hot, || lc!() + Variable::One, || lc!() + Variable::One)?;
 		cs.enforce_r1cs_constraint(|| index, || lc!() + Variable::One, || lc!() + label)?;
-		for (k, z) in logits.iter().enumerate() {
-			let margin = trace.as_ref().map(|t| t.logits[t.label] - t.logits[k]);
-			non_negative(&cs, picked.clone() - z, margin)?;
+		for (j, z) in logits.iter().enumerate() {
+			// picked − z_j − [label > j] ≥ 0: the selectors above j sum to 1 exactly when the
+			// label is above j, and then the win over z_j must be strict (integers: ≥ 1).
+			let mut margin_lc = picked.clone() - z;
+			for selected in &selectors[j + 1..] {
+				margin_lc = margin_lc - (Fr::from(1u64), *selected);
+			}
+			let margin = trace.as_ref().map(|t| {
+				let label = label_of(t);
+				t.logits[label] - t.logits[j] - i128::from(label > j)
+			});
+			non_negative(&cs, margin_lc, margin)?;
 		}
 		Ok(())
 	}
@@ -317,19 +342,21 @@ pub struct Keys {
 
 /// Groth16's setup for `mlp`'s circuit from `seed` (a local setup: tests and dev chains only).
 ///
-/// The randomness is drawn from `seed` and the model's weights together. A verifying key covers
+/// The randomness is drawn from `seed`, the circuit's revision and the model's weights together.
+/// A verifying key covers
 /// only the public inputs' part of the circuit, so two circuits that differ only in constants
 /// would get the *same* verifying key from the same randomness, and a proof for one would verify
 /// for the other; every model must have a setup of its own.
 pub fn setup(mlp: &QuantisedMlp, seed: u64) -> Keys {
 	let mut material = seed.to_le_bytes().to_vec();
+	material.push(CIRCUIT_REVISION);
 	for value in mlp.w1.iter().chain(&mlp.w2).flatten().chain(&mlp.b1).chain(&mlp.b2) {
 		material.extend_from_slice(&value.to_le_bytes());
 	}
 	material.push(mlp.scale_bits);
 	let mut rng = rand_chacha::ChaCha20Rng::from_seed(sp_crypto_hashing::blake2_256(&material));
 	let proving = Groth16::<Curve>::generate_random_parameters_with_reduction(
-		MlpCircuit { mlp, inputs: None },
+		MlpCircuit { mlp, inputs: None, claimed_label: None },
 		&mut rng,
 	)
 	.expect("the circuit synthesises without values during setup; qed");
@@ -356,7 +383,7 @@ pub fn prove<R: RngCore + CryptoRng>(
 ) -> Result<ProvenResult, SynthesisError> {
 	let label = mlp.infer(inputs).label as i64;
 	let proof = Groth16::<Curve>::create_random_proof_with_reduction(
-		MlpCircuit { mlp, inputs: Some(inputs.to_vec()) },
+		MlpCircuit { mlp, inputs: Some(inputs.to_vec()), claimed_label: None },
 		proving,
 		rng,
 	)?;
@@ -368,11 +395,21 @@ pub fn prove<R: RngCore + CryptoRng>(
 	Ok(ProvenResult { proof, inputs: inputs.to_vec(), outputs: vec![label] })
 }
 
+/// Whether `mlp`'s constraints hold for `inputs` with `label` claimed as the output: true only
+/// for the first largest logit's class (a witness for any other label breaks a constraint).
+pub fn satisfied(mlp: &QuantisedMlp, inputs: &[i64], label: usize) -> bool {
+	let cs = ark_relations::gr1cs::ConstraintSystem::<Fr>::new_ref();
+	MlpCircuit { mlp, inputs: Some(inputs.to_vec()), claimed_label: Some(label) }
+		.generate_constraints(cs.clone())
+		.expect("synthesis with values cannot fail; qed");
+	cs.is_satisfied().expect("a synthesised system can be checked; qed")
+}
+
 /// The number of constraints of `mlp`'s circuit.
 pub fn constraint_count(mlp: &QuantisedMlp) -> usize {
 	let cs = ark_relations::gr1cs::ConstraintSystem::<Fr>::new_ref();
 	cs.set_mode(ark_relations::gr1cs::SynthesisMode::Setup);
-	MlpCircuit { mlp, inputs: None }
+	MlpCircuit { mlp, inputs: None, claimed_label: None }
 		.generate_constraints(cs.clone())
 		.expect("setup synthesis cannot fail; qed");
 	cs.num_constraints()

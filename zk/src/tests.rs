@@ -206,6 +206,36 @@ mod prover {
 	}
 
 	#[test]
+	fn only_the_first_largest_logit_satisfies_the_circuit() {
+		let mlp = QuantisedMlp::blobs_classifier();
+		let (rows, _) = held_out();
+		for row in rows.iter().take(10) {
+			let inputs: Vec<i64> = row.iter().map(|x| mlp.input_value(*x)).collect();
+			let label = mlp.infer(&inputs).label;
+			for claimed in 0..3 {
+				assert_eq!(
+					circuit::satisfied(&mlp, &inputs, claimed),
+					claimed == label,
+					"{inputs:?}"
+				);
+			}
+		}
+		// A tie: a model whose two classes always have equal logits picks the first.
+		let mut tied = mlp.clone();
+		for row in tied.w2.iter_mut() {
+			row[2] = row[1];
+		}
+		tied.b2[2] = tied.b2[1];
+		tied.b2[0] = -(1 << 60);
+		let inputs = [65_536, 65_536, 65_536, 65_536];
+		let trace = tied.infer(&inputs);
+		assert_eq!(trace.logits[1], trace.logits[2]);
+		assert_eq!(trace.label, 1);
+		assert!(circuit::satisfied(&tied, &inputs, 1));
+		assert!(!circuit::satisfied(&tied, &inputs, 2), "the later of two tied classes is refused");
+	}
+
+	#[test]
 	fn a_proof_for_another_model_fails() {
 		let mlp = QuantisedMlp::blobs_classifier();
 		let mut other = mlp.clone();

@@ -271,6 +271,9 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 			if providers != 1 || verifier.is_some() {
 				bail!("--verification proof is for a single provider without --verifier");
 			}
+			if input_uri.is_some() {
+				bail!("--verification proof uploads the input as the profile's values: no --input-uri");
+			}
 			market::VerificationMode::Proof
 		},
 		None => verification(providers, quorum, verifier)?,
@@ -317,7 +320,11 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 	} else {
 		input
 	};
-	let (input_hash, _, input_uri) = ctx.put(&input, input_uri).await?;
+	let put = ctx.put(&input, input_uri).await;
+	if matches!(verification, market::VerificationMode::Proof) {
+		let _ = std::fs::remove_file(&input);
+	}
+	let (input_hash, _, input_uri) = put?;
 	let spec = market::JobSpec {
 		kind: market::JobKind::Inference,
 		model: Some(model_ref),

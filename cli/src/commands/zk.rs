@@ -173,14 +173,13 @@ pub async fn run(ctx: &Ctx, cmd: ZkCmd) -> anyhow::Result<()> {
 			ctx.out.show(
 				|| {
 					format!(
-						"model {}:{}: key {}, {} inputs, {} outputs, {} fractional bits{}",
+						"model {}:{}: key {}, {} inputs, {} outputs, {} fractional bits",
 						model.model,
 						model.version,
 						hex_hash(&profile.key),
 						profile.layout.inputs,
 						profile.layout.outputs,
 						profile.layout.scale_bits,
-						if profile.fixed { ", fixed (a job relied on it)" } else { "" }
 					)
 				},
 				json!({
@@ -190,7 +189,6 @@ pub async fn run(ctx: &Ctx, cmd: ZkCmd) -> anyhow::Result<()> {
 					"inputs": profile.layout.inputs,
 					"outputs": profile.layout.outputs,
 					"scale_bits": profile.layout.scale_bits,
-					"fixed": profile.fixed,
 					"owner": profile.owner.to_string(),
 				}),
 			);

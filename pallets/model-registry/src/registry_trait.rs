@@ -74,4 +74,8 @@ impl<T: Config> ModelOwnership<T::AccountId> for Pallet<T> {
 		}
 		Models::<T>::get(version.model).map(|model| model.owner)
 	}
+
+	fn in_use(version: &ModelVersionRef) -> bool {
+		ModelVersions::<T>::get(version.model, version.version).is_some_and(|v| v.pins > 0)
+	}
 }

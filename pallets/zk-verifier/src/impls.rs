@@ -64,7 +64,7 @@ impl<T: Config> Pallet<T> {
 		let mut key = Keys::<T>::get(id).ok_or(Error::<T>::KeyNotFound)?;
 		ensure!(key.public_values == layout.public_values(), Error::<T>::KeyLayoutMismatch);
 		if let Some(old) = Profiles::<T>::get(version) {
-			ensure!(!old.fixed, Error::<T>::ProfileFixed);
+			ensure!(!T::Models::in_use(&version), Error::<T>::ProfileInUse);
 			Self::release_profile(&version, old);
 			// Re-read: the old profile may have used this very key.
 			key = Keys::<T>::get(id).ok_or(Error::<T>::KeyNotFound)?;
@@ -73,24 +73,22 @@ impl<T: Config> Pallet<T> {
 		deposits::hold::<T::Currency, _>(&HoldReason::ProfileDeposit.into(), &who, deposit)?;
 		key.profiles = key.profiles.saturating_add(1);
 		Keys::<T>::insert(id, key);
-		Profiles::<T>::insert(
-			version,
-			ZkProfile { key: id, layout, owner: who.clone(), deposit, fixed: false },
-		);
+		Profiles::<T>::insert(version, ZkProfile { key: id, layout, owner: who.clone(), deposit });
 		Self::deposit_event(Event::ProfileBound { version, key: id, layout, owner: who, deposit });
 		Ok(())
 	}
 
 	pub(crate) fn do_unbind_profile(who: T::AccountId, version: ModelVersionRef) -> DispatchResult {
 		let profile = Profiles::<T>::get(version).ok_or(Error::<T>::NoProfile)?;
-		let model_owner = T::Models::model_owner(&version);
-		ensure!(
-			profile.owner == who || model_owner.as_ref() == Some(&who),
-			Error::<T>::NotProfileOwner
-		);
-		// A version that no longer exists has no open job (the registry keeps a version while a
-		// job pins it), so even a fixed profile can go.
-		ensure!(!profile.fixed || model_owner.is_none(), Error::<T>::ProfileFixed);
+		// Once the version is gone (the registry keeps a version while a job pins it), anyone
+		// may clear its profile: the deposit still goes back to whoever bound it.
+		match T::Models::model_owner(&version) {
+			Some(owner) => {
+				ensure!(profile.owner == who || owner == who, Error::<T>::NotProfileOwner)
+			},
+			None => {},
+		}
+		ensure!(!T::Models::in_use(&version), Error::<T>::ProfileInUse);
 		let owner = profile.owner.clone();
 		Self::release_profile(&version, profile);
 		Self::deposit_event(Event::ProfileUnbound { version, owner });
@@ -202,18 +200,12 @@ impl<T: Config> ResultVerifier<T::AccountId> for Pallet<T> {
 
 	fn ensure_verifiable(model: Option<&ModelVersionRef>) -> DispatchResult {
 		let version = model.ok_or(Error::<T>::NoProfile)?;
-		Profiles::<T>::try_mutate(version, |profile| {
-			let profile = profile.as_mut().ok_or(Error::<T>::NoProfile)?;
-			if !profile.fixed {
-				profile.fixed = true;
-				Self::deposit_event(Event::ProfileFixed { version: *version });
-			}
-			Ok(())
-		})
+		ensure!(Profiles::<T>::contains_key(version), Error::<T>::NoProfile);
+		Ok(())
 	}
 
 	fn ensure_verifiable_weight() -> Weight {
-		T::WeightInfo::fix_profile()
+		T::WeightInfo::check_profile()
 	}
 
 	fn max_verify_weight() -> Weight {

@@ -8,9 +8,10 @@
 //! (numbers of input and output values, fixed-point scale). A circuit with the model's weights as
 //! constants has a key that commits to the model.
 //!
-//! The pallet is the market's [`deai_primitives::ResultVerifier`]. When a `Proof` job is posted on
-//! a version, its profile is fixed for good (a profile a job relies on can no longer be unbound
-//! or replaced, so nobody can pull the key from under a provider who is proving). When the
+//! The pallet is the market's [`deai_primitives::ResultVerifier`]. A `Proof` job can only be posted
+//! on a version with a profile, and the profile cannot be replaced or unbound while any job is
+//! open on the version (the market pins it), so nobody can pull the key from under a provider
+//! who is proving. When the
 //! provider submits, the proof's values must hash to the job's input hash and to the submitted
 //! result hash ([`deai_zk::values_hash`]), and the proof must verify against the profile's key
 //! with those values as public inputs; the market then settles the job in the same block. A bad
@@ -175,11 +176,6 @@ pub mod pallet {
 			/// Who had bound it.
 			owner: T::AccountId,
 		},
-		/// A job relied on the profile: it can no longer change.
-		ProfileFixed {
-			/// The model version.
-			version: ModelVersionRef,
-		},
 	}
 
 	#[pallet::error]
@@ -206,9 +202,10 @@ pub mod pallet {
 		KeyLayoutMismatch,
 		/// The model version has no ZK profile.
 		NoProfile,
-		/// A job relied on this profile: it can no longer be unbound or replaced.
-		ProfileFixed,
-		/// Only who bound the profile, or the model's owner, may unbind it.
+		/// Open jobs use the version: its profile cannot be replaced or unbound until they end.
+		ProfileInUse,
+		/// Only who bound the profile, or the model's owner, may unbind it (anyone, once the
+		/// version no longer exists).
 		NotProfileOwner,
 		/// The submitted proof is not a SCALE-encoded `ProvenResult` with a valid compressed
 		/// proof.
@@ -243,7 +240,8 @@ pub mod pallet {
 		}
 
 		/// Binds a registered key to a model version as its ZK profile (the model's owner only),
-		/// replacing a profile no job relied on; holds a deposit. Emits `ProfileBound`.
+		/// replacing its profile while no job is open on the version; holds a deposit. Emits
+		/// `ProfileBound`.
 		#[pallet::call_index(2)]
 		pub fn bind_profile(
 			origin: OriginFor<T>,
@@ -255,9 +253,9 @@ pub mod pallet {
 			Self::do_bind_profile(who, version, key, layout)
 		}
 
-		/// Unbinds a version's profile, by whoever bound it or the model's owner, releasing the
-		/// deposit to whoever bound it: a profile no job relied on, or any once the version no
-		/// longer exists (no job can be open on it). Emits `ProfileUnbound`.
+		/// Unbinds a version's profile while no job is open on the version, by whoever bound it
+		/// or the model's owner (by anyone once the version no longer exists), releasing the
+		/// deposit to whoever bound it. Emits `ProfileUnbound`.
 		#[pallet::call_index(3)]
 		pub fn unbind_profile(origin: OriginFor<T>, version: ModelVersionRef) -> DispatchResult {
 			let who = ensure_signed(origin)?;

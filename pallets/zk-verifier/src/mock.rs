@@ -60,6 +60,8 @@ impl pallet_balances::Config for Test {
 thread_local! {
 	/// Model versions and their model's owner.
 	pub static OWNERS: RefCell<BTreeMap<ModelVersionRef, AccountId>> = const { RefCell::new(BTreeMap::new()) };
+	/// Versions open jobs use.
+	pub static IN_USE: RefCell<BTreeMap<ModelVersionRef, u32>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The registry as the verifier sees it.
@@ -68,6 +70,19 @@ impl ModelOwnership<AccountId> for MockModels {
 	fn model_owner(version: &ModelVersionRef) -> Option<AccountId> {
 		OWNERS.with(|o| o.borrow().get(version).copied())
 	}
+	fn in_use(version: &ModelVersionRef) -> bool {
+		IN_USE.with(|u| u.borrow().get(version).is_some_and(|n| *n > 0))
+	}
+}
+
+/// A job opens on `version` (the market pins it).
+pub fn open_job(version: ModelVersionRef) {
+	IN_USE.with(|u| *u.borrow_mut().entry(version).or_default() += 1);
+}
+
+/// A job on `version` ends.
+pub fn end_job(version: ModelVersionRef) {
+	IN_USE.with(|u| *u.borrow_mut().entry(version).or_default() -= 1);
 }
 
 /// Publishes `version` of a model owned by `owner`.
@@ -118,6 +133,7 @@ pub fn new_test_ext() -> TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		OWNERS.with(|o| o.borrow_mut().clear());
+		IN_USE.with(|u| u.borrow_mut().clear());
 	});
 	TestExternalities(ext)
 }

@@ -186,7 +186,6 @@ mod bind_profile {
 				}
 			);
 			assert_eq!(Keys::<Test>::get(key).unwrap().profiles, 1);
-			assert!(!Profiles::<Test>::get(MODEL).unwrap().fixed);
 		});
 	}
 
@@ -251,32 +250,33 @@ mod bind_profile {
 
 	/// The attack: a model owner who is also a requester posts a `Proof` job, waits for a
 	/// provider to start proving, then swaps the key so the honest proof fails and the provider
-	/// misses its deadline. Once a job relied on the profile, it cannot change.
+	/// misses its deadline. While a job is open on the version, its profile cannot change.
 	#[test]
-	fn a_profile_a_job_relied_on_cannot_be_swapped_or_unbound() {
+	fn a_profile_cannot_be_swapped_or_unbound_while_a_job_uses_the_version() {
 		new_test_ext().execute_with(|| {
-			bound_profile();
+			let key = bound_profile();
 			assert_ok!(<Zk as ResultVerifier<AccountId>>::ensure_verifiable(Some(&MODEL)));
-			assert_eq!(last_event(), Event::ProfileFixed { version: MODEL });
+			open_job(MODEL);
 			let other = synthetic::key::<Curve>(5);
 			assert_ok!(Zk::register_key(RuntimeOrigin::signed(BOB), compressed(other.clone())));
+			let other = deai_zk::key_id(&other);
 			assert_noop!(
-				Zk::bind_profile(
-					RuntimeOrigin::signed(BOB),
-					MODEL,
-					deai_zk::key_id(&other),
-					fixture::layout()
-				),
-				Error::<Test>::ProfileFixed
+				Zk::bind_profile(RuntimeOrigin::signed(BOB), MODEL, other, fixture::layout()),
+				Error::<Test>::ProfileInUse
 			);
 			assert_noop!(
 				Zk::unbind_profile(RuntimeOrigin::signed(BOB), MODEL),
-				Error::<Test>::ProfileFixed
+				Error::<Test>::ProfileInUse
 			);
-			// A second job on the profile changes nothing and emits nothing.
-			let events = System::events().len();
-			assert_ok!(<Zk as ResultVerifier<AccountId>>::ensure_verifiable(Some(&MODEL)));
-			assert_eq!(System::events().len(), events);
+			// Once the job ended, the owner may change it.
+			end_job(MODEL);
+			assert_ok!(Zk::bind_profile(
+				RuntimeOrigin::signed(BOB),
+				MODEL,
+				other,
+				fixture::layout()
+			));
+			assert_eq!(Keys::<Test>::get(key).unwrap().profiles, 0);
 		});
 	}
 }
@@ -306,12 +306,12 @@ mod unbind_profile {
 	}
 
 	#[test]
-	fn a_fixed_profile_goes_once_its_version_is_gone() {
+	fn anyone_clears_the_profile_of_a_version_that_is_gone() {
 		new_test_ext().execute_with(|| {
 			let key = bound_profile();
-			assert_ok!(<Zk as ResultVerifier<AccountId>>::ensure_verifiable(Some(&MODEL)));
 			unpublish(MODEL);
-			assert_ok!(Zk::unbind_profile(RuntimeOrigin::signed(BOB), MODEL));
+			assert_ok!(Zk::unbind_profile(RuntimeOrigin::signed(CHARLIE), MODEL));
+			assert_eq!(last_event(), Event::ProfileUnbound { version: MODEL, owner: BOB });
 			assert_ok!(Zk::remove_key(RuntimeOrigin::signed(ALICE), key));
 			assert_eq!(Balances::free_balance(ALICE), FUNDS);
 			assert_eq!(Balances::free_balance(BOB), FUNDS);

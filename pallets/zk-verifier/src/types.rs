@@ -85,6 +85,4 @@ pub struct ZkProfile<T: Config> {
 	pub owner: T::AccountId,
 	/// The deposit held.
 	pub deposit: BalanceOf<T>,
-	/// Whether a job relied on it (it can then no longer change).
-	pub fixed: bool,
 }

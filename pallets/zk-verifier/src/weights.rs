@@ -40,7 +40,7 @@ pub trait WeightInfo {
 	fn remove_key() -> Weight;
 	fn bind_profile() -> Weight;
 	fn unbind_profile() -> Weight;
-	fn fix_profile() -> Weight;
+	fn check_profile() -> Weight;
 	fn verify_proof(n: u32, ) -> Weight;
 }
 
@@ -60,10 +60,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `107`
 		//  Estimated: `3766`
-		// Minimum execution time: 4_772_777_000 picoseconds.
-		Weight::from_parts(5_710_858_070, 3766)
-			// Standard Error: 9_439_950
-			.saturating_add(Weight::from_parts(777_811_425, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_681_871_000 picoseconds.
+		Weight::from_parts(4_785_001_619, 3766)
+			// Standard Error: 544_211
+			.saturating_add(Weight::from_parts(630_271_663, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `328`
 		//  Estimated: `3766`
-		// Minimum execution time: 92_418_000 picoseconds.
-		Weight::from_parts(125_347_000, 3766)
+		// Minimum execution time: 88_542_000 picoseconds.
+		Weight::from_parts(95_432_000, 3766)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -91,22 +91,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ZkVerifier::Keys` (r:2 w:2)
 	/// Proof: `ZkVerifier::Keys` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `ZkVerifier::Profiles` (r:1 w:1)
-	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn bind_profile() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1718`
+		//  Measured:  `1807`
 		//  Estimated: `6148`
-		// Minimum execution time: 195_861_000 picoseconds.
-		Weight::from_parts(281_168_000, 6148)
+		// Minimum execution time: 193_278_000 picoseconds.
+		Weight::from_parts(203_944_000, 6148)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ZkVerifier::Profiles` (r:1 w:1)
-	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:0)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
@@ -119,37 +119,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ZkVerifier::Keys` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn unbind_profile() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1605`
+		//  Measured:  `1694`
 		//  Estimated: `5862`
-		// Minimum execution time: 119_859_000 picoseconds.
-		Weight::from_parts(181_711_000, 5862)
+		// Minimum execution time: 124_525_000 picoseconds.
+		Weight::from_parts(135_511_000, 5862)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: `ZkVerifier::Profiles` (r:1 w:1)
-	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
-	fn fix_profile() -> Weight {
+	/// Storage: `ZkVerifier::Profiles` (r:1 w:0)
+	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
+	fn check_profile() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `211`
-		//  Estimated: `3577`
-		// Minimum execution time: 22_063_000 picoseconds.
-		Weight::from_parts(29_805_000, 3577)
+		//  Measured:  `156`
+		//  Estimated: `3576`
+		// Minimum execution time: 8_713_000 picoseconds.
+		Weight::from_parts(10_566_000, 3576)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ZkVerifier::Profiles` (r:1 w:0)
-	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
+	/// Proof: `ZkVerifier::Profiles` (`max_values`: None, `max_size`: Some(111), added: 2586, mode: `MaxEncodedLen`)
 	/// Storage: `ZkVerifier::KeyPoints` (r:1 w:0)
 	/// Proof: `ZkVerifier::KeyPoints` (`max_values`: None, `max_size`: Some(3898), added: 6373, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 32]`.
 	fn verify_proof(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1029 + n * (96 ±0)`
+		//  Measured:  `1028 + n * (96 ±0)`
 		//  Estimated: `7363`
-		// Minimum execution time: 14_880_395_000 picoseconds.
-		Weight::from_parts(18_228_541_263, 7363)
-			// Standard Error: 23_158_568
-			.saturating_add(Weight::from_parts(174_012_006, 0).saturating_mul(n.into()))
+		// Minimum execution time: 13_966_015_000 picoseconds.
+		Weight::from_parts(13_698_046_633, 7363)
+			// Standard Error: 3_473_667
+			.saturating_add(Weight::from_parts(188_142_242, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 }
@@ -157,34 +156,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn register_key(n: u32, ) -> Weight {
-		Weight::from_parts(5_710_858_070, 3766)
-			.saturating_add(Weight::from_parts(777_811_425, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_785_001_619, 3766)
+			.saturating_add(Weight::from_parts(630_271_663, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn remove_key() -> Weight {
-		Weight::from_parts(125_347_000, 3766)
+		Weight::from_parts(95_432_000, 3766)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn bind_profile() -> Weight {
-		Weight::from_parts(281_168_000, 6148)
+		Weight::from_parts(203_944_000, 6148)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn unbind_profile() -> Weight {
-		Weight::from_parts(181_711_000, 5862)
+		Weight::from_parts(135_511_000, 5862)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn fix_profile() -> Weight {
-		Weight::from_parts(29_805_000, 3577)
+	fn check_profile() -> Weight {
+		Weight::from_parts(10_566_000, 3576)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn verify_proof(n: u32, ) -> Weight {
-		Weight::from_parts(18_228_541_263, 7363)
-			.saturating_add(Weight::from_parts(174_012_006, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_698_046_633, 7363)
+			.saturating_add(Weight::from_parts(188_142_242, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 }

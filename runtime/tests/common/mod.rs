@@ -222,6 +222,7 @@ pub mod books {
 		HoldReason as RegistryHold, ItemStatus, ModelVersions, Models, RoyaltiesClaimed,
 		RoyaltyPots, RoyaltySplits, VersionRef,
 	};
+	use pallet_zk_verifier::{HoldReason as ZkHold, KeyPoints, Keys, Profiles};
 	use std::collections::{BTreeMap, BTreeSet};
 
 	/// Whether an account may hold funds for other pallets' reasons, which [`holds_explained`]
@@ -247,7 +248,7 @@ pub mod books {
 
 	/// Every reason the DeAI pallets hold funds for. [`reason_index`] matches each pallet's
 	/// `HoldReason` exhaustively: a new variant does not compile until this check explains it.
-	pub const DEAI_REASONS: [RuntimeHoldReason; 7] = [
+	pub const DEAI_REASONS: [RuntimeHoldReason; 9] = [
 		RuntimeHoldReason::ComputeMarket(MarketHold::ProviderBond),
 		RuntimeHoldReason::ComputeMarket(MarketHold::JobEscrow),
 		RuntimeHoldReason::ComputeMarket(MarketHold::DisputeBond),
@@ -255,6 +256,8 @@ pub mod books {
 		RuntimeHoldReason::ModelRegistry(RegistryHold::StorageDeposit),
 		RuntimeHoldReason::ModelRegistry(RegistryHold::EvaluationBond),
 		RuntimeHoldReason::ModelRegistry(RegistryHold::ChallengeBond),
+		RuntimeHoldReason::ZkVerifier(ZkHold::KeyDeposit),
+		RuntimeHoldReason::ZkVerifier(ZkHold::ProfileDeposit),
 	];
 
 	/// The index of a DeAI hold reason in [`DEAI_REASONS`]; `None` for other pallets' reasons.
@@ -270,6 +273,10 @@ pub mod books {
 				RegistryHold::StorageDeposit => 4,
 				RegistryHold::EvaluationBond => 5,
 				RegistryHold::ChallengeBond => 6,
+			},
+			RuntimeHoldReason::ZkVerifier(reason) => match reason {
+				ZkHold::KeyDeposit => 7,
+				ZkHold::ProfileDeposit => 8,
 			},
 			_ => return None,
 		})
@@ -369,6 +376,24 @@ pub mod books {
 		}
 	}
 
+	/// What the ZK verifier's records explain: each key's deposit (its record and its stored
+	/// points) on its owner, each profile's on whoever bound it.
+	fn explain_zk(explained: &mut Explained) {
+		use deai_runtime::ZkVerifier;
+		use RuntimeHoldReason::ZkVerifier as Zk;
+		for (id, key) in Keys::<Runtime>::iter() {
+			explained.add(&key.owner, Zk(ZkHold::KeyDeposit), key.deposit);
+			let stored = KeyPoints::<Runtime>::get(id).map(|p| p.len()).unwrap_or_default();
+			let due = ZkVerifier::key_deposit(stored);
+			explained.expect(|| format!("key {}", hex::encode(id)), key.deposit, due);
+		}
+		for (version, profile) in Profiles::<Runtime>::iter() {
+			explained.add(&profile.owner, Zk(ZkHold::ProfileDeposit), profile.deposit);
+			let what = || format!("the ZK profile of model {}:{}", version.model, version.version);
+			explained.expect(what, profile.deposit, ZkVerifier::profile_deposit());
+		}
+	}
+
 	/// What the model registry's records explain: the storage deposits of models and datasets (on
 	/// their owners), versions (on their publishers), compute-to-data approvals (on who
 	/// approved), benchmarks (on their creators) and evaluations (on their evaluators); the bonds
@@ -445,6 +470,7 @@ pub mod books {
 		let mut explained = Explained::default();
 		explain_market(&mut explained, name);
 		explain_registry(&mut explained);
+		explain_zk(&mut explained);
 
 		let mut accounts: BTreeSet<AccountId> =
 			explained.due.keys().map(|(who, _)| who.clone()).collect();

@@ -306,8 +306,7 @@ impl Agent {
 		tokio::spawn(async move {
 			let _busy = busy;
 			// A `Proof` job's proof was kept beside its result.
-			let proof_path =
-				super::work::proof_path(&self.config.work_dir.join("results"), &result.hash);
+			let proof_path = super::work::proof_path(&self.config.work_dir.join("results"), id);
 			let proof = match tokio::fs::read(&proof_path).await {
 				Ok(proof) => proof,
 				Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),

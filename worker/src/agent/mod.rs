@@ -17,13 +17,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use deai_client::chain::{
-	api, bounded, format_balance, job_input_uri, AtBlock, Chain, Sender, Wait,
+	api, bounded, format_balance, job_input_uri, zk_profile, AtBlock, Chain, Sender, Wait,
 };
 use deai_client::store;
 use deai_client::subxt::utils::AccountId32;
 use tokio::sync::{Mutex, Semaphore};
 
-use api::runtime_types::pallet_compute_market::types::{Capabilities, Job};
+use api::runtime_types::pallet_compute_market::types::{Capabilities, Job, VerificationMode};
 
 use crate::book::Book;
 use crate::cache::ArtifactCache;
@@ -303,6 +303,23 @@ impl Agent {
 			Ok(model) => model,
 			Err(reason) => return Ok(Err(reason)),
 		};
+		// A `Proof` job is taken only with the circuit of the model's ZK profile: after taking
+		// it, failing to prove would cost the bond's abandon slash.
+		if matches!(job.spec.verification, VerificationMode::Proof) {
+			let Some(profile) = zk_profile(at, &model).await? else {
+				return Ok(Err("the model version has no ZK profile".into()));
+			};
+			let prover = self.prover.clone();
+			let proves = tokio::task::spawn_blocking(move || {
+				let prover = prover.get_or_init(crate::prover::Prover::blobs_classifier);
+				let layout = &profile.layout;
+				prover.proves(&profile.key, layout.inputs, layout.outputs, layout.scale_bits)
+			})
+			.await?;
+			if let Err(reason) = proves {
+				return Ok(Err(reason));
+			}
+		}
 		let version = at
 			.runtime_apis()
 			.call(api::runtime_apis().model_registry_api().model(model.model))

@@ -155,9 +155,10 @@ impl Agent {
 			},
 		})?;
 		tracing::info!(
-			"job {id}: inference done in {} ms: {} bytes",
+			"job {id}: inference done in {} ms: {} bytes, result {}",
 			inferred.elapsed().as_millis(),
 			result.len(),
+			hex_hash(&content::hash_bytes(&result))
 		);
 		self.store_result(id, &result, None, started).await
 	}
@@ -185,9 +186,8 @@ impl Agent {
 		let proving = Instant::now();
 		let proven = tokio::task::spawn_blocking(move || {
 			let prover = prover.get_or_init(crate::prover::Prover::blobs_classifier);
-			if prover.key_id() != profile.key {
-				return Err(format!("no circuit for the profile's key {}", hex_hash(&profile.key)));
-			}
+			let layout = &profile.layout;
+			prover.proves(&profile.key, layout.inputs, layout.outputs, layout.scale_bits)?;
 			prover.prove(&inputs)
 		})
 		.await
@@ -220,7 +220,7 @@ impl Agent {
 		let result_path: PathBuf = results_dir.join(hex_hash(&result_hash));
 		tokio::fs::write(&result_path, result).await.map_err(WorkError::transient)?;
 		if let Some(proof) = proof {
-			tokio::fs::write(proof_path(&results_dir, &result_hash), proof)
+			tokio::fs::write(proof_path(&results_dir, id), proof)
 				.await
 				.map_err(WorkError::transient)?;
 		}
@@ -234,8 +234,7 @@ impl Agent {
 		.await
 		.map_err(WorkError::transient)?;
 		tracing::info!(
-			"job {id}: result {} stored at {} ({} ms in all)",
-			hex_hash(&result_hash),
+			"job {id}: result stored at {} ({} ms in all)",
 			stored.uri,
 			started.elapsed().as_millis()
 		);
@@ -265,7 +264,8 @@ impl Agent {
 	}
 }
 
-/// Where the proof of the result `hash` is kept, beside the result.
-pub(super) fn proof_path(results_dir: &std::path::Path, hash: &content::ContentHash) -> PathBuf {
-	results_dir.join(format!("{}.proof", hex_hash(hash)))
+/// Where the proof of job `id`'s result is kept, beside the results. By job, not by result: two
+/// jobs with the same label have the same result and different proofs (their inputs differ).
+pub(super) fn proof_path(results_dir: &std::path::Path, id: u64) -> PathBuf {
+	results_dir.join(format!("job-{id}.proof"))
 }

@@ -70,5 +70,16 @@ fn a_versions_owner_is_its_models_owner_while_the_version_exists() {
 		assert_ok!(Registry::offer_ownership(RuntimeOrigin::signed(ALICE), item, Some(BOB)));
 		assert_ok!(Registry::accept_ownership(RuntimeOrigin::signed(BOB), item));
 		assert_eq!(<Registry as ModelOwnership<AccountId>>::model_owner(&version), Some(BOB));
+		// In use while a job pins it.
+		assert!(!<Registry as ModelOwnership<AccountId>>::in_use(&version));
+		assert_ok!(<Registry as deai_primitives::ModelRegistry<AccountId, Balance>>::pin_model(
+			&version
+		));
+		assert!(<Registry as ModelOwnership<AccountId>>::in_use(&version));
+		<Registry as deai_primitives::ModelRegistry<AccountId, Balance>>::unpin_model(
+			&version, None,
+		);
+		assert!(!<Registry as ModelOwnership<AccountId>>::in_use(&version));
+		assert!(!<Registry as ModelOwnership<AccountId>>::in_use(&next));
 	});
 }
