@@ -78,7 +78,7 @@ test-contracts:
 ## node shares and rebuild it.
 test-rust:
 	@$(ENV) cargo test --locked --workspace --exclude deai-client --exclude deai-worker --exclude deai-cli && \
-	  cargo test --locked -p deai-client -p deai-worker -p deai-cli
+	  cargo test --locked -p deai-client -p deai-worker -p deai-cli -p deai-zk --features deai-zk/prover
 
 ## Every benchmark of the DeAI pallets, run once in its pallet's mock: benchmark code is
 ## compiled only with `runtime-benchmarks`, so without this it could rot unseen until `make weights`.

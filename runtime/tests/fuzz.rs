@@ -15,7 +15,8 @@
 //! AliceStash signs now and then without funds. Calls are mostly meaningful (ids, signers and
 //! prices are read from storage: the next step of a live job, the owner of a model, the
 //! commitment a reveal must match), with values biased toward 0, 1, the bounds and the maximum,
-//! and some garbage. They cover every call of the three DeAI pallets (root's through sudo), and
+//! and some garbage. They cover every call of the four DeAI pallets (root's through sudo; `Proof`
+//! jobs proven with the committed blobs-classifier proof when the model's profile has its key), and
 //! balances, system remarks, utility batches, proxies, multisig, preimages, governance
 //! parameters, referenda and conviction voting.
 //!
@@ -993,7 +994,7 @@ impl Fuzzer<'_> {
 	// --- Extrinsics -----------------------------------------------------------------------
 
 	fn extrinsic(&mut self) -> (Ed25519Keyring, RuntimeCall) {
-		match self.rng.weighted(&[45, 33, 3, 8, 2, 3, 2, 1, 1, 2, 3]) {
+		match self.rng.weighted(&[45, 33, 3, 8, 2, 3, 2, 1, 1, 2, 3, 3]) {
 			0 => self.market(),
 			1 => self.registry(),
 			2 => self.rewards(),
@@ -1012,8 +1013,75 @@ impl Fuzzer<'_> {
 			7 => self.multisig(),
 			8 => self.preimage(),
 			9 => self.parameters(),
-			_ => self.governance(),
+			10 => self.governance(),
+			_ => self.zk(),
 		}
+	}
+
+	/// The ZK verifier: keys registered (the committed blobs-classifier key, synthetic keys of any
+	/// size, garbage) and removed, profiles bound (mostly by the model's owner, mostly with the
+	/// key's layout) and unbound.
+	fn zk(&mut self) -> (Ed25519Keyring, RuntimeCall) {
+		use pallet_zk_verifier::{Call, Keys, Profiles, ValueLayout};
+		let keys: Vec<[u8; 32]> = Keys::<Runtime>::iter_keys().collect();
+		let call = match self.rng.weighted(&[4, 1, 4, 2]) {
+			0 => {
+				let key = match self.rng.below(4) {
+					0 | 1 => deai_zk::fixture::key(),
+					2 => deai_zk::synthetic::key::<deai_zk::Curve>(
+						self.rng.below(u64::from(deai_zk::MAX_PUBLIC_VALUES) + 1) as u32,
+					),
+					_ => self.bytes(),
+				};
+				Call::register_key { key: BoundedVec::truncate_from(key) }
+			},
+			1 => Call::remove_key {
+				key: match self.rng.pick(&keys) {
+					Some(key) if self.rng.chance(90) => key,
+					_ => self.rng.bytes32(),
+				},
+			},
+			2 => {
+				let version = self.model_version();
+				let key = match self.rng.pick(&keys) {
+					Some(key) if self.rng.chance(90) => key,
+					_ => self.rng.bytes32(),
+				};
+				let layout = match (Keys::<Runtime>::get(key), self.rng.below(10)) {
+					(Some(info), 0..=7) if info.public_values >= 2 => ValueLayout {
+						inputs: (info.public_values - 1) as u8,
+						outputs: 1,
+						scale_bits: 16,
+					},
+					_ => ValueLayout {
+						inputs: self.rng.below(6) as u8,
+						outputs: self.rng.below(3) as u8,
+						scale_bits: self.rng.below(64) as u8,
+					},
+				};
+				let owner = Models::<Runtime>::get(version.model).map(|m| m.owner);
+				let signer = self.signer_or(owner.as_ref());
+				return (
+					signer,
+					RuntimeCall::ZkVerifier(Call::bind_profile { version, key, layout }),
+				);
+			},
+			_ => {
+				let profiles: Vec<ModelVersionRef> = Profiles::<Runtime>::iter_keys().collect();
+				let version = match self.rng.pick(&profiles) {
+					Some(version) if self.rng.chance(90) => version,
+					_ => self.model_version(),
+				};
+				let binder = Profiles::<Runtime>::get(version).map(|p| p.owner);
+				let signer = self.signer_or(binder.as_ref());
+				return (signer, RuntimeCall::ZkVerifier(Call::unbind_profile { version }));
+			},
+		};
+		let owner = match &call {
+			Call::remove_key { key } => Keys::<Runtime>::get(key).map(|k| k.owner),
+			_ => None,
+		};
+		(self.signer_or(owner.as_ref()), RuntimeCall::ZkVerifier(call))
 	}
 
 	/// OpenGov: referenda on every kind of track (whose proposals, if they pass, are DeAI
@@ -1377,10 +1445,18 @@ impl Fuzzer<'_> {
 				};
 				VerificationMode::Redundant { providers, quorum }
 			},
-			23..=28 => VerificationMode::Verifier {
+			23..=26 => VerificationMode::Verifier {
 				verifier: if self.rng.chance(10) { requester.clone() } else { self.account() },
 			},
 			_ => VerificationMode::Proof,
+		};
+		// A proof job mostly runs a version with a ZK profile (otherwise it is refused).
+		let model = if verification == VerificationMode::Proof && self.rng.chance(80) {
+			let profiled: Vec<ModelVersionRef> =
+				pallet_zk_verifier::Profiles::<Runtime>::iter_keys().collect();
+			self.rng.pick(&profiled).or(model)
+		} else {
+			model
 		};
 		// A redundant job cannot be direct: mostly, it is not asked to be.
 		let direct = if verification.is_redundant() { 1 } else { 3 };
@@ -1407,7 +1483,12 @@ impl Fuzzer<'_> {
 			kind,
 			model,
 			datasets,
-			input_hash: self.hash(),
+			// A proof job on the fixture's input can be proven by the committed proof.
+			input_hash: if verification == VerificationMode::Proof && self.rng.chance(50) {
+				deai_zk::values_hash(&deai_zk::fixture::result().inputs)
+			} else {
+				self.hash()
+			},
 			input_uri: self.text(),
 			requirements: self.requirements(),
 			commercial: self.rng.chance(30),
@@ -1498,6 +1579,17 @@ impl Fuzzer<'_> {
 					};
 					self.pending_commit = Some(Commit { job: id, provider: who, result, salt });
 					(signer, market(Call::commit_result { job: id, commitment }))
+				} else if job.spec.verification == VerificationMode::Proof && self.rng.chance(70) {
+					// The committed proof, for its own result (it verifies when the job's model
+					// has the fixture's key as its profile and the job its input).
+					let proven = deai_zk::fixture::result();
+					let call = Call::submit_result {
+						job: id,
+						result_hash: deai_zk::values_hash(&proven.outputs),
+						result_uri: self.text(),
+						proof: BoundedVec::truncate_from(proven.encode()),
+					};
+					(signer, market(call))
 				} else {
 					let proof = if self.rng.chance(80) {
 						BoundedVec::new()

@@ -241,7 +241,7 @@ fn non_negative(
 	let mut weight = Fr::from(1u64);
 	for bit in 0..RANGE_BITS {
 		let b = boolean(cs, value.map(|v| (v.unsigned_abs() >> bit) & 1 == 1 && v >= 0))?;
-		sum = sum + (weight, b);
+		sum += (weight, b);
 		weight = weight + weight;
 	}
 	// Σ 2^i·bᵢ · 1 = value
@@ -269,7 +269,7 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 		for j in 0..mlp.b1.len() {
 			let mut a = lc!() + (field_of::<Fr>(mlp.b1[j]), Variable::One);
 			for (x, row) in xs.iter().zip(&mlp.w1) {
-				a = a + (field_of::<Fr>(row[j]), *x);
+				a += (field_of::<Fr>(row[j]), *x);
 			}
 			let pre = trace.as_ref().map(|t| t.hidden_pre[j]);
 			let sign = boolean(&cs, pre.map(|v| v >= 0))?;
@@ -286,7 +286,7 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 			.map(|k| {
 				let mut z = lc!() + (field_of::<Fr>(mlp.b2[k]), Variable::One);
 				for (h, row) in hidden.iter().zip(&mlp.w2) {
-					z = z + (field_of::<Fr>(row[k]), *h);
+					z += (field_of::<Fr>(row[k]), *h);
 				}
 				z
 			})
@@ -303,7 +303,7 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 		for (k, z) in logits.iter().enumerate() {
 			let selected = boolean(&cs, trace.as_ref().map(|t| label_of(t) == k))?;
 			one_hot = one_hot + selected;
-			index = index + (Fr::from(k as u64), selected);
+			index += (Fr::from(k as u64), selected);
 			let product = witness(
 				&cs,
 				trace.as_ref().map(|t| if label_of(t) == k { t.logits[k] } else { 0 }),

@@ -82,11 +82,8 @@ impl<T: Config> Pallet<T> {
 		let profile = Profiles::<T>::get(version).ok_or(Error::<T>::NoProfile)?;
 		// Once the version is gone (the registry keeps a version while a job pins it), anyone
 		// may clear its profile: the deposit still goes back to whoever bound it.
-		match T::Models::model_owner(&version) {
-			Some(owner) => {
-				ensure!(profile.owner == who || owner == who, Error::<T>::NotProfileOwner)
-			},
-			None => {},
+		if let Some(owner) = T::Models::model_owner(&version) {
+			ensure!(profile.owner == who || owner == who, Error::<T>::NotProfileOwner);
 		}
 		ensure!(!T::Models::in_use(&version), Error::<T>::ProfileInUse);
 		let owner = profile.owner.clone();
