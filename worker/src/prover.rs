@@ -16,6 +16,8 @@ pub struct Prover {
 	mlp: QuantisedMlp,
 	keys: Keys,
 	key_id: [u8; 32],
+	/// The verifying key as the chain stores it, to check each proof before it goes out.
+	checked_key: Vec<u8>,
 }
 
 impl Prover {
@@ -24,7 +26,9 @@ impl Prover {
 		let mlp = QuantisedMlp::blobs_classifier();
 		let keys = circuit::setup(&mlp, DEV_SETUP_SEED);
 		let key_id = deai_zk::key_id(&keys.verifying);
-		Self { mlp, keys, key_id }
+		let checked_key = deai_zk::check_key::<deai_zk::Curve>(&keys.verifying, None)
+			.expect("the setup's own key is well-formed; qed");
+		Self { mlp, keys, key_id, checked_key }
 	}
 
 	/// The id of its verifying key (what a profile names).
@@ -54,7 +58,8 @@ impl Prover {
 		Ok(())
 	}
 
-	/// Runs the circuit's model on `inputs` and proves it.
+	/// Runs the circuit's model on `inputs`, proves it, and checks the proof as the chain will (a
+	/// proof the chain refused would cost a whole verification's fee).
 	pub fn prove(&self, inputs: &[i64]) -> Result<ProvenResult, String> {
 		let layout = self.mlp.layout();
 		if inputs.len() != usize::from(layout.inputs) {
@@ -67,8 +72,11 @@ impl Prover {
 		let mut seed = [0u8; 32];
 		getrandom::getrandom(&mut seed).map_err(|e| format!("no randomness for the proof: {e}"))?;
 		let mut rng = rand_chacha::ChaCha20Rng::from_seed(seed);
-		circuit::prove(&self.mlp, &self.keys.proving, inputs, &mut rng)
-			.map_err(|e| format!("proving: {e}"))
+		let proven = circuit::prove(&self.mlp, &self.keys.proving, inputs, &mut rng)
+			.map_err(|e| format!("proving: {e}"))?;
+		deai_zk::verify::<deai_zk::Curve>(&self.checked_key, &self.mlp.layout(), &proven)
+			.map_err(|e| format!("the proof does not verify against its own key: {e:?}"))?;
+		Ok(proven)
 	}
 }
 
@@ -83,5 +91,15 @@ mod tests {
 		let result = prover.prove(&[65_536, 0, -65_536, 32_768]).unwrap();
 		assert_eq!(deai_zk::verify::<deai_zk::Curve>(&key, &prover.mlp.layout(), &result), Ok(()));
 		assert!(prover.prove(&[1, 2, 3]).is_err());
+		// The profile the worker proves for: its key and layout only.
+		let layout = prover.mlp.layout();
+		assert_eq!(
+			prover.proves(&prover.key_id(), layout.inputs, layout.outputs, layout.scale_bits),
+			Ok(())
+		);
+		assert!(prover
+			.proves(&[0; 32], layout.inputs, layout.outputs, layout.scale_bits)
+			.is_err());
+		assert!(prover.proves(&prover.key_id(), layout.inputs, layout.outputs, 8).is_err());
 	}
 }

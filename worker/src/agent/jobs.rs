@@ -329,6 +329,17 @@ impl Agent {
 					tracing::info!("job {id}: result {} submitted", hex_hash(&result.hash));
 					let _ = self.set_phase(id, Phase::Submitted { result: Some(result) }).await;
 				},
+				// The verifier refused the proof: the same proof would be refused again, each time
+				// paying for a whole verification. The job is refused instead (reported on chain
+				// next), so the requester gets its budget back before the deadline.
+				Err(TxError::Dispatch { pallet, error, .. }) if pallet == "ZkVerifier" => {
+					let refusal = Refusal {
+						code: failure_code::INFERENCE_FAILED,
+						note: format!("the chain refused the proof: {pallet}.{error}"),
+					};
+					tracing::warn!("job {id}: {}", refusal.note);
+					let _ = self.set_phase(id, Phase::Failed(refusal)).await;
+				},
 				Err(e) => {
 					tracing::warn!("job {id}: submitting failed: {e:#} (retrying next block)")
 				},
