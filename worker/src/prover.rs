@@ -7,6 +7,7 @@
 //! inputs); the result is the values document of the outputs (the label), and the proof goes
 //! with it in `submit_result`.
 
+use deai_client::chain::api::runtime_types::pallet_zk_verifier::types::ZkProfile;
 use deai_zk::circuit::{self, Keys, QuantisedMlp, DEV_SETUP_SEED};
 use deai_zk::ProvenResult;
 use rand_chacha::rand_core::SeedableRng;
@@ -27,7 +28,8 @@ impl Prover {
 		let keys = circuit::setup(&mlp, DEV_SETUP_SEED);
 		let key_id = deai_zk::key_id(&keys.verifying);
 		let checked_key = deai_zk::check_key::<deai_zk::Curve>(&keys.verifying, None)
-			.expect("the setup's own key is well-formed; qed");
+			.expect("the setup's own key is well-formed; qed")
+			.points;
 		Self { mlp, keys, key_id, checked_key }
 	}
 
@@ -38,6 +40,7 @@ impl Prover {
 
 	/// Whether it proves statements of a profile with key `key` and this layout (inputs,
 	/// outputs, fixed-point scale): another scale would prove a statement about mis-scaled inputs.
+	/// [`Self::proves_for`] asks it of a profile on chain.
 	pub fn proves(
 		&self,
 		key: &[u8; 32],
@@ -58,6 +61,12 @@ impl Prover {
 		Ok(())
 	}
 
+	/// [`Self::proves`] of a ZK profile as the chain stores it.
+	pub fn proves_for(&self, profile: &ZkProfile) -> Result<(), String> {
+		let layout = &profile.layout;
+		self.proves(&profile.key, layout.inputs, layout.outputs, layout.scale_bits)
+	}
+
 	/// Runs the circuit's model on `inputs`, proves it, and checks the proof as the chain will (a
 	/// proof the chain refused would cost a whole verification's fee).
 	pub fn prove(&self, inputs: &[i64]) -> Result<ProvenResult, String> {
@@ -74,7 +83,7 @@ impl Prover {
 		let mut rng = rand_chacha::ChaCha20Rng::from_seed(seed);
 		let proven = circuit::prove(&self.mlp, &self.keys.proving, inputs, &mut rng)
 			.map_err(|e| format!("proving: {e}"))?;
-		deai_zk::verify::<deai_zk::Curve>(&self.checked_key, &self.mlp.layout(), &proven)
+		deai_zk::verify::<deai_zk::Curve>(&self.checked_key, &layout, &proven)
 			.map_err(|e| format!("the proof does not verify against its own key: {e:?}"))?;
 		Ok(proven)
 	}
@@ -87,7 +96,9 @@ mod tests {
 	#[test]
 	fn proves_what_the_dev_key_verifies() {
 		let prover = Prover::blobs_classifier();
-		let key = deai_zk::check_key::<deai_zk::Curve>(&prover.keys.verifying, None).unwrap();
+		let key = deai_zk::check_key::<deai_zk::Curve>(&prover.keys.verifying, None)
+			.unwrap()
+			.points;
 		let result = prover.prove(&[65_536, 0, -65_536, 32_768]).unwrap();
 		assert_eq!(deai_zk::verify::<deai_zk::Curve>(&key, &prover.mlp.layout(), &result), Ok(()));
 		assert!(prover.prove(&[1, 2, 3]).is_err());

@@ -182,12 +182,21 @@ pub enum ZkError {
 	Rejected,
 }
 
+/// A verifying key checked by [`check_key`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedKey {
+	/// Its points, uncompressed: the form [`verify`] loads.
+	pub points: Vec<u8>,
+	/// How many public values its proofs state.
+	pub public_values: u32,
+}
+
 /// Checks a verifying key as submitted (compressed, every point validated) against a layout and
-/// returns it uncompressed, the form [`verify`] loads.
+/// returns it uncompressed, with its number of public values.
 pub fn check_key<E: Pairing>(
 	compressed: &[u8],
 	layout: Option<&ValueLayout>,
-) -> Result<Vec<u8>, ZkError> {
+) -> Result<CheckedKey, ZkError> {
 	let key =
 		VerifyingKey::<E>::deserialize_compressed(compressed).map_err(|_| ZkError::MalformedKey)?;
 	let bases = key.gamma_abc_g1.len();
@@ -197,25 +206,18 @@ pub fn check_key<E: Pairing>(
 	if key.compressed_size() != compressed.len() {
 		return Err(ZkError::MalformedKey);
 	}
+	let public_values = (bases - 1) as u32;
 	if let Some(layout) = layout {
-		if bases != layout.public_values() as usize + 1 {
+		if public_values != layout.public_values() {
 			return Err(ZkError::KeyLayoutMismatch);
 		}
 	}
-	let mut uncompressed = Vec::with_capacity(key.uncompressed_size());
-	key.serialize_uncompressed(&mut uncompressed)
-		.map_err(|_| ZkError::MalformedKey)?;
-	Ok(uncompressed)
+	let mut points = Vec::with_capacity(key.uncompressed_size());
+	key.serialize_uncompressed(&mut points).map_err(|_| ZkError::MalformedKey)?;
+	Ok(CheckedKey { points, public_values })
 }
 
-/// The number of public values an uncompressed key (as [`check_key`] returned it) takes.
-pub fn key_public_values<E: Pairing>(uncompressed: &[u8]) -> Result<u32, ZkError> {
-	let key = VerifyingKey::<E>::deserialize_uncompressed_unchecked(uncompressed)
-		.map_err(|_| ZkError::MalformedKey)?;
-	Ok(key.gamma_abc_g1.len().saturating_sub(1) as u32)
-}
-
-/// Verifies `result` against a key returned by [`check_key`] and a layout: the number of values,
+/// Verifies `result` against a key's points as [`check_key`] returned them and a layout: the number of values,
 /// the proof's points (validated), and Groth16's equation
 /// `e(A, B) = e(α, β) · e(Σ xᵢ·Lᵢ, γ) · e(C, δ)`, checked as one multi-pairing.
 ///
@@ -310,32 +312,30 @@ pub mod synthetic {
 }
 
 /// The committed proof of the blobs-classifier (`fixtures/`): a compressed verifying key and a
-/// [`ProvenResult`] whose proof verifies against it (layout: 4 inputs, 1 output, 16 bits).
+/// [`ProvenResult`] whose proof verifies against it (layout: 4 inputs, 1 output, 16 bits). For
+/// tests, off chain.
+#[cfg(feature = "std")]
 pub mod fixture {
 	use super::*;
 
 	const FIXTURE: &str = include_str!("../fixtures/blobs-classifier-proof.hex");
 
-	fn unhex(line: &str) -> Vec<u8> {
-		line.as_bytes()
-			.chunks(2)
-			.map(|pair| {
-				let digit =
-					|c: u8| (c as char).to_digit(16).expect("the fixture is hex; qed") as u8;
-				digit(pair[0]) << 4 | digit(pair[1])
-			})
-			.collect()
+	fn line(index: usize) -> Vec<u8> {
+		let line = FIXTURE
+			.lines()
+			.nth(index)
+			.expect("the fixture has a key and a result line; qed");
+		hex::decode(line).expect("the fixture is hex; qed")
 	}
 
 	/// The compressed verifying key.
 	pub fn key() -> Vec<u8> {
-		unhex(FIXTURE.lines().next().expect("the fixture has a key line; qed"))
+		line(0)
 	}
 
 	/// The proven result.
 	pub fn result() -> ProvenResult {
-		let bytes = unhex(FIXTURE.lines().nth(1).expect("the fixture has a result line; qed"));
-		ProvenResult::decode(&mut &bytes[..]).expect("the fixture decodes; qed")
+		ProvenResult::decode(&mut &line(1)[..]).expect("the fixture decodes; qed")
 	}
 
 	/// Its layout.

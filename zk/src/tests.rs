@@ -15,7 +15,7 @@ fn synthetic_keys_and_proofs_are_well_formed_and_refused() {
 	for n in [1, 5, MAX_PUBLIC_VALUES] {
 		let key = synthetic::key::<Curve>(n);
 		assert_eq!(key.len() as u32, compressed_key_len(n));
-		let stored = check_key::<Curve>(&key, None).unwrap();
+		let stored = check_key::<Curve>(&key, None).unwrap().points;
 		let layout = ValueLayout { inputs: (n - 1) as u8, outputs: 1, scale_bits: 0 };
 		let result = synthetic::result::<Curve>(vec![-1; n as usize - 1], vec![i64::MIN]);
 		assert_eq!(verify::<Curve>(&stored, &layout, &result), Err(ZkError::Rejected));
@@ -33,17 +33,17 @@ fn layout() -> ValueLayout {
 #[test]
 fn committed_proof_verifies() {
 	let (key, result) = fixture();
-	let stored = check_key::<Curve>(&key, Some(&layout())).unwrap();
-	assert_eq!(stored.len() as u32, uncompressed_key_len(5));
+	let checked = check_key::<Curve>(&key, Some(&layout())).unwrap();
+	assert_eq!(checked.points.len() as u32, uncompressed_key_len(5));
 	assert_eq!(key.len() as u32, compressed_key_len(5));
-	assert_eq!(key_public_values::<Curve>(&stored), Ok(5));
-	assert_eq!(verify::<Curve>(&stored, &layout(), &result), Ok(()));
+	assert_eq!(checked.public_values, 5);
+	assert_eq!(verify::<Curve>(&checked.points, &layout(), &result), Ok(()));
 }
 
 #[test]
 fn flipping_any_bit_of_the_proof_fails() {
 	let (key, result) = fixture();
-	let stored = check_key::<Curve>(&key, Some(&layout())).unwrap();
+	let stored = check_key::<Curve>(&key, Some(&layout())).unwrap().points;
 	for bit in 0..PROOF_LEN * 8 {
 		let mut flipped = result.clone();
 		flipped.proof[bit / 8] ^= 1 << (bit % 8);
@@ -58,7 +58,7 @@ fn flipping_any_bit_of_the_proof_fails() {
 #[test]
 fn flipping_any_bit_of_a_public_value_fails() {
 	let (key, result) = fixture();
-	let stored = check_key::<Curve>(&key, Some(&layout())).unwrap();
+	let stored = check_key::<Curve>(&key, Some(&layout())).unwrap().points;
 	for index in 0..5 {
 		for bit in 0..64 {
 			let mut flipped = result.clone();
@@ -91,7 +91,7 @@ fn malformed_keys_and_layouts_are_refused() {
 		assert!(check_key::<Curve>(&broken, None).is_err(), "byte {byte}");
 	}
 	// A proof with the wrong number of values.
-	let stored = check_key::<Curve>(&key, None).unwrap();
+	let stored = check_key::<Curve>(&key, None).unwrap().points;
 	let mut short = result.clone();
 	short.inputs.pop();
 	assert_eq!(verify::<Curve>(&stored, &layout(), &short), Err(ZkError::WrongNumberOfValues));
@@ -163,7 +163,7 @@ mod prover {
 		let mlp = QuantisedMlp::blobs_classifier();
 		println!("{} constraints", circuit::constraint_count(&mlp));
 		let keys = circuit::setup(&mlp, DEV_SETUP_SEED);
-		let stored = check_key::<Curve>(&keys.verifying, Some(&mlp.layout())).unwrap();
+		let stored = check_key::<Curve>(&keys.verifying, Some(&mlp.layout())).unwrap().points;
 		let mut rng = ChaCha20Rng::seed_from_u64(7);
 		let (rows, _) = held_out();
 		for row in rows.iter().take(3) {
@@ -243,7 +243,7 @@ mod prover {
 		// The same base seed: the setup draws each model's randomness from its weights too.
 		let other_keys = circuit::setup(&other, DEV_SETUP_SEED);
 		let (key, _) = fixture();
-		let ours = check_key::<Curve>(&key, Some(&mlp.layout())).unwrap();
+		let ours = check_key::<Curve>(&key, Some(&mlp.layout())).unwrap().points;
 		let inputs = [65_536, -65_536, 0, 131_072];
 		assert_ne!(other_keys.verifying, key);
 		let mut rng = ChaCha20Rng::seed_from_u64(1);

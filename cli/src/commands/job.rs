@@ -302,7 +302,8 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 		},
 	};
 	// A proof job's input is the fixed-point values its proof states, as the profile reads them.
-	let input = if matches!(verification, market::VerificationMode::Proof) {
+	let proof_job = matches!(verification, market::VerificationMode::Proof);
+	let input = if proof_job {
 		let at = chain.at_finalized().await?;
 		let profile = zk_profile(&at, &model_ref).await?.ok_or_else(|| {
 			anyhow!("model version {}:{} has no ZK profile", model_ref.model, model_ref.version)
@@ -321,7 +322,7 @@ async fn post(ctx: &Ctx, chain: &Chain, args: PostArgs) -> anyhow::Result<()> {
 		input
 	};
 	let put = ctx.put(&input, input_uri).await;
-	if matches!(verification, market::VerificationMode::Proof) {
+	if proof_job {
 		let _ = std::fs::remove_file(&input);
 	}
 	let (input_hash, _, input_uri) = put?;

@@ -25,12 +25,11 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_key(who: T::AccountId, key: CompressedKey) -> DispatchResult {
 		let id = deai_zk::key_id(&key);
 		ensure!(!Keys::<T>::contains_key(id), Error::<T>::KeyAlreadyRegistered);
-		let points =
+		let checked =
 			deai_zk::check_key::<Pairing>(&key, None).map_err(|_| Error::<T>::MalformedKey)?;
-		let public_values =
-			deai_zk::key_public_values::<Pairing>(&points).map_err(|_| Error::<T>::MalformedKey)?;
+		let public_values = checked.public_values;
 		let points: StoredKey =
-			BoundedVec::try_from(points).map_err(|_| Error::<T>::MalformedKey)?;
+			BoundedVec::try_from(checked.points).map_err(|_| Error::<T>::MalformedKey)?;
 		let deposit = Self::key_deposit(points.len());
 		deposits::hold::<T::Currency, _>(&HoldReason::KeyDeposit.into(), &who, deposit)?;
 		Keys::<T>::insert(id, KeyInfo { owner: who.clone(), deposit, public_values, profiles: 0 });
@@ -61,14 +60,14 @@ impl<T: Config> Pallet<T> {
 		let owner = T::Models::model_owner(&version).ok_or(Error::<T>::VersionNotFound)?;
 		ensure!(owner == who, Error::<T>::NotModelOwner);
 		ensure!(layout.inputs > 0 && layout.outputs > 0, Error::<T>::InvalidLayout);
-		let mut key = Keys::<T>::get(id).ok_or(Error::<T>::KeyNotFound)?;
-		ensure!(key.public_values == layout.public_values(), Error::<T>::KeyLayoutMismatch);
 		if let Some(old) = Profiles::<T>::get(version) {
 			ensure!(!T::Models::in_use(&version), Error::<T>::ProfileInUse);
+			// Released before the key is read: the old profile may use this very key, whose
+			// count it decrements (a later error undoes it, as it undoes the whole call).
 			Self::release_profile(&version, old);
-			// Re-read: the old profile may have used this very key.
-			key = Keys::<T>::get(id).ok_or(Error::<T>::KeyNotFound)?;
 		}
+		let mut key = Keys::<T>::get(id).ok_or(Error::<T>::KeyNotFound)?;
+		ensure!(key.public_values == layout.public_values(), Error::<T>::KeyLayoutMismatch);
 		let deposit = Self::profile_deposit();
 		deposits::hold::<T::Currency, _>(&HoldReason::ProfileDeposit.into(), &who, deposit)?;
 		key.profiles = key.profiles.saturating_add(1);

@@ -309,13 +309,7 @@ impl Agent {
 			let Some(profile) = zk_profile(at, &model).await? else {
 				return Ok(Err("the model version has no ZK profile".into()));
 			};
-			let prover = self.prover.clone();
-			let proves = tokio::task::spawn_blocking(move || {
-				let prover = prover.get_or_init(crate::prover::Prover::blobs_classifier);
-				let layout = &profile.layout;
-				prover.proves(&profile.key, layout.inputs, layout.outputs, layout.scale_bits)
-			})
-			.await?;
+			let proves = self.on_prover(move |prover| prover.proves_for(&profile)).await?;
 			if let Err(reason) = proves {
 				return Ok(Err(reason));
 			}
@@ -327,6 +321,20 @@ impl Agent {
 			.and_then(|(_, versions)| versions.into_iter().find(|(v, _)| *v == model.version))
 			.map(|(_, version)| Model::of(&version));
 		Ok(policy::decide(&self.policy, self.me(), &offer, version.as_ref()))
+	}
+}
+
+impl Agent {
+	/// Runs `work` on the ZK prover, made on first use (about a second), off the async threads.
+	async fn on_prover<R: Send + 'static>(
+		&self,
+		work: impl FnOnce(&crate::prover::Prover) -> R + Send + 'static,
+	) -> Result<R, tokio::task::JoinError> {
+		let prover = self.prover.clone();
+		tokio::task::spawn_blocking(move || {
+			work(prover.get_or_init(crate::prover::Prover::blobs_classifier))
+		})
+		.await
 	}
 }
 

@@ -182,17 +182,15 @@ impl Agent {
 			.ok_or_else(|| refuse("the model version has no ZK profile".into()))?;
 		let inputs = deai_zk::values_of_document(input)
 			.ok_or_else(|| refuse("the input is not a values document".into()))?;
-		let prover = self.prover.clone();
 		let proving = Instant::now();
-		let proven = tokio::task::spawn_blocking(move || {
-			let prover = prover.get_or_init(crate::prover::Prover::blobs_classifier);
-			let layout = &profile.layout;
-			prover.proves(&profile.key, layout.inputs, layout.outputs, layout.scale_bits)?;
-			prover.prove(&inputs)
-		})
-		.await
-		.map_err(WorkError::transient)?
-		.map_err(refuse)?;
+		let proven = self
+			.on_prover(move |prover| {
+				prover.proves_for(&profile)?;
+				prover.prove(&inputs)
+			})
+			.await
+			.map_err(WorkError::transient)?
+			.map_err(refuse)?;
 		tracing::info!(
 			"job {id}: proved {:?} -> {:?} in {} ms",
 			proven.inputs,
