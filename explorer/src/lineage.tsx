@@ -32,8 +32,9 @@ export function Lineage({ model, version }: { model: number; version: number }) 
       const nameOf = async (kind: 'model' | 'dataset', id: string) => {
         const key = `${kind}:${id}`;
         if (!names.has(key)) {
-          const info: Codec = kind === 'model' ? await api.query.modelRegistry.models(id) : await api.query.modelRegistry.datasets(id);
-          names.set(key, info.isSome ? text(info.unwrap().name) : `${kind} ${id}`);
+          const about: Codec = kind === 'model'
+            ? await api.query.modelRegistry.modelDescriptions(id) : await api.query.modelRegistry.datasetDescriptions(id);
+          names.set(key, about.isSome ? text(about.unwrap().name) : `${kind} ${id}`);
         }
         return names.get(key)!;
       };

@@ -214,14 +214,28 @@ pub struct IntendedUse {
 	pub derivative: bool,
 }
 
-/// A settled job's use of a model or dataset version: who paid for it, and the usage fee it
-/// paid (fixed when the job was posted).
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct PaidUse<AccountId, Balance> {
-	/// The job's requester.
-	pub payer: AccountId,
-	/// The usage fee paid.
+/// A job's use of a model or dataset version, fixed when the job is posted: the usage fee it
+/// pays, and whether that earns the version contribution points. It does not when the
+/// requester is a party to the item (its owner, the version's publisher or a contributor: it
+/// would pay itself); deciding it at posting spares the settlement reading the item.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct UsageFee<Balance> {
+	/// The usage fee.
 	pub fee: Balance,
+	/// Whether paying it credits the version the protocol's cut as contribution points.
+	pub earns_points: bool,
 }
 
 /// What other pallets (the compute market) may ask of the model registry.
@@ -244,6 +258,13 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// The fee one job pays for using the dataset version.
 	fn dataset_usage_fee(version: &DatasetVersionRef) -> Result<Balance, DispatchError>;
 
+	/// Whether `who` is a party to the model version: its model's owner or a contributor, or
+	/// the version's publisher. A party's use pays itself, and earns no contribution points.
+	fn is_party_to_model(version: &ModelVersionRef, who: &AccountId) -> bool;
+
+	/// Whether `who` is a party to the dataset version (as [`Self::is_party_to_model`]).
+	fn is_party_to_dataset(version: &DatasetVersionRef, who: &AccountId) -> bool;
+
 	/// The account every version's royalty pot is kept in. Who pays a usage fee pays it here,
 	/// less [`Self::usage_fee_cut`] (which goes to the protocol), and then reports the use
 	/// with [`Self::unpin_model`] or [`Self::unpin_dataset`], which adds it to the version's
@@ -259,17 +280,16 @@ pub trait ModelRegistry<AccountId, Balance> {
 
 	/// Releases a pin taken with [`Self::pin_model`]. With `used`, whose fee the caller has
 	/// paid (the cut to the protocol, the rest to [`Self::royalty_account`]): adds the fee less
-	/// the cut to the version's royalty pot, counts one use and credits the version's
-	/// contributors the protocol's cut, unless the payer is a party to the model
-	/// (self-payment earns nothing).
-	fn unpin_model(version: &ModelVersionRef, used: Option<PaidUse<AccountId, Balance>>);
+	/// the cut to the version's royalty pot, counts one use and, if it `earns_points`, credits
+	/// the version the protocol's cut as contribution points. It reads no item record.
+	fn unpin_model(version: &ModelVersionRef, used: Option<UsageFee<Balance>>);
 
 	/// Pins a dataset version while a job that uses it is open.
 	fn pin_dataset(version: &DatasetVersionRef) -> DispatchResult;
 
 	/// Releases a pin taken with [`Self::pin_dataset`]; with `used`, as
 	/// [`Self::unpin_model`].
-	fn unpin_dataset(version: &DatasetVersionRef, used: Option<PaidUse<AccountId, Balance>>);
+	fn unpin_dataset(version: &DatasetVersionRef, used: Option<UsageFee<Balance>>);
 }
 
 /// What a [`ResultVerifier`] is shown of the job whose result it checks.

@@ -124,6 +124,13 @@ async fn show(ctx: &Ctx, chain: &Chain, dataset: u64) -> anyhow::Result<()> {
 		.await?
 		.ok_or_else(|| anyhow!("no dataset {dataset}"))?
 		.decode()?;
+	// Its name and description are kept apart from the record jobs read.
+	let about = at
+		.storage()
+		.try_fetch(api::storage().model_registry().dataset_descriptions(), (dataset,))
+		.await?
+		.ok_or_else(|| anyhow!("dataset {dataset} has no description"))?
+		.decode()?;
 	let mut versions = Vec::new();
 	for index in 0..info.next_version {
 		if let Some(v) = at
@@ -137,7 +144,7 @@ async fn show(ctx: &Ctx, chain: &Chain, dataset: u64) -> anyhow::Result<()> {
 	ctx.out.show(
 		|| {
 			let mut lines = vec![
-				format!("dataset {dataset}: {} — {}", text(&info.name), text(&info.description)),
+				format!("dataset {dataset}: {} — {}", text(&about.name), text(&about.description)),
 				format!(
 					"  owner {}, licence {}, access {:?}",
 					info.owner,
@@ -159,7 +166,8 @@ async fn show(ctx: &Ctx, chain: &Chain, dataset: u64) -> anyhow::Result<()> {
 			lines.join("\n")
 		},
 		json!({
-			"dataset": dataset, "name": text(&info.name), "owner": info.owner.to_string(),
+			"dataset": dataset, "name": text(&about.name), "description": text(&about.description),
+			"owner": info.owner.to_string(),
 			"licence": text(&info.licence.spdx), "access": format!("{:?}", info.access),
 			"versions": versions.iter().map(|(i, v)| json!({
 				"version": i, "label": text(&v.label), "hash": hex_hash(&v.artifact.content_hash),

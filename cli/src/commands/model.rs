@@ -236,6 +236,13 @@ async fn show(ctx: &Ctx, chain: &deai_client::chain::Chain, model: u64) -> anyho
 		.call(api::runtime_apis().model_registry_api().model(model))
 		.await?
 		.ok_or_else(|| anyhow!("no model {model}"))?;
+	// Its name, description and tags are kept apart from the record jobs read.
+	let about = at
+		.storage()
+		.try_fetch(api::storage().model_registry().model_descriptions(), (model,))
+		.await?
+		.ok_or_else(|| anyhow!("model {model} has no description"))?
+		.decode()?;
 	let versions_json: Vec<_> = versions
 		.iter()
 		.map(|(index, v)| {
@@ -258,7 +265,7 @@ async fn show(ctx: &Ctx, chain: &deai_client::chain::Chain, model: u64) -> anyho
 	ctx.out.show(
 		|| {
 			let mut lines = vec![
-				format!("model {model}: {} — {}", text(&info.name), text(&info.description)),
+				format!("model {model}: {} — {}", text(&about.name), text(&about.description)),
 				format!("  owner {}", info.owner),
 				format!(
 					"  licence {} (commercial: {}, derivatives: {}), usage fee {}",
@@ -287,7 +294,8 @@ async fn show(ctx: &Ctx, chain: &deai_client::chain::Chain, model: u64) -> anyho
 			lines.join("\n")
 		},
 		json!({
-			"model": model, "name": text(&info.name), "description": text(&info.description),
+			"model": model, "name": text(&about.name), "description": text(&about.description),
+			"tags": about.tags.0.iter().map(text).collect::<Vec<_>>(),
 			"owner": info.owner.to_string(), "licence": text(&info.licence.spdx),
 			"usage_fee": info.usage_fee.to_string(), "status": format!("{:?}", info.status),
 			"contributors": contributors, "versions": versions_json,

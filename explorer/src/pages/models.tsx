@@ -21,19 +21,27 @@ export function ModelsPage() {
   const api = chain.api;
   const [query, setQuery] = useState('');
   const { data, error } = useLive(chain, async () => {
-    const [models, datasets] = await Promise.all([
+    // Names, descriptions and tags are kept apart from the records jobs read.
+    const [models, datasets, modelAbout, datasetAbout] = await Promise.all([
       api.query.modelRegistry.models.entries(), api.query.modelRegistry.datasets.entries(),
+      api.query.modelRegistry.modelDescriptions.entries(), api.query.modelRegistry.datasetDescriptions.entries(),
     ]);
     const byId = (a: [Codec, Codec], b: [Codec, Codec]) => a[0].args[0].toNumber() - b[0].args[0].toNumber();
-    return { models: (models as [Codec, Codec][]).sort(byId), datasets: (datasets as [Codec, Codec][]).sort(byId) };
+    const about = (entries: [Codec, Codec][]) => new Map(entries.map(([key, value]) => [key.args[0].toString(), value.unwrap()]));
+    return {
+      models: (models as [Codec, Codec][]).sort(byId), datasets: (datasets as [Codec, Codec][]).sort(byId),
+      modelAbout: about(modelAbout as [Codec, Codec][]), datasetAbout: about(datasetAbout as [Codec, Codec][]),
+    };
   });
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading what="the registry" />;
   const q = query.trim().toLowerCase();
-  const matches = (item: Codec) => !q || [text(item.name), text(item.description), ...(item.tags ?? []).map(text)]
-    .some((s) => s.toLowerCase().includes(q));
-  const models = data.models.filter(([, m]) => matches(m.unwrap()));
-  const datasets = data.datasets.filter(([, d]) => matches(d.unwrap()));
+  const matches = (about?: Codec) => !q || (about !== undefined && [text(about.name), text(about.description), ...(about.tags ?? []).map(text)]
+    .some((s) => s.toLowerCase().includes(q)));
+  const aboutModel = (key: Codec) => data.modelAbout.get(key.args[0].toString());
+  const aboutDataset = (key: Codec) => data.datasetAbout.get(key.args[0].toString());
+  const models = data.models.filter(([key]) => matches(aboutModel(key)));
+  const datasets = data.datasets.filter(([key]) => matches(aboutDataset(key)));
   return (
     <section>
       <h1>Models and datasets</h1>
@@ -44,8 +52,10 @@ export function ModelsPage() {
         empty="No model matches."
         rows={models.map(([key, value]) => {
           const m = value.unwrap();
+          const about = aboutModel(key);
           const id = key.args[0].toNumber();
-          return [id, <Link to={`/model/${id}`} testid={`model-${id}`}>{text(m.name)}</Link>, m.tags.map(text).join(', '),
+          return [id, <Link to={`/model/${id}`} testid={`model-${id}`}>{about ? text(about.name) : `model ${id}`}</Link>,
+            about ? about.tags.map(text).join(', ') : '',
             who(m.owner), licenceText(m.licence), balance(api, m.usageFee), m.liveVersions.toNumber(), variant(m.status)];
         })} />
       <h2>Datasets ({datasets.length})</h2>
@@ -53,9 +63,10 @@ export function ModelsPage() {
         empty="No dataset matches."
         rows={datasets.map(([key, value]) => {
           const d = value.unwrap();
+          const about = aboutDataset(key);
           const id = key.args[0].toNumber();
           const access = d.access.isOpen ? 'open' : `${variant(d.access)}, ${balance(api, d.access.value.fee)} per use`;
-          return [id, <Link to={`/dataset/${id}`}>{text(d.name)}</Link>, who(d.owner), licenceText(d.licence), access,
+          return [id, <Link to={`/dataset/${id}`}>{about ? text(about.name) : `dataset ${id}`}</Link>, who(d.owner), licenceText(d.licence), access,
             d.liveVersions?.toNumber?.() ?? '', variant(d.status)];
         })} />
     </section>
@@ -66,12 +77,15 @@ export function ModelPage({ id, version }: { id: number; version?: number }) {
   const { chain } = useApp();
   const api = chain.api;
   const { data, error } = useLive(chain, async () => {
-    const answer: Codec = await api.call.modelRegistryApi.model(id);
+    const [answer, described]: [Codec, Codec] = await Promise.all([
+      api.call.modelRegistryApi.model(id), api.query.modelRegistry.modelDescriptions(id),
+    ]);
     if (answer.isNone) return null;
     const [model, versions] = answer.unwrap();
+    const about = described.unwrapOr(null);
     const list = versions as [Codec, Codec][];
     const shown = version ?? (list.length ? list[list.length - 1][0].toNumber() : undefined);
-    if (shown === undefined) return { model, versions: list, shown };
+    if (shown === undefined) return { model, about, versions: list, shown };
     const ref = { model: id, version: shown };
     const [evaluations, royalties] = await Promise.all([
       api.call.modelRegistryApi.evaluations(ref), api.call.modelRegistryApi.royalties({ Model: ref }),
@@ -82,20 +96,20 @@ export function ModelPage({ id, version }: { id: number; version?: number }) {
       const benchmark: Codec = await api.query.modelRegistry.benchmarks(e.benchmark);
       if (benchmark.isSome) metrics.set(e.benchmark.toString(), text(benchmark.unwrap().metric));
     }
-    return { model, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec, metrics };
+    return { model, about, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec, metrics };
   }, [id, version]);
   if (error) return <ErrorBox error={error} />;
   if (data === undefined) return <Loading what={`model ${id}`} />;
   if (data === null) return <p>No model {id}.</p>;
-  const { model, versions, shown } = data;
+  const { model, about, versions, shown } = data;
   return (
     <section>
-      <h1 data-testid="model-name">{text(model.name)}</h1>
-      <p>{text(model.description)}</p>
+      <h1 data-testid="model-name">{about ? text(about.name) : `Model ${id}`}</h1>
+      <p>{about ? text(about.description) : ''}</p>
       <Facts items={[
         ['Owner', who(model.owner)],
         ['Maintainers', model.maintainers.map(who).join(', ') || '—'],
-        ['Tags', model.tags.map(text).join(', ') || '—'],
+        ['Tags', (about ? about.tags.map(text).join(', ') : '') || '—'],
         ['Licence', licenceText(model.licence)],
         ['Usage fee', balance(api, model.usageFee)],
         ['Contributors', model.contributors.map(([a, s]: Codec) => `${who(a)} ${percent(s)}`).join(', ')],
@@ -136,11 +150,13 @@ export function DatasetPage({ id }: { id: number }) {
   const { chain } = useApp();
   const api = chain.api;
   const { data, error } = useLive(chain, async () => {
-    const info: Codec = await api.query.modelRegistry.datasets(id);
+    const [info, described]: [Codec, Codec] = await Promise.all([
+      api.query.modelRegistry.datasets(id), api.query.modelRegistry.datasetDescriptions(id),
+    ]);
     if (info.isNone) return null;
     const versions = (await api.query.modelRegistry.datasetVersions.entries(id)) as [Codec, Codec][];
     versions.sort((a, b) => a[0].args[1].toNumber() - b[0].args[1].toNumber());
-    return { dataset: info.unwrap(), versions };
+    return { dataset: info.unwrap(), about: described.unwrapOr(null), versions };
   }, [id]);
   if (error) return <ErrorBox error={error} />;
   if (data === undefined) return <Loading what={`dataset ${id}`} />;
@@ -148,8 +164,8 @@ export function DatasetPage({ id }: { id: number }) {
   const d = data.dataset;
   return (
     <section>
-      <h1>{text(d.name)}</h1>
-      <p>{text(d.description)}</p>
+      <h1>{data.about ? text(data.about.name) : `Dataset ${id}`}</h1>
+      <p>{data.about ? text(data.about.description) : ''}</p>
       <Facts items={[
         ['Owner', who(d.owner)],
         ['Licence', licenceText(d.licence)],

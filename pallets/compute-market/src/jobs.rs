@@ -4,7 +4,7 @@ use crate::{pallet::*, types::*, BalanceOf};
 use alloc::vec::Vec;
 use codec::{Encode, MaxEncodedLen};
 use core::cmp::Reverse;
-use deai_primitives::{IntendedUse, JobId, ModelRegistry, PaidUse, ResultVerifier};
+use deai_primitives::{IntendedUse, JobId, ModelRegistry, ResultVerifier, UsageFee};
 use frame_support::{
 	ensure,
 	traits::{Defensive, Get, Randomness},
@@ -156,20 +156,29 @@ impl<T: Config> Pallet<T> {
 
 		// Licences are checked now: a use the licence forbids is refused at posting.
 		let usage = Self::intended_use(&spec);
+		// So are the usage fees, and whether each earns its version points (not when the
+		// requester is a party to the item, who would pay itself): the settlement reads no
+		// item record.
 		let model_fee = match &spec.model {
 			Some(model) => {
 				T::Registry::ensure_model_usable(model, usage)?;
-				T::Registry::model_usage_fee(model)?
+				UsageFee {
+					fee: T::Registry::model_usage_fee(model)?,
+					earns_points: !T::Registry::is_party_to_model(model, &requester),
+				}
 			},
-			None => Zero::zero(),
+			None => UsageFee::default(),
 		};
-		let mut dataset_fees = BoundedVec::<BalanceOf<T>, T::MaxJobDatasets>::new();
-		let mut usage_fees = model_fee;
+		let mut dataset_fees = BoundedVec::<_, T::MaxJobDatasets>::new();
+		let mut usage_fees = model_fee.fee;
 		for dataset in spec.datasets.iter() {
 			T::Registry::ensure_dataset_usable(dataset, usage, None)?;
 			let fee = T::Registry::dataset_usage_fee(dataset)?;
 			usage_fees = usage_fees.checked_add(&fee).ok_or(Error::<T>::BudgetTooLow)?;
-			dataset_fees.try_push(fee).map_err(|_| Error::<T>::Overflow)?;
+			let earns_points = !T::Registry::is_party_to_dataset(dataset, &requester);
+			dataset_fees
+				.try_push(UsageFee { fee, earns_points })
+				.map_err(|_| Error::<T>::Overflow)?;
 		}
 		let protocol_fee = T::ProtocolFee::get();
 		let price_cap = Self::price_cap(spec.budget, usage_fees, protocol_fee, providers)
@@ -524,14 +533,13 @@ impl<T: Config> Pallet<T> {
 		Self::clear_bids(id, &mut job);
 		// A paid use counts, and credits the version the protocol's cut of the fee the requester
 		// paid as contribution points (nothing when the requester is a party to the item).
-		let paid_use = |fee| used.then(|| PaidUse { payer: job.requester.clone(), fee });
 		if let Some(model) = &job.spec.model {
-			T::Registry::unpin_model(model, paid_use(job.model_fee));
+			T::Registry::unpin_model(model, used.then_some(job.model_fee));
 		}
 		for (i, dataset) in job.spec.datasets.iter().enumerate() {
 			// One fee per dataset, recorded at posting.
 			let fee = job.dataset_fees.get(i).copied().defensive_unwrap_or_default();
-			T::Registry::unpin_dataset(dataset, paid_use(fee));
+			T::Registry::unpin_dataset(dataset, used.then_some(fee));
 		}
 		Jobs::<T>::remove(id);
 		Receipts::<T>::insert(

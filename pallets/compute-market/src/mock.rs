@@ -4,7 +4,7 @@
 use crate as pallet_compute_market;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, DatasetVersionRef, Earner, IntendedUse,
-	JobId, ModelRegistry, ModelVersionRef, PaidUse, ProofContext, ResultVerifier,
+	JobId, ModelRegistry, ModelVersionRef, ProofContext, ResultVerifier, UsageFee,
 };
 use frame_support::weights::Weight;
 use frame_support::{
@@ -87,6 +87,10 @@ pub struct MockItem {
 	pub compute_to_data: bool,
 	pub pins: u32,
 	pub uses: u32,
+	/// Accounts party to it (owner, publisher, contributors): their uses earn no points.
+	pub parties: Vec<AccountId>,
+	/// Uses that earned the version points.
+	pub uses_earning_points: u32,
 }
 
 impl MockItem {
@@ -101,6 +105,8 @@ impl MockItem {
 			compute_to_data: false,
 			pins: 0,
 			uses: 0,
+			parties: vec![],
+			uses_earning_points: 0,
 		}
 	}
 }
@@ -185,6 +191,12 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 		DATASETS
 			.with(|m| m.borrow().get(version).map(|i| i.fee).ok_or(DispatchError::Other("unknown")))
 	}
+	fn is_party_to_model(version: &ModelVersionRef, who: &AccountId) -> bool {
+		MODELS.with(|m| m.borrow().get(version).is_none_or(|i| i.parties.contains(who)))
+	}
+	fn is_party_to_dataset(version: &DatasetVersionRef, who: &AccountId) -> bool {
+		DATASETS.with(|m| m.borrow().get(version).is_none_or(|i| i.parties.contains(who)))
+	}
 	fn royalty_account() -> AccountId {
 		ROYALTY_POT
 	}
@@ -199,11 +211,12 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 				.ok_or(DispatchError::Other("unknown"))
 		})
 	}
-	fn unpin_model(v: &ModelVersionRef, used: Option<PaidUse<AccountId, Balance>>) {
+	fn unpin_model(v: &ModelVersionRef, used: Option<UsageFee<Balance>>) {
 		MODELS.with(|m| {
 			if let Some(i) = m.borrow_mut().get_mut(v) {
 				i.pins -= 1;
 				i.uses += used.is_some() as u32;
+				i.uses_earning_points += used.is_some_and(|u| u.earns_points) as u32;
 				i.accrued += used.map_or(0, |u| u.fee - usage_cut(u.fee));
 			}
 		})
@@ -216,11 +229,12 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 				.ok_or(DispatchError::Other("unknown"))
 		})
 	}
-	fn unpin_dataset(v: &DatasetVersionRef, used: Option<PaidUse<AccountId, Balance>>) {
+	fn unpin_dataset(v: &DatasetVersionRef, used: Option<UsageFee<Balance>>) {
 		DATASETS.with(|m| {
 			if let Some(i) = m.borrow_mut().get_mut(v) {
 				i.pins -= 1;
 				i.uses += used.is_some() as u32;
+				i.uses_earning_points += used.is_some_and(|u| u.earns_points) as u32;
 				i.accrued += used.map_or(0, |u| u.fee - usage_cut(u.fee));
 			}
 		})

@@ -431,13 +431,15 @@ impl<T: Config> Pallet<T> {
 		// The usage fees, fixed when the job was posted: the protocol's cut of each goes with
 		// the protocol fee, the rest into the royalty account (`finish` tells the registry which
 		// versions it paid for).
-		let usage_fees =
-			job.dataset_fees.iter().fold(job.model_fee, |sum, fee| sum.saturating_add(*fee));
+		let usage_fees = job
+			.dataset_fees
+			.iter()
+			.fold(job.model_fee.fee, |sum, used| sum.saturating_add(used.fee));
 		let usage_cut = job
 			.dataset_fees
 			.iter()
-			.fold(T::Registry::usage_fee_cut(job.model_fee), |sum, fee| {
-				sum.saturating_add(T::Registry::usage_fee_cut(*fee))
+			.fold(T::Registry::usage_fee_cut(job.model_fee.fee), |sum, used| {
+				sum.saturating_add(T::Registry::usage_fee_cut(used.fee))
 			});
 		// One payment to the fee destination: its part of the protocol fee and the usage cut.
 		let to_rewards =

@@ -22,7 +22,11 @@ pub struct Quote<Balance> {
 }
 
 sp_api::decl_runtime_apis! {
-	/// Queries of the compute market.
+	/// Queries of the compute market. Version 2: the `Job` that `job` returns changed its
+	/// layout (its input's and results' locations moved to `JobInputUris` and `ResultUris`;
+	/// each usage fee says whether it earns its version points), which a client decoding it
+	/// by an older layout must not do silently.
+	#[api_version(2)]
 	pub trait ComputeMarketApi<AccountId, Balance, Job, Provider, Receipt>
 	where
 		AccountId: Codec,

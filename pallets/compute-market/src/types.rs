@@ -2,7 +2,7 @@
 
 use crate::{BalanceOf, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use deai_primitives::{ContentHash, DatasetVersionRef, JobId, ModelVersionRef};
+use deai_primitives::{ContentHash, DatasetVersionRef, JobId, ModelVersionRef, UsageFee};
 use frame_support::{
 	pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
@@ -559,10 +559,10 @@ pub struct Job<T: Config> {
 	pub price_cap: BalanceOf<T>,
 	/// The protocol fee rate, fixed when posted.
 	pub protocol_fee: Permill,
-	/// The model's usage fee, fixed when posted.
-	pub model_fee: BalanceOf<T>,
-	/// Each dataset's usage fee (in the order of `spec.datasets`), fixed when posted.
-	pub dataset_fees: BoundedVec<BalanceOf<T>, T::MaxJobDatasets>,
+	/// The model's usage fee, and whether it earns the version points, fixed when posted.
+	pub model_fee: UsageFee<BalanceOf<T>>,
+	/// Each dataset's usage fee (in the order of `spec.datasets`), as `model_fee`.
+	pub dataset_fees: BoundedVec<UsageFee<BalanceOf<T>>, T::MaxJobDatasets>,
 	/// The pending deadline and what it means.
 	pub deadline: Option<(BlockNumberFor<T>, DeadlineKind)>,
 	/// The requester's dispute bond, while disputed.

@@ -17,11 +17,9 @@ impl<T: Config> Pallet<T> {
 		access: AccessPolicy<BalanceOf<T>>,
 		contributors: ContributorsOf<T>,
 	) -> DispatchResult {
-		let dataset = Self::register_item(DatasetInfo::<T> {
+		let record = DatasetInfo::<T> {
 			owner: owner.clone(),
 			pending_owner: None,
-			name,
-			description,
 			licence,
 			access,
 			contributors,
@@ -31,7 +29,8 @@ impl<T: Config> Pallet<T> {
 			live_versions: 0,
 			approved_providers: 0,
 			registered_at: frame_system::Pallet::<T>::block_number(),
-		})?;
+		};
+		let dataset = Self::register_item(record, DatasetDescription { name, description })?;
 		Self::deposit_event(Event::DatasetRegistered { dataset, owner });
 		Ok(())
 	}
@@ -44,7 +43,7 @@ impl<T: Config> Pallet<T> {
 		access: Option<AccessPolicy<BalanceOf<T>>>,
 		contributors: Option<ContributorsOf<T>>,
 	) -> DispatchResult {
-		Self::change_owned(&who, dataset, |info: &mut DatasetInfo<T>| {
+		Self::change_owned_described(&who, dataset, |info: &mut DatasetInfo<T>, about| {
 			if let Some(contributors) = contributors {
 				Self::ensure_valid_contributors(&contributors)?;
 				info.contributors = contributors;
@@ -58,7 +57,7 @@ impl<T: Config> Pallet<T> {
 				info.access = access;
 			}
 			if let Some(description) = description {
-				info.description = description;
+				about.description = description;
 			}
 			if let Some(licence) = licence {
 				info.licence = licence;

@@ -12,7 +12,9 @@ use alloc::{collections::BTreeMap, vec, vec::Vec};
 use deai_primitives::{DatasetVersionRef, ModelVersionRef};
 use frame_support::{
 	ensure,
-	storage::{IterableStorageDoubleMap, IterableStorageMap, StorageDoubleMap, StorageValue},
+	storage::{
+		IterableStorageDoubleMap, IterableStorageMap, StorageDoubleMap, StorageMap, StorageValue,
+	},
 	traits::fungible::InspectHold,
 };
 use sp_runtime::{
@@ -112,7 +114,8 @@ impl<T: Config> Pallet<T> {
 
 	/// What models and datasets share: ids below the id counter, versions counted by
 	/// `live_versions` and numbered below `next_version`, a by-hash index entry for each
-	/// version and none stale; the items' and versions' deposits are added to `deposits`.
+	/// version and none stale, a description for each item and none stale; the items' and
+	/// versions' deposits are added to `deposits`.
 	fn check_items<V: Version<T>>(deposits: &mut Holds<T>) -> Result<(), TryRuntimeError> {
 		let next_id = <V::Item as Item<T>>::NextId::get();
 		for (id, item) in <V::Item as Item<T>>::Records::iter() {
@@ -142,6 +145,13 @@ impl<T: Config> Pallet<T> {
 					.is_ok_and(|info| info.content_hash() == hash && info.publisher() == &publisher)
 			}),
 			TryRuntimeError::Other("content hash index has stale entries")
+		);
+		ensure!(
+			<V::Item as Item<T>>::Descriptions::iter_keys()
+				.all(|id| <V::Item as Item<T>>::Records::contains_key(id))
+				&& <V::Item as Item<T>>::Records::iter_keys()
+					.all(|id| <V::Item as Item<T>>::Descriptions::contains_key(id)),
+			TryRuntimeError::Other("an item without its description, or a stale description")
 		);
 		Ok(())
 	}

@@ -35,6 +35,12 @@ pub(crate) trait Item<T: Config>: FullCodec {
 		+ StorageMap<Self::Id, Self, Query = Option<Self>>;
 	/// The id the next record gets: `NextModelId` or `NextDatasetId`.
 	type NextId: StorageValue<Self::Id, Query = Self::Id>;
+	/// What it says about itself, for people: `ModelDescription` or `DatasetDescription`.
+	type Description: FullCodec;
+	/// Where the descriptions are, apart from the records jobs read: `ModelDescriptions` or
+	/// `DatasetDescriptions`.
+	type Descriptions: IterableStorageMap<Self::Id, Self::Description>
+		+ StorageMap<Self::Id, Self::Description, Query = Option<Self::Description>>;
 
 	/// No record has the id.
 	const NOT_FOUND: Error<T>;
@@ -225,6 +231,8 @@ impl<T: Config> Item<T> for ModelInfo<T> {
 	type Id = ModelId;
 	type Records = Models<T>;
 	type NextId = NextModelId<T>;
+	type Description = ModelDescription<T>;
+	type Descriptions = ModelDescriptions<T>;
 
 	const NOT_FOUND: Error<T> = Error::<T>::ModelNotFound;
 	const NOT_OWNER: Error<T> = Error::<T>::NotModelOwner;
@@ -245,6 +253,8 @@ impl<T: Config> Item<T> for DatasetInfo<T> {
 	type Id = DatasetId;
 	type Records = Datasets<T>;
 	type NextId = NextDatasetId<T>;
+	type Description = DatasetDescription<T>;
+	type Descriptions = DatasetDescriptions<T>;
 
 	const NOT_FOUND: Error<T> = Error::<T>::DatasetNotFound;
 	const NOT_OWNER: Error<T> = Error::<T>::NotDatasetOwner;

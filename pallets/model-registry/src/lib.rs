@@ -260,6 +260,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Models<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, ModelInfo<T>>;
 
+	/// Each model's name, description and tags (cold: no job reads them).
+	#[pallet::storage]
+	pub type ModelDescriptions<T: Config> =
+		StorageMap<_, Blake2_128Concat, ModelId, ModelDescription<T>>;
+
 	/// Published model versions.
 	#[pallet::storage]
 	pub type ModelVersions<T: Config> = StorageDoubleMap<
@@ -302,6 +307,11 @@ pub mod pallet {
 	/// Registered datasets.
 	#[pallet::storage]
 	pub type Datasets<T: Config> = StorageMap<_, Blake2_128Concat, DatasetId, DatasetInfo<T>>;
+
+	/// Each dataset's name and description (cold: no job reads them).
+	#[pallet::storage]
+	pub type DatasetDescriptions<T: Config> =
+		StorageMap<_, Blake2_128Concat, DatasetId, DatasetDescription<T>>;
 
 	/// Published dataset versions.
 	#[pallet::storage]

@@ -19,13 +19,10 @@ impl<T: Config> Pallet<T> {
 		usage_fee: BalanceOf<T>,
 		contributors: ContributorsOf<T>,
 	) -> DispatchResult {
-		let model = Self::register_item(ModelInfo::<T> {
+		let record = ModelInfo::<T> {
 			owner: owner.clone(),
 			pending_owner: None,
 			maintainers: BoundedVec::new(),
-			name,
-			description,
-			tags,
 			licence,
 			licence_ceiling: LicenceCeiling::UNRESTRICTED,
 			usage_fee,
@@ -35,7 +32,8 @@ impl<T: Config> Pallet<T> {
 			next_version: 0,
 			live_versions: 0,
 			registered_at: frame_system::Pallet::<T>::block_number(),
-		})?;
+		};
+		let model = Self::register_item(record, ModelDescription { name, description, tags })?;
 		Self::deposit_event(Event::ModelRegistered { model, owner });
 		Ok(())
 	}
@@ -49,16 +47,16 @@ impl<T: Config> Pallet<T> {
 		usage_fee: Option<BalanceOf<T>>,
 		contributors: Option<ContributorsOf<T>>,
 	) -> DispatchResult {
-		Self::change_owned(&who, model, |info: &mut ModelInfo<T>| {
+		Self::change_owned_described(&who, model, |info: &mut ModelInfo<T>, about| {
 			if let Some(contributors) = contributors {
 				Self::ensure_valid_contributors(&contributors)?;
 				info.contributors = contributors;
 			}
 			if let Some(description) = description {
-				info.description = description;
+				about.description = description;
 			}
 			if let Some(tags) = tags {
-				info.tags = tags;
+				about.tags = tags;
 			}
 			if let Some(licence) = licence {
 				// The ceiling keeps a model whose versions derive from restrictive parents or

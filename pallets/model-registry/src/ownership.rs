@@ -4,6 +4,7 @@
 
 use crate::{items::Item, pallet::*, types::*, BalanceOf};
 use alloc::collections::BTreeSet;
+use codec::Encode;
 use frame_support::{
 	ensure,
 	storage::{StorageMap, StorageValue},
@@ -42,12 +43,22 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Stores a new item under the next id, its owner holding its deposit.
-	pub(crate) fn register_item<I: Item<T>>(mut info: I) -> Result<I::Id, DispatchError> {
+	/// The deposit an item's storage takes: its record and its description.
+	pub(crate) fn item_deposit<I: Item<T>>(id: I::Id, info: &I) -> BalanceOf<T> {
+		let description = I::Descriptions::get(id).map_or(0, |d| d.encoded_size());
+		Self::deposit_for_bytes(info.encoded_size().saturating_add(description))
+	}
+
+	/// Stores a new item and its description under the next id, its owner holding its deposit.
+	pub(crate) fn register_item<I: Item<T>>(
+		mut info: I,
+		description: I::Description,
+	) -> Result<I::Id, DispatchError> {
 		Self::ensure_valid_contributors(info.contributors())?;
 		let id = I::NextId::get();
 		let next = Self::next_id(id)?;
-		let deposit = Self::deposit_for(&info);
+		I::Descriptions::insert(id, description);
+		let deposit = Self::item_deposit(id, &info);
 		*info.deposit_mut() = deposit;
 		Self::hold(HoldReason::StorageDeposit, info.owner(), deposit)?;
 		I::Records::insert(id, info);
@@ -66,9 +77,24 @@ impl<T: Config> Pallet<T> {
 		Self::store_item(id, info)
 	}
 
-	/// Stores a changed item, adjusting the owner's deposit to its new size.
+	/// Applies `change` to an item `who` owns and to its description, and stores both.
+	pub(crate) fn change_owned_described<I: Item<T>>(
+		who: &T::AccountId,
+		id: I::Id,
+		change: impl FnOnce(&mut I, &mut I::Description) -> DispatchResult,
+	) -> DispatchResult {
+		let mut info = Self::owned::<I>(who, id)?;
+		// Every item is registered with its description (`do_try_state` checks it).
+		let mut description = I::Descriptions::get(id).ok_or(I::NOT_FOUND)?;
+		change(&mut info, &mut description)?;
+		I::Descriptions::insert(id, description);
+		Self::store_item(id, info)
+	}
+
+	/// Stores a changed item, adjusting the owner's deposit to its new size (with its
+	/// description's).
 	fn store_item<I: Item<T>>(id: I::Id, mut info: I) -> DispatchResult {
-		let deposit = Self::deposit_for(&info);
+		let deposit = Self::item_deposit(id, &info);
 		Self::adjust_deposit(info.owner(), info.deposit(), deposit)?;
 		*info.deposit_mut() = deposit;
 		I::Records::insert(id, info);
@@ -81,6 +107,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(info.live_versions().is_zero(), Error::<T>::HasLiveVersions);
 		info.ensure_removable()?;
 		I::Records::remove(id);
+		I::Descriptions::remove(id);
 		Self::release(HoldReason::StorageDeposit, info.owner(), info.deposit());
 		Ok(())
 	}
@@ -129,7 +156,7 @@ impl<T: Config> Pallet<T> {
 		let from = core::mem::replace(info.owner_mut(), who.clone());
 		*info.pending_owner_mut() = None;
 		// The new owner holds the deposit of the record as it is now.
-		let deposit = Self::deposit_for(&info);
+		let deposit = Self::item_deposit(id, &info);
 		Self::hold(HoldReason::StorageDeposit, who, deposit)?;
 		Self::release(HoldReason::StorageDeposit, &from, info.deposit());
 		*info.deposit_mut() = deposit;
@@ -182,7 +209,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(info.status() == ItemStatus::TakenDown, Error::<T>::ItemNotTakenDown);
 			*info.status_mut() = ItemStatus::Active;
 			if info.deposit().is_zero() {
-				let deposit = Self::deposit_for(&*info);
+				let deposit = Self::item_deposit(id, &*info);
 				Self::hold(HoldReason::StorageDeposit, info.owner(), deposit)
 					.map_err(|_| Error::<T>::OwnerCannotPayDeposit)?;
 				*info.deposit_mut() = deposit;

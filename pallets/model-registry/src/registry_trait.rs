@@ -4,7 +4,7 @@
 
 use crate::{pallet::*, types::*, BalanceOf};
 use deai_primitives::{
-	DatasetVersionRef, IntendedUse, ModelOwnership, ModelRegistry, ModelVersionRef, PaidUse,
+	DatasetVersionRef, IntendedUse, ModelOwnership, ModelRegistry, ModelVersionRef, UsageFee,
 };
 use frame_support::ensure;
 use sp_runtime::{DispatchError, DispatchResult};
@@ -37,6 +37,14 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::usage_fee::<DatasetVersionInfo<T>>(version)
 	}
 
+	fn is_party_to_model(version: &ModelVersionRef, who: &T::AccountId) -> bool {
+		Self::is_party_to::<ModelVersionInfo<T>>(version, who)
+	}
+
+	fn is_party_to_dataset(version: &DatasetVersionRef, who: &T::AccountId) -> bool {
+		Self::is_party_to::<DatasetVersionInfo<T>>(version, who)
+	}
+
 	fn royalty_account() -> T::AccountId {
 		Self::royalty_account()
 	}
@@ -49,7 +57,7 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::pin::<ModelVersionInfo<T>>(version)
 	}
 
-	fn unpin_model(version: &ModelVersionRef, used: Option<PaidUse<T::AccountId, BalanceOf<T>>>) {
+	fn unpin_model(version: &ModelVersionRef, used: Option<UsageFee<BalanceOf<T>>>) {
 		Self::unpin::<ModelVersionInfo<T>>(version, used)
 	}
 
@@ -57,10 +65,7 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::pin::<DatasetVersionInfo<T>>(version)
 	}
 
-	fn unpin_dataset(
-		version: &DatasetVersionRef,
-		used: Option<PaidUse<T::AccountId, BalanceOf<T>>>,
-	) {
+	fn unpin_dataset(version: &DatasetVersionRef, used: Option<UsageFee<BalanceOf<T>>>) {
 		Self::unpin::<DatasetVersionInfo<T>>(version, used)
 	}
 }

@@ -12,11 +12,11 @@ use crate::{
 };
 use deai_primitives::{
 	royalties::{owner_share, share_of},
-	ContributionSink, Earner, IntendedUse, PaidUse, VersionPots,
+	ContributionSink, Earner, IntendedUse, UsageFee, VersionPots,
 };
 use frame_support::{
 	defensive, ensure,
-	storage::{StorageDoubleMap, StorageMap},
+	storage::StorageDoubleMap,
 	traits::{
 		fungible::{Inspect, Mutate},
 		tokens::Preservation,
@@ -200,28 +200,29 @@ impl<T: Config> Pallet<T> {
 		Ok(V::Item::find(id)?.usage_fee())
 	}
 
-	/// Counts a job's paid use of a version (`publisher` is `None` if it is missing), whose fee
-	/// less the protocol's cut the market paid into the royalty account: adds that to the
-	/// version's pot, and credits its contributors the cut unless the payer is a party to it.
-	pub(crate) fn count_job_use<V: Version<T>>(
-		version: &V::Ref,
-		publisher: Option<T::AccountId>,
-		used: PaidUse<T::AccountId, BalanceOf<T>>,
-	) {
-		let cut = Self::usage_fee_cut(used.fee);
-		Self::accrue(V::any(version), used.fee.saturating_sub(cut));
-		let item = <V::Item as Item<T>>::Records::get(V::key(version).0);
-		let party = match (item, publisher) {
-			(Some(item), Some(publisher)) => Self::is_party(&used.payer, &item, &publisher),
-			_ => true,
+	/// Whether `who` is a party to `version`: its item's owner or a contributor, or the
+	/// version's publisher (a version that does not exist counts as a party: nothing to earn).
+	pub(crate) fn is_party_to<V: Version<T>>(version: &V::Ref, who: &T::AccountId) -> bool {
+		let (Ok(info), Ok(item)) = (V::find(version), V::Item::find(V::key(version).0)) else {
+			return true;
 		};
-		Self::count_use::<V>(version, if party { Zero::zero() } else { cut });
+		Self::is_party(who, &item, info.publisher())
 	}
 
-	/// Counts one use of a version and credits the version `points` as a whole: the rewards
-	/// they earn are paid into its royalty pot, and its split (fixed when it was published)
-	/// shares them among its contributors, parents and owner. One entry whatever the number of
-	/// contributors, so that a settlement's cost does not grow with them.
+	/// Counts a job's paid use of a version (its use counter is the caller's), whose fee less
+	/// the protocol's cut the market paid into the royalty account: adds that to the version's
+	/// pot, and credits the version the cut as points if the use `earns_points` (decided when
+	/// the job was posted, so that this reads no item record).
+	pub(crate) fn count_job_use<V: Version<T>>(version: &V::Ref, used: UsageFee<BalanceOf<T>>) {
+		let cut = Self::usage_fee_cut(used.fee);
+		Self::accrue(V::any(version), used.fee.saturating_sub(cut));
+		if used.earns_points {
+			Self::credit_points::<V>(version, cut);
+		}
+	}
+
+	/// Counts one use of a version and credits the version `points` (see
+	/// [`Self::credit_points`]).
 	fn count_use<V: Version<T>>(version: &V::Ref, points: BalanceOf<T>) {
 		let (id, index) = V::key(version);
 		V::Records::mutate(id, index, |v| {
@@ -230,6 +231,14 @@ impl<T: Config> Pallet<T> {
 				*uses = uses.saturating_add(1);
 			}
 		});
+		Self::credit_points::<V>(version, points);
+	}
+
+	/// Credits a version `points` as a whole: the rewards they earn are paid into its royalty
+	/// pot, and its split (fixed when it was published) shares them among its contributors,
+	/// parents and owner. One entry whatever the number of contributors, so that a
+	/// settlement's cost does not grow with them.
+	fn credit_points<V: Version<T>>(version: &V::Ref, points: BalanceOf<T>) {
 		if points.is_zero() {
 			return;
 		}

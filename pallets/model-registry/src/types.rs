@@ -236,6 +236,37 @@ pub struct Artifact<T: Config> {
 	pub uri: BoundedText<T::MaxUriLen>,
 }
 
+/// What a model says about itself, for people and clients. No job reads it, so it is kept
+/// apart from the [`ModelInfo`] every job on the model reads (`ModelDescriptions`), and that
+/// record stays small; its storage is part of the model's deposit.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ModelDescription<T: Config> {
+	/// A short name.
+	pub name: BoundedText<T::MaxNameLen>,
+	/// A description.
+	pub description: BoundedText<T::MaxDescriptionLen>,
+	/// Task and modality tags.
+	pub tags: TagsOf<T>,
+}
+
+/// What a dataset says about itself, kept apart from the [`DatasetInfo`] every job using it
+/// reads (`DatasetDescriptions`), like a model's.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct DatasetDescription<T: Config> {
+	/// A short name.
+	pub name: BoundedText<T::MaxNameLen>,
+	/// A description.
+	pub description: BoundedText<T::MaxDescriptionLen>,
+}
+
 /// A registered model.
 #[derive(
 	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
@@ -249,12 +280,6 @@ pub struct ModelInfo<T: Config> {
 	pub pending_owner: Option<T::AccountId>,
 	/// Accounts that may publish, deprecate and yank versions besides the owner.
 	pub maintainers: BoundedVec<T::AccountId, T::MaxMaintainers>,
-	/// A short name.
-	pub name: BoundedText<T::MaxNameLen>,
-	/// A description.
-	pub description: BoundedText<T::MaxDescriptionLen>,
-	/// Task and modality tags.
-	pub tags: TagsOf<T>,
 	/// The licence every use is checked against.
 	pub licence: Licence<T>,
 	/// The most `licence` may permit: the terms of the other models and the datasets its
@@ -325,10 +350,6 @@ pub struct DatasetInfo<T: Config> {
 	pub owner: T::AccountId,
 	/// The account an ownership transfer was offered to, until it accepts.
 	pub pending_owner: Option<T::AccountId>,
-	/// A short name.
-	pub name: BoundedText<T::MaxNameLen>,
-	/// A description.
-	pub description: BoundedText<T::MaxDescriptionLen>,
 	/// The licence every use is checked against.
 	pub licence: Licence<T>,
 	/// Who may use it, and for what fee.

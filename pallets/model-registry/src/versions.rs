@@ -9,7 +9,7 @@ use crate::{
 	types::*,
 	BalanceOf,
 };
-use deai_primitives::{IntendedUse, PaidUse};
+use deai_primitives::{IntendedUse, UsageFee};
 use frame_support::{
 	defensive, ensure,
 	storage::{StorageDoubleMap, StorageMap},
@@ -129,23 +129,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Releases a job's pin; a job that used the version paid `used`, which counts the use.
-	pub(crate) fn unpin<V: Version<T>>(
-		version: &V::Ref,
-		used: Option<PaidUse<T::AccountId, BalanceOf<T>>>,
-	) {
+	pub(crate) fn unpin<V: Version<T>>(version: &V::Ref, used: Option<UsageFee<BalanceOf<T>>>) {
 		let (id, index) = V::key(version);
-		let publisher = V::Records::mutate(id, index, |v| match v {
+		V::Records::mutate(id, index, |v| match v {
 			Some(v) => {
 				Self::decrement(v.pins_mut());
-				Some(v.publisher().clone())
+				if used.is_some() {
+					let uses = v.uses_mut();
+					*uses = uses.saturating_add(1);
+				}
 			},
 			None => {
 				defensive!("a pinned version was removed");
-				None
 			},
 		});
 		if let Some(used) = used {
-			Self::count_job_use::<V>(version, publisher, used);
+			Self::count_job_use::<V>(version, used);
 		}
 	}
 }

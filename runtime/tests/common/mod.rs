@@ -218,9 +218,9 @@ pub mod books {
 	use pallet_compute_market::{Bids, HoldReason as MarketHold, Jobs, Providers, Receipts};
 	use pallet_contributor_rewards::{Committed, EpochStatus, Epochs};
 	use pallet_model_registry::{
-		ApprovedProviders, Benchmarks, DatasetVersions, Datasets, EvaluationStatus, Evaluations,
-		HoldReason as RegistryHold, ItemStatus, ModelVersions, Models, RoyaltiesClaimed,
-		RoyaltyPots, RoyaltySplits, VersionRef,
+		ApprovedProviders, Benchmarks, DatasetDescriptions, DatasetVersions, Datasets,
+		EvaluationStatus, Evaluations, HoldReason as RegistryHold, ItemStatus, ModelDescriptions,
+		ModelVersions, Models, RoyaltiesClaimed, RoyaltyPots, RoyaltySplits, VersionRef,
 	};
 	use pallet_zk_verifier::{HoldReason as ZkHold, KeyPoints, Keys, Profiles};
 	use std::collections::{BTreeMap, BTreeSet};
@@ -406,7 +406,9 @@ pub mod books {
 		for (id, model) in Models::<Runtime>::iter() {
 			explained.add(&model.owner, deposit, model.deposit);
 			let taken_down = model.status == ItemStatus::TakenDown;
-			let size = model.encoded_size();
+			// The record and its description, kept apart.
+			let about = ModelDescriptions::<Runtime>::get(id).map_or(0, |d| d.encoded_size());
+			let size = model.encoded_size() + about;
 			explained.sized(|| format!("model {id}"), model.deposit, size, taken_down);
 		}
 		for (_, _, version) in ModelVersions::<Runtime>::iter() {
@@ -415,7 +417,8 @@ pub mod books {
 		for (id, dataset) in Datasets::<Runtime>::iter() {
 			explained.add(&dataset.owner, deposit, dataset.deposit);
 			let taken_down = dataset.status == ItemStatus::TakenDown;
-			let size = dataset.encoded_size();
+			let about = DatasetDescriptions::<Runtime>::get(id).map_or(0, |d| d.encoded_size());
+			let size = dataset.encoded_size() + about;
 			explained.sized(|| format!("dataset {id}"), dataset.deposit, size, taken_down);
 		}
 		for (id, index, version) in DatasetVersions::<Runtime>::iter() {

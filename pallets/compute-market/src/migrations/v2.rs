@@ -14,7 +14,7 @@
 
 use crate::{pallet::*, types::*, BalanceOf};
 use codec::{Decode, Encode, MaxEncodedLen};
-use deai_primitives::{ContentHash, JobId};
+use deai_primitives::{ContentHash, JobId, ModelRegistry, UsageFee};
 use frame_support::{
 	migrations::VersionedMigration,
 	traits::{Get, UncheckedOnRuntimeUpgrade},
@@ -88,6 +88,24 @@ fn split<T: Config>(
 			}
 		})
 		.collect::<alloc::vec::Vec<_>>();
+	// Whether each use earns points was decided at settlement before: decide it now.
+	let model_fee = UsageFee {
+		fee: old.model_fee,
+		earns_points: spec
+			.model
+			.as_ref()
+			.is_some_and(|m| !T::Registry::is_party_to_model(m, &old.requester)),
+	};
+	let dataset_fees = BoundedVec::truncate_from(
+		spec.datasets
+			.iter()
+			.zip(old.dataset_fees.iter())
+			.map(|(dataset, fee)| UsageFee {
+				fee: *fee,
+				earns_points: !T::Registry::is_party_to_dataset(dataset, &old.requester),
+			})
+			.collect::<alloc::vec::Vec<_>>(),
+	);
 	let job = Job {
 		requester: old.requester,
 		spec,
@@ -97,8 +115,8 @@ fn split<T: Config>(
 		bids: old.bids,
 		price_cap: old.price_cap,
 		protocol_fee: old.protocol_fee,
-		model_fee: old.model_fee,
-		dataset_fees: old.dataset_fees,
+		model_fee,
+		dataset_fees,
 		deadline: old.deadline,
 		dispute_bond: old.dispute_bond,
 		deposit: old.deposit,

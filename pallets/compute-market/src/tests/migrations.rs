@@ -126,8 +126,10 @@ fn back_to_v1() -> Vec<(u64, Job<Test>, BoundedText<<Test as Config>::MaxUriLen>
 				bids: job.bids,
 				price_cap: job.price_cap,
 				protocol_fee: job.protocol_fee,
-				model_fee: job.model_fee,
-				dataset_fees: job.dataset_fees.clone(),
+				model_fee: job.model_fee.fee,
+				dataset_fees: BoundedVec::truncate_from(
+					job.dataset_fees.iter().map(|used| used.fee).collect::<Vec<_>>(),
+				),
 				deadline: job.deadline,
 				dispute_bond: job.dispute_bond,
 				deposit: job.deposit,

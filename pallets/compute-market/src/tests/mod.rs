@@ -12,7 +12,7 @@ mod sybil_resistance;
 mod verification;
 
 use crate::{commitment_of, mock::*, pallet::*, types::*, Event as MarketEvent};
-use deai_primitives::ContributionCategory;
+use deai_primitives::{ContributionCategory, UsageFee};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{fungible::InspectHold, Get},

@@ -15,8 +15,8 @@ fn post_job_holds_the_budget_and_fixes_the_fees() {
 		assert_eq!(held(HoldReason::JobEscrow, REQUESTER), 10_100);
 		assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), Market::job_deposit());
 		let info = Jobs::<Test>::get(job).unwrap();
-		assert_eq!(info.model_fee, 100);
-		assert_eq!(info.dataset_fees.to_vec(), vec![40]);
+		assert_eq!(info.model_fee, UsageFee { fee: 100, earns_points: true });
+		assert_eq!(info.dataset_fees.to_vec(), vec![UsageFee { fee: 40, earns_points: true }]);
 		// (10_100 - 140) / 1.05 = 9_485.71..., rounded down.
 		assert_eq!(info.price_cap, 9_485);
 		assert_eq!(info.protocol_fee, Permill::from_percent(5));

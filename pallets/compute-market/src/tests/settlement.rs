@@ -67,6 +67,29 @@ fn accepting_a_result_pays_everyone_exactly() {
 	});
 }
 
+/// Whether a use earns its version points is decided when the job is posted, by whether the
+/// requester is a party to the item then (the settlement reads no item record): a requester
+/// that contributes to the dataset pays itself there and earns that version nothing, while the
+/// model's use still earns. Becoming a party later changes nothing for a job already posted.
+#[test]
+fn a_requester_party_to_an_item_earns_its_version_no_points() {
+	new_test_ext().execute_with(|| {
+		DATASETS
+			.with(|m| m.borrow_mut().get_mut(&dataset_ref(0)).unwrap().parties = vec![REQUESTER]);
+		let job = direct_job();
+		let posted = Jobs::<Test>::get(job).unwrap();
+		assert_eq!(posted.model_fee, UsageFee { fee: 100, earns_points: true });
+		assert_eq!(posted.dataset_fees.to_vec(), vec![UsageFee { fee: 40, earns_points: false }]);
+		MODELS.with(|m| m.borrow_mut().get_mut(&model_ref(0)).unwrap().parties = vec![REQUESTER]);
+		submit(P1, job, 42);
+		assert_ok!(Market::accept_result(RuntimeOrigin::signed(REQUESTER), job));
+		// Both uses are counted and paid into the pots all the same.
+		assert_eq!((model(0).uses, dataset(0).uses), (1, 1));
+		assert_eq!((model(0).accrued, dataset(0).accrued), (90, 36));
+		assert_eq!((model(0).uses_earning_points, dataset(0).uses_earning_points), (1, 0));
+	});
+}
+
 #[test]
 fn locations_stay_out_of_the_job_record_and_go_with_the_receipt() {
 	new_test_ext().execute_with(|| {

@@ -14,7 +14,7 @@ mod royalties;
 use crate::{mock::*, pallet::*, types::*, Event as RegistryEvent};
 use deai_primitives::{
 	ContributionCategory, DatasetVersionRef, Earner, IntendedUse, ModelRegistry as _,
-	ModelVersionRef, PaidUse,
+	ModelVersionRef, UsageFee,
 };
 use frame_support::{
 	assert_noop, assert_ok,

@@ -12,8 +12,12 @@ mod register_model {
 			assert_eq!(id, 0);
 			assert_eq!(last_event(), RegistryEvent::ModelRegistered { model: 0, owner: ALICE });
 			let info = Models::<Test>::get(0).unwrap();
-			assert_eq!(info.deposit, Registry::deposit_for(&info));
-			assert_eq!(info.deposit, 100 + codec::Encode::encoded_size(&info) as Balance);
+			assert_eq!(info.deposit, Registry::item_deposit(id, &info));
+			// The record and its description, kept apart.
+			let about = ModelDescriptions::<Test>::get(id).unwrap();
+			assert_eq!(about.name.to_vec(), b"llama-tiny".to_vec());
+			let bytes = codec::Encode::encoded_size(&info) + codec::Encode::encoded_size(&about);
+			assert_eq!(info.deposit, 100 + bytes as Balance);
 			assert_eq!(held(ALICE), info.deposit);
 			assert_eq!(free(ALICE), INITIAL - info.deposit);
 			assert_eq!(NextModelId::<Test>::get(), 1);
@@ -98,8 +102,12 @@ mod update_model {
 			let info = Models::<Test>::get(id).unwrap();
 			assert_eq!(info.usage_fee, 500);
 			assert!(!info.licence.commercial_use);
-			assert_eq!(info.deposit, Registry::deposit_for(&info));
+			assert_eq!(info.deposit, Registry::item_deposit(id, &info));
 			assert!(info.deposit > before);
+			assert_eq!(
+				ModelDescriptions::<Test>::get(id).unwrap().description.to_vec(),
+				b"a much longer description than before".to_vec()
+			);
 			assert_eq!(held(ALICE), info.deposit);
 
 			// Shrinking the record releases part of the deposit.
@@ -483,7 +491,8 @@ mod remove_model_version_and_model {
 				Registry::royalty_account(),
 				900
 			));
-			Registry::unpin_model(&v, Some(PaidUse { payer: BOB, fee: 1_000 }));
+			assert!(!Registry::is_party_to_model(&v, &BOB));
+			Registry::unpin_model(&v, Some(UsageFee { fee: 1_000, earns_points: true }));
 			assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 1);
 			let vref = VersionRef::Model(v);
 			assert_eq!(

@@ -228,10 +228,15 @@ fn h4_a_paid_use_earns_the_protocols_cut_as_points() {
 		// pays 900 of each fee into the royalty account before it reports the use.)
 		let _ = Balances::mint_into(&Registry::royalty_account(), 1_800);
 		assert_ok!(Registry::pin_model(&v));
-		Registry::unpin_model(&v, Some(PaidUse { payer: BOB, fee: 1_000 }));
+		// (The market asks whether its requester is a party when the job is posted.)
+		let bob_earns = !Registry::is_party_to_model(&v, &BOB);
+		assert!(!bob_earns);
+		Registry::unpin_model(&v, Some(UsageFee { fee: 1_000, earns_points: bob_earns }));
 		assert_eq!(contributions().len(), 1);
 		assert_ok!(Registry::pin_model(&v));
-		Registry::unpin_model(&v, Some(PaidUse { payer: EVE, fee: 1_000 }));
+		let eve_earns = !Registry::is_party_to_model(&v, &EVE);
+		assert!(eve_earns);
+		Registry::unpin_model(&v, Some(UsageFee { fee: 1_000, earns_points: eve_earns }));
 		assert_eq!(contributions().len(), 2);
 		assert_eq!(ModelVersions::<Test>::get(id, 0).unwrap().uses, 3);
 	});
