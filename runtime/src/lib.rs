@@ -85,10 +85,15 @@ pub type UncheckedExtrinsic =
 /// runtime in `chain-specs/` at the commit named in `runtime/PREVIOUS_RELEASE`). Each runs only
 /// from the storage version it migrates, so a migration stays listed until the release after
 /// the one that ran it on every chain.
+///
+/// The registry's come first: the market's v2 asks the registry whether each open job's
+/// requester is a party to its model and datasets, which reads the registry's records as its v2
+/// leaves them.
 pub type Migrations = (
+	pallet_model_registry::migrations::v1::MigrateV0ToV1<Runtime>,
+	pallet_model_registry::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_compute_market::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_compute_market::migrations::v2::MigrateV1ToV2<Runtime>,
-	pallet_model_registry::migrations::v1::MigrateV0ToV1<Runtime>,
 	pallet_contributor_rewards::migrations::v1::MigrateV0ToV1<Runtime>,
 );
 

@@ -187,7 +187,7 @@ describe('explorer', () => {
       await page.waitForFunction(() => /Registered model \d+\./.test(document.querySelector('[data-testid=register-model-submit-status]')?.innerText ?? ''));
       const registered = Number(/Registered model (\d+)\./.exec(await textOf('[data-testid=register-model-submit-status]'))[1]);
       const model = (await api.query.modelRegistry.models(registered)).unwrap();
-      assert.equal(model.name.toUtf8(), 'ui-model');
+      assert.equal((await api.query.modelRegistry.modelDescriptions(registered)).unwrap().name.toUtf8(), 'ui-model');
       assert.equal(model.owner.toString(), ctx.dave.address);
       assert.equal(model.usageFee.toBigInt(), UNIT);
 

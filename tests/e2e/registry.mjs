@@ -40,7 +40,10 @@ describe('model registry', () => {
 
     const model = (await api.query.modelRegistry.models(modelId)).unwrap();
     assert.equal(model.owner.toString(), alice.address);
-    assert.equal(model.name.toUtf8(), 'tiny-classifier');
+    // Its name, description and tags are kept apart from the record jobs read.
+    const about = (await api.query.modelRegistry.modelDescriptions(modelId)).unwrap();
+    assert.equal(about.name.toUtf8(), 'tiny-classifier');
+    assert.deepEqual(about.tags.map((t) => t.toUtf8()), ['vision', 'classification']);
     assert.equal(model.usageFee.toBigInt(), fee);
     assert.deepEqual(
       model.contributors.map(([who, share]) => [who.toString(), share.toNumber()]),

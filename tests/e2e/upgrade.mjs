@@ -212,8 +212,9 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     assert.ok(api.runtimeVersion.specVersion.toNumber() > release.specVersion);
     // Market 0 -> 1 (providers' endpoints) and 1 -> 2 (jobs' locations), one after the other.
     assert.equal(await storageVersion('ComputeMarket'), 2);
-    // The registry's migration opened a royalty pot, empty, for the version published before.
-    assert.equal(await storageVersion('ModelRegistry'), 1);
+    // The registry's migrations opened a royalty pot, empty, for the version published before
+    // (0 -> 1) and moved the model's name, description and tags out of its record (1 -> 2).
+    assert.equal(await storageVersion('ModelRegistry'), 2);
     assert.equal(await storageVersion('ContributorRewards'), 1);
     assert.equal(await royaltiesAccrued(api, modelId, 0), 0n);
     assert.ok((await api.query.modelRegistry.royaltySplits({ Model: { model: modelId, version: 0 } })).isSome);
@@ -226,11 +227,17 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
     assert.equal((await api.query.computeMarket.providerEndpoints(charlie.address)).unwrap().toUtf8(), ENDPOINT);
     // The job record is as it was, less its input's location, which is kept beside it now; the
     // assignments keep their results' hashes (the job taken before had no result yet).
+    // Its model's usage fee now says whether it earns the version points (Dave, who pays it,
+    // is not a party to the model).
     const { inputUri, ...terms } = before_.job.spec;
     const assignments = before_.job.assignments.map(({ resultUri, ...kept }) => kept);
-    assert.deepEqual((await api.query.computeMarket.jobs(jobId)).unwrap().toJSON(), { ...before_.job, spec: terms, assignments });
+    const modelFee = { fee: before_.job.modelFee, earnsPoints: true };
+    assert.deepEqual((await api.query.computeMarket.jobs(jobId)).unwrap().toJSON(), { ...before_.job, spec: terms, assignments, modelFee });
     assert.equal((await api.query.computeMarket.jobInputUris(jobId)).unwrap().toHex(), inputUri);
-    assert.deepEqual((await api.query.modelRegistry.models(modelId)).unwrap().toJSON(), before_.model);
+    // The model's record is as it was, less what it says about itself, which is kept beside it.
+    const { name, description, tags, ...record } = before_.model;
+    assert.deepEqual((await api.query.modelRegistry.models(modelId)).unwrap().toJSON(), record);
+    assert.deepEqual((await api.query.modelRegistry.modelDescriptions(modelId)).unwrap().toJSON(), { name, description, tags });
     assert.deepEqual((await api.query.modelRegistry.modelVersions(modelId, 0)).unwrap().toJSON(), before_.version);
     // Balances: only governance moved them (the calls' fees, which collators earn a share of,
     // and Alice's referendum deposits); the market's holds (Charlie's bond and deposit, Dave's

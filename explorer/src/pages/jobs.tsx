@@ -94,7 +94,7 @@ export function JobPage({ id }: { id: number }) {
           ['Price cap per provider', balance(api, job.priceCap)],
           ['Matching', `${variant(spec.matching)} · ${spec.matchingBlocks} blocks to match, ${spec.executionBlocks} to deliver`],
           ['Verification', variant(spec.verification)],
-          ['Fees fixed at posting', `protocol ${job.protocolFee.toHuman()}, model ${balance(api, job.modelFee)}`],
+          ['Fees fixed at posting', `protocol ${job.protocolFee.toHuman()}, model ${balance(api, job.modelFee.fee)}`],
           ['Next deadline', job.deadline.isSome ? `${variant(job.deadline.unwrap()[1])} at #${job.deadline.unwrap()[0]}` : '—'],
           ['Posted at', `#${job.postedAt}`],
         ]} />

@@ -76,15 +76,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::ProviderEndpoints` (r:0 w:1)
 	/// Proof: `ComputeMarket::ProviderEndpoints` (`max_values`: None, `max_size`: Some(306), added: 2781, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `219`
-		//  Estimated: `3730`
-		// Minimum execution time: 117_034_000 picoseconds.
-		Weight::from_parts(122_111_000, 3730)
+		//  Estimated: `3766`
+		// Minimum execution time: 114_690_000 picoseconds.
+		Weight::from_parts(119_937_000, 3766)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 17_336_000 picoseconds.
-		Weight::from_parts(20_470_000, 3672)
+		// Minimum execution time: 16_864_000 picoseconds.
+		Weight::from_parts(18_828_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -107,8 +107,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 14_281_000 picoseconds.
-		Weight::from_parts(16_915_000, 3672)
+		// Minimum execution time: 13_981_000 picoseconds.
+		Weight::from_parts(17_096_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `342`
 		//  Estimated: `3672`
-		// Minimum execution time: 14_161_000 picoseconds.
-		Weight::from_parts(17_596_000, 3672)
+		// Minimum execution time: 13_491_000 picoseconds.
+		Weight::from_parts(16_254_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -129,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `308`
 		//  Estimated: `3672`
-		// Minimum execution time: 14_261_000 picoseconds.
-		Weight::from_parts(17_296_000, 3672)
+		// Minimum execution time: 13_880_000 picoseconds.
+		Weight::from_parts(15_924_000, 3672)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -139,13 +139,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn top_up_bond() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `523`
-		//  Estimated: `3730`
-		// Minimum execution time: 68_461_000 picoseconds.
-		Weight::from_parts(72_518_000, 3730)
+		//  Estimated: `3766`
+		// Minimum execution time: 67_220_000 picoseconds.
+		Weight::from_parts(72_918_000, 3766)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -157,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `384`
 		//  Estimated: `3849`
-		// Minimum execution time: 16_815_000 picoseconds.
-		Weight::from_parts(19_149_000, 3849)
+		// Minimum execution time: 16_885_000 picoseconds.
+		Weight::from_parts(19_078_000, 3849)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -167,26 +167,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::ProviderEndpoints` (r:0 w:1)
 	/// Proof: `ComputeMarket::ProviderEndpoints` (`max_values`: None, `max_size`: Some(306), added: 2781, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `527`
-		//  Estimated: `3730`
-		// Minimum execution time: 100_259_000 picoseconds.
-		Weight::from_parts(107_981_000, 3730)
+		//  Estimated: `3766`
+		// Minimum execution time: 99_026_000 picoseconds.
+		Weight::from_parts(105_966_000, 3766)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:4)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::NextJobId` (r:1 w:1)
@@ -194,28 +194,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:0 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:1)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::JobInputUris` (r:0 w:1)
 	/// Proof: `ComputeMarket::JobInputUris` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	fn post_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4888`
-		//  Estimated: `18398`
-		// Minimum execution time: 224_634_000 picoseconds.
-		Weight::from_parts(236_752_000, 18398)
+		//  Measured:  `4916`
+		//  Estimated: `14030`
+		// Minimum execution time: 244_121_000 picoseconds.
+		Weight::from_parts(311_111_000, 14030)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:33 w:32)
 	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:32 w:32)
@@ -231,20 +231,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `b` is `[0, 32]`.
 	fn cancel_job(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2360 + b * (340 ±0)`
-		//  Estimated: `12634 + b * (2740 ±0)`
-		// Minimum execution time: 121_761_000 picoseconds.
-		Weight::from_parts(129_757_045, 12634)
-			// Standard Error: 82_929
-			.saturating_add(Weight::from_parts(60_791_639, 0).saturating_mul(b.into()))
+		//  Measured:  `2404 + b * (340 ±0)`
+		//  Estimated: `12634 + b * (2776 ±0)`
+		// Minimum execution time: 121_700_000 picoseconds.
+		Weight::from_parts(138_941_529, 12634)
+			// Standard Error: 907_333
+			.saturating_add(Weight::from_parts(72_040_782, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(b.into()))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:33 w:2)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -252,7 +252,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:0)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:34 w:2)
@@ -260,18 +260,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn place_bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `13463`
+		//  Measured:  `13499`
 		//  Estimated: `89496`
-		// Minimum execution time: 596_027_000 picoseconds.
-		Weight::from_parts(646_371_000, 89496)
+		// Minimum execution time: 614_080_000 picoseconds.
+		Weight::from_parts(706_957_000, 89496)
 			.saturating_add(T::DbWeight::get().reads(85_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:33 w:32)
 	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:32 w:32)
@@ -281,32 +281,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:0)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:32 w:32)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:32 w:32)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[1, 32]`.
 	fn select_bids(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5478 + b * (377 ±0)`
-		//  Estimated: `18398 + b * (2740 ±0)`
-		// Minimum execution time: 181_840_000 picoseconds.
-		Weight::from_parts(132_265_745, 18398)
-			// Standard Error: 118_222
-			.saturating_add(Weight::from_parts(62_129_115, 0).saturating_mul(b.into()))
+		//  Measured:  `5514 + b * (377 ±0)`
+		//  Estimated: `14030 + b * (2776 ±0)`
+		// Minimum execution time: 181_509_000 picoseconds.
+		Weight::from_parts(107_732_937, 14030)
+			// Standard Error: 1_263_105
+			.saturating_add(Weight::from_parts(84_093_034, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(b.into()))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:1 w:1)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -314,22 +314,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:0)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn accept_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5111`
-		//  Estimated: `18398`
-		// Minimum execution time: 102_763_000 picoseconds.
-		Weight::from_parts(112_146_000, 18398)
+		//  Measured:  `5147`
+		//  Estimated: `14030`
+		// Minimum execution time: 103_042_000 picoseconds.
+		Weight::from_parts(165_375_000, 14030)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:1 w:1)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -337,22 +337,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:0)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:4 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn claim_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5095`
-		//  Estimated: `18398`
-		// Minimum execution time: 105_587_000 picoseconds.
-		Weight::from_parts(113_438_000, 18398)
+		//  Measured:  `5131`
+		//  Estimated: `14030`
+		// Minimum execution time: 106_337_000 picoseconds.
+		Weight::from_parts(145_806_000, 14030)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Proof: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
@@ -361,47 +361,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMarket::ResultUris` (`max_values`: None, `max_size`: Some(322), added: 2797, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `791`
-		//  Estimated: `4468`
-		// Minimum execution time: 34_742_000 picoseconds.
-		Weight::from_parts(40_620_000, 4468)
+		//  Measured:  `796`
+		//  Estimated: `4473`
+		// Minimum execution time: 35_703_000 picoseconds.
+		Weight::from_parts(54_230_000, 4473)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Proof: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn commit_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1105`
-		//  Estimated: `4570`
-		// Minimum execution time: 30_545_000 picoseconds.
-		Weight::from_parts(34_401_000, 4570)
+		//  Measured:  `1110`
+		//  Estimated: `4575`
+		// Minimum execution time: 31_777_000 picoseconds.
+		Weight::from_parts(51_597_000, 4575)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::ResultUris` (r:0 w:1)
 	/// Proof: `ComputeMarket::ResultUris` (`max_values`: None, `max_size`: Some(322), added: 2797, mode: `MaxEncodedLen`)
 	fn reveal_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1174`
-		//  Estimated: `4468`
-		// Minimum execution time: 27_721_000 picoseconds.
-		Weight::from_parts(32_999_000, 4468)
+		//  Measured:  `1179`
+		//  Estimated: `4473`
+		// Minimum execution time: 30_665_000 picoseconds.
+		Weight::from_parts(47_340_000, 4473)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:5 w:5)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:1 w:0)
@@ -416,31 +416,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	fn report_failure() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3436`
+		//  Measured:  `3480`
 		//  Estimated: `14400`
-		// Minimum execution time: 213_417_000 picoseconds.
-		Weight::from_parts(226_116_000, 14400)
+		// Minimum execution time: 216_540_000 picoseconds.
+		Weight::from_parts(361_445_000, 14400)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Proof: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:2)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn dispute_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1141`
-		//  Estimated: `4606`
-		// Minimum execution time: 92_968_000 picoseconds.
-		Weight::from_parts(100_559_000, 4606)
+		//  Measured:  `1146`
+		//  Estimated: `4611`
+		// Minimum execution time: 93_659_000 picoseconds.
+		Weight::from_parts(144_985_000, 4611)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -451,22 +451,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::JobInputUris` (r:0 w:1)
 	/// Proof: `ComputeMarket::JobInputUris` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	fn remove_receipt() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1083`
 		//  Estimated: `14975`
-		// Minimum execution time: 79_969_000 picoseconds.
-		Weight::from_parts(86_328_000, 14975)
+		// Minimum execution time: 79_317_000 picoseconds.
+		Weight::from_parts(130_843_000, 14975)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:9 w:9)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:5 w:5)
@@ -485,12 +485,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltyPots` (r:5 w:5)
 	/// Proof: `ModelRegistry::RoyaltyPots` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:4 w:4)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Datasets` (r:4 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:0 w:1)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Receipts` (r:0 w:1)
@@ -499,11 +495,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMarket::ResultUris` (`max_values`: None, `max_size`: Some(322), added: 2797, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8116`
+		//  Measured:  `4703`
 		//  Estimated: `27000`
-		// Minimum execution time: 675_925_000 picoseconds.
-		Weight::from_parts(712_099_000, 27000)
-			.saturating_add(T::DbWeight::get().reads(45_u64))
+		// Minimum execution time: 648_530_000 picoseconds.
+		Weight::from_parts(943_698_000, 27000)
+			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
 	}
 	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
@@ -511,9 +507,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:64 w:64)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:131 w:131)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:64 w:64)
@@ -532,41 +528,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltyPots` (r:320 w:320)
 	/// Proof: `ModelRegistry::RoyaltyPots` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Models` (r:64 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1454 + n * (5411 ±0)`
-		//  Estimated: `8799 + n * (17408 ±0)`
-		// Minimum execution time: 8_402_000 picoseconds.
-		Weight::from_parts(9_034_000, 8799)
-			// Standard Error: 2_630_507
-			.saturating_add(Weight::from_parts(466_222_467, 0).saturating_mul(n.into()))
+		//  Measured:  `1549 + n * (1927 ±0)`
+		//  Estimated: `8799 + n * (15606 ±0)`
+		// Minimum execution time: 8_843_000 picoseconds.
+		Weight::from_parts(9_043_000, 8799)
+			// Standard Error: 7_937_893
+			.saturating_add(Weight::from_parts(596_788_281, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((28_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((23_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((23_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 15606).saturating_mul(n.into()))
 	}
 	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
 	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:2112 w:2048)
 	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2112 w:2112)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2112 w:2112)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:2048 w:2048)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -574,7 +566,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:8192 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:64 w:64)
@@ -584,12 +576,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_auction_close(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1593 + n * (18855 ±0)`
+		//  Measured:  `1632 + n * (18852 ±0)`
 		//  Estimated: `3501 + n * (332160 ±0)`
-		// Minimum execution time: 3_515_246_000 picoseconds.
-		Weight::from_parts(3_534_535_000, 3501)
-			// Standard Error: 76_589_647
-			.saturating_add(Weight::from_parts(4_621_331_474, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_109_899_000 picoseconds.
+		Weight::from_parts(4_427_850_110, 3501)
+			// Standard Error: 227_775_028
+			.saturating_add(Weight::from_parts(5_837_984_944, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((270_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -601,13 +593,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:128)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:2112 w:2048)
 	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2048 w:2048)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2048 w:2048)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:2048 w:2048)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -615,7 +607,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:0)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:8192 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
@@ -623,12 +615,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_draw(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1606 + n * (19076 ±0)`
+		//  Measured:  `1645 + n * (19073 ±0)`
 		//  Estimated: `4079 + n * (332160 ±0)`
-		// Minimum execution time: 5_139_662_000 picoseconds.
-		Weight::from_parts(3_313_704_693, 4079)
-			// Standard Error: 75_820_753
-			.saturating_add(Weight::from_parts(4_382_955_615, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_962_862_000 picoseconds.
+		Weight::from_parts(5_379_369_000, 4079)
+			// Standard Error: 151_479_209
+			.saturating_add(Weight::from_parts(5_355_018_513, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((267_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -640,11 +632,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:320 w:320)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:384 w:384)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:385 w:385)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:64 w:0)
@@ -658,28 +650,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_execution_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `941 + n * (2886 ±0)`
-		//  Estimated: `3593 + n * (16440 ±0)`
-		// Minimum execution time: 432_613_000 picoseconds.
-		Weight::from_parts(441_216_000, 3593)
-			// Standard Error: 12_316_084
-			.saturating_add(Weight::from_parts(559_989_107, 0).saturating_mul(n.into()))
+		//  Measured:  `980 + n * (2891 ±0)`
+		//  Estimated: `3593 + n * (16656 ±0)`
+		// Minimum execution time: 709_732_000 picoseconds.
+		Weight::from_parts(724_884_000, 3593)
+			// Standard Error: 16_926_581
+			.saturating_add(Weight::from_parts(596_603_271, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((25_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((25_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 16440).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 16656).saturating_mul(n.into()))
 	}
 	/// Storage: `ComputeMarket::DeadlineCursor` (r:1 w:1)
 	/// Proof: `ComputeMarket::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:320 w:320)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:128 w:128)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:387 w:387)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::CurrentEpoch` (r:1 w:0)
@@ -696,25 +688,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltyPots` (r:320 w:320)
 	/// Proof: `ModelRegistry::RoyaltyPots` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Models` (r:64 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_reveal(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1609 + n * (6677 ±0)`
+		//  Measured:  `1687 + n * (3194 ±0)`
 		//  Estimated: `8799 + n * (23409 ±0)`
-		// Minimum execution time: 686_401_000 picoseconds.
-		Weight::from_parts(1_249_762_533, 8799)
-			// Standard Error: 16_176_847
-			.saturating_add(Weight::from_parts(772_479_896, 0).saturating_mul(n.into()))
+		// Minimum execution time: 792_144_000 picoseconds.
+		Weight::from_parts(224_985_266, 8799)
+			// Standard Error: 23_863_512
+			.saturating_add(Weight::from_parts(793_039_866, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((40_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((35_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((35_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 23409).saturating_mul(n.into()))
@@ -724,9 +712,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::DeadlineQueue` (r:65 w:64)
 	/// Proof: `ComputeMarket::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Jobs` (r:64 w:64)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:64 w:64)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:131 w:131)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:64 w:64)
@@ -745,35 +733,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltyPots` (r:320 w:320)
 	/// Proof: `ModelRegistry::RoyaltyPots` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Models` (r:64 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:256 w:256)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Datasets` (r:256 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Receipts` (r:0 w:64)
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn deadlines_arbitration(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1523 + n * (5410 ±0)`
-		//  Estimated: `8799 + n * (17408 ±0)`
-		// Minimum execution time: 496_929_000 picoseconds.
-		Weight::from_parts(508_416_000, 8799)
-			// Standard Error: 11_381_735
-			.saturating_add(Weight::from_parts(582_657_771, 0).saturating_mul(n.into()))
+		//  Measured:  `1607 + n * (1925 ±0)`
+		//  Estimated: `8799 + n * (15606 ±0)`
+		// Minimum execution time: 463_326_000 picoseconds.
+		Weight::from_parts(610_214_000, 8799)
+			// Standard Error: 6_628_509
+			.saturating_add(Weight::from_parts(454_981_044, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((28_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((23_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((23_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 15606).saturating_mul(n.into()))
 	}
 	/// Storage: `ComputeMarket::Jobs` (r:1 w:1)
-	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1003), added: 3478, mode: `MaxEncodedLen`)
+	/// Proof: `ComputeMarket::Jobs` (`max_values`: None, `max_size`: Some(1008), added: 3483, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Bids` (r:1 w:0)
 	/// Proof: `ComputeMarket::Bids` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
@@ -786,10 +770,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeMarket::Receipts` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	fn finalize_deadline() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2171`
+		//  Measured:  `2215`
 		//  Estimated: `12634`
-		// Minimum execution time: 128_551_000 picoseconds.
-		Weight::from_parts(182_952_000, 12634)
+		// Minimum execution time: 125_676_000 picoseconds.
+		Weight::from_parts(137_744_000, 12634)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -798,130 +782,130 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(122_111_000, 3730)
+		Weight::from_parts(119_937_000, 3766)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn update_provider() -> Weight {
-		Weight::from_parts(20_470_000, 3672)
+		Weight::from_parts(18_828_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn submit_attestation() -> Weight {
-		Weight::from_parts(16_915_000, 3672)
+		Weight::from_parts(17_096_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn review_attestation() -> Weight {
-		Weight::from_parts(17_596_000, 3672)
+		Weight::from_parts(16_254_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_paused() -> Weight {
-		Weight::from_parts(17_296_000, 3672)
+		Weight::from_parts(15_924_000, 3672)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn top_up_bond() -> Weight {
-		Weight::from_parts(72_518_000, 3730)
+		Weight::from_parts(72_918_000, 3766)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn start_unbonding() -> Weight {
-		Weight::from_parts(19_149_000, 3849)
+		Weight::from_parts(19_078_000, 3849)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(107_981_000, 3730)
+		Weight::from_parts(105_966_000, 3766)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn post_job() -> Weight {
-		Weight::from_parts(236_752_000, 18398)
+		Weight::from_parts(311_111_000, 14030)
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn cancel_job(b: u32, ) -> Weight {
-		Weight::from_parts(129_757_045, 12634)
-			.saturating_add(Weight::from_parts(60_791_639, 0).saturating_mul(b.into()))
+		Weight::from_parts(138_941_529, 12634)
+			.saturating_add(Weight::from_parts(72_040_782, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(b.into()))
 	}
 	fn place_bid() -> Weight {
-		Weight::from_parts(646_371_000, 89496)
+		Weight::from_parts(706_957_000, 89496)
 			.saturating_add(RocksDbWeight::get().reads(85_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn select_bids(b: u32, ) -> Weight {
-		Weight::from_parts(132_265_745, 18398)
-			.saturating_add(Weight::from_parts(62_129_115, 0).saturating_mul(b.into()))
+		Weight::from_parts(107_732_937, 14030)
+			.saturating_add(Weight::from_parts(84_093_034, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2740).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(b.into()))
 	}
 	fn accept_job() -> Weight {
-		Weight::from_parts(112_146_000, 18398)
+		Weight::from_parts(165_375_000, 14030)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn claim_job() -> Weight {
-		Weight::from_parts(113_438_000, 18398)
+		Weight::from_parts(145_806_000, 14030)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(40_620_000, 4468)
+		Weight::from_parts(54_230_000, 4473)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn commit_result() -> Weight {
-		Weight::from_parts(34_401_000, 4570)
+		Weight::from_parts(51_597_000, 4575)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result() -> Weight {
-		Weight::from_parts(32_999_000, 4468)
+		Weight::from_parts(47_340_000, 4473)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn report_failure() -> Weight {
-		Weight::from_parts(226_116_000, 14400)
+		Weight::from_parts(361_445_000, 14400)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn dispute_result() -> Weight {
-		Weight::from_parts(100_559_000, 4606)
+		Weight::from_parts(144_985_000, 4611)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_receipt() -> Weight {
-		Weight::from_parts(86_328_000, 14975)
+		Weight::from_parts(130_843_000, 14975)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(712_099_000, 27000)
-			.saturating_add(RocksDbWeight::get().reads(45_u64))
+		Weight::from_parts(943_698_000, 27000)
+			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(9_034_000, 8799)
-			.saturating_add(Weight::from_parts(466_222_467, 0).saturating_mul(n.into()))
+		Weight::from_parts(9_043_000, 8799)
+			.saturating_add(Weight::from_parts(596_788_281, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((28_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((23_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((23_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 15606).saturating_mul(n.into()))
 	}
 	fn deadlines_auction_close(n: u32, ) -> Weight {
-		Weight::from_parts(3_534_535_000, 3501)
-			.saturating_add(Weight::from_parts(4_621_331_474, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_427_850_110, 3501)
+			.saturating_add(Weight::from_parts(5_837_984_944, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((270_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -929,8 +913,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 332160).saturating_mul(n.into()))
 	}
 	fn deadlines_draw(n: u32, ) -> Weight {
-		Weight::from_parts(3_313_704_693, 4079)
-			.saturating_add(Weight::from_parts(4_382_955_615, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_379_369_000, 4079)
+			.saturating_add(Weight::from_parts(5_355_018_513, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((267_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -938,34 +922,34 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 332160).saturating_mul(n.into()))
 	}
 	fn deadlines_execution_missed(n: u32, ) -> Weight {
-		Weight::from_parts(441_216_000, 3593)
-			.saturating_add(Weight::from_parts(559_989_107, 0).saturating_mul(n.into()))
+		Weight::from_parts(724_884_000, 3593)
+			.saturating_add(Weight::from_parts(596_603_271, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((25_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((25_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 16440).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 16656).saturating_mul(n.into()))
 	}
 	fn deadlines_reveal(n: u32, ) -> Weight {
-		Weight::from_parts(1_249_762_533, 8799)
-			.saturating_add(Weight::from_parts(772_479_896, 0).saturating_mul(n.into()))
+		Weight::from_parts(224_985_266, 8799)
+			.saturating_add(Weight::from_parts(793_039_866, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((40_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((35_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((35_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 23409).saturating_mul(n.into()))
 	}
 	fn deadlines_arbitration(n: u32, ) -> Weight {
-		Weight::from_parts(508_416_000, 8799)
-			.saturating_add(Weight::from_parts(582_657_771, 0).saturating_mul(n.into()))
+		Weight::from_parts(610_214_000, 8799)
+			.saturating_add(Weight::from_parts(454_981_044, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((28_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((23_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((23_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 17408).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 15606).saturating_mul(n.into()))
 	}
 	fn finalize_deadline() -> Weight {
-		Weight::from_parts(182_952_000, 12634)
+		Weight::from_parts(137_744_000, 12634)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}

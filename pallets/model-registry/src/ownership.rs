@@ -43,7 +43,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The deposit an item's storage takes: its record and its description.
+	/// The deposit an item's storage takes: its record and its (stored) description.
 	pub(crate) fn item_deposit<I: Item<T>>(id: I::Id, info: &I) -> BalanceOf<T> {
 		let description = I::Descriptions::get(id).map_or(0, |d| d.encoded_size());
 		Self::deposit_for_bytes(info.encoded_size().saturating_add(description))
@@ -57,10 +57,12 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_valid_contributors(info.contributors())?;
 		let id = I::NextId::get();
 		let next = Self::next_id(id)?;
-		I::Descriptions::insert(id, description);
-		let deposit = Self::item_deposit(id, &info);
+		// Held before anything is written (callers outside a transaction leave nothing behind).
+		let deposit =
+			Self::deposit_for_bytes(info.encoded_size().saturating_add(description.encoded_size()));
 		*info.deposit_mut() = deposit;
 		Self::hold(HoldReason::StorageDeposit, info.owner(), deposit)?;
+		I::Descriptions::insert(id, description);
 		I::Records::insert(id, info);
 		I::NextId::put(next);
 		Ok(id)

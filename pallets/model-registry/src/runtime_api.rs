@@ -12,7 +12,10 @@ use deai_primitives::{
 };
 
 sp_api::decl_runtime_apis! {
-	/// Queries of the model registry.
+	/// Queries of the model registry. Version 2: the `Model` that `model` returns changed its
+	/// layout (its name, description and tags moved to `ModelDescriptions`), which a client
+	/// decoding it by the older layout must not do silently.
+	#[api_version(2)]
 	pub trait ModelRegistryApi<AccountId, Balance, Model, ModelVersion, Evaluation>
 	where
 		AccountId: Codec,

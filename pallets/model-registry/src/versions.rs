@@ -131,19 +131,23 @@ impl<T: Config> Pallet<T> {
 	/// Releases a job's pin; a job that used the version paid `used`, which counts the use.
 	pub(crate) fn unpin<V: Version<T>>(version: &V::Ref, used: Option<UsageFee<BalanceOf<T>>>) {
 		let (id, index) = V::key(version);
-		V::Records::mutate(id, index, |v| match v {
+		let found = V::Records::mutate(id, index, |v| match v {
 			Some(v) => {
 				Self::decrement(v.pins_mut());
 				if used.is_some() {
 					let uses = v.uses_mut();
 					*uses = uses.saturating_add(1);
 				}
+				true
 			},
 			None => {
 				defensive!("a pinned version was removed");
+				false
 			},
 		});
-		if let Some(used) = used {
+		if let Some(mut used) = used {
+			// A version that is gone earns nothing.
+			used.earns_points &= found;
 			Self::count_job_use::<V>(version, used);
 		}
 	}

@@ -74,59 +74,65 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:0 w:1)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn register_model(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `179`
-		//  Estimated: `3730`
-		// Minimum execution time: 67_901_000 picoseconds.
-		Weight::from_parts(88_647_040, 3730)
-			// Standard Error: 23_710
-			.saturating_add(Weight::from_parts(34_647, 0).saturating_mul(c.into()))
+		//  Estimated: `3766`
+		// Minimum execution time: 74_741_000 picoseconds.
+		Weight::from_parts(83_602_952, 3766)
+			// Standard Error: 11_299
+			.saturating_add(Weight::from_parts(103_801, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:1 w:1)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn update_model(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1859`
-		//  Estimated: `5862`
-		// Minimum execution time: 22_974_000 picoseconds.
-		Weight::from_parts(64_788_932, 5862)
-			// Standard Error: 37_130
-			.saturating_add(Weight::from_parts(1_799_700, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Measured:  `1909`
+		//  Estimated: `4846`
+		// Minimum execution time: 34_010_000 picoseconds.
+		Weight::from_parts(81_623_344, 4846)
+			// Standard Error: 46_158
+			.saturating_add(Weight::from_parts(1_896_274, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:1 w:0)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[0, 8]`.
 	fn set_maintainers(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1859`
-		//  Estimated: `5862`
-		// Minimum execution time: 19_969_000 picoseconds.
-		Weight::from_parts(48_637_170, 5862)
-			// Standard Error: 69_777
-			.saturating_add(Weight::from_parts(5_536_685, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `1909`
+		//  Estimated: `4846`
+		// Minimum execution time: 23_485_000 picoseconds.
+		Weight::from_parts(61_741_343, 4846)
+			// Standard Error: 93_796
+			.saturating_add(Weight::from_parts(6_449_146, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:5 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersionByHash` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelVersionByHash` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:4 w:5)
@@ -134,11 +140,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:8 w:8)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:8 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltySplits` (r:0 w:1)
 	/// Proof: `ModelRegistry::RoyaltySplits` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersionChildren` (r:0 w:4)
@@ -151,38 +157,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 8]`.
 	fn publish_model_version(p: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4723 + d * (507 ±0) + p * (945 ±0)`
-		//  Estimated: `5862 + d * (4352 ±0) + p * (4872 ±10)`
-		// Minimum execution time: 218_334_000 picoseconds.
-		Weight::from_parts(162_822_066, 5862)
-			// Standard Error: 275_122
-			.saturating_add(Weight::from_parts(19_446_637, 0).saturating_mul(p.into()))
-			// Standard Error: 144_520
-			.saturating_add(Weight::from_parts(15_279_006, 0).saturating_mul(d.into()))
+		//  Measured:  `1974 + d * (507 ±0) + p * (606 ±0)`
+		//  Estimated: `4505 + d * (3260 ±5) + p * (3515 ±11)`
+		// Minimum execution time: 202_350_000 picoseconds.
+		Weight::from_parts(153_448_393, 4505)
+			// Standard Error: 838_676
+			.saturating_add(Weight::from_parts(21_086_774, 0).saturating_mul(p.into()))
+			// Standard Error: 439_528
+			.saturating_add(Weight::from_parts(19_969_245, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(23_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 4352).saturating_mul(d.into()))
-			.saturating_add(Weight::from_parts(0, 4872).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 3260).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3515).saturating_mul(p.into()))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	fn set_model_version_status() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2313`
-		//  Estimated: `5862`
-		// Minimum execution time: 24_296_000 picoseconds.
-		Weight::from_parts(31_868_000, 5862)
+		//  Measured:  `962`
+		//  Estimated: `4505`
+		// Minimum execution time: 20_651_000 picoseconds.
+		Weight::from_parts(26_179_000, 4505)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:5 w:5)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:8 w:8)
@@ -196,7 +202,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersionChildren` (r:0 w:4)
 	/// Proof: `ModelRegistry::ModelVersionChildren` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersionByHash` (r:0 w:1)
@@ -207,12 +213,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 8]`.
 	fn remove_model_version(p: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5151 + d * (512 ±0) + p * (643 ±0)`
+		//  Measured:  `3833 + d * (512 ±0) + p * (643 ±0)`
 		//  Estimated: `47844 + d * (2911 ±0) + p * (3071 ±0)`
-		// Minimum execution time: 1_163_300_000 picoseconds.
-		Weight::from_parts(1_328_538_287, 47844)
-			// Standard Error: 2_338_568
-			.saturating_add(Weight::from_parts(14_222_030, 0).saturating_mul(d.into()))
+		// Minimum execution time: 1_130_445_000 picoseconds.
+		Weight::from_parts(1_122_710_250, 47844)
+			// Standard Error: 1_649_575
+			.saturating_add(Weight::from_parts(25_837_028, 0).saturating_mul(p.into()))
+			// Standard Error: 866_146
+			.saturating_add(Weight::from_parts(12_360_600, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
@@ -223,66 +231,72 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 3071).saturating_mul(p.into()))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:0 w:1)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	fn remove_model() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2399`
-		//  Estimated: `5862`
-		// Minimum execution time: 60_821_000 picoseconds.
-		Weight::from_parts(66_639_000, 5862)
+		//  Measured:  `1048`
+		//  Estimated: `4505`
+		// Minimum execution time: 58_998_000 picoseconds.
+		Weight::from_parts(62_843_000, 4505)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::NextDatasetId` (r:1 w:1)
 	/// Proof: `ModelRegistry::NextDatasetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetDescriptions` (r:0 w:1)
+	/// Proof: `ModelRegistry::DatasetDescriptions` (`max_values`: None, `max_size`: Some(1116), added: 3591, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:0 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn register_dataset(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `179`
-		//  Estimated: `3730`
-		// Minimum execution time: 65_417_000 picoseconds.
-		Weight::from_parts(69_241_373, 3730)
-			// Standard Error: 4_329
-			.saturating_add(Weight::from_parts(74_000, 0).saturating_mul(c.into()))
+		//  Estimated: `3766`
+		// Minimum execution time: 69_913_000 picoseconds.
+		Weight::from_parts(77_966_423, 3766)
+			// Standard Error: 11_279
+			.saturating_add(Weight::from_parts(74_884, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetDescriptions` (r:1 w:1)
+	/// Proof: `ModelRegistry::DatasetDescriptions` (`max_values`: None, `max_size`: Some(1116), added: 3591, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 16]`.
 	fn update_dataset(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2119`
-		//  Estimated: `5342`
-		// Minimum execution time: 63_645_000 picoseconds.
-		Weight::from_parts(65_641_853, 5342)
-			// Standard Error: 5_924
-			.saturating_add(Weight::from_parts(343_910, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `2167`
+		//  Estimated: `4581`
+		// Minimum execution time: 71_736_000 picoseconds.
+		Weight::from_parts(79_958_266, 4581)
+			// Standard Error: 14_718
+			.saturating_add(Weight::from_parts(325_146, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersionByHash` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersionByHash` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltySplits` (r:0 w:1)
 	/// Proof: `ModelRegistry::RoyaltySplits` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:0 w:1)
@@ -293,28 +307,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::RoyaltyShares` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn publish_dataset_version() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2119`
-		//  Estimated: `5342`
-		// Minimum execution time: 129_783_000 picoseconds.
-		Weight::from_parts(136_774_000, 5342)
+		//  Measured:  `1060`
+		//  Estimated: `4250`
+		// Minimum execution time: 127_789_000 picoseconds.
+		Weight::from_parts(135_721_000, 4250)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(23_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	fn set_dataset_version_status() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2524`
-		//  Estimated: `5342`
-		// Minimum execution time: 22_203_000 picoseconds.
-		Weight::from_parts(25_378_000, 5342)
+		//  Measured:  `1465`
+		//  Estimated: `4250`
+		// Minimum execution time: 21_682_000 picoseconds.
+		Weight::from_parts(26_680_000, 4250)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltySplits` (r:1 w:1)
@@ -326,117 +340,123 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersionByHash` (r:0 w:1)
 	/// Proof: `ModelRegistry::DatasetVersionByHash` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltyShares` (r:0 w:16)
 	/// Proof: `ModelRegistry::RoyaltyShares` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn remove_dataset_version() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4732`
+		//  Measured:  `3673`
 		//  Estimated: `47844`
-		// Minimum execution time: 1_074_648_000 picoseconds.
-		Weight::from_parts(1_172_564_000, 47844)
+		// Minimum execution time: 1_067_622_000 picoseconds.
+		Weight::from_parts(1_145_017_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().writes(56_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetDescriptions` (r:0 w:1)
+	/// Proof: `ModelRegistry::DatasetDescriptions` (`max_values`: None, `max_size`: Some(1116), added: 3591, mode: `MaxEncodedLen`)
 	fn remove_dataset() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2119`
-		//  Estimated: `5342`
-		// Minimum execution time: 58_787_000 picoseconds.
-		Weight::from_parts(82_943_000, 5342)
+		//  Measured:  `1060`
+		//  Estimated: `4250`
+		// Minimum execution time: 59_318_000 picoseconds.
+		Weight::from_parts(66_047_000, 4250)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:1 w:1)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn approve_provider() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2135`
-		//  Estimated: `5342`
-		// Minimum execution time: 76_093_000 picoseconds.
-		Weight::from_parts(98_617_000, 5342)
+		//  Measured:  `1076`
+		//  Estimated: `4250`
+		// Minimum execution time: 74_730_000 picoseconds.
+		Weight::from_parts(82_813_000, 4250)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:1)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:1 w:1)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn revoke_provider() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2279`
-		//  Estimated: `5342`
-		// Minimum execution time: 67_480_000 picoseconds.
-		Weight::from_parts(75_983_000, 5342)
+		//  Measured:  `1220`
+		//  Estimated: `4250`
+		// Minimum execution time: 65_627_000 picoseconds.
+		Weight::from_parts(76_463_000, 4250)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:1 w:0)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn offer_ownership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1859`
-		//  Estimated: `5862`
-		// Minimum execution time: 73_168_000 picoseconds.
-		Weight::from_parts(115_121_000, 5862)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `1909`
+		//  Estimated: `4846`
+		// Minimum execution time: 78_086_000 picoseconds.
+		Weight::from_parts(83_483_000, 4846)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:1 w:0)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn accept_ownership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1994`
-		//  Estimated: `6470`
-		// Minimum execution time: 113_959_000 picoseconds.
-		Weight::from_parts(145_266_000, 6470)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `2044`
+		//  Estimated: `6542`
+		// Minimum execution time: 120_999_000 picoseconds.
+		Weight::from_parts(138_906_000, 6542)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:0)
-	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(1877), added: 4352, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::NextBenchmarkId` (r:1 w:1)
 	/// Proof: `ModelRegistry::NextBenchmarkId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Benchmarks` (r:0 w:1)
 	/// Proof: `ModelRegistry::Benchmarks` (`max_values`: None, `max_size`: Some(118), added: 2593, mode: `MaxEncodedLen`)
 	fn register_benchmark() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2682`
-		//  Estimated: `5342`
-		// Minimum execution time: 85_217_000 picoseconds.
-		Weight::from_parts(97_285_000, 5342)
+		//  Measured:  `1623`
+		//  Estimated: `4250`
+		// Minimum execution time: 83_974_000 picoseconds.
+		Weight::from_parts(95_242_000, 4250)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -447,20 +467,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn remove_benchmark() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1010`
+		//  Measured:  `1047`
 		//  Estimated: `3901`
-		// Minimum execution time: 68_883_000 picoseconds.
-		Weight::from_parts(78_236_000, 3901)
+		// Minimum execution time: 70_134_000 picoseconds.
+		Weight::from_parts(81_140_000, 3901)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:0)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Benchmarks` (r:1 w:1)
 	/// Proof: `ModelRegistry::Benchmarks` (`max_values`: None, `max_size`: Some(118), added: 2593, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::NextEvaluationId` (r:1 w:1)
@@ -470,17 +490,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::EvaluationsOf` (r:0 w:1)
 	/// Proof: `ModelRegistry::EvaluationsOf` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Evaluations` (r:0 w:1)
 	/// Proof: `ModelRegistry::Evaluations` (`max_values`: None, `max_size`: Some(475), added: 2950, mode: `MaxEncodedLen`)
 	fn submit_evaluation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2841`
-		//  Estimated: `6306`
-		// Minimum execution time: 193_488_000 picoseconds.
-		Weight::from_parts(210_253_000, 6306)
+		//  Measured:  `1527`
+		//  Estimated: `6196`
+		// Minimum execution time: 188_749_000 picoseconds.
+		Weight::from_parts(203_632_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -489,15 +509,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Proof: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	fn challenge_evaluation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1186`
-		//  Estimated: `4651`
-		// Minimum execution time: 78_096_000 picoseconds.
-		Weight::from_parts(86_038_000, 4651)
+		//  Measured:  `1192`
+		//  Estimated: `4657`
+		// Minimum execution time: 77_134_000 picoseconds.
+		Weight::from_parts(81_881_000, 4657)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -506,7 +526,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::CurrentEpoch` (r:1 w:0)
 	/// Proof: `ContributorRewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::Points` (r:1 w:1)
@@ -515,10 +535,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
 	fn resolve_challenge() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1807`
+		//  Measured:  `1813`
 		//  Estimated: `8799`
-		// Minimum execution time: 174_759_000 picoseconds.
-		Weight::from_parts(190_754_000, 8799)
+		// Minimum execution time: 173_547_000 picoseconds.
+		Weight::from_parts(180_398_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -527,7 +547,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::CurrentEpoch` (r:1 w:0)
 	/// Proof: `ContributorRewards::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ContributorRewards::Points` (r:1 w:1)
@@ -536,10 +556,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
 	fn finalize_evaluation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1704`
-		//  Estimated: `6470`
-		// Minimum execution time: 132_407_000 picoseconds.
-		Weight::from_parts(147_539_000, 6470)
+		//  Measured:  `1710`
+		//  Estimated: `6542`
+		// Minimum execution time: 130_854_000 picoseconds.
+		Weight::from_parts(141_400_000, 6542)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -550,52 +570,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::EvaluationsOf` (r:0 w:1)
 	/// Proof: `ModelRegistry::EvaluationsOf` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn remove_evaluation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1254`
+		//  Measured:  `1297`
 		//  Estimated: `3940`
-		// Minimum execution time: 74_100_000 picoseconds.
-		Weight::from_parts(81_741_000, 3940)
+		// Minimum execution time: 74_250_000 picoseconds.
+		Weight::from_parts(86_749_000, 3940)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn take_down() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1962`
+		//  Measured:  `611`
 		//  Estimated: `6196`
-		// Minimum execution time: 62_023_000 picoseconds.
-		Weight::from_parts(66_498_000, 6196)
+		// Minimum execution time: 57_365_000 picoseconds.
+		Weight::from_parts(68_281_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelDescriptions` (r:1 w:0)
+	/// Proof: `ModelRegistry::ModelDescriptions` (`max_values`: None, `max_size`: Some(1381), added: 3856, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(301), added: 2776, mode: `MaxEncodedLen`)
 	fn restore() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2344`
-		//  Estimated: `5862`
-		// Minimum execution time: 69_724_000 picoseconds.
-		Weight::from_parts(75_002_000, 5862)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `2394`
+		//  Estimated: `4846`
+		// Minimum execution time: 72_868_000 picoseconds.
+		Weight::from_parts(78_747_000, 4846)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltyPots` (r:1 w:1)
@@ -608,10 +630,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ContributorRewards::Epochs` (`max_values`: None, `max_size`: Some(149), added: 2624, mode: `MaxEncodedLen`)
 	fn pay_usage() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3953`
+		//  Measured:  `2602`
 		//  Estimated: `8799`
-		// Minimum execution time: 153_157_000 picoseconds.
-		Weight::from_parts(167_980_000, 8799)
+		// Minimum execution time: 148_400_000 picoseconds.
+		Weight::from_parts(156_983_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -622,15 +644,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::RoyaltiesClaimed` (r:1 w:1)
 	/// Proof: `ModelRegistry::RoyaltiesClaimed` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(2397), added: 4872, mode: `MaxEncodedLen`)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_royalties() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3694`
+		//  Measured:  `2343`
 		//  Estimated: `6196`
-		// Minimum execution time: 97_585_000 picoseconds.
-		Weight::from_parts(105_748_000, 6196)
+		// Minimum execution time: 93_709_000 picoseconds.
+		Weight::from_parts(99_577_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -639,44 +661,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn register_model(c: u32, ) -> Weight {
-		Weight::from_parts(88_647_040, 3730)
-			.saturating_add(Weight::from_parts(34_647, 0).saturating_mul(c.into()))
+		Weight::from_parts(83_602_952, 3766)
+			.saturating_add(Weight::from_parts(103_801, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn update_model(c: u32, ) -> Weight {
-		Weight::from_parts(64_788_932, 5862)
-			.saturating_add(Weight::from_parts(1_799_700, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(81_623_344, 4846)
+			.saturating_add(Weight::from_parts(1_896_274, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_maintainers(m: u32, ) -> Weight {
-		Weight::from_parts(48_637_170, 5862)
-			.saturating_add(Weight::from_parts(5_536_685, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(61_741_343, 4846)
+			.saturating_add(Weight::from_parts(6_449_146, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn publish_model_version(p: u32, d: u32, ) -> Weight {
-		Weight::from_parts(162_822_066, 5862)
-			.saturating_add(Weight::from_parts(19_446_637, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(15_279_006, 0).saturating_mul(d.into()))
+		Weight::from_parts(153_448_393, 4505)
+			.saturating_add(Weight::from_parts(21_086_774, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(19_969_245, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(23_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 4352).saturating_mul(d.into()))
-			.saturating_add(Weight::from_parts(0, 4872).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 3260).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3515).saturating_mul(p.into()))
 	}
 	fn set_model_version_status() -> Weight {
-		Weight::from_parts(31_868_000, 5862)
+		Weight::from_parts(26_179_000, 4505)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_model_version(p: u32, d: u32, ) -> Weight {
-		Weight::from_parts(1_328_538_287, 47844)
-			.saturating_add(Weight::from_parts(14_222_030, 0).saturating_mul(d.into()))
+		Weight::from_parts(1_122_710_250, 47844)
+			.saturating_add(Weight::from_parts(25_837_028, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(12_360_600, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(d.into())))
@@ -687,114 +710,114 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3071).saturating_mul(p.into()))
 	}
 	fn remove_model() -> Weight {
-		Weight::from_parts(66_639_000, 5862)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
-	}
-	fn register_dataset(c: u32, ) -> Weight {
-		Weight::from_parts(69_241_373, 3730)
-			.saturating_add(Weight::from_parts(74_000, 0).saturating_mul(c.into()))
+		Weight::from_parts(62_843_000, 4505)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn update_dataset(c: u32, ) -> Weight {
-		Weight::from_parts(65_641_853, 5342)
-			.saturating_add(Weight::from_parts(343_910, 0).saturating_mul(c.into()))
+	fn register_dataset(c: u32, ) -> Weight {
+		Weight::from_parts(77_966_423, 3766)
+			.saturating_add(Weight::from_parts(74_884, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn update_dataset(c: u32, ) -> Weight {
+		Weight::from_parts(79_958_266, 4581)
+			.saturating_add(Weight::from_parts(325_146, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_dataset_version() -> Weight {
-		Weight::from_parts(136_774_000, 5342)
+		Weight::from_parts(135_721_000, 4250)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(23_u64))
 	}
 	fn set_dataset_version_status() -> Weight {
-		Weight::from_parts(25_378_000, 5342)
+		Weight::from_parts(26_680_000, 4250)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_dataset_version() -> Weight {
-		Weight::from_parts(1_172_564_000, 47844)
+		Weight::from_parts(1_145_017_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().writes(56_u64))
 	}
 	fn remove_dataset() -> Weight {
-		Weight::from_parts(82_943_000, 5342)
+		Weight::from_parts(66_047_000, 4250)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn approve_provider() -> Weight {
-		Weight::from_parts(98_617_000, 5342)
+		Weight::from_parts(82_813_000, 4250)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn revoke_provider() -> Weight {
-		Weight::from_parts(75_983_000, 5342)
+		Weight::from_parts(76_463_000, 4250)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn offer_ownership() -> Weight {
-		Weight::from_parts(115_121_000, 5862)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(83_483_000, 4846)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn accept_ownership() -> Weight {
-		Weight::from_parts(145_266_000, 6470)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(138_906_000, 6542)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn register_benchmark() -> Weight {
-		Weight::from_parts(97_285_000, 5342)
+		Weight::from_parts(95_242_000, 4250)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_benchmark() -> Weight {
-		Weight::from_parts(78_236_000, 3901)
+		Weight::from_parts(81_140_000, 3901)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_evaluation() -> Weight {
-		Weight::from_parts(210_253_000, 6306)
+		Weight::from_parts(203_632_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn challenge_evaluation() -> Weight {
-		Weight::from_parts(86_038_000, 4651)
+		Weight::from_parts(81_881_000, 4657)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn resolve_challenge() -> Weight {
-		Weight::from_parts(190_754_000, 8799)
+		Weight::from_parts(180_398_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn finalize_evaluation() -> Weight {
-		Weight::from_parts(147_539_000, 6470)
+		Weight::from_parts(141_400_000, 6542)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn remove_evaluation() -> Weight {
-		Weight::from_parts(81_741_000, 3940)
+		Weight::from_parts(86_749_000, 3940)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn take_down() -> Weight {
-		Weight::from_parts(66_498_000, 6196)
+		Weight::from_parts(68_281_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn restore() -> Weight {
-		Weight::from_parts(75_002_000, 5862)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(78_747_000, 4846)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn pay_usage() -> Weight {
-		Weight::from_parts(167_980_000, 8799)
+		Weight::from_parts(156_983_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn claim_royalties() -> Weight {
-		Weight::from_parts(105_748_000, 6196)
+		Weight::from_parts(99_577_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

@@ -11,6 +11,12 @@
 //! of proof), and two writes plus one per result each. The chains it runs on are test chains
 //! with a few jobs; a chain with thousands of unfinished jobs would need it as a multi-block
 //! migration (`pallet-migrations`), since one block's proof holds only a few thousand old records.
+//!
+//! It also decides, for each job, whether each of its usage fees earns its version points
+//! ([`deai_primitives::UsageFee`]; version 1 decided it at settlement): it asks the registry
+//! whether the requester is a party to the model and each dataset, so it runs after the
+//! registry's own migrations (two reads per version, counted; their proof is the registry's
+//! records', which this pallet does not know the size of).
 
 use crate::{pallet::*, types::*, BalanceOf};
 use codec::{Decode, Encode, MaxEncodedLen};
@@ -130,8 +136,12 @@ pub struct MoveLocations<T>(core::marker::PhantomData<T>);
 
 impl<T: Config> UncheckedOnRuntimeUpgrade for MoveLocations<T> {
 	fn on_runtime_upgrade() -> Weight {
-		let (mut jobs, mut writes) = (0u64, 0u64);
+		let (mut jobs, mut writes, mut registry_reads) = (0u64, 0u64, 0u64);
 		Jobs::<T>::translate::<v1::Job<T>, _>(|id, old| {
+			// Asking whether the requester is a party reads a version and its item, for the
+			// model and each dataset.
+			let uses = u64::from(old.spec.model.is_some()) + old.spec.datasets.len() as u64;
+			registry_reads = registry_reads.saturating_add(uses.saturating_mul(2));
 			let (job, input_uri, results) = split(old);
 			jobs += 1;
 			writes = writes.saturating_add(2 + results.len() as u64);
@@ -148,7 +158,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for MoveLocations<T> {
 		let old_record = (Job::<T>::max_encoded_len() as u64)
 			.saturating_add(uri.saturating_mul(1 + u64::from(T::MaxRedundancy::get())));
 		T::DbWeight::get()
-			.reads_writes(jobs, writes)
+			.reads_writes(jobs.saturating_add(registry_reads), writes)
 			.saturating_add(Weight::from_parts(0, old_record.saturating_mul(jobs)))
 	}
 

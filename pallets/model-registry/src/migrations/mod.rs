@@ -7,3 +7,4 @@
 //! [`VersionedMigration`]: frame_support::migrations::VersionedMigration
 
 pub mod v1;
+pub mod v2;

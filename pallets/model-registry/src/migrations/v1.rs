@@ -34,15 +34,17 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for OpenRoyaltyPots<T> {
 			index_entries += split.len() as u64;
 			Pallet::<T>::open_royalty_pot(version, split);
 		};
+		// Items as versions 0 and 1 stored them (this runs before the v2 migration splits them).
 		for (model, index, version) in ModelVersions::<T>::iter() {
-			if let Some(info) = Models::<T>::get(model) {
+			if let Some(info) = super::v2::v1::Models::<T>::get(model).map(|old| old.split().0) {
 				let this =
 					VersionRef::Model(deai_primitives::ModelVersionRef { model, version: index });
 				open(this, version.royalty_split(&info));
 			}
 		}
 		for (dataset, index, version) in DatasetVersions::<T>::iter() {
-			if let Some(info) = Datasets::<T>::get(dataset) {
+			if let Some(info) = super::v2::v1::Datasets::<T>::get(dataset).map(|old| old.split().0)
+			{
 				let this = VersionRef::Dataset(deai_primitives::DatasetVersionRef {
 					dataset,
 					version: index,

@@ -3,6 +3,7 @@
 
 mod datasets;
 mod evaluations;
+mod migrations;
 mod models;
 mod moderation;
 mod ownership;
