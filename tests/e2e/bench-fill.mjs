@@ -27,8 +27,9 @@
 // minute at the dev node's 3 s and the production 6 s block time. `redundant`: a redundant job's
 // life (2 providers, quorum 2): post_job, both applications (claim_job), then — once the hook
 // has drawn every set — both commitments, the first reveal of each job and the second, which
-// settles it. A transaction of a stage that fails its dispatch fails the script: it would
-// measure the wrong path.
+// settles it (on a node with the runtime's production periods, as the one it starts: the
+// fast-runtime's 10-block reveal period is shorter than its reveal stages). A transaction of a
+// stage that fails its dispatch fails the script: it would measure the wrong path.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';

@@ -148,9 +148,9 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(
 			<V::Item as Item<T>>::Descriptions::iter_keys()
-				.all(|id| <V::Item as Item<T>>::Records::contains_key(id))
+				.all(<V::Item as Item<T>>::Records::contains_key)
 				&& <V::Item as Item<T>>::Records::iter_keys()
-					.all(|id| <V::Item as Item<T>>::Descriptions::contains_key(id)),
+					.all(<V::Item as Item<T>>::Descriptions::contains_key),
 			TryRuntimeError::Other("an item without its description, or a stale description")
 		);
 		Ok(())
