@@ -405,8 +405,12 @@ function report(result) {
     console.log(`${String(b.number).padEnd(6)} ${String(b.count).padStart(5)} ${pct(b.refTime)} ${pct(b.proofSize)} ${pct(b.length)} ${String(b.pending).padStart(8)}  ${binding(b)}`);
   }
   console.log(`${result.call}: ${best?.count ?? 0} per block at most; ${full.length} of ${result.blocks.length} blocks full (≥ ${FULL * 100}% of a limit)`);
+  // A block the pool ran dry in says what a full one would hold, by the share of its limits used.
+  const used = best ? Math.max(best.refTime, best.proofSize, best.length) : 0;
+  const capacity = best && used < FULL && used > 0 ? Math.round(best.count / used) : best?.count ?? 0;
+  if (capacity !== (best?.count ?? 0)) console.log(`${result.call}: a full block would hold about ${capacity}`);
   return {
-    call: result.call, perBlock: best?.count ?? 0, bound: best ? binding(best) : 'nothing included', full: full.length > 0, optional: result.optional,
+    call: result.call, perBlock: best?.count ?? 0, capacity, bound: best ? binding(best) : 'nothing included', full: full.length > 0, optional: result.optional,
   };
 }
 
@@ -439,7 +443,7 @@ async function main() {
     // A lifecycle takes 1/n of a block at each stage a block holds n of (a redundant job's
     // stages after posting come twice, once per provider: its reveals are listed apart).
     const twice = args.call === 'redundant' ? (s) => (s.call === 'post_job' || s.call.startsWith('reveal') ? 1 : 2) : () => 1;
-    const perBlock = 1 / measured.reduce((sum, s) => sum + twice(s) / s.perBlock, 0);
+    const perBlock = 1 / measured.reduce((sum, s) => sum + twice(s) / s.capacity, 0);
     const stages = measured.map((s) => s.call).join(', ');
     console.log(`\njob lifecycles (${stages}): ${perBlock.toFixed(0)} per block; `
       + `${(perBlock * 20).toFixed(0)} a minute at 3 s blocks (dev), ${(perBlock * 10).toFixed(0)} at 6 s (production)`);

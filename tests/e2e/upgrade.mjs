@@ -5,7 +5,9 @@
 // migrates the market's and the registry's storage in its first block (market 0 -> 1: providers'
 // endpoints out of their records, then 1 -> 2: jobs' input and result locations out of theirs;
 // registry 0 -> 1: a royalty pot and split for every published
-// version, and the royalty account's existential deposit; rewards 0 -> 1: points keyed by
+// version, and the royalty account's existential deposit, then 1 -> 2: models' and datasets'
+// names, descriptions and tags out of their records; the market's 1 -> 2 also fixes whether
+// each open job's usage fees earn points; rewards 0 -> 1: points keyed by
 // earner, every account's as it was). Checked after it: blocks keep coming,
 // the node reports the new version, both pallets are at their new storage versions, every record
 // and balance written before is as it was,
@@ -85,6 +87,7 @@ describe('runtime upgrade by OpenGov, from the previous release to this one', ()
   it('starts on the previous release, with the market at storage version 0', async () => {
     assert.equal(await specVersion(), release.specVersion);
     assert.equal(await storageVersion('ComputeMarket'), 0);
+    assert.equal(await storageVersion('ModelRegistry'), 0);
     assert.equal(await storageVersion('ContributorRewards'), 0);
   });
 

@@ -81,7 +81,9 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for OpenRoyaltyPots<T> {
 				&& RoyaltySplits::<T>::iter_keys().count() as u64 == versions,
 			TryRuntimeError::Other("not every version got exactly one royalty pot and split")
 		);
-		Pallet::<T>::do_try_state()
+		// The pallet's own checks (`do_try_state`) know only the latest layout, which v2 brings
+		// after this: the runtime runs them after every migration.
+		Ok(())
 	}
 }
 

@@ -82,3 +82,43 @@ fn v2_moves_descriptions_out_keeping_every_byte_and_deposit() {
 		assert_eq!(ModelDescriptions::<Test>::iter().count(), 1);
 	});
 }
+
+/// From the release the runtime upgrades from (version 0: no royalty pots, descriptions inline),
+/// both migrations in one upgrade, as the runtime lists them: v1 opens each version's pot with
+/// the split its item's contributors give (reading the old layout), then v2 moves the
+/// descriptions out.
+#[test]
+fn v0_to_v2_opens_pots_from_the_old_records_then_moves_descriptions() {
+	new_test_ext().execute_with(|| {
+		let model = model_with(ALICE, 100, &[(ALICE, 60), (BOB, 40)]);
+		let version = VersionRef::Model(publish(ALICE, model, 1, vec![], Perbill::zero()));
+		let dataset = dataset_with(BOB, AccessPolicy::Open);
+		let data_version = VersionRef::Dataset(publish_data(BOB, dataset, 2));
+		let splits = (
+			RoyaltySplits::<Test>::get(version).unwrap(),
+			RoyaltySplits::<Test>::get(data_version).unwrap(),
+		);
+		let (model_before, dataset_before) =
+			(Models::<Test>::get(model).unwrap(), Datasets::<Test>::get(dataset).unwrap());
+		// Version 0 had no pots, splits or index entries.
+		for v in [version, data_version] {
+			RoyaltySplits::<Test>::remove(v);
+			RoyaltyPots::<Test>::remove(v);
+		}
+		let _ = RoyaltyShares::<Test>::clear(u32::MAX, None);
+		to_version_1(model, dataset);
+		StorageVersion::new(0).put::<Registry>();
+
+		<(crate::migrations::v1::MigrateV0ToV1<Test>, MigrateV1ToV2<Test>) as OnRuntimeUpgrade>::on_runtime_upgrade();
+
+		assert_eq!(Registry::on_chain_storage_version(), 2);
+		assert_eq!(RoyaltySplits::<Test>::get(version).unwrap(), splits.0);
+		assert_eq!(RoyaltySplits::<Test>::get(data_version).unwrap(), splits.1);
+		assert!(RoyaltyPots::<Test>::contains_key(version));
+		assert!(RoyaltyShares::<Test>::contains_key(BOB, version));
+		assert_eq!(Models::<Test>::get(model), Some(model_before));
+		assert_eq!(Datasets::<Test>::get(dataset), Some(dataset_before));
+		assert!(ModelDescriptions::<Test>::contains_key(model));
+		assert!(DatasetDescriptions::<Test>::contains_key(dataset));
+	});
+}
