@@ -98,7 +98,8 @@ export class Chain {
   /**
    * Indexes every block up to the best one, in order, once each. A block whose state the node
    * no longer keeps (pruned) is skipped with the rest of the gap: the index goes on from the
-   * oldest block the node still serves, and says from where it covers.
+   * oldest block the node still serves, and says from where it covers. Any other error stops
+   * this pass where it is; the next block starts another.
    */
   private async index() {
     if (this.indexing) return;
@@ -112,8 +113,16 @@ export class Chain {
           // Decoded with the metadata of the runtime that block ran (across upgrades).
           records = await (await this.api.at(hash)).query.system.events();
         } catch (error) {
+          const message = (error as Error).message;
+          // Only a block whose state is gone for good (pruned) is skipped. Any other failure
+          // (a dropped connection, a timeout) is retried from the same block at the next new
+          // block, so that a passing error never leaves a hole in a job's timeline.
+          if (!/discarded|pruned|unknown block/i.test(message)) {
+            console.warn(`block #${number} is not indexed yet (${message}): retrying at the next block`);
+            break;
+          }
           const resume = Math.max(number + 1, this.best - this.settings.history);
-          console.warn(`blocks #${number}–#${resume - 1} are not indexed (${(error as Error).message})`);
+          console.warn(`blocks #${number}–#${resume - 1} are not indexed (${message})`);
           this.indexedTo = resume - 1;
           this.indexedFrom = resume;
           continue;

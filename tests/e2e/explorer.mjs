@@ -94,6 +94,8 @@ describe('explorer', () => {
   it('draws a version\'s lineage: parents, training data and derived versions', async () => {
     await visit(`model/${ids.base}/1`, '[data-testid=lineage-graph][data-nodes]', 'model-lineage');
     assert.match(await textOf('[data-testid=model-name]'), /^blobs-classifier$/);
+    // No key is bound to this version (the worker suite binds one later): the page says what that means.
+    assert.match(await textOf('[data-testid=zk-profile]'), /No ZK profile: jobs on this version cannot ask for proof verification/);
     // The graph (cytoscape) and its list hold the same nodes: v1 (parent), v2 (shown), the
     // tuned model derived from v2, and the dataset both base versions were trained on.
     const nodes = await page.locator('[data-testid=lineage-nodes] li').evaluateAll((items) => items.map((li) => li.dataset.node).sort());

@@ -93,7 +93,9 @@ export function JobPage({ id }: { id: number }) {
           ['Budget (escrowed)', balance(api, spec.budget)],
           ['Price cap per provider', balance(api, job.priceCap)],
           ['Matching', `${variant(spec.matching)} · ${spec.matchingBlocks} blocks to match, ${spec.executionBlocks} to deliver`],
-          ['Verification', variant(spec.verification)],
+          ['Verification', spec.verification.isProof && spec.model.isSome
+            ? <>proof, checked against <Link to={`/model/${spec.model.unwrap().model}/${spec.model.unwrap().version}`}>the model version's ZK profile</Link></>
+            : variant(spec.verification)],
           ['Fees fixed at posting', `protocol ${job.protocolFee.toHuman()}, model ${balance(api, job.modelFee.fee)}`],
           ['Next deadline', job.deadline.isSome ? `${variant(job.deadline.unwrap()[1])} at #${job.deadline.unwrap()[0]}` : '—'],
           ['Posted at', `#${job.postedAt}`],

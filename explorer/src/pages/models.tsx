@@ -87,16 +87,20 @@ export function ModelPage({ id, version }: { id: number; version?: number }) {
     const shown = version ?? (list.length ? list[list.length - 1][0].toNumber() : undefined);
     if (shown === undefined) return { model, about, versions: list, shown };
     const ref = { model: id, version: shown };
-    const [evaluations, royalties] = await Promise.all([
+    const [evaluations, royalties, profile] = await Promise.all([
       api.call.modelRegistryApi.evaluations(ref), api.call.modelRegistryApi.royalties({ Model: ref }),
+      api.query.zkVerifier.profiles(ref) as Promise<Codec>,
     ]);
+    // The ZK profile proofs of this version's results are checked against, and its key.
+    const zk = profile.isSome ? profile.unwrap() : null;
+    const key = zk ? ((await api.query.zkVerifier.keys(zk.key)) as Codec).unwrapOr(null) : null;
     // Each evaluation's benchmark, for its metric's name.
     const metrics = new Map<string, string>();
     for (const [, e] of evaluations as Codec) {
       const benchmark: Codec = await api.query.modelRegistry.benchmarks(e.benchmark);
       if (benchmark.isSome) metrics.set(e.benchmark.toString(), text(benchmark.unwrap().metric));
     }
-    return { model, about, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec, metrics };
+    return { model, about, versions: list, shown, evaluations: evaluations as Codec, royalties: royalties as Codec, metrics, zk, key };
   }, [id, version]);
   if (error) return <ErrorBox error={error} />;
   if (data === undefined) return <Loading what={`model ${id}`} />;
@@ -136,6 +140,15 @@ export function ModelPage({ id, version }: { id: number; version?: number }) {
             rows={data.royalties.map(([payee, amount]: Codec) => [
               payee.isAccount ? who(payee.asAccount) : payee.isOwner ? 'owner' : `parent ${payee.asParent.model}/v${payee.asParent.version}`,
               balance(api, amount)])} />
+          <h2>Verifiable results of v{shown}</h2>
+          {data.zk ? (
+            <Facts items={[
+              ['ZK profile', <span data-testid="zk-profile"><code title={data.zk.key.toHex()}>{hash(data.zk.key)}</code>
+                {data.key ? ` (Groth16, BLS12-381, ${data.key.publicValues} public values, owned by ${who(data.key.owner)})` : ' (key removed)'}</span>],
+              ['Values', `${data.zk.layout.inputs} inputs, ${data.zk.layout.outputs} outputs, fixed point with ${data.zk.layout.scaleBits} fractional bits`],
+              ['Bound by', who(data.zk.owner)],
+            ]} />
+          ) : <p data-testid="zk-profile">No ZK profile: jobs on this version cannot ask for proof verification.</p>}
           <h2>Evaluations of v{shown}</h2>
           <Table testid="evaluations" head={['Id', 'Benchmark', 'Score', 'Evaluator', 'Status']} empty="No evaluations."
             rows={data.evaluations.map(([eid, e]: Codec) => [eid.toString(), `${e.benchmark} (${data.metrics?.get(e.benchmark.toString()) ?? '?'})`,
