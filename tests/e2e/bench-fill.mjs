@@ -205,12 +205,14 @@ async function submitAndWatch(api, { call, section, method, perTx, fit, plan, bl
   return { call, perTx, fit, blocks: seen.filter((b) => b.count > 0), refused };
 }
 
-/** The jobs whose requester is one of `requesters`, by requester, in id order. */
+/** The jobs whose requester is one of `requesters` (in one of `status`, a status or a list, if
+ * given), by requester, in id order. */
 async function jobsOf(api, requesters, status) {
+  const statuses = status === undefined ? undefined : [status].flat();
   const mine = new Map(requesters.map((r) => [r.address, []]));
   for (const [key, value] of await api.query.computeMarket.jobs.entries()) {
     const job = value.unwrap();
-    if (status && job.status.type !== status) continue;
+    if (statuses && !statuses.includes(job.status.type)) continue;
     mine.get(job.requester.toString())?.push(key.args[0].toNumber());
   }
   for (const ids of mine.values()) ids.sort((a, b) => a - b);
@@ -315,13 +317,8 @@ async function lifecycle(api, alice, blocks, senderCount) {
 /** Waits until no job of `requesters` is in one of `statuses` any more (the deadline hook moves
  * them on), at most `maxBlocks` blocks' time. */
 async function waitWhile(api, requesters, statuses, maxBlocks) {
-  const ours = new Set(requesters.map((r) => r.address));
   for (let waited = 0; waited < maxBlocks; waited += 1) {
-    let stuck = 0;
-    for (const [, value] of await api.query.computeMarket.jobs.entries()) {
-      const job = value.unwrap();
-      if (ours.has(job.requester.toString()) && statuses.includes(job.status.type)) stuck += 1;
-    }
+    const stuck = [...(await jobsOf(api, requesters, statuses)).values()].flat().length;
     if (stuck === 0) return;
     process.stderr.write(`[bench-fill] ${stuck} jobs still ${statuses.join(' or ')}\n`);
     await new Promise((resolve) => { setTimeout(resolve, 3_000); });

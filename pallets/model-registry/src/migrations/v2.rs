@@ -101,6 +101,28 @@ pub mod v1 {
 			};
 			(record, about)
 		}
+
+		/// The record as version 1 stored it, from the two parts version 2 keeps (the inverse
+		/// of [`Self::split`]).
+		pub fn join(record: crate::ModelInfo<T>, about: ModelDescription<T>) -> Self {
+			Self {
+				owner: record.owner,
+				pending_owner: record.pending_owner,
+				maintainers: record.maintainers,
+				name: about.name,
+				description: about.description,
+				tags: about.tags,
+				licence: record.licence,
+				licence_ceiling: record.licence_ceiling,
+				usage_fee: record.usage_fee,
+				contributors: record.contributors,
+				status: record.status,
+				deposit: record.deposit,
+				next_version: record.next_version,
+				live_versions: record.live_versions,
+				registered_at: record.registered_at,
+			}
+		}
 	}
 
 	impl<T: Config> DatasetInfo<T> {
@@ -120,6 +142,26 @@ pub mod v1 {
 				registered_at: self.registered_at,
 			};
 			(record, DatasetDescription { name: self.name, description: self.description })
+		}
+
+		/// The record as version 1 stored it, from the two parts version 2 keeps (the inverse
+		/// of [`Self::split`]).
+		pub fn join(record: crate::DatasetInfo<T>, about: DatasetDescription<T>) -> Self {
+			Self {
+				owner: record.owner,
+				pending_owner: record.pending_owner,
+				name: about.name,
+				description: about.description,
+				licence: record.licence,
+				access: record.access,
+				contributors: record.contributors,
+				status: record.status,
+				deposit: record.deposit,
+				next_version: record.next_version,
+				live_versions: record.live_versions,
+				approved_providers: record.approved_providers,
+				registered_at: record.registered_at,
+			}
 		}
 	}
 }
@@ -188,23 +230,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for SplitDescriptions<T> {
 			let record = Models::<T>::get(id).ok_or(TryRuntimeError::Other("a model is gone"))?;
 			let about = ModelDescriptions::<T>::get(id)
 				.ok_or(TryRuntimeError::Other("a model has no description"))?;
-			let rebuilt = v1::ModelInfo::<T> {
-				owner: record.owner,
-				pending_owner: record.pending_owner,
-				maintainers: record.maintainers,
-				name: about.name,
-				description: about.description,
-				tags: about.tags,
-				licence: record.licence,
-				licence_ceiling: record.licence_ceiling,
-				usage_fee: record.usage_fee,
-				contributors: record.contributors,
-				status: record.status,
-				deposit: record.deposit,
-				next_version: record.next_version,
-				live_versions: record.live_versions,
-				registered_at: record.registered_at,
-			};
+			let rebuilt = v1::ModelInfo::<T>::join(record, about);
 			frame_support::ensure!(
 				rebuilt.encode() == old,
 				TryRuntimeError::Other("a model changed")
@@ -215,21 +241,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for SplitDescriptions<T> {
 				Datasets::<T>::get(id).ok_or(TryRuntimeError::Other("a dataset is gone"))?;
 			let about = DatasetDescriptions::<T>::get(id)
 				.ok_or(TryRuntimeError::Other("a dataset has no description"))?;
-			let rebuilt = v1::DatasetInfo::<T> {
-				owner: record.owner,
-				pending_owner: record.pending_owner,
-				name: about.name,
-				description: about.description,
-				licence: record.licence,
-				access: record.access,
-				contributors: record.contributors,
-				status: record.status,
-				deposit: record.deposit,
-				next_version: record.next_version,
-				live_versions: record.live_versions,
-				approved_providers: record.approved_providers,
-				registered_at: record.registered_at,
-			};
+			let rebuilt = v1::DatasetInfo::<T>::join(record, about);
 			frame_support::ensure!(
 				rebuilt.encode() == old,
 				TryRuntimeError::Other("a dataset changed")

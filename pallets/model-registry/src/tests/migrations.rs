@@ -10,40 +10,10 @@ use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion}
 fn to_version_1(model: u64, dataset: u64) -> (Vec<u8>, Vec<u8>) {
 	let record = Models::<Test>::take(model).unwrap();
 	let about = ModelDescriptions::<Test>::take(model).unwrap();
-	let old_model = v1::ModelInfo::<Test> {
-		owner: record.owner,
-		pending_owner: record.pending_owner,
-		maintainers: record.maintainers,
-		name: about.name,
-		description: about.description,
-		tags: about.tags,
-		licence: record.licence,
-		licence_ceiling: record.licence_ceiling,
-		usage_fee: record.usage_fee,
-		contributors: record.contributors,
-		status: record.status,
-		deposit: record.deposit,
-		next_version: record.next_version,
-		live_versions: record.live_versions,
-		registered_at: record.registered_at,
-	};
+	let old_model = v1::ModelInfo::<Test>::join(record, about);
 	let record = Datasets::<Test>::take(dataset).unwrap();
 	let about = DatasetDescriptions::<Test>::take(dataset).unwrap();
-	let old_dataset = v1::DatasetInfo::<Test> {
-		owner: record.owner,
-		pending_owner: record.pending_owner,
-		name: about.name,
-		description: about.description,
-		licence: record.licence,
-		access: record.access,
-		contributors: record.contributors,
-		status: record.status,
-		deposit: record.deposit,
-		next_version: record.next_version,
-		live_versions: record.live_versions,
-		approved_providers: record.approved_providers,
-		registered_at: record.registered_at,
-	};
+	let old_dataset = v1::DatasetInfo::<Test>::join(record, about);
 	let encoded = (old_model.encode(), old_dataset.encode());
 	v1::Models::<Test>::insert(model, old_model);
 	v1::Datasets::<Test>::insert(dataset, old_dataset);
