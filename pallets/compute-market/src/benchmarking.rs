@@ -3,7 +3,7 @@
 use super::*;
 use crate::{commitment_of, types::*};
 use alloc::{vec, vec::Vec};
-use deai_primitives::JobId;
+use deai_primitives::{ContentHash, JobId};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
@@ -135,15 +135,53 @@ fn nearly_revealed_at<T: Config>(index: u32) -> (JobId, T::AccountId) {
 	let job_info = Jobs::<T>::get(job).expect("posted");
 	Pallet::<T>::assign(job, job_info, winners.clone()).expect("assigns");
 	for (who, _) in winners.iter() {
-		let commitment = commitment_of(job, who, &[9; 32], &[3; 32]);
+		let commitment = commitment_of(job, who, &inline_hash::<T>(), &[3; 32]);
 		Pallet::<T>::do_commit_result(who.clone(), job, commitment).expect("commits");
 	}
 	let (last, _) = winners.last().cloned().expect("providers");
 	for (who, _) in winners.iter().take(winners.len() - 1) {
-		Pallet::<T>::do_reveal_result(who.clone(), job, [9; 32], text::<T::MaxUriLen>(), [3; 32])
-			.expect("reveals");
+		reveal_inline::<T>(who, job);
 	}
 	(job, last)
+}
+
+/// The longest inline result.
+fn inline_value<T: Config>() -> Vec<u8> {
+	vec![7; T::MaxInlineResultLen::get() as usize]
+}
+
+/// The result hash of [`inline_value`].
+fn inline_hash<T: Config>() -> ContentHash {
+	sp_io::hashing::blake2_256(&inline_value::<T>())
+}
+
+/// `who` reveals the longest inline result (committed with salt `[3; 32]`): the costliest
+/// reveal to store, and, for the settlement, to read back.
+fn reveal_inline<T: Config>(who: &T::AccountId, job: JobId) {
+	let value = inline_value::<T>().try_into().expect("bounded");
+	Pallet::<T>::do_reveal_result(
+		who.clone(),
+		job,
+		inline_hash::<T>(),
+		Default::default(),
+		[3; 32],
+		Some(value),
+	)
+	.expect("reveals");
+}
+
+/// A `nearly_revealed` job whose first provider has not revealed yet (so that its reveal is
+/// not the last): the job and that provider.
+fn first_reveal_pending<T: Config>() -> (JobId, T::AccountId) {
+	let (job, _) = nearly_revealed::<T>();
+	let first = Jobs::<T>::get(job).unwrap().assignments[0].provider.clone();
+	InlineResults::<T>::remove(job, &first);
+	Jobs::<T>::mutate(job, |j| {
+		if let Some(j) = j {
+			j.assignments[0].result = None;
+		}
+	});
+	(job, first)
 }
 
 /// A direct job (requester `index`, provider `provider_index`) its provider accepted: (the
@@ -446,13 +484,11 @@ mod benchmarks {
 	/// A reveal that does not yet decide the job (the deciding one is `settle`).
 	#[benchmark]
 	fn reveal_result() {
-		let (job, _) = nearly_revealed::<T>();
-		let first = Jobs::<T>::get(job).unwrap().assignments[0].provider.clone();
-		ResultUris::<T>::remove(job, &first);
-		// Un-reveal the first provider so that its reveal is not the last.
+		let (job, first) = first_reveal_pending::<T>();
+		let commitment = commitment_of(job, &first, &[9; 32], &[3; 32]);
 		Jobs::<T>::mutate(job, |j| {
 			if let Some(j) = j {
-				j.assignments[0].result = None;
+				j.assignments[0].commitment = Some(commitment);
 			}
 		});
 		#[extrinsic_call]
@@ -461,6 +497,20 @@ mod benchmarks {
 			job,
 			provider: first,
 			result_hash: [9; 32],
+		});
+	}
+
+	/// An inline reveal of the longest value that does not yet decide the job.
+	#[benchmark]
+	fn reveal_inline_result() {
+		let (job, first) = first_reveal_pending::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(first.clone()), job, inline_value::<T>(), [3; 32]);
+		assert!(InlineResults::<T>::contains_key(job, &first));
+		assert_last_event::<T>(Event::ResultRevealed {
+			job,
+			provider: first,
+			result_hash: inline_hash::<T>(),
 		});
 	}
 
@@ -521,7 +571,8 @@ mod benchmarks {
 	fn settle() {
 		let (job, last) = nearly_revealed::<T>();
 		#[extrinsic_call]
-		reveal_result(RawOrigin::Signed(last), job, [9; 32], text::<T::MaxUriLen>(), [3; 32]);
+		reveal_inline_result(RawOrigin::Signed(last), job, inline_value::<T>(), [3; 32]);
+		assert!(InlineResults::<T>::iter_prefix(job).next().is_none());
 		assert!(matches!(
 			Receipts::<T>::get(job).map(|r| r.outcome),
 			Some(Outcome::Completed { .. })

@@ -1,6 +1,6 @@
 //! The deadline queue's processing in `on_initialize`, and the market's invariants.
 
-use crate::{pallet::*, types::*, WeightInfo};
+use crate::{pallet::*, types::*, JobObserver, WeightInfo};
 use deai_primitives::JobId;
 use frame_support::{
 	ensure,
@@ -32,11 +32,14 @@ impl<T: Config> Pallet<T> {
 	/// that puts up to `MaxDeadlinesPerBlock` worst-case deadlines of that kind in one block,
 	/// with distinct accounts, the most providers, and every royalty payee at its bound. A
 	/// matching or draw deadline closes a job with `bids` bids (`close_charge`).
+	/// Every kind may end its job, which the job's observer hears (its `weight`, not in the
+	/// market's own benchmarks, is added).
 	pub fn deadline_charge(kind: DeadlineKind, bids: u32) -> Weight {
-		match kind {
+		let own = match kind {
 			DeadlineKind::Matching | DeadlineKind::Draw => Self::close_charge(bids),
 			_ => Self::stress_slope(kind).saturating_add(Self::intercept_excess(kind)),
-		}
+		};
+		own.saturating_add(T::JobObserver::weight())
 	}
 
 	/// What the stress benchmarks of `kind` measure once per block beyond the hook's own base
@@ -233,7 +236,9 @@ impl<T: Config> Pallet<T> {
 			(DeadlineKind::Review, JobStatus::Submitted) => {
 				// Silence accepts.
 				match job.assignments.first().and_then(|a| a.result) {
-					Some(result_hash) => Self::settle(id, job, Outcome::Completed { result_hash }),
+					Some(result_hash) => {
+						Self::settle(id, job, Outcome::Completed { result_hash }, None)
+					},
 					None => Self::fail(id, job, FailureReason::MissedDeadline),
 				}
 			},
@@ -415,6 +420,16 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				named,
 				TryRuntimeError::Other("a result location of a provider the job does not have")
+			);
+		}
+		// Inline values wait for their job's tally: none outlives its job, and each is a
+		// provider's the job has.
+		for (id, provider) in InlineResults::<T>::iter_keys() {
+			let job = Jobs::<T>::get(id)
+				.ok_or(TryRuntimeError::Other("an inline result outlived its job"))?;
+			ensure!(
+				job.assignments.iter().any(|a| a.provider == provider && a.result.is_some()),
+				TryRuntimeError::Other("an inline result of a provider that did not reveal")
 			);
 		}
 		for ((reason, who), amount) in expected {

@@ -88,6 +88,8 @@ mod errors {
 		RevealMismatch,
 		/// The provider did not commit.
 		NotCommitted,
+		/// A result revealed inline is longer than `MaxInlineResultLen`.
+		InlineResultTooLong,
 		/// The job's deadline has passed.
 		DeadlinePassed,
 		/// The job's deadline has not passed.

@@ -1,6 +1,6 @@
 //! Jobs: posting, matching (auction, direct, fixed price), deadlines, and how a job ends.
 
-use crate::{pallet::*, types::*, BalanceOf};
+use crate::{observer::InlineResult, pallet::*, types::*, BalanceOf, JobObserver};
 use alloc::vec::Vec;
 use codec::{Encode, MaxEncodedLen};
 use core::cmp::Reverse;
@@ -523,6 +523,7 @@ impl<T: Config> Pallet<T> {
 		id: JobId,
 		mut job: Job<T>,
 		outcome: Outcome,
+		value: Option<&InlineResult<T>>,
 		used: bool,
 		providers: BoundedVec<(T::AccountId, BalanceOf<T>), T::MaxRedundancy>,
 		protocol_fee: BalanceOf<T>,
@@ -542,25 +543,30 @@ impl<T: Config> Pallet<T> {
 			T::Registry::unpin_dataset(dataset, used.then_some(fee));
 		}
 		Jobs::<T>::remove(id);
-		Receipts::<T>::insert(
-			id,
-			Receipt {
-				job: id,
-				requester: job.requester,
-				kind: job.spec.kind,
-				model: job.spec.model,
-				datasets: job.spec.datasets,
-				input_hash: job.spec.input_hash,
-				verification: job.spec.verification,
-				outcome,
-				providers,
-				protocol_fee,
-				usage_fees,
-				refunded,
-				finished_at: frame_system::Pallet::<T>::block_number(),
-				deposit: job.deposit,
-			},
-		);
+		let _ = InlineResults::<T>::clear_prefix(id, u32::MAX, None);
+		let receipt = Receipt {
+			job: id,
+			requester: job.requester,
+			kind: job.spec.kind,
+			model: job.spec.model,
+			datasets: job.spec.datasets,
+			input_hash: job.spec.input_hash,
+			verification: job.spec.verification,
+			outcome,
+			providers,
+			protocol_fee,
+			usage_fees,
+			refunded,
+			finished_at: frame_system::Pallet::<T>::block_number(),
+			deposit: job.deposit,
+		};
+		if T::JobObserver::job_finished(&receipt, value) {
+			// The observer keeps the record: the market's goes, with the locations its deposit
+			// paid for.
+			Self::forget_receipt(id, &receipt.requester, receipt.deposit);
+		} else {
+			Receipts::<T>::insert(id, receipt);
+		}
 	}
 
 	/// Ends a job without success: the whole budget (and any dispute bond) goes back to the
@@ -576,6 +582,7 @@ impl<T: Config> Pallet<T> {
 			id,
 			job,
 			Outcome::Failed { reason },
+			None,
 			false,
 			BoundedVec::new(),
 			Zero::zero(),
@@ -589,13 +596,18 @@ impl<T: Config> Pallet<T> {
 		let receipt = Receipts::<T>::get(id).ok_or(Error::<T>::ReceiptNotFound)?;
 		ensure!(receipt.requester == who, Error::<T>::NotRequester);
 		Receipts::<T>::remove(id);
-		// The locations kept beside the job, paid for by the same deposit (one input, at most
-		// one result per provider the job was ever assigned: `MaxRedundancy` when it was
-		// posted; no limit here, so that a lower bound set later leaves none behind).
-		JobInputUris::<T>::remove(id);
-		let _ = ResultUris::<T>::clear_prefix(id, u32::MAX, None);
-		Self::release(HoldReason::StorageDeposit, &who, receipt.deposit);
+		Self::forget_receipt(id, &who, receipt.deposit);
 		Self::deposit_event(Event::ReceiptRemoved { job: id });
 		Ok(())
+	}
+
+	/// Deletes what a finished job's deposit paid for beside its receipt, and returns the
+	/// deposit: the locations kept beside the job (one input, at most one result per provider
+	/// the job was ever assigned: `MaxRedundancy` when it was posted; no limit here, so that a
+	/// lower bound set later leaves none behind).
+	fn forget_receipt(id: JobId, requester: &T::AccountId, deposit: BalanceOf<T>) {
+		JobInputUris::<T>::remove(id);
+		let _ = ResultUris::<T>::clear_prefix(id, u32::MAX, None);
+		Self::release(HoldReason::StorageDeposit, requester, deposit);
 	}
 }

@@ -44,6 +44,7 @@ mod jobs;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+pub mod observer;
 mod providers;
 mod queries;
 mod results;
@@ -53,6 +54,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use observer::{Aggregate, InlineResult, JobObserver, Reveal};
 pub use results::commitment_of;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -248,6 +250,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
+		/// The most bytes a result revealed inline (`reveal_inline_result`) may have.
+		#[pallet::constant]
+		type MaxInlineResultLen: Get<u32>;
+
+		/// A pallet built on the market (the AI oracle) that decides redundant jobs whose results
+		/// are values and hears how each job ends; `()` for none.
+		type JobObserver: JobObserver<Self>;
+
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
 
@@ -324,6 +334,14 @@ pub mod pallet {
 	/// Receipts of finished jobs, until their requesters remove them.
 	#[pallet::storage]
 	pub type Receipts<T: Config> = StorageMap<_, Twox64Concat, JobId, Receipt<T>>;
+
+	/// Results revealed inline (`reveal_inline_result`) by a redundant job's providers, kept
+	/// until the job ends (at most one per provider, `MaxInlineResultLen` bytes each; the
+	/// provider's bond stands behind them): its observer aggregates them, and the accepted one
+	/// is handed to it.
+	#[pallet::storage]
+	pub type InlineResults<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Blake2_128Concat, T::AccountId, InlineResult<T>>;
 
 	/// Jobs whose deadline falls in each block. A block takes any number (so that filling it
 	/// blocks nobody's call); each entry is paid for by its job's deposit, and `on_initialize`
@@ -485,7 +503,7 @@ pub mod pallet {
 		/// Cancels an open job: the budget and deposits come back in full. Requester only.
 		/// Emits `JobFailed` with `Cancelled`.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::cancel_job(T::MaxBids::get()))]
+		#[pallet::weight(T::WeightInfo::cancel_job(T::MaxBids::get()).saturating_add(T::JobObserver::weight()))]
 		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_cancel_job(who, job)
@@ -576,7 +594,27 @@ pub mod pallet {
 			salt: ContentHash,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal_result(who, job, result_hash, result_uri, salt)
+			Self::do_reveal_result(who, job, result_hash, result_uri, salt, None)
+		}
+
+		/// Reveals a committed result given inline: the result is `value` (at most
+		/// `MaxInlineResultLen` bytes, else `InlineResultTooLong`), whose BLAKE2-256 is the
+		/// result hash the commitment bound. The value is handed to the job's observer when the
+		/// job settles (an oracle answer carries it). The last reveal decides the job. Emits
+		/// `ResultRevealed`.
+		#[pallet::call_index(24)]
+		#[pallet::weight(T::WeightInfo::reveal_inline_result().saturating_add(Pallet::<T>::max_settlement_weight()))]
+		pub fn reveal_inline_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			value: alloc::vec::Vec<u8>,
+			salt: ContentHash,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let value: InlineResult<T> =
+				value.try_into().map_err(|_| Error::<T>::InlineResultTooLong)?;
+			let result_hash = sp_io::hashing::blake2_256(&value);
+			Self::do_reveal_result(who, job, result_hash, Default::default(), salt, Some(value))
 		}
 
 		/// Reports that the signer cannot run an assigned job: it is not paid, loses
@@ -586,6 +624,7 @@ pub mod pallet {
 		/// committing to a result in a redundant job (a committed provider reveals, or is slashed
 		/// at the reveal deadline), nor after the deadline. Emits `FailureReported`.
 		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::report_failure().saturating_add(T::JobObserver::weight()))]
 		pub fn report_failure(
 			origin: OriginFor<T>,
 			job: JobId,

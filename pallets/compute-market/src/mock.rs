@@ -352,6 +352,8 @@ impl pallet_compute_market::Config for Test {
 	type MaxAcceleratorLen = ConstU32<16>;
 	type MaxProofLen = ConstU32<64>;
 	type MaxDeadlinesPerBlock = ConstU32<4>;
+	type MaxInlineResultLen = ConstU32<1024>;
+	type JobObserver = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;

@@ -1,7 +1,8 @@
 //! Results: submission, commit-reveal, verification, disputes, and settlement.
 
-use crate::{pallet::*, types::*, BalanceOf, WeightInfo};
-use alloc::collections::BTreeMap;
+use crate::observer::{Aggregate, InlineResult, Reveal};
+use crate::{pallet::*, types::*, BalanceOf, JobObserver, WeightInfo};
+use alloc::{collections::BTreeMap, vec::Vec};
 use codec::Encode;
 use deai_primitives::{
 	ContentHash, ContributionCategory, ContributionSink, Earner, JobId, ModelRegistry,
@@ -32,7 +33,7 @@ impl<T: Config> Pallet<T> {
 	/// (their usage fees go into the versions' pots in one payment), benchmarked with every
 	/// dataset slot used and the most providers. Every call that may settle is charged it.
 	pub fn max_settlement_weight() -> Weight {
-		T::WeightInfo::settle()
+		T::WeightInfo::settle().saturating_add(T::JobObserver::weight())
 	}
 
 	/// The job and the index of `who` among its providers.
@@ -82,11 +83,11 @@ impl<T: Config> Pallet<T> {
 		ResultUris::<T>::insert(id, &who, result_uri);
 		Self::deposit_event(Event::ResultSubmitted { job: id, provider: who, result_hash });
 		if job.spec.verification == VerificationMode::Proof {
-			Self::settle(id, job, Outcome::Completed { result_hash });
+			Self::settle(id, job, Outcome::Completed { result_hash }, None);
 			return Ok(Some(
 				T::WeightInfo::submit_result()
 					.saturating_add(verified)
-					.saturating_add(T::WeightInfo::settle()),
+					.saturating_add(Self::max_settlement_weight()),
 			)
 			.into());
 		}
@@ -128,6 +129,7 @@ impl<T: Config> Pallet<T> {
 		result_hash: ContentHash,
 		result_uri: BoundedText<T::MaxUriLen>,
 		salt: ContentHash,
+		inline: Option<InlineResult<T>>,
 	) -> DispatchResultWithPostInfo {
 		let (mut job, index) = Self::assigned_job(&who, id)?;
 		ensure!(job.status == JobStatus::Revealing, Error::<T>::NotRevealing);
@@ -140,17 +142,24 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::RevealMismatch
 		);
 		assignment.result = Some(result_hash);
-		ResultUris::<T>::insert(id, &who, result_uri);
+		// An inline value is the result itself: it needs no location.
+		let revealed = match inline {
+			Some(value) => {
+				InlineResults::<T>::insert(id, &who, value);
+				T::WeightInfo::reveal_inline_result()
+			},
+			None => {
+				ResultUris::<T>::insert(id, &who, result_uri);
+				T::WeightInfo::reveal_result()
+			},
+		};
 		Self::deposit_event(Event::ResultRevealed { job: id, provider: who, result_hash });
 		if job.assignments.iter().all(|a| a.result.is_some()) {
 			Self::tally(id, job);
-			return Ok(Some(
-				T::WeightInfo::reveal_result().saturating_add(T::WeightInfo::settle()),
-			)
-			.into());
+			return Ok(Some(revealed.saturating_add(Self::max_settlement_weight())).into());
 		}
 		Jobs::<T>::insert(id, job);
-		Ok(Some(T::WeightInfo::reveal_result()).into())
+		Ok(Some(revealed).into())
 	}
 
 	/// Decides a redundant job from its revealed results. A result at least `quorum` providers
@@ -163,6 +172,8 @@ impl<T: Config> Pallet<T> {
 	///   slashed for what they revealed (a lazy provider revealing junk earns nothing), and the
 	///   requester is refunded.
 	///
+	/// Which results agree is decided by their hashes, unless the job's observer aggregates its
+	/// inline values (an oracle's numbers: the median, and who is within its tolerance band).
 	/// Providers that revealed nothing are always slashed. Slashes go to the fee destination,
 	/// never to the requester.
 	pub(crate) fn tally(id: JobId, mut job: Job<T>) {
@@ -170,25 +181,52 @@ impl<T: Config> Pallet<T> {
 			frame_support::defensive!("tally of a job that is not redundant");
 			return;
 		};
-		let mut counts: BTreeMap<ContentHash, u32> = BTreeMap::new();
-		for result in job.assignments.iter().filter_map(|a| a.result) {
-			*counts.entry(result).or_default() += 1;
-		}
-		let unanimous = counts.len() == 1;
-		let winner = counts
-			.into_iter()
-			.max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-			.filter(|(_, count)| *count >= u32::from(quorum))
-			.map(|(hash, _)| hash);
+		let inline: BTreeMap<T::AccountId, InlineResult<T>> =
+			InlineResults::<T>::iter_prefix(id).collect();
+		let reveals: Vec<Reveal<'_, T>> = job
+			.assignments
+			.iter()
+			.map(|a| Reveal { result: a.result, value: inline.get(&a.provider) })
+			.collect();
+		let (agreeing, candidate) = match T::JobObserver::aggregate(id, &reveals) {
+			Some(Aggregate { agreeing, value }) => {
+				let hash = sp_io::hashing::blake2_256(&value);
+				(agreeing, Some((hash, Some(value))))
+			},
+			None => {
+				let mut counts: BTreeMap<ContentHash, u32> = BTreeMap::new();
+				for result in reveals.iter().filter_map(|r| r.result) {
+					*counts.entry(result).or_default() += 1;
+				}
+				let best = counts
+					.into_iter()
+					.max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+					.map(|(hash, _)| hash);
+				let agreeing: Vec<bool> =
+					reveals.iter().map(|r| best.is_some() && r.result == best).collect();
+				// Equal hashes, equal values: any agreeing provider's inline value is the value.
+				let value = reveals
+					.iter()
+					.zip(agreeing.iter())
+					.find_map(|(r, agrees)| agrees.then_some(r.value).flatten().cloned());
+				(agreeing, best.map(|hash| (hash, value)))
+			},
+		};
+		drop(reveals);
+		let agreeing_count = agreeing.iter().filter(|a| **a).count() as u32;
+		let revealed_count = job.assignments.iter().filter(|a| a.result.is_some()).count() as u32;
+		let unanimous = revealed_count > 0 && agreeing_count == revealed_count;
+		let winner = candidate.filter(|_| agreeing_count >= u32::from(quorum));
+		let agrees = |i: usize| agreeing.get(i).copied().unwrap_or(false);
 		let mut paid = BoundedVec::new();
-		for assignment in core::mem::take(&mut job.assignments) {
+		for (i, assignment) in core::mem::take(&mut job.assignments).into_iter().enumerate() {
 			let punished = match winner {
-				Some(_) => assignment.result != winner,
+				Some(_) => !agrees(i),
 				None => assignment.result.is_none(),
 			};
 			let delivered = match winner {
-				Some(_) => assignment.result == winner,
-				None => unanimous && assignment.result.is_some(),
+				Some(_) => agrees(i),
+				None => unanimous && agrees(i),
 			};
 			if punished {
 				Self::slash_provider(&assignment.provider, T::MissedDeadlineSlash::get(), id);
@@ -205,9 +243,11 @@ impl<T: Config> Pallet<T> {
 		}
 		job.assignments = paid;
 		match winner {
-			Some(result) => Self::settle(id, job, Outcome::Completed { result_hash: result }),
+			Some((result_hash, value)) => {
+				Self::settle(id, job, Outcome::Completed { result_hash }, value.as_ref())
+			},
 			None if !job.assignments.is_empty() => {
-				Self::settle(id, job, Outcome::Failed { reason: FailureReason::NoQuorum })
+				Self::settle(id, job, Outcome::Failed { reason: FailureReason::NoQuorum }, None)
 			},
 			None => Self::fail(id, job, FailureReason::NoQuorum),
 		}
@@ -269,8 +309,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_accept_result(who: T::AccountId, id: JobId) -> DispatchResultWithPostInfo {
 		let job = Self::requested_job(&who, id)?;
 		let result = Self::submitted_result(&job)?;
-		Self::settle(id, job, Outcome::Completed { result_hash: result });
-		Ok(Some(T::WeightInfo::settle()).into())
+		Self::settle(id, job, Outcome::Completed { result_hash: result }, None);
+		Ok(Some(Self::max_settlement_weight()).into())
 	}
 
 	pub(crate) fn do_dispute_result(who: T::AccountId, id: JobId) -> DispatchResult {
@@ -299,7 +339,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn dispute_timed_out(id: JobId, job: Job<T>) {
 		Self::deposit_event(Event::DisputeTimedOut { job: id });
 		match job.assignments.first().and_then(|a| a.result) {
-			Some(result_hash) => Self::settle(id, job, Outcome::Completed { result_hash }),
+			Some(result_hash) => Self::settle(id, job, Outcome::Completed { result_hash }, None),
 			None => {
 				frame_support::defensive!("a disputed job without a result");
 				Self::fail(id, job, FailureReason::MissedDeadline);
@@ -320,8 +360,8 @@ impl<T: Config> Pallet<T> {
 		let result = Self::submitted_result(&job)?;
 		Self::ensure_before_deadline(&job)?;
 		if valid {
-			Self::settle(id, job, Outcome::Completed { result_hash: result });
-			return Ok(Some(T::WeightInfo::settle()).into());
+			Self::settle(id, job, Outcome::Completed { result_hash: result }, None);
+			return Ok(Some(Self::max_settlement_weight()).into());
 		}
 		// The requester chose the verifier, so a rejection alone decides nothing: it becomes a
 		// dispute, bonded by the requester as if it had disputed (an overruled rejection pays the
@@ -333,7 +373,7 @@ impl<T: Config> Pallet<T> {
 		job.dispute_bond = bond;
 		Self::open_dispute(id, job);
 		Self::deposit_event(Event::ResultRejected { job: id, verifier: who });
-		Ok(Some(T::WeightInfo::settle()).into())
+		Ok(Some(Self::max_settlement_weight()).into())
 	}
 
 	/// Slashes a single-provider job's provider (`DisputeSlash`, to the fee destination),
@@ -361,7 +401,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::DisputeResolved { job: id, provider_at_fault });
 		if provider_at_fault {
 			Self::punish_and_fail(id, job, FailureReason::DisputeLost);
-			return Ok(Some(T::WeightInfo::settle()).into());
+			return Ok(Some(Self::max_settlement_weight()).into());
 		}
 		// The requester was wrong: its bond goes to the provider and the fee destination; what
 		// could not be paid is released (never left held without a record).
@@ -382,8 +422,8 @@ impl<T: Config> Pallet<T> {
 			));
 			Self::release(HoldReason::DisputeBond, &job.requester, bond.saturating_sub(paid));
 		}
-		Self::settle(id, job, Outcome::Completed { result_hash: result });
-		Ok(Some(T::WeightInfo::settle()).into())
+		Self::settle(id, job, Outcome::Completed { result_hash: result }, None);
+		Ok(Some(Self::max_settlement_weight()).into())
 	}
 
 	/// Pays for a job's delivered work from its escrow, in one step: each remaining provider its
@@ -394,7 +434,12 @@ impl<T: Config> Pallet<T> {
 	/// requester. Writes the receipt with `outcome`: `Completed` for an accepted result, or a
 	/// failure whose delivering providers are still owed (a redundant job without a quorum).
 	/// Emits `JobSettled` or `JobFailed`.
-	pub(crate) fn settle(id: JobId, job: Job<T>, outcome: Outcome) {
+	pub(crate) fn settle(
+		id: JobId,
+		job: Job<T>,
+		outcome: Outcome,
+		value: Option<&InlineResult<T>>,
+	) {
 		let requester = job.requester.clone();
 		let escrow = HoldReason::JobEscrow;
 		let mut paid_to_providers = BalanceOf::<T>::zero();
@@ -481,6 +526,7 @@ impl<T: Config> Pallet<T> {
 			id,
 			job,
 			outcome.clone(),
+			value,
 			pots_paid,
 			providers,
 			protocol_fee,

@@ -53,6 +53,7 @@ pub trait WeightInfo {
 	fn submit_result() -> Weight;
 	fn commit_result() -> Weight;
 	fn reveal_result() -> Weight;
+	fn reveal_inline_result() -> Weight;
 	fn report_failure() -> Weight;
 	fn dispute_result() -> Weight;
 	fn remove_receipt() -> Weight;
@@ -388,6 +389,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::ResultUris` (r:0 w:1)
 	/// Proof: `ComputeMarket::ResultUris` (`max_values`: None, `max_size`: Some(322), added: 2797, mode: `MaxEncodedLen`)
 	fn reveal_result() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1179`
+		//  Estimated: `4473`
+		// Minimum execution time: 30_665_000 picoseconds.
+		Weight::from_parts(47_340_000, 4473)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn reveal_inline_result() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1179`
 		//  Estimated: `4473`
@@ -870,6 +880,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result() -> Weight {
+		Weight::from_parts(47_340_000, 4473)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn reveal_inline_result() -> Weight {
 		Weight::from_parts(47_340_000, 4473)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))

@@ -145,6 +145,8 @@ impl pallet_compute_market::Config for Runtime {
 	type MaxAcceleratorLen = ConstU32<32>;
 	type MaxProofLen = ConstU32<4096>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
+	type MaxInlineResultLen = ConstU32<1024>;
+	type JobObserver = ();
 	type WeightInfo = pallet_compute_market::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketBenchmarkHelper;

@@ -418,3 +418,78 @@ fn a_proof_job_the_verifier_cannot_prove_is_refused_at_posting() {
 		);
 	});
 }
+
+fn commit_inline(who: AccountId, job: u64, value: &[u8]) {
+	let hash = sp_io::hashing::blake2_256(value);
+	assert_ok!(Market::commit_result(
+		RuntimeOrigin::signed(who),
+		job,
+		commitment_of(job, &who, &hash, &[who as u8; 32])
+	));
+}
+
+fn reveal_inline(
+	who: AccountId,
+	job: u64,
+	value: &[u8],
+) -> frame_support::dispatch::DispatchResultWithPostInfo {
+	Market::reveal_inline_result(RuntimeOrigin::signed(who), job, value.to_vec(), [who as u8; 32])
+}
+
+#[test]
+fn inline_results_are_decided_by_their_hash_and_kept_only_until_the_job_ends() {
+	new_test_ext().execute_with(|| {
+		let job = redundant_job(3, 2);
+		let longest = vec![5u8; 1024];
+		commit_inline(P1, job, &longest);
+		commit_inline(P2, job, &longest);
+		commit_inline(P3, job, b"junk");
+		// One byte over the bound is refused by name, before anything else is checked.
+		assert_noop!(reveal_inline(P1, job, &[5u8; 1025]), Error::<Test>::InlineResultTooLong);
+		// A value whose hash is not the committed one does not open the commitment.
+		assert_noop!(reveal_inline(P1, job, &[5u8; 1023]), Error::<Test>::RevealMismatch);
+		assert_ok!(reveal_inline(P1, job, &longest));
+		assert_eq!(
+			last_event(),
+			MarketEvent::ResultRevealed {
+				job,
+				provider: P1,
+				result_hash: sp_io::hashing::blake2_256(&longest)
+			}
+		);
+		assert_eq!(InlineResults::<Test>::get(job, P1).unwrap().to_vec(), longest);
+		// Revealed inline, the result needs no location.
+		assert!(!ResultUris::<Test>::contains_key(job, P1));
+		assert_noop!(reveal_inline(P1, job, &longest), Error::<Test>::AlreadySubmitted);
+		assert_ok!(reveal_inline(P2, job, &longest));
+		assert_ok!(reveal_inline(P3, job, b"junk"));
+		let receipt = Receipts::<Test>::get(job).unwrap();
+		assert_eq!(
+			receipt.outcome,
+			Outcome::Completed { result_hash: sp_io::hashing::blake2_256(&longest) }
+		);
+		assert_eq!(paid(job), vec![(P1, 5_000), (P2, 5_000)]);
+		assert_eq!(Providers::<Test>::get(P3).unwrap().reputation.failed, 1);
+		assert_eq!(InlineResults::<Test>::iter_prefix(job).count(), 0);
+	});
+}
+
+#[test]
+fn an_inline_reveal_needs_a_commitment_and_the_reveal_phase() {
+	new_test_ext().execute_with(|| {
+		let job = redundant_job(2, 2);
+		assert_noop!(reveal_inline(P1, job, b"1"), Error::<Test>::NotRevealing);
+		commit_inline(P1, job, b"1");
+		commit_inline(P2, job, b"1");
+		assert_noop!(reveal_inline(P3, job, b"1"), Error::<Test>::NotAssignedProvider);
+		assert_ok!(reveal_inline(P1, job, b"1"));
+		// The reveal deadline passes without P2: P1 alone is short of the quorum of 2 but
+		// unanimous, so it is paid; P2 is slashed; the value is dropped with the job.
+		run_to_block(200);
+		let receipt = Receipts::<Test>::get(job).unwrap();
+		assert_eq!(receipt.outcome, Outcome::Failed { reason: FailureReason::NoQuorum });
+		assert_eq!(paid(job), vec![(P1, 5_000)]);
+		assert_eq!(held(HoldReason::ProviderBond, P2), 1_800);
+		assert_eq!(InlineResults::<Test>::iter_prefix(job).count(), 0);
+	});
+}
