@@ -32,6 +32,39 @@ pub fn result_commitment(job: u64, provider: &[u8], result: &Hash32, salt: &Hash
 	out
 }
 
+/// The AI oracle's facts that the runtime, the worker, the command line and contracts share.
+pub mod oracle {
+	/// The input location of an oracle job whose question was given inline: the worker reads
+	/// the input from the oracle's storage (`RequestInputs` for a one-shot request, the feed's
+	/// question for a feed's round), and checks it against the job's input hash.
+	pub const INLINE_INPUT_URI: &[u8] = b"deai-oracle:inline";
+	/// The most bytes of a question's inline input.
+	pub const MAX_INLINE_INPUT_LEN: u32 = 4096;
+	/// The most bytes of an answer (a result revealed inline).
+	pub const MAX_ANSWER_LEN: u32 = 1024;
+
+	/// A label answer: the class index, 4 bytes little endian (SCALE `u32`).
+	pub const fn encode_label(label: u32) -> [u8; 4] {
+		label.to_le_bytes()
+	}
+
+	/// The class index of a label answer, if `value` is one.
+	pub fn decode_label(value: &[u8]) -> Option<u32> {
+		Some(u32::from_le_bytes(value.try_into().ok()?))
+	}
+
+	/// A number answer: the number times `10^decimals`, rounded toward zero, 16 bytes little
+	/// endian (SCALE `i128`).
+	pub const fn encode_scalar(scaled: i128) -> [u8; 16] {
+		scaled.to_le_bytes()
+	}
+
+	/// The scaled number of a number answer, if `value` is one.
+	pub fn decode_scalar(value: &[u8]) -> Option<i128> {
+		Some(i128::from_le_bytes(value.try_into().ok()?))
+	}
+}
+
 /// The bits of a provider's `job_kinds` capability, one per kind of work the market runs.
 pub mod job_kind {
 	/// Running a model on inputs.

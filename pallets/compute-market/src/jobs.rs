@@ -112,6 +112,14 @@ impl<T: Config> Pallet<T> {
 	// Posting and matching
 	// ---------------------------------------------------------------------------------------
 
+	/// Posts a job for `requester`, exactly as its own `post_job` would (the pallets built on the
+	/// market, such as the AI oracle, post their users' jobs this way). The caller runs it in a
+	/// storage layer of its own if it must not keep a failed attempt's writes. Returns the job's
+	/// id.
+	pub fn post_job_for(requester: T::AccountId, spec: JobSpec<T>) -> Result<JobId, DispatchError> {
+		Self::do_post_job(requester, spec)
+	}
+
 	pub(crate) fn do_post_job(
 		requester: T::AccountId,
 		spec: JobSpec<T>,
