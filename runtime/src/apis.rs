@@ -392,6 +392,30 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_ai_oracle::runtime_api::AiOracleApi<
+		Block,
+		Balance,
+		pallet_ai_oracle::Answer<Runtime>,
+		pallet_ai_oracle::RequestState<Runtime>,
+	> for Runtime {
+		fn request(request: u64) -> pallet_ai_oracle::RequestState<Runtime> {
+			crate::AiOracle::request_state(request)
+		}
+
+		fn feed_latest(feed: u64) -> Option<pallet_ai_oracle::Answer<Runtime>> {
+			pallet_ai_oracle::FeedAnswers::<Runtime>::get(feed)
+		}
+
+		fn quote(
+			model: deai_primitives::ModelVersionRef,
+			providers: u32,
+			price: Balance,
+			callback_gas: Option<Weight>,
+		) -> Option<pallet_ai_oracle::runtime_api::OracleQuote<Balance>> {
+			crate::AiOracle::quote(model, providers, price, callback_gas)
+		}
+	}
+
 	impl pallet_compute_market::runtime_api::ComputeMarketApi<
 		Block,
 		AccountId,

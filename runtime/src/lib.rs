@@ -136,7 +136,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 11,
+	spec_version: 12,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -240,6 +240,8 @@ mod runtime {
 	pub type ContributorRewards = pallet_contributor_rewards;
 	#[runtime::pallet_index(63)]
 	pub type ZkVerifier = pallet_zk_verifier;
+	#[runtime::pallet_index(64)]
+	pub type AiOracle = pallet_ai_oracle;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]

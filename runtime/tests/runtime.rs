@@ -746,6 +746,7 @@ mod charged_at_least_the_benchmarks {
 		traits::{GetCallIndex, GetCallName},
 		weights::Weight,
 	};
+	use pallet_ai_oracle::WeightInfo as _;
 	use pallet_compute_market::{DeadlineKind, WeightInfo as _};
 	use pallet_contributor_rewards::WeightInfo as _;
 	use pallet_model_registry::WeightInfo as _;
@@ -753,6 +754,8 @@ mod charged_at_least_the_benchmarks {
 	use sp_runtime::Perbill;
 
 	type Market = <Runtime as pallet_compute_market::Config>::WeightInfo;
+	type Oracle = <Runtime as pallet_ai_oracle::Config>::WeightInfo;
+	type OracleCall = pallet_ai_oracle::Call<Runtime>;
 	type Registry = <Runtime as pallet_model_registry::Config>::WeightInfo;
 	type Rewards = <Runtime as pallet_contributor_rewards::Config>::WeightInfo;
 	type Zk = <Runtime as pallet_zk_verifier::Config>::WeightInfo;
@@ -902,7 +905,7 @@ mod charged_at_least_the_benchmarks {
 	/// the deciding reveal of a job with the most providers, datasets and contributors.
 	fn market_paths(name: &str) -> Vec<Weight> {
 		let bids = bound::<<Runtime as pallet_compute_market::Config>::MaxBids>();
-		let settle = Market::settle();
+		let settle = oracle_settlement();
 		match name {
 			"register_provider" => vec![Market::register_provider()],
 			"update_provider" => vec![Market::update_provider()],
@@ -913,7 +916,7 @@ mod charged_at_least_the_benchmarks {
 			"start_unbonding" => vec![Market::start_unbonding()],
 			"withdraw_bond" => vec![Market::withdraw_bond()],
 			"post_job" => vec![Market::post_job()],
-			"cancel_job" => vec![Market::cancel_job(bids)],
+			"cancel_job" => vec![Market::cancel_job(bids).saturating_add(Oracle::job_finished())],
 			"place_bid" => vec![Market::place_bid()],
 			"select_bids" => vec![Market::select_bids(bids)],
 			"accept_job" => vec![Market::accept_job()],
@@ -926,7 +929,11 @@ mod charged_at_least_the_benchmarks {
 			"commit_result" => vec![Market::commit_result()],
 			// The last reveal decides the job.
 			"reveal_result" => vec![Market::reveal_result(), settle],
-			"report_failure" => vec![Market::report_failure()],
+			"reveal_inline_result" => vec![Market::reveal_inline_result(), settle],
+			// Leaving may fail the job, which its observer hears.
+			"report_failure" => vec![Market::report_failure()
+				.saturating_add(Oracle::job_finished())
+				.saturating_add(Oracle::aggregate(redundancy()))],
 			"accept_result" => vec![settle],
 			"dispute_result" => vec![Market::dispute_result()],
 			"attest_result" => vec![settle],
@@ -938,6 +945,30 @@ mod charged_at_least_the_benchmarks {
 				.map(|(_, stress)| Market::finalize_deadline().saturating_add(stress(1)))
 				.collect(),
 			other => panic!("ComputeMarket::{other} has no benchmarks in this table: add them"),
+		}
+	}
+
+	fn redundancy() -> u32 {
+		bound::<<Runtime as pallet_compute_market::Config>::MaxRedundancy>()
+	}
+
+	/// A settlement at its costliest: the market's (the most providers, datasets and
+	/// contributors), and the oracle's when the job is a question (its answers aggregated and
+	/// recorded, its callback queued).
+	fn oracle_settlement() -> Weight {
+		Market::settle()
+			.saturating_add(Oracle::aggregate(redundancy()))
+			.saturating_add(Oracle::job_finished())
+	}
+
+	fn oracle_paths(name: &str) -> Vec<Weight> {
+		match name {
+			// The market's job is posted within: its benchmark measures both.
+			"request" => vec![Oracle::request()],
+			"remove_answer" => vec![Oracle::remove_answer()],
+			"create_feed" => vec![Oracle::create_feed()],
+			"cancel_feed" => vec![Oracle::cancel_feed()],
+			other => panic!("AiOracle::{other} has no benchmarks in this table: add them"),
 		}
 	}
 
@@ -1042,6 +1073,12 @@ mod charged_at_least_the_benchmarks {
 				let call = RuntimeCall::ContributorRewards(smallest::<RewardsCall>(*index));
 				let charged = call.get_dispatch_info().call_weight;
 				assert_covers("ContributorRewards", name, charged, rewards_paths(name));
+			}
+			let names = OracleCall::get_call_names();
+			for (name, index) in names.iter().zip(OracleCall::get_call_indices()) {
+				let call = RuntimeCall::AiOracle(smallest::<OracleCall>(*index));
+				let charged = call.get_dispatch_info().call_weight;
+				assert_covers("AiOracle", name, charged, oracle_paths(name));
 			}
 			let names = ZkCall::get_call_names();
 			for (name, index) in names.iter().zip(ZkCall::get_call_indices()) {

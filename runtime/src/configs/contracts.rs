@@ -66,3 +66,46 @@ impl pallet_contracts::Config for Runtime {
 }
 
 impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
+
+/// Calls contracts back for the AI oracle: pallet-contracts' `bare_call` from the oracle's
+/// account, with the gas the requester declared, transferring nothing and with a storage deposit
+/// limit of zero (nobody is there to pay a deposit: a callback cannot grow storage).
+pub struct ContractCallbacks;
+impl pallet_ai_oracle::CallbackDispatcher<crate::AccountId> for ContractCallbacks {
+	fn call(
+		origin: &crate::AccountId,
+		contract: &crate::AccountId,
+		input: alloc::vec::Vec<u8>,
+		gas_limit: frame_support::weights::Weight,
+	) -> pallet_ai_oracle::CallbackOutcome {
+		use pallet_ai_oracle::CallbackFailure;
+		use pallet_contracts::{CollectEvents, DebugInfo, Determinism, Error};
+		let outcome = pallet_contracts::Pallet::<Runtime>::bare_call(
+			origin.clone(),
+			contract.clone(),
+			0,
+			gas_limit,
+			Some(0),
+			input,
+			DebugInfo::Skip,
+			CollectEvents::Skip,
+			Determinism::Enforced,
+		);
+		let result = match outcome.result {
+			Ok(returned) if returned.did_revert() => Err(CallbackFailure::Reverted),
+			Ok(_) => Ok(()),
+			Err(error) => Err(if error == Error::<Runtime>::OutOfGas.into() {
+				CallbackFailure::OutOfGas
+			} else if error == Error::<Runtime>::ContractNotFound.into() {
+				CallbackFailure::ContractGone
+			} else if error == Error::<Runtime>::StorageDepositLimitExhausted.into() ||
+				error == Error::<Runtime>::StorageDepositNotEnoughFunds.into()
+			{
+				CallbackFailure::StorageDepositLimit
+			} else {
+				CallbackFailure::Trapped
+			}),
+		};
+		pallet_ai_oracle::CallbackOutcome { gas_used: outcome.gas_consumed, result }
+	}
+}

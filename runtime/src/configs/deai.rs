@@ -145,11 +145,40 @@ impl pallet_compute_market::Config for Runtime {
 	type MaxAcceleratorLen = ConstU32<32>;
 	type MaxProofLen = ConstU32<4096>;
 	type MaxDeadlinesPerBlock = ConstU32<64>;
-	type MaxInlineResultLen = ConstU32<1024>;
-	type JobObserver = ();
+	type MaxInlineResultLen = ConstU32<{ deai_abi::oracle::MAX_ANSWER_LEN }>;
+	// The AI oracle decides its jobs' answers and hears how they end.
+	type JobObserver = crate::AiOracle;
 	type WeightInfo = pallet_compute_market::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MarketBenchmarkHelper;
+}
+
+parameter_types! {
+	/// Callbacks come from this pallet's account.
+	pub const OraclePalletId: PalletId = PalletId(*b"deai/orc");
+	/// A callback may use 100 ms of execution and 256 KiB of proof: a tenth of a block's time.
+	pub const MaxCallbackGas: frame_support::weights::Weight =
+		frame_support::weights::Weight::from_parts(100_000_000_000, 256 * 1024);
+	/// Providers have 5 minutes to claim an oracle job (4 blocks on a test chain).
+	pub OracleMatchingBlocks: BlockNumber = prod_or_fast(5 * MINUTES, 4);
+	/// ... and 10 minutes to commit once drawn (10 blocks on a test chain).
+	pub OracleExecutionBlocks: BlockNumber = prod_or_fast(10 * MINUTES, 10);
+}
+
+impl pallet_ai_oracle::Config for Runtime {
+	type MaxInputLen = ConstU32<{ deai_abi::oracle::MAX_INLINE_INPUT_LEN }>;
+	type MaxCallbackGas = MaxCallbackGas;
+	type MaxCallbacksPerBlock = ConstU32<16>;
+	type MaxFeedRoundsPerBlock = ConstU32<8>;
+	type MaxRoundsInFlight = ConstU32<2>;
+	type MaxFeedRounds = ConstU32<10_000>;
+	type MatchingBlocks = OracleMatchingBlocks;
+	type ExecutionBlocks = OracleExecutionBlocks;
+	// A callback's gas costs what the same weight costs in a transaction.
+	type WeightToFee = super::monetary::WeightToFee;
+	type Callbacks = super::contracts::ContractCallbacks;
+	type PalletId = OraclePalletId;
+	type WeightInfo = pallet_ai_oracle::weights::SubstrateWeight<Runtime>;
 }
 
 /// Real registry items for the market's benchmarks.
