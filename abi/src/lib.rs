@@ -139,8 +139,15 @@ pub mod contract {
 		/// Disputes the submitted result of a job the contract posted, holding the market's
 		/// `DisputeBond` from the contract.
 		pub const DISPUTE_RESULT: u16 = 7;
+		/// Asks the AI oracle a question (its `request` call), funded by the contract; its
+		/// callback, if any, may name the contract itself.
+		pub const ORACLE_REQUEST: u16 = 8;
+		/// Where an oracle request stands, with its answer once it is in.
+		pub const ORACLE_ANSWER: u16 = 9;
+		/// An oracle feed's latest answer.
+		pub const FEED_LATEST: u16 = 10;
 		/// Every function, in order.
-		pub const ALL: [u16; 7] = [
+		pub const ALL: [u16; 10] = [
 			MODEL_VERSION,
 			POST_JOB,
 			JOB_STATUS,
@@ -148,6 +155,9 @@ pub mod contract {
 			REMOVE_RECEIPT,
 			CANCEL_JOB,
 			DISPUTE_RESULT,
+			ORACLE_REQUEST,
+			ORACLE_ANSWER,
+			FEED_LATEST,
 		];
 	}
 
@@ -255,6 +265,36 @@ pub mod contract {
 			2, 0, 0xa0, 0x72, 0x4e, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 			0, // FixedPrice(10 DEAI)
 			1, 3, 2, // Redundant { providers: 3, quorum: 2 }
+		];
+		/// `ORACLE_REQUEST`'s input: a label question to model 7 version 2 on the inline input
+		/// `[1, 2, 3]`, 3 providers, quorum 2, 10 DEAI each, at most 40 DEAI, not commercial; a
+		/// callback to account `0x22…22`, selector `0xdea10a5e`, 5,000,000,000 of ref time and
+		/// 65,536 bytes of proof.
+		pub const ORACLE_REQUEST: &[u8] = &[
+			7, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, // model: { 7, 2 }
+			0, 12, 1, 2, 3, // input: Inline([1, 2, 3])
+			0, // output: Label
+			3, 2, // providers, quorum
+			0, 0xa0, 0x72, 0x4e, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // price: 10 DEAI
+			0, 0x80, 0xca, 0x39, 0x61, 0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0, // max_budget: 40 DEAI
+			0, // commercial
+			1, // callback: Some
+			0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+			0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+			0x22, 0x22, 0x22, 0x22, // contract
+			0xde, 0xa1, 0x0a, 0x5e, // selector
+			7, 0, 0xf2, 5, 0x2a, 1, // gas_limit.ref_time: compact 5,000,000,000
+			2, 0, 4, 0, // gas_limit.proof_size: compact 65,536
+		];
+		/// `ORACLE_ANSWER`'s output: answered with label 2 at block 42, 1,000,000 of royalties,
+		/// two providers agreeing.
+		pub const ORACLE_STATE_ANSWERED: &[u8] = &[
+			1, // Answered
+			16, 2, 0, 0, 0, // value: the label 2
+			42, 0, 0, 0, // answered_at
+			0x40, 0x42, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // royalties
+			2, // providers
 		];
 	}
 }

@@ -15,11 +15,15 @@
 //! | [`func::REMOVE_RECEIPT`] | [`JobId`](crate::JobId) | `()` |
 //! | [`func::CANCEL_JOB`] | [`JobId`](crate::JobId) | `()` |
 //! | [`func::DISPUTE_RESULT`] | [`JobId`](crate::JobId) | `()` |
+//! | [`func::ORACLE_REQUEST`] | the AI oracle's `(Question, Option<CallbackSpec>)` | the request's id (`u64`) |
+//! | [`func::ORACLE_ANSWER`] | a request's id (`u64`) | [`OracleState`] |
+//! | [`func::FEED_LATEST`] | a feed's id (`u64`) | `Option<`[`OracleAnswer`]`>` |
 //!
 //! The functions that change state (`POST_JOB`, `ACCEPT_RESULT`, `REMOVE_RECEIPT`, `CANCEL_JOB`,
 //! `DISPUTE_RESULT`) are the compute market's calls of the same names, made by the contract's own
 //! account: it is the job's requester, holds its budget, deposit and dispute bond, and receives
-//! the refunds. They are refused in a read-only call.
+//! the refunds. `ORACLE_REQUEST` is the AI oracle's `request`, made the same way. They are
+//! refused in a read-only call.
 
 use crate::{ContentHash, ModelVersionRef};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -107,4 +111,29 @@ pub enum JobState {
 	},
 	/// Ended without a result (cancelled, missed deadlines, lost dispute).
 	Failed,
+}
+
+/// An oracle answer, as a contract reads it ([`func::ORACLE_ANSWER`], [`func::FEED_LATEST`]).
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub struct OracleAnswer {
+	/// The answer (a label: [`deai_abi::oracle::decode_label`]; a number:
+	/// [`deai_abi::oracle::decode_scalar`]; or bytes).
+	pub value: alloc::vec::Vec<u8>,
+	/// The block it was decided in.
+	pub answered_at: u32,
+	/// The usage fee it paid the model's contributors.
+	pub royalties: u128,
+	/// How many providers agreed on it.
+	pub providers: u8,
+}
+
+/// Output of [`func::ORACLE_ANSWER`].
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo)]
+pub enum OracleState {
+	/// Not answered yet.
+	Pending,
+	/// Answered.
+	Answered(OracleAnswer),
+	/// No such request, or it failed, or its answer was removed.
+	Unknown,
 }

@@ -14,7 +14,7 @@ use common::{
 use deai_primitives::{
 	contracts::{
 		call_id, func, module_error_code, vectors, JobState, ModelVersionInfo, ModelVersionQuery,
-		Status, EXTENSION_ID, MAX_INPUT_LEN,
+		OracleAnswer, OracleState, Status, EXTENSION_ID, MAX_INPUT_LEN,
 	},
 	ContentHash, DatasetVersionRef, JobId, ModelVersionRef,
 };
@@ -672,4 +672,283 @@ fn the_extension_types_encode_to_the_abi_vectors() {
 	};
 	assert_eq!(spec.encode(), vectors::JOB_SPEC);
 	assert_eq!(JobSpec::<Runtime>::decode(&mut &vectors::JOB_SPEC[..]), Ok(spec));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The AI oracle: asked by a contract, answered by three providers, called back through
+// pallet-contracts.
+// ---------------------------------------------------------------------------------------------
+
+/// A callee that returns at once.
+const CALLEE_OK_WAT: &str = r#"
+(module
+	(import "env" "memory" (memory 1 1))
+	(func (export "deploy"))
+	(func (export "call"))
+)
+"#;
+
+/// A callee that reverts.
+const CALLEE_REVERTS_WAT: &str = r#"
+(module
+	(import "seal0" "seal_return" (func $return (param i32 i32 i32)))
+	(import "env" "memory" (memory 1 1))
+	(func (export "deploy"))
+	(func (export "call") (call $return (i32.const 1) (i32.const 0) (i32.const 0)))
+)
+"#;
+
+/// A callee that never returns.
+const CALLEE_LOOPS_WAT: &str = r#"
+(module
+	(import "env" "memory" (memory 1 1))
+	(func (export "deploy"))
+	(func (export "call") (loop $forever (br $forever)))
+)
+"#;
+
+const SELECTOR: [u8; 4] = [0xde, 0xa1, 0x0a, 0x5e];
+
+/// The hooks an oracle question goes through: the market's deadlines (and its draw's
+/// randomness), the oracle's feeds and callbacks.
+type OracleHooks = (ComputeMarket, deai_runtime::AiOracle, deai_runtime::RandomnessCollectiveFlip);
+
+/// Ends the current block (`on_idle` with the rest of the block: callbacks) and starts the next
+/// (`on_initialize`: deadlines, draws, feed rounds).
+fn next_block() {
+	use frame_support::traits::{OnIdle, OnInitialize};
+	let now = System::block_number();
+	let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+	<OracleHooks as OnIdle<u32>>::on_idle(now, max / 2);
+	let next = now + 1;
+	let parent = sp_core::H256::from(sp_io::hashing::blake2_256(&(b"oracle", now).encode()));
+	System::initialize(&next, &parent, &Default::default());
+	<OracleHooks as OnInitialize<u32>>::on_initialize(next);
+}
+
+/// Charlie, Dave and Eve answer job `id` with `answer(provider)`: they claim it, the draw takes
+/// them, they commit, then reveal inline (the last reveal settles it).
+fn three_providers_answer(id: JobId, answer: impl Fn(&AccountId) -> Vec<u8>) {
+	use common::accounts::{dave, eve};
+	let providers = [charlie(), dave(), eve()];
+	for p in &providers {
+		assert_ok!(ComputeMarket::claim_job(RuntimeOrigin::signed(p.clone()), id));
+	}
+	while pallet_compute_market::Jobs::<Runtime>::get(id).unwrap().status != JobStatus::Assigned {
+		next_block();
+	}
+	for p in &providers {
+		let hash = sp_io::hashing::blake2_256(&answer(p));
+		assert_ok!(ComputeMarket::commit_result(
+			RuntimeOrigin::signed(p.clone()),
+			id,
+			pallet_compute_market::commitment_of(id, p, &hash, &[5; 32]),
+		));
+	}
+	for p in &providers {
+		assert_ok!(ComputeMarket::reveal_inline_result(
+			RuntimeOrigin::signed(p.clone()),
+			id,
+			answer(p),
+			[5; 32]
+		));
+	}
+}
+
+fn oracle_question(model: ModelVersionRef) -> pallet_ai_oracle::Question<Runtime> {
+	pallet_ai_oracle::Question {
+		model,
+		input: pallet_ai_oracle::OracleInput::Inline(BoundedVec::truncate_from(vec![1, 2, 3])),
+		output: pallet_ai_oracle::OutputKind::Label,
+		providers: 3,
+		quorum: 2,
+		price: UNIT,
+		max_budget: 10 * UNIT,
+		commercial: false,
+	}
+}
+
+/// The model, and Charlie, Dave and Eve as providers.
+fn model_and_three_providers() -> ModelVersionRef {
+	use common::accounts::{dave, eve};
+	let model = model_and_provider();
+	for p in [dave(), eve()] {
+		assert_ok!(ComputeMarket::register_provider(
+			RuntimeOrigin::signed(p),
+			cpu_capabilities(),
+			text("http://127.0.0.1:8080"),
+			100 * UNIT,
+		));
+	}
+	model
+}
+
+fn oracle_events() -> Vec<pallet_ai_oracle::Event<Runtime>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			deai_runtime::RuntimeEvent::AiOracle(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn a_contract_asks_the_oracle_reads_the_answer_and_a_contract_is_called_back() {
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let model = model_and_three_providers();
+		let contract = deploy_proxy();
+		let callee = deploy(CALLEE_OK_WAT, UNIT);
+		let gas_limit = Weight::from_parts(2_000_000_000, 64 * 1024);
+		let callback = pallet_ai_oracle::CallbackSpec::<Runtime> {
+			contract: callee.clone(),
+			selector: SELECTOR,
+			gas_limit,
+		};
+		let (status, output) = call(
+			&contract,
+			func::ORACLE_REQUEST,
+			(oracle_question(model), Some(callback)).encode(),
+		);
+		assert_eq!(status, Status::Success as u32);
+		let id = u64::decode(&mut &output[..]).unwrap();
+		let request = pallet_ai_oracle::Requests::<Runtime>::get(id).expect("asked");
+		assert_eq!(request.requester, contract, "the contract asked, and pays");
+		let prepaid = request.callback.as_ref().unwrap().fee;
+		assert_eq!(
+			Balances::balance_on_hold(
+				&RuntimeHoldReason::AiOracle(pallet_ai_oracle::HoldReason::CallbackFee),
+				&contract
+			),
+			prepaid
+		);
+		let (status, output) = call(&contract, func::ORACLE_ANSWER, id.encode());
+		assert_eq!(status, Status::Success as u32);
+		assert_eq!(OracleState::decode(&mut &output[..]).unwrap(), OracleState::Pending);
+		// A read-only call may read but not ask.
+		let reader = deploy(READ_ONLY_CALLER_WAT, UNIT);
+		let (status, _) = call_read_only(
+			&reader,
+			&contract,
+			func::ORACLE_REQUEST,
+			(oracle_question(model), None::<pallet_ai_oracle::CallbackSpec<Runtime>>).encode(),
+		);
+		assert_eq!(status, Status::ReadOnly as u32);
+
+		// Eve lies; Charlie and Dave agree on label 2.
+		three_providers_answer(id, |p| {
+			deai_abi::oracle::encode_label(if *p == common::accounts::eve() { 1 } else { 2 })
+				.to_vec()
+		});
+		let (status, output) = call(&contract, func::ORACLE_ANSWER, id.encode());
+		assert_eq!(status, Status::Success as u32);
+		let OracleState::Answered(answer) = OracleState::decode(&mut &output[..]).unwrap() else {
+			panic!("answered")
+		};
+		assert_eq!(answer.value, deai_abi::oracle::encode_label(2).to_vec());
+		assert_eq!(answer.providers, 2);
+		assert_eq!(answer.royalties, 3 * UNIT);
+		// The callback runs in the block's idle time: the contract completes.
+		let contract_before = Balances::free_balance(&contract);
+		next_block();
+		let delivered = oracle_events().into_iter().find_map(|e| match e {
+			pallet_ai_oracle::Event::CallbackDelivered { request, gas_used, fee } => {
+				Some((request, gas_used, fee))
+			},
+			_ => None,
+		});
+		let (request, gas_used, fee) = delivered.expect("called back");
+		assert_eq!(request, id);
+		assert!(gas_used.all_lte(gas_limit) && gas_used.ref_time() > 0);
+		// The fee is the gas used and the overhead at the transaction price; the rest came back.
+		assert_eq!(fee, deai_runtime::AiOracle::callback_fee(gas_used));
+		assert_eq!(Balances::free_balance(&contract), contract_before + prepaid - fee);
+		assert!(!pallet_ai_oracle::Requests::<Runtime>::contains_key(id));
+		let books = common::books::check(common::books::OtherHolds::Allowed, |a| format!("{a:?}"));
+		assert!(books.is_empty(), "{books:?}");
+	});
+}
+
+#[test]
+fn failed_callbacks_are_recorded_by_reason_and_refund_the_unused_gas() {
+	use pallet_ai_oracle::CallbackFailure;
+	for (wat, reason) in [
+		(Some(CALLEE_REVERTS_WAT), CallbackFailure::Reverted),
+		(Some(CALLEE_LOOPS_WAT), CallbackFailure::OutOfGas),
+		(None, CallbackFailure::ContractGone),
+	] {
+		preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let model = model_and_three_providers();
+			let callee = match wat {
+				Some(wat) => deploy(wat, UNIT),
+				None => AccountId::from([0x77; 32]),
+			};
+			let gas_limit = Weight::from_parts(2_000_000_000, 64 * 1024);
+			let id = pallet_compute_market::NextJobId::<Runtime>::get();
+			assert_ok!(deai_runtime::AiOracle::request(
+				RuntimeOrigin::signed(alice()),
+				oracle_question(model),
+				Some(pallet_ai_oracle::CallbackSpec {
+					contract: callee,
+					selector: SELECTOR,
+					gas_limit
+				}),
+			));
+			let prepaid = deai_runtime::AiOracle::callback_fee(gas_limit);
+			three_providers_answer(id, |_| deai_abi::oracle::encode_label(4).to_vec());
+			let before = Balances::free_balance(alice());
+			next_block();
+			let failed = oracle_events().into_iter().find_map(|e| match e {
+				pallet_ai_oracle::Event::CallbackFailed { request, reason, gas_used, fee } => {
+					Some((request, reason, gas_used, fee))
+				},
+				_ => None,
+			});
+			let (request, got, gas_used, fee) = failed.expect("the callback failed");
+			assert_eq!((request, got), (id, reason));
+			assert_eq!(fee, deai_runtime::AiOracle::callback_fee(gas_used));
+			if reason == CallbackFailure::OutOfGas {
+				// All its gas, less what pallet-contracts gives back when it stops the call.
+				assert!(gas_used.ref_time() > gas_limit.ref_time() / 100 * 99, "{gas_used:?}");
+			}
+			// Exactly the unused part of the prepaid fee came back.
+			assert_eq!(Balances::free_balance(alice()), before + prepaid - fee);
+			// The answer stays readable.
+			assert!(matches!(
+				deai_runtime::AiOracle::request_state(id),
+				pallet_ai_oracle::RequestState::Answered(_)
+			));
+		});
+	}
+}
+
+/// The oracle's extension types encode to the ABI's vectors, as the consumer contract's
+/// mirrors must.
+#[test]
+fn the_oracle_extension_types_encode_to_the_abi_vectors() {
+	let question = pallet_ai_oracle::Question::<Runtime> {
+		model: ModelVersionRef { model: 7, version: 2 },
+		input: pallet_ai_oracle::OracleInput::Inline(BoundedVec::truncate_from(vec![1, 2, 3])),
+		output: pallet_ai_oracle::OutputKind::Label,
+		providers: 3,
+		quorum: 2,
+		price: 10 * UNIT,
+		max_budget: 40 * UNIT,
+		commercial: false,
+	};
+	let callback = Some(pallet_ai_oracle::CallbackSpec::<Runtime> {
+		contract: AccountId::from([0x22; 32]),
+		selector: SELECTOR,
+		gas_limit: Weight::from_parts(5_000_000_000, 65_536),
+	});
+	assert_eq!((question, callback).encode(), vectors::ORACLE_REQUEST);
+	let answered = OracleState::Answered(OracleAnswer {
+		value: deai_abi::oracle::encode_label(2).to_vec(),
+		answered_at: 42,
+		royalties: 1_000_000,
+		providers: 2,
+	});
+	assert_eq!(answered.encode(), vectors::ORACLE_STATE_ANSWERED);
 }

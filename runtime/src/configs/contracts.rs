@@ -98,8 +98,8 @@ impl pallet_ai_oracle::CallbackDispatcher<crate::AccountId> for ContractCallback
 				CallbackFailure::OutOfGas
 			} else if error == Error::<Runtime>::ContractNotFound.into() {
 				CallbackFailure::ContractGone
-			} else if error == Error::<Runtime>::StorageDepositLimitExhausted.into() ||
-				error == Error::<Runtime>::StorageDepositNotEnoughFunds.into()
+			} else if error == Error::<Runtime>::StorageDepositLimitExhausted.into()
+				|| error == Error::<Runtime>::StorageDepositNotEnoughFunds.into()
 			{
 				CallbackFailure::StorageDepositLimit
 			} else {

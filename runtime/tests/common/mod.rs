@@ -215,6 +215,7 @@ pub mod books {
 		RuntimeHoldReason, EXISTENTIAL_DEPOSIT,
 	};
 	use frame_support::traits::fungible::InspectHold;
+	use pallet_ai_oracle::HoldReason as OracleHold;
 	use pallet_compute_market::{Bids, HoldReason as MarketHold, Jobs, Providers, Receipts};
 	use pallet_contributor_rewards::{Committed, EpochStatus, Epochs};
 	use pallet_model_registry::{
@@ -248,7 +249,7 @@ pub mod books {
 
 	/// Every reason the DeAI pallets hold funds for. [`reason_index`] matches each pallet's
 	/// `HoldReason` exhaustively: a new variant does not compile until this check explains it.
-	pub const DEAI_REASONS: [RuntimeHoldReason; 9] = [
+	pub const DEAI_REASONS: [RuntimeHoldReason; 12] = [
 		RuntimeHoldReason::ComputeMarket(MarketHold::ProviderBond),
 		RuntimeHoldReason::ComputeMarket(MarketHold::JobEscrow),
 		RuntimeHoldReason::ComputeMarket(MarketHold::DisputeBond),
@@ -258,6 +259,9 @@ pub mod books {
 		RuntimeHoldReason::ModelRegistry(RegistryHold::ChallengeBond),
 		RuntimeHoldReason::ZkVerifier(ZkHold::KeyDeposit),
 		RuntimeHoldReason::ZkVerifier(ZkHold::ProfileDeposit),
+		RuntimeHoldReason::AiOracle(OracleHold::CallbackFee),
+		RuntimeHoldReason::AiOracle(OracleHold::FeedBudget),
+		RuntimeHoldReason::AiOracle(OracleHold::StorageDeposit),
 	];
 
 	/// The index of a DeAI hold reason in [`DEAI_REASONS`]; `None` for other pallets' reasons.
@@ -277,6 +281,11 @@ pub mod books {
 			RuntimeHoldReason::ZkVerifier(reason) => match reason {
 				ZkHold::KeyDeposit => 7,
 				ZkHold::ProfileDeposit => 8,
+			},
+			RuntimeHoldReason::AiOracle(reason) => match reason {
+				OracleHold::CallbackFee => 9,
+				OracleHold::FeedBudget => 10,
+				OracleHold::StorageDeposit => 11,
 			},
 			_ => return None,
 		})
@@ -373,6 +382,46 @@ pub mod books {
 			explained.add(&who, Market(MarketHold::StorageDeposit), provider.deposit);
 			let due = ComputeMarket::provider_deposit();
 			explained.expect(|| format!("provider {}", name(&who)), provider.deposit, due);
+		}
+	}
+
+	/// What the AI oracle's records explain: each pending request's callback fee and deposit
+	/// (an answered one's deposit is its answer's), each answer's deposit, each feed's deposit
+	/// and, for its rounds not started, their budgets and callback fees; all on who asked.
+	fn explain_oracle(explained: &mut Explained) {
+		use deai_runtime::AiOracle;
+		use pallet_ai_oracle::{Answers, Feeds, Requests};
+		use RuntimeHoldReason::AiOracle as Oracle;
+		for (id, request) in Requests::<Runtime>::iter() {
+			let fee = request.callback.as_ref().map_or(0, |c| c.fee);
+			explained.add(&request.requester, Oracle(OracleHold::CallbackFee), fee);
+			explained.add(&request.requester, Oracle(OracleHold::StorageDeposit), request.deposit);
+			let due = match (request.feed, request.answered) {
+				(None, false) => AiOracle::request_deposit(),
+				_ => 0,
+			};
+			explained.expect(|| format!("oracle request {id}"), request.deposit, due);
+		}
+		for (id, answer) in Answers::<Runtime>::iter() {
+			explained.add(&answer.requester, Oracle(OracleHold::StorageDeposit), answer.deposit);
+			let due = AiOracle::request_deposit();
+			explained.expect(|| format!("oracle answer {id}"), answer.deposit, due);
+		}
+		for (id, feed) in Feeds::<Runtime>::iter() {
+			let rounds = Balance::from(feed.rounds_left);
+			let fee = feed.callback.as_ref().map_or(0, |c| c.fee);
+			explained.add(&feed.owner, Oracle(OracleHold::StorageDeposit), feed.deposit);
+			explained.add(
+				&feed.owner,
+				Oracle(OracleHold::FeedBudget),
+				feed.question.max_budget * rounds,
+			);
+			explained.add(&feed.owner, Oracle(OracleHold::CallbackFee), fee * rounds);
+			explained.expect(
+				|| format!("oracle feed {id}"),
+				feed.deposit,
+				AiOracle::feed_deposit(),
+			);
 		}
 	}
 
@@ -473,6 +522,7 @@ pub mod books {
 		let mut explained = Explained::default();
 		explain_market(&mut explained, name);
 		explain_registry(&mut explained);
+		explain_oracle(&mut explained);
 		explain_zk(&mut explained);
 
 		let mut accounts: BTreeSet<AccountId> =

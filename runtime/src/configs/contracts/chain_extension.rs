@@ -1,5 +1,6 @@
-//! DeAI Chain's chain extension: contracts read the model registry, and post, follow, accept,
-//! dispute and cancel compute jobs and remove their receipts, as their own account. The ABI (ids,
+//! DeAI Chain's chain extension: contracts read the model registry, post, follow, accept,
+//! dispute and cancel compute jobs and remove their receipts, and ask the AI oracle questions and
+//! read its answers, as their own account. The ABI (ids,
 //! inputs, outputs, status codes) is [`deai_primitives::contracts`].
 //!
 //! Weights: the calls that change state are charged the weight of the extrinsic they stand for
@@ -12,8 +13,8 @@ use alloc::vec::Vec;
 use codec::{DecodeAll, Encode, MaxEncodedLen};
 use deai_primitives::{
 	contracts::{
-		func, module_error_code, JobState, ModelVersionInfo, ModelVersionQuery, Status,
-		EXTENSION_ID, MAX_INPUT_LEN,
+		func, module_error_code, JobState, ModelVersionInfo, ModelVersionQuery, OracleAnswer,
+		OracleState, Status, EXTENSION_ID, MAX_INPUT_LEN,
 	},
 	IntendedUse, JobId,
 };
@@ -80,6 +81,15 @@ impl ChainExtension<Runtime> for DeaiChainExtension {
 			},
 			func::DISPUTE_RESULT => {
 				requester_call(&mut env, &input, |job| MarketCall::dispute_result { job })?
+			},
+			func::ORACLE_REQUEST => oracle_request(&mut env, &input)?,
+			func::ORACLE_ANSWER => {
+				env.charge_weight(oracle_read_weight())?;
+				oracle_answer(&input)
+			},
+			func::FEED_LATEST => {
+				env.charge_weight(oracle_read_weight())?;
+				feed_latest(&input)
 			},
 			_ => Err(Status::UnknownFunction as u32),
 		};
@@ -168,6 +178,58 @@ fn job_status(input: &[u8]) -> FunctionResult {
 		return Err(Status::NotFound as u32);
 	};
 	Ok(state.encode())
+}
+
+/// An answer, or else the request (and, for a feed's round, its feed's latest answer).
+fn oracle_read_weight() -> Weight {
+	db_reads(
+		3,
+		2 * pallet_ai_oracle::Answer::<Runtime>::max_encoded_len()
+			+ pallet_ai_oracle::Request::<Runtime>::max_encoded_len(),
+	)
+}
+
+/// An oracle answer as contracts read it.
+fn contract_answer(answer: pallet_ai_oracle::Answer<Runtime>) -> OracleAnswer {
+	OracleAnswer {
+		value: answer.value.into_inner(),
+		answered_at: answer.answered_at,
+		royalties: answer.royalties,
+		providers: answer.providers.len() as u8,
+	}
+}
+
+fn oracle_answer(input: &[u8]) -> FunctionResult {
+	let id = u64::decode_all(&mut &input[..]).map_err(|_| Status::InvalidInput as u32)?;
+	let state = match crate::AiOracle::request_state(id) {
+		pallet_ai_oracle::RequestState::Pending => OracleState::Pending,
+		pallet_ai_oracle::RequestState::Answered(answer) => {
+			OracleState::Answered(contract_answer(answer))
+		},
+		pallet_ai_oracle::RequestState::Unknown => OracleState::Unknown,
+	};
+	Ok(state.encode())
+}
+
+fn feed_latest(input: &[u8]) -> FunctionResult {
+	let id = u64::decode_all(&mut &input[..]).map_err(|_| Status::InvalidInput as u32)?;
+	Ok(pallet_ai_oracle::FeedAnswers::<Runtime>::get(id).map(contract_answer).encode())
+}
+
+/// The oracle's `request`, made by the contract: its id is the job's the market posts for it.
+fn oracle_request<E: Ext<T = Runtime>, S: State>(
+	env: &mut Environment<E, S>,
+	input: &[u8],
+) -> pallet_contracts::chain_extension::Result<FunctionResult> {
+	let Ok((question, callback)) = <(
+		pallet_ai_oracle::Question<Runtime>,
+		Option<pallet_ai_oracle::CallbackSpec<Runtime>>,
+	)>::decode_all(&mut &input[..]) else {
+		return Ok(Err(Status::InvalidInput as u32));
+	};
+	let id = NextJobId::<Runtime>::get();
+	let call = RuntimeCall::AiOracle(pallet_ai_oracle::Call::request { question, callback });
+	Ok(dispatch_as_contract(env, call)?.map(|()| id.encode()))
 }
 
 fn post_job<E: Ext<T = Runtime>, S: State>(
