@@ -38,6 +38,9 @@ pub mod oracle {
 	/// the input from the oracle's storage (`RequestInputs` for a one-shot request, the feed's
 	/// question for a feed's round), and checks it against the job's input hash.
 	pub const INLINE_INPUT_URI: &[u8] = b"deai-oracle:inline";
+	/// How a worker's job book names a result it reveals inline (`reveal_inline_result`): it has
+	/// no location, and the worker keeps the value with its other results.
+	pub const INLINE_RESULT_URI: &str = "deai-oracle:answer";
 	/// The most bytes of a question's inline input.
 	pub const MAX_INLINE_INPUT_LEN: u32 = 4096;
 	/// The most bytes of an answer (a result revealed inline).
@@ -166,8 +169,9 @@ pub mod contract {
 		(EXTENSION_ID as u32) << 16 | function as u32
 	}
 
-	/// The largest input the extension reads, in bytes.
-	pub const MAX_INPUT_LEN: u32 = 4096;
+	/// The largest input the extension reads, in bytes: an oracle question's inline input at its
+	/// bound ([`crate::oracle::MAX_INLINE_INPUT_LEN`]) with the rest of the request.
+	pub const MAX_INPUT_LEN: u32 = crate::oracle::MAX_INLINE_INPUT_LEN + 1024;
 
 	/// What a function call came to, as the status code the contract receives.
 	#[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -19,8 +19,8 @@ use deai_client::keys::KeySource;
 use serde_json::json;
 
 use commands::{
-	dataset::DatasetCmd, job::JobCmd, model::ModelCmd, provider::ProviderCmd, rewards::RewardsCmd,
-	store::StoreCmd, zk::ZkCmd,
+	dataset::DatasetCmd, job::JobCmd, model::ModelCmd, oracle::OracleCmd, provider::ProviderCmd,
+	rewards::RewardsCmd, store::StoreCmd, zk::ZkCmd,
 };
 use ctx::Ctx;
 use output::Out;
@@ -80,6 +80,9 @@ enum Command {
 	/// Zero-knowledge proofs: verifying keys and model versions' ZK profiles.
 	#[command(subcommand)]
 	Zk(ZkCmd),
+	/// The AI oracle: ask a model a question, read its verified answer; recurring feeds.
+	#[command(subcommand)]
+	Oracle(OracleCmd),
 	/// Drives requesters and workers against a dev node and reports job lifecycles per minute.
 	Bench(bench::BenchArgs),
 }
@@ -117,6 +120,7 @@ async fn main() {
 		Command::Provider(cmd) => commands::provider::run(&ctx, cmd).await,
 		Command::Store(cmd) => commands::store::run(&ctx, cmd).await,
 		Command::Zk(cmd) => commands::zk::run(&ctx, cmd).await,
+		Command::Oracle(cmd) => commands::oracle::run(&ctx, cmd).await,
 		Command::Bench(args) => bench::run(&ctx.url, args, out).await,
 	};
 	if let Err(e) = outcome {

@@ -67,6 +67,44 @@ pub async fn job_input_uri(at: &AtBlock, job: u64) -> anyhow::Result<Option<Stri
 	})
 }
 
+/// An AI oracle question as its providers need it (`AiOracle::Requests`): the kind of answer,
+/// and the input when it was given inline (`AiOracle::RequestInputs`, or a feed's question).
+pub struct OracleQuestion {
+	/// What the answer is.
+	pub output: api::runtime_types::pallet_ai_oracle::types::OutputKind,
+	/// The input, if it is on chain.
+	pub inline_input: Option<Vec<u8>>,
+}
+
+/// The oracle question job `job` answers, if it is one that is still pending.
+pub async fn oracle_question(at: &AtBlock, job: u64) -> anyhow::Result<Option<OracleQuestion>> {
+	use api::runtime_types::pallet_ai_oracle::types::OracleInput;
+	let Some(request) =
+		at.storage().try_fetch(api::storage().ai_oracle().requests(), (job,)).await?
+	else {
+		return Ok(None);
+	};
+	let request = request.decode()?;
+	let inline = at
+		.storage()
+		.try_fetch(api::storage().ai_oracle().request_inputs(), (job,))
+		.await?;
+	let inline_input = match (inline, request.feed) {
+		(Some(bytes), _) => Some(bytes.decode()?.0),
+		(None, Some(feed)) => {
+			match at.storage().try_fetch(api::storage().ai_oracle().feeds(), (feed,)).await? {
+				Some(feed) => match feed.decode()?.question.input {
+					OracleInput::Inline(bytes) => Some(bytes.0),
+					OracleInput::Reference { .. } => None,
+				},
+				None => None,
+			}
+		},
+		(None, None) => None,
+	};
+	Ok(Some(OracleQuestion { output: request.output, inline_input }))
+}
+
 /// A model version's ZK profile (`ZkVerifier::Profiles`): the verifying key the proofs of its
 /// `Proof` jobs are checked against, and how their values are read.
 pub async fn zk_profile(

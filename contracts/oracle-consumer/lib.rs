@@ -327,15 +327,27 @@ mod oracle_consumer {
 			Ok(request)
 		}
 
-		/// The oracle's callback: the answer to `request`. Only from the oracle, only for the
-		/// question asked last, only a label (else the call reverts, and the oracle records
-		/// `CallbackFailed { Reverted }`).
+		/// The oracle's callback: the answer to `request`, asked by `requester` (for `feed`'s
+		/// round, if a feed's). Only from the oracle, only for the question this contract asked
+		/// last (anyone may name any contract as a callback: the requester says whose question
+		/// it was), only a label; else the call reverts, and the oracle records
+		/// `CallbackFailed { Reverted }`.
 		#[ink(message, selector = 0xDEA10A5E)]
-		pub fn on_answer(&mut self, request: u64, value: Vec<u8>) -> Result<(), Error> {
+		pub fn on_answer(
+			&mut self,
+			request: u64,
+			requester: AccountId,
+			feed: Option<u64>,
+			value: Vec<u8>,
+		) -> Result<(), Error> {
 			if self.env().caller() != self.oracle {
 				return Err(Error::NotOracle);
 			}
-			if !self.asked || request != self.request {
+			if requester != self.env().account_id()
+				|| feed.is_some()
+				|| !self.asked
+				|| request != self.request
+			{
 				return Err(Error::UnknownRequest);
 			}
 			let label = deai_abi::oracle::decode_label(&value).ok_or(Error::NotALabel)?;
@@ -484,12 +496,18 @@ mod oracle_consumer {
 			assert_eq!(callback.selector, ON_ANSWER);
 			assert_eq!(contract.label(), None);
 			assert_eq!(contract.pull(), Ok(OracleState::Pending));
-			// Only the oracle's callback, for this request, with a label, is kept.
-			assert_eq!(contract.on_answer(7, vec![2, 0, 0, 0]), Err(Error::NotOracle));
+			// Only the oracle's callback, for this contract's request, with a label, is kept.
+			let me = AccountId::from([0xc0; 32]);
+			let label = || vec![2, 0, 0, 0];
+			assert_eq!(contract.on_answer(7, me, None, label()), Err(Error::NotOracle));
 			test::set_caller::<DeaiEnvironment>(oracle());
-			assert_eq!(contract.on_answer(8, vec![2, 0, 0, 0]), Err(Error::UnknownRequest));
-			assert_eq!(contract.on_answer(7, vec![2, 0, 0]), Err(Error::NotALabel));
-			assert_eq!(contract.on_answer(7, vec![2, 0, 0, 0]), Ok(()));
+			assert_eq!(contract.on_answer(8, me, None, label()), Err(Error::UnknownRequest));
+			// Someone else's question, naming this contract as its callback.
+			let other = AccountId::from([0x0b; 32]);
+			assert_eq!(contract.on_answer(7, other, None, label()), Err(Error::UnknownRequest));
+			assert_eq!(contract.on_answer(7, me, Some(0), label()), Err(Error::UnknownRequest));
+			assert_eq!(contract.on_answer(7, me, None, vec![2, 0, 0]), Err(Error::NotALabel));
+			assert_eq!(contract.on_answer(7, me, None, label()), Ok(()));
 			assert_eq!(contract.label(), Some(2));
 			assert_eq!(contract.answers(), 1);
 			assert_eq!(contract.feed(1), Ok(None));

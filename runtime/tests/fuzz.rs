@@ -610,6 +610,8 @@ struct Commit {
 	provider: AccountId,
 	result: ContentHash,
 	salt: ContentHash,
+	/// An oracle job's answer, revealed inline (its hash is `result`).
+	value: Option<Vec<u8>>,
 }
 
 /// How one kind of call fared.
@@ -1172,10 +1174,102 @@ impl Fuzzer<'_> {
 	}
 
 	fn deai_call(&mut self) -> (Ed25519Keyring, RuntimeCall) {
-		match self.rng.below(10) {
+		match self.rng.below(12) {
 			0..=5 => self.market(),
 			6..=8 => self.registry(),
+			9 | 10 => self.oracle(),
 			_ => self.rewards(),
+		}
+	}
+
+	// --- The AI oracle ----------------------------------------------------------------------
+
+	/// A question to a model version (mostly a registered one), of any kind, at any price.
+	fn question(&mut self) -> pallet_ai_oracle::Question<Runtime> {
+		use pallet_ai_oracle::{OracleInput, OutputKind};
+		let providers = [2, 3, 3, 3, 5, 6][self.rng.below(6) as usize];
+		let output = match self.rng.below(6) {
+			0..=3 => OutputKind::Label,
+			4 => OutputKind::Scalar {
+				decimals: self.rng.below(40) as u8,
+				tolerance: u128::from(self.rng.below(10)),
+			},
+			_ => OutputKind::Bytes { max_len: [0, 4, 1024, 1025][self.rng.below(4) as usize] },
+		};
+		let input = if self.rng.chance(80) {
+			OracleInput::Inline(BoundedVec::truncate_from(self.bytes()))
+		} else {
+			OracleInput::Reference { hash: self.hash(), uri: self.text() }
+		};
+		pallet_ai_oracle::Question {
+			model: self.model_version(),
+			input,
+			output,
+			providers,
+			quorum: providers / 2 + u8::from(self.rng.chance(90)),
+			price: self.amount(UNIT),
+			max_budget: self.amount(20 * UNIT),
+			commercial: self.rng.chance(30),
+		}
+	}
+
+	/// A callback, at most of the allowed gas (sometimes more), to any account.
+	fn callback(&mut self) -> Option<pallet_ai_oracle::CallbackSpec<Runtime>> {
+		self.rng.chance(50).then(|| {
+			let max = <Runtime as pallet_ai_oracle::Config>::MaxCallbackGas::get();
+			let gas_limit = match self.rng.below(4) {
+				0 => max,
+				1 => max.saturating_add(frame_support::weights::Weight::from_parts(1, 0)),
+				_ => frame_support::weights::Weight::from_parts(
+					self.rng.next() % max.ref_time(),
+					64 * 1024,
+				),
+			};
+			pallet_ai_oracle::CallbackSpec {
+				contract: self.account(),
+				selector: [0xde, 0xa1, 0x0a, 0x5e],
+				gas_limit,
+			}
+		})
+	}
+
+	/// An oracle call: questions and feeds (their answers come through the market's steps,
+	/// revealed inline), cancellations and removals by their owners (mostly).
+	fn oracle(&mut self) -> (Ed25519Keyring, RuntimeCall) {
+		use pallet_ai_oracle::Call;
+		let oracle = RuntimeCall::AiOracle;
+		match self.rng.below(10) {
+			0..=4 => {
+				let call = Call::request { question: self.question(), callback: self.callback() };
+				(self.signer(), oracle(call))
+			},
+			5 | 6 => {
+				let matching = <Runtime as pallet_ai_oracle::Config>::MatchingBlocks::get();
+				let call = Call::create_feed {
+					question: self.question(),
+					callback: self.callback(),
+					period: (matching + self.rng.below(20) as u32)
+						.saturating_sub(u32::from(self.rng.chance(5))),
+					rounds: [1, 2, 5, 10_001][self.rng.below(4) as usize],
+				};
+				(self.signer(), oracle(call))
+			},
+			7 | 8 => {
+				let feeds: Vec<(u64, AccountId)> = pallet_ai_oracle::Feeds::<Runtime>::iter()
+					.map(|(id, f)| (id, f.owner))
+					.collect();
+				let (feed, owner) =
+					self.rng.pick(&feeds).unwrap_or((self.rng.next() % 4, self.account()));
+				(self.signer_or(Some(&owner)), oracle(Call::cancel_feed { feed }))
+			},
+			_ => {
+				let answers: Vec<(u64, AccountId)> = pallet_ai_oracle::Answers::<Runtime>::iter()
+					.map(|(id, a)| (id, a.requester))
+					.collect();
+				let (request, requester) =
+					self.rng.pick(&answers).unwrap_or((self.job_id(), self.account()));
+				(self.signer_or(Some(&requester)), oracle(Call::remove_answer { request }))
+			},
 		}
 	}
 
@@ -1570,14 +1664,32 @@ impl Fuzzer<'_> {
 					};
 					(signer, market(call))
 				} else if redundant {
-					let result = if self.rng.chance(80) { [1; 32] } else { self.hash() };
+					// An oracle question is answered inline: mostly the same label, sometimes
+					// another (outvoted), a number, or bytes of any length.
+					let value =
+						pallet_ai_oracle::Requests::<Runtime>::contains_key(id).then(|| match self
+							.rng
+							.below(10)
+						{
+							0..=6 => deai_abi::oracle::encode_label(1).to_vec(),
+							7 => deai_abi::oracle::encode_label(self.rng.below(3) as u32).to_vec(),
+							8 => deai_abi::oracle::encode_scalar(self.rng.next() as i128 % 100)
+								.to_vec(),
+							_ => self.bytes(),
+						});
+					let result = match &value {
+						Some(value) => sp_io::hashing::blake2_256(value),
+						None if self.rng.chance(80) => [1; 32],
+						None => self.hash(),
+					};
 					let salt = self.rng.bytes32();
 					let commitment = if self.rng.chance(90) {
 						commitment_of(id, &who, &result, &salt)
 					} else {
 						self.rng.bytes32()
 					};
-					self.pending_commit = Some(Commit { job: id, provider: who, result, salt });
+					self.pending_commit =
+						Some(Commit { job: id, provider: who, result, salt, value });
 					(signer, market(Call::commit_result { job: id, commitment }))
 				} else if job.spec.verification == VerificationMode::Proof && self.rng.chance(70) {
 					// The committed proof, for its own result (it verifies when the job's model
@@ -1610,6 +1722,16 @@ impl Fuzzer<'_> {
 				let signer = self.signer_or(Some(&provider));
 				let who = account(signer);
 				let commit = self.commits.iter().rev().find(|c| c.job == id && c.provider == who);
+				if let Some(Commit { value: Some(value), salt, .. }) = commit {
+					if self.rng.chance(90) {
+						let call = Call::reveal_inline_result {
+							job: id,
+							value: value.clone(),
+							salt: *salt,
+						};
+						return Some((signer, market(call)));
+					}
+				}
 				let (result, salt) = match commit {
 					Some(commit) if self.rng.chance(90) => (commit.result, commit.salt),
 					_ => (self.hash(), self.rng.bytes32()),

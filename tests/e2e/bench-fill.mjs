@@ -28,8 +28,12 @@
 // life (2 providers, quorum 2): post_job, both applications (claim_job), then — once the hook
 // has drawn every set — both commitments, the first reveal of each job and the second, which
 // settles it (on a node with the runtime's production periods, as the one it starts: the
-// fast-runtime's 10-block reveal period is shorter than its reveal stages). A transaction of a
-// stage that fails its dispatch fails the script: it would measure the wrong path.
+// fast-runtime's 10-block reveal period is shorter than its reveal stages). `oracle`: an AI
+// oracle answer's life (3 providers, quorum 2, answers revealed inline): the request (which
+// posts its market job), the three applications, the three commitments, the first two reveals,
+// and the third, which decides the answer and settles the job; it reports answers a block and a
+// minute. A transaction of a stage that fails its dispatch fails the script: it would measure
+// the wrong path.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
@@ -50,7 +54,7 @@ function parseArgs(argv) {
     else if (key === '--url') args.url = value;
     else if (key === '--senders') args.senders = Number(value);
     else if (key === '--help' || key === '-h') {
-      console.log('usage: bench-fill.mjs [--call transfer_keep_alive|post_job|remark|lifecycle|redundant] [--blocks N] [--senders N] [--url WS]');
+      console.log('usage: bench-fill.mjs [--call transfer_keep_alive|post_job|remark|lifecycle|redundant|oracle] [--blocks N] [--senders N] [--url WS]');
       process.exit(0);
     } else throw new Error(`unknown argument ${key}`);
     i += 1;
@@ -384,6 +388,66 @@ async function redundant(api, alice, blocks, senderCount) {
   return results;
 }
 
+/**
+ * An AI oracle answer's life, stage by stage: the request (a label question on the bench model,
+ * 3 providers, quorum 2, its input inline), the three applications, the draw (waited for), the
+ * three commitments, the first two reveals (inline) and the third, which decides the answer (the
+ * median of nothing: labels agree by equality) and settles the job. Returns each stage's result.
+ */
+async function oracle(api, alice, blocks, senderCount) {
+  const model = await benchModel(api, alice);
+  const requesters = await fundSenders(api, alice, senderCount, 'requester');
+  const results = [];
+  // Enough requests to fill `blocks` + 1 blocks of deciding reveals (about 7 ms each) one and a
+  // half times over.
+  const normal = api.consts.system.blockWeights.perClass.normal.maxTotal.unwrap().refTime.toBigInt();
+  const count = Math.ceil((1.5 * Number(normal) * (blocks + 1)) / 7_000_000_000);
+  const question = {
+    model: { model, version: 0 }, input: { Inline: u8aToHex(stringToU8a('{"features": [[0.5, -1.25, 2.0, 0.75]]}')) },
+    output: 'Label', providers: 3, quorum: 2, price: UNIT, maxBudget: 10n * UNIT, commercial: true,
+  };
+  const request = () => api.tx.aiOracle.request(question, null);
+  const perTx = await costOf(api, request(), requesters[0]);
+  const perRequester = Math.ceil(count / requesters.length);
+  let plan = requesters.map((r) => [r, Array.from({ length: perRequester }, request)]);
+  results.push(await submitAndWatch(api, {
+    call: 'request', section: 'aiOracle', method: 'request', perTx, fit: fitOf(limits(api), perTx), plan, blocks,
+  }));
+  const posted = [...(await jobsOf(api, requesters, 'Open')).values()].flat().sort((a, b) => a - b);
+
+  // Each request's applicants are providers 3i, 3i + 1 and 3i + 2 of its triple: all drawn.
+  const triples = senderCount;
+  const providers = await benchProviders(api, alice, 3 * triples, Math.ceil(posted.length / triples) + 1);
+  const assigned = providers.map(() => []);
+  posted.forEach((id, i) => { const t = i % triples; for (let k = 0; k < 3; k += 1) assigned[3 * t + k].push(id); });
+  plan = providers.map((p, i) => [p, assigned[i].map((id) => api.tx.computeMarket.claimJob(id))]);
+  results.push(await stage(api, 'claim_job (apply)', 'claimJob', plan, blocks));
+  const matching = api.consts.aiOracle.matchingBlocks.toNumber();
+  await waitWhile(api, requesters, ['Open', 'Drawing'], 4 * matching + posted.length);
+
+  // Every provider answers label 1: the value is 4 bytes, its hash the committed result.
+  const value = u8aToHex(new Uint8Array([1, 0, 0, 0]));
+  const result = blake2AsU8a(new Uint8Array([1, 0, 0, 0]), 256);
+  const salt = (id, i) => u8aToHex(bnToU8a(BigInt(id) * 3n + BigInt(i % 3), { bitLength: 256 }));
+  const commitment = (id, i) => u8aToHex(blake2AsU8a(u8aConcat(
+    stringToU8a('deai/commit1'), bnToU8a(id, { bitLength: 64, isLe: true }),
+    decodeAddress(providers[i].address), result, salt(id, i)), 256));
+  plan = providers.map((p, i) => [p, assigned[i].map((id) => api.tx.computeMarket.commitResult(id, commitment(id, i)))]);
+  results.push(await stage(api, 'commit_result', 'commitResult', plan, blocks));
+
+  const reveal = (id, i) => api.tx.computeMarket.revealInlineResult(id, value, salt(id, i));
+  plan = providers.map((p, i) => [p, i % 3 !== 2 ? assigned[i].map((id) => reveal(id, i)) : []]);
+  results.push({ ...(await stage(api, 'reveal_inline_result', 'revealInlineResult', plan, blocks)), optional: true });
+  plan = providers.map((p, i) => [p, i % 3 === 2 ? assigned[i].map((id) => reveal(id, i)) : []]);
+  results.push(await stage(api, 'reveal_inline_result (answers)', 'revealInlineResult', plan, blocks));
+  await waitWhile(api, requesters, ['Revealing'], 20);
+  const left = [...(await jobsOf(api, requesters)).values()].flat().length;
+  if (left) throw new Error(`${left} oracle requests were not answered`);
+  const answers = (await api.query.aiOracle.answers.keys()).length;
+  if (answers < posted.length) throw new Error(`${posted.length} requests, ${answers} answers`);
+  return results;
+}
+
 function binding(block) {
   const shares = [['ref time', block.refTime], ['proof size', block.proofSize], ['length', block.length]];
   shares.sort((a, b) => b[1] - a[1]);
@@ -420,8 +484,9 @@ async function main() {
   const summary = [];
   try {
     summary.push(report(await fill(api, alice, 'transfer_keep_alive', args.blocks, args.senders)));
-    if (args.call === 'lifecycle' || args.call === 'redundant') {
-      const stages = await (args.call === 'lifecycle' ? lifecycle : redundant)(api, alice, args.blocks, args.senders);
+    if (['lifecycle', 'redundant', 'oracle'].includes(args.call)) {
+      const run = { lifecycle, redundant, oracle }[args.call];
+      const stages = await run(api, alice, args.blocks, args.senders);
       for (const stage of stages) summary.push(report(stage));
     } else if (args.call !== 'transfer_keep_alive') {
       summary.push(report(await fill(api, alice, args.call, args.blocks, args.senders)));
@@ -436,11 +501,16 @@ async function main() {
     console.log(`${s.call.padEnd(21)} ${String(s.perBlock).padStart(9)}  ${(yardstick / s.perBlock).toFixed(2).padStart(16)}×  ${s.bound}`);
   }
   const measured = summary.slice(1);
-  if (args.call === 'lifecycle' || args.call === 'redundant') {
+  if (['lifecycle', 'redundant', 'oracle'].includes(args.call)) {
     // A lifecycle takes 1/n of a block at each stage a block holds n of (a redundant job's
-    // stages after posting come twice, once per provider: its reveals are listed apart).
-    const twice = args.call === 'redundant' ? (s) => (s.call === 'post_job' || s.call.startsWith('reveal') ? 1 : 2) : () => 1;
-    const perBlock = 1 / measured.reduce((sum, s) => sum + twice(s) / s.capacity, 0);
+    // stages after posting come once per provider: its reveals are listed apart; an oracle
+    // answer's come three times, its first two reveals twice).
+    const times = {
+      lifecycle: () => 1,
+      redundant: (s) => (s.call === 'post_job' || s.call.startsWith('reveal') ? 1 : 2),
+      oracle: (s) => (s.call === 'request' || s.call.endsWith('(answers)') ? 1 : s.call.startsWith('reveal') ? 2 : 3),
+    }[args.call];
+    const perBlock = 1 / measured.reduce((sum, s) => sum + times(s) / s.capacity, 0);
     const stages = measured.map((s) => s.call).join(', ');
     console.log(`\njob lifecycles (${stages}): ${perBlock.toFixed(0)} per block; `
       + `${(perBlock * 20).toFixed(0)} a minute at 3 s blocks (dev), ${(perBlock * 10).toFixed(0)} at 6 s (production)`);

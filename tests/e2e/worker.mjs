@@ -5,7 +5,10 @@
 // paid, with the model's contributors; a tampered artifact is found before the job is taken and
 // the job passed over; a worker killed after committing is restarted and reveals from its job
 // book, while the other loses its connection to the node and reconnects; `deai bench` runs a
-// short load.
+// short load. Then the AI oracle, with a third worker: the ink! oracle-consumer contract asks
+// for a label and its callback stores the one the model gives; a lying provider is outvoted and
+// slashed; a callback out of gas is recorded with its reason and refunded exactly; 1,024 bytes
+// are answered inline and 1,025 refused by name; a feed with period 10 delivers 5 answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,14 +18,18 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
 import { Keyring } from '@polkadot/keyring';
-import { u8aToHex } from '@polkadot/util';
-import { blake2AsU8a } from '@polkadot/util-crypto';
+import { CodePromise, ContractPromise } from '@polkadot/api-contract';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { freePort, sendAndWait } from './lib/node.mjs';
-import { UNIT, free, royaltiesAccrued, royaltiesOwed } from './lib/chain.mjs';
+import { CAPABILITIES, UNIT, feePaid, free, royaltiesAccrued, royaltiesOwed } from './lib/chain.mjs';
 import { CLI, WORKER, deai } from './lib/cli.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const CONTRACTS_DIR = process.env.DEAI_CONTRACTS ||
+  join(process.env.DEAI_CACHE || join(homedir(), '.cache/deai-chain'), 'contracts');
 const modelDir = join(repo, 'models/blobs-classifier');
 
 const children = new Set();
@@ -368,6 +375,218 @@ describe('deai-worker and the deai CLI', () => {
     assert.ok(report.lifecycles_completed > 0, JSON.stringify(report));
     assert.equal(report.failures, 0, JSON.stringify(report.failure_samples));
     console.log(`deai bench (2 requesters x 2, 2 providers, 20 s): ${report.lifecycles_per_minute} lifecycles/min, inclusion p50 ${report.inclusion_ms.p50} ms`);
+  });
+
+  // --- The AI oracle ---------------------------------------------------------------------------
+
+  /** The oracle pallet's account (PalletId `deai/orc`): the origin of callbacks. */
+  const oracleAccount = () => {
+    const bytes = new Uint8Array(32);
+    bytes.set(stringToU8a('modl'));
+    bytes.set(stringToU8a('deai/orc'), 4);
+    return encodeAddress(bytes, 42);
+  };
+  const contractGas = () => api.registry.createType('WeightV2', { refTime: 200_000_000_000n, proofSize: 1_000_000n });
+  const label = (n) => u8aToHex(new Uint8Array(new Uint32Array([n]).buffer));
+  const sample = () => JSON.parse(readFileSync(join(modelDir, 'samples/batch-1.json')));
+  const expectedLabels = () => JSON.parse(readFileSync(join(modelDir, 'samples/batch-1.expected.json'))).label;
+  /** The input of a question about row `i` of the batch-1 sample. */
+  const rowInput = (i) => stringToU8a(JSON.stringify({ features: [sample().features[i]] }));
+  let consumer;
+  let feedCreatedAt;
+
+  /** The oracle's and the market's events of every block from now on: [{ block, event }]. */
+  function recordEvents() {
+    const seen = [];
+    const subscription = api.rpc.chain.subscribeNewHeads(async (header) => {
+      const at = await api.at(header.hash);
+      for (const { event } of await at.query.system.events()) {
+        if (['aiOracle', 'computeMarket'].includes(event.section)) seen.push({ block: header.number.toNumber(), event });
+      }
+    });
+    return { seen, stop: async () => (await subscription)() };
+  }
+
+  /** Waits (up to `timeoutMs`) until `check()` returns something truthy; returns it. */
+  async function until(check, timeoutMs, what) {
+    const started = Date.now();
+    for (;;) {
+      const value = await check();
+      if (value) return value;
+      if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  const requestState = async (id) => (await api.call.aiOracleApi.request(id)).toJSON();
+
+  it('the AI oracle: three workers answer the consumer contract, whose callback stores the model\'s label', async () => {
+    startWorker(2);
+    await waitForOutput(workers[2], /provider registered/);
+    const abi = JSON.parse(readFileSync(join(CONTRACTS_DIR, 'deai_oracle_consumer.json'), 'utf8'));
+    const wasm = readFileSync(join(CONTRACTS_DIR, 'deai_oracle_consumer.wasm'));
+    const gasLimit = contractGas();
+    const { events } = await sendAndWait(new CodePromise(api, abi, wasm).tx.new(
+      { gasLimit, storageDepositLimit: null, value: 200n * UNIT }, oracleAccount(), modelId, 0), requester);
+    const instantiated = events.find(({ event }) => api.events.contracts.Instantiated.is(event)).event.data;
+    consumer = new ContractPromise(api, abi, instantiated.contract);
+    const quote = (await api.call.aiOracleApi.quote({ model: modelId, version: 0 }, 3, price, { refTime: 5_000_000_000n, proofSize: 65_536n })).unwrap();
+    const recorder = recordEvents();
+    const asked = await sendAndWait(consumer.tx.ask({ gasLimit, storageDepositLimit: null },
+      rowInput(0), 3, 2, price, quote.budget.toBigInt(), 5_000_000_000n, 65_536n), requester);
+    const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
+    const expected = expectedLabels()[0];
+    const stored = await until(async () => {
+      const { output } = await consumer.query.label(requester.address, { gasLimit });
+      const value = output.toJSON().ok;
+      return value === null || value === undefined ? null : { value };
+    }, 180_000, 'the consumer\'s label');
+    await recorder.stop();
+    assert.equal(stored.value, expected, 'the label the model gives for row 0');
+    // The answer on chain: the label, agreed by all three workers, with its receipt.
+    const state = await requestState(id);
+    assert.equal(state.answered.value, label(expected));
+    assert.equal(state.answered.providers.length, 3);
+    assert.equal(BigInt(state.answered.royalties), fee, 'the model\'s contributors were paid');
+    // Called back within 5 blocks of the last reveal (in its block's idle time, in fact).
+    const reveals = recorder.seen.filter(({ event }) => api.events.computeMarket.ResultRevealed.is(event) && event.data.job.toNumber() === id);
+    const delivered = recorder.seen.find(({ event }) => api.events.aiOracle.CallbackDelivered.is(event) && event.data.request.toNumber() === id);
+    assert.equal(reveals.length, 3);
+    assert.ok(delivered, 'CallbackDelivered');
+    const lastReveal = Math.max(...reveals.map((r) => r.block));
+    assert.ok(delivered.block - lastReveal <= 5, `called back at #${delivered.block}, last reveal at #${lastReveal}`);
+    // Each worker logged the answer it was paid for.
+    for (const w of workers) await waitForOutput(w, new RegExp(`job ${id}: oracle answer ${label(expected)} decided, ours agreed: paid`), 60_000);
+    const shown = await cli(['oracle', 'answer', String(id)]);
+    assert.deepEqual(shown.answer, { label: expected });
+  });
+
+  it('the AI oracle: a lying provider is outvoted and slashed, and does not profit', async () => {
+    // Two workers and a liar answer this question.
+    await stop(workers[2]);
+    const liar = keyring.addFromUri('//DeaiOracleLiar');
+    await sendAndWait(api.tx.balances.transferKeepAlive(liar.address, 1_000n * UNIT), ctx.alice);
+    await sendAndWait(api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1/liar', 150n * UNIT), liar);
+    const expected = expectedLabels()[2];
+    const question = {
+      model: { model: modelId, version: 0 }, input: { Inline: u8aToHex(rowInput(2)) }, output: 'Label',
+      providers: 3, quorum: 2, price, maxBudget: 50n * UNIT, commercial: false,
+    };
+    const asked = await sendAndWait(api.tx.aiOracle.request(question, null), requester);
+    const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
+    await sendAndWait(api.tx.computeMarket.claimJob(id), liar);
+    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Assigned', 60_000, 'the draw');
+    const lie = new Uint8Array(new Uint32Array([expected + 1]).buffer);
+    const salt = `0x${'5a'.repeat(32)}`;
+    const commitment = blake2AsU8a(new Uint8Array([...stringToU8a('deai/commit1'), ...new Uint8Array(new BigUint64Array([BigInt(id)]).buffer), ...api.createType('AccountId', liar.address).toU8a(), ...blake2AsU8a(lie, 256), ...new Uint8Array(32).fill(0x5a)]), 256);
+    await sendAndWait(api.tx.computeMarket.commitResult(id, commitment), liar);
+    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Revealing', 120_000, 'the commitments');
+    const liarFree = await free(api, liar.address);
+    const { events } = await sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(lie), salt), liar);
+    const fees = feePaid(api, events, liar.address);
+    const state = await until(async () => (await requestState(id)).answered, 120_000, 'the answer');
+    assert.equal(state.value, label(expected), 'the honest label wins');
+    assert.equal(state.providers.length, 2);
+    assert.ok(!state.providers.includes(liar.address));
+    const record = (await api.query.computeMarket.providers(liar.address)).unwrap();
+    assert.equal(record.bond.toBigInt(), 135n * UNIT, 'slashed 10% of its bond');
+    assert.equal(record.reputation.failed.toNumber(), 1);
+    assert.equal(await free(api, liar.address), liarFree - fees, 'not paid');
+    startWorker(2);
+    await waitForOutput(workers[2], /provider registered|registered as a provider|already registered|connected/);
+  });
+
+  it('the AI oracle: a callback out of gas leaves its reason on chain and refunds the unused fee exactly', async () => {
+    // A feed of another question, every 10 blocks, 5 times, answered by the three workers: it
+    // runs while this test and the next do (checked last).
+    const input = join(dir, 'oracle-row-1.json');
+    writeFileSync(input, JSON.stringify({ features: [sample().features[1]] }));
+    feedCreatedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+    const feed = await cli(['oracle', 'feed', 'create', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--period', '10', '--rounds', '5'], '//DeaiRequester');
+    assert.equal(feed.feed, 0);
+    const gas = { refTime: 1_000_000n, proofSize: 10_000n };
+    const question = {
+      model: { model: modelId, version: 0 }, input: { Inline: u8aToHex(rowInput(3)) }, output: 'Label',
+      providers: 3, quorum: 2, price, maxBudget: 50n * UNIT, commercial: false,
+    };
+    const before = await free(api, requester.address);
+    const asked = await sendAndWait(api.tx.aiOracle.request(question, { contract: consumer.address, selector: '0xdea10a5e', gasLimit: gas }), requester);
+    const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
+    const prepaid = (await api.query.aiOracle.requests(id)).unwrap().callback.unwrap().fee.toBigInt();
+    const recorder = recordEvents();
+    await until(async () => !(await api.query.aiOracle.requests(id)).isSome, 180_000, 'the callback');
+    await new Promise((r) => setTimeout(r, 4000));
+    await recorder.stop();
+    const failed = recorder.seen.find(({ event }) => api.events.aiOracle.CallbackFailed.is(event) && event.data.request.toNumber() === id);
+    assert.ok(failed, 'CallbackFailed');
+    assert.equal(failed.event.data.reason.toString(), 'OutOfGas');
+    const fee = failed.event.data.fee.toBigInt();
+    assert.ok(fee <= prepaid);
+    const settled = recorder.seen.find(({ event }) => api.events.computeMarket.JobSettled.is(event) && event.data.job.toNumber() === id).event.data;
+    const answer = (await api.query.aiOracle.answers(id)).unwrap();
+    const spent = settled.paidToProviders.toBigInt() + settled.protocolFee.toBigInt() + settled.usageFees.toBigInt();
+    // Exactly: the job, the callback's fee for the gas it used (the rest of the prepaid fee came
+    // back), the answer's deposit (held until it is removed) and the request's transaction fee.
+    assert.equal(await free(api, requester.address),
+      before - feePaid(api, asked.events, requester.address) - spent - fee - answer.deposit.toBigInt());
+    assert.equal(BigInt((await api.query.balances.holds(requester.address))
+      .filter((h) => h.id.toJSON().aiOracle !== undefined)
+      .reduce((sum, h) => sum + h.amount.toBigInt(), 0n)), answer.deposit.toBigInt(), 'only the answer\'s deposit is held');
+    assert.equal(answer.value.toHex(), label(expectedLabels()[3]));
+  });
+
+  it('the AI oracle: 1,024 bytes are answered inline, 1,025 refused by name', async () => {
+    const bytesQuestion = (maxLen) => ({
+      model: { model: modelId, version: 0 }, input: { Inline: '0x01' }, output: { Bytes: { maxLen } },
+      providers: 3, quorum: 2, price: UNIT, maxBudget: 10n * UNIT, commercial: false,
+    });
+    await assert.rejects(sendAndWait(api.tx.aiOracle.request(bytesQuestion(1025), null), requester), /aiOracle\.OutputTooLong/);
+    // Three scripted providers (the workers take nothing below 5 DEAI).
+    const answerers = [1, 2, 3].map((i) => keyring.addFromUri(`//DeaiOracleBytes${i}`));
+    for (const who of answerers) {
+      await sendAndWait(api.tx.balances.transferKeepAlive(who.address, 1_000n * UNIT), ctx.alice);
+      await sendAndWait(api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1/bytes', 150n * UNIT), who);
+    }
+    const asked = await sendAndWait(api.tx.aiOracle.request(bytesQuestion(1024), null), requester);
+    const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
+    for (const who of answerers) await sendAndWait(api.tx.computeMarket.claimJob(id), who);
+    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Assigned', 60_000, 'the draw');
+    const value = new Uint8Array(1024).fill(0xab);
+    const salt = new Uint8Array(32).fill(7);
+    for (const who of answerers) {
+      const commitment = blake2AsU8a(new Uint8Array([...stringToU8a('deai/commit1'), ...new Uint8Array(new BigUint64Array([BigInt(id)]).buffer), ...api.createType('AccountId', who.address).toU8a(), ...blake2AsU8a(value, 256), ...salt]), 256);
+      await sendAndWait(api.tx.computeMarket.commitResult(id, commitment), who);
+    }
+    await assert.rejects(sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(new Uint8Array(1025).fill(0xab)), u8aToHex(salt)), answerers[0]),
+      /computeMarket\.InlineResultTooLong/);
+    for (const who of answerers) await sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(value), u8aToHex(salt)), who);
+    const answer = (await api.query.aiOracle.answers(id)).unwrap();
+    assert.equal(answer.value.length, 1024);
+    assert.equal(answer.value.toHex(), u8aToHex(value));
+  });
+
+  it('the AI oracle: a feed with period 10 delivers 5 answers', async () => {
+    const feed = await until(async () => {
+      const record = (await api.query.aiOracle.feeds(0)).unwrap();
+      return record.roundsLeft.toNumber() === 0 && record.inFlight.toNumber() === 0 ? record : null;
+    }, 300_000, 'the feed\'s five rounds');
+    assert.equal(feed.period.toNumber(), 10);
+    // Its rounds, from their events since it was created.
+    const answered = [];
+    const head = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (let block = feedCreatedAt; block <= head; block += 1) {
+      const at = await api.at(await api.rpc.chain.getBlockHash(block));
+      for (const { event } of await at.query.system.events()) {
+        if (api.events.aiOracle.FeedAnswered.is(event) && event.data.feed.toNumber() === 0) answered.push(event.data.value.toHex());
+        assert.ok(!(api.events.aiOracle.RoundFailed.is(event)), `a round failed: ${event.data.reason}`);
+      }
+    }
+    assert.equal(answered.length, 5);
+    assert.ok(answered.every((v) => v === label(expectedLabels()[1])), 'every round, the model\'s label');
+    const shown = await cli(['oracle', 'feed', 'show', '0']);
+    assert.deepEqual(shown.latest.answer, { label: expectedLabels()[1] });
+    await cli(['oracle', 'feed', 'cancel', '0'], '//DeaiRequester');
+    assert.ok((await api.query.aiOracle.feeds(0)).isNone, 'a finished feed is removed by its owner');
   });
 });
 }

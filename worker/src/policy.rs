@@ -141,8 +141,10 @@ pub fn decide(
 	if model.size_bytes > policy.max_content_bytes {
 		return Err(format!("the model is larger than {} bytes", policy.max_content_bytes));
 	}
+	// An oracle question's inline input is read from the chain.
+	let inline_input = offer.input_uri.as_bytes() == deai_abi::oracle::INLINE_INPUT_URI;
 	for uri in [&model.uri, &offer.input_uri] {
-		if !policy.limits.supports(uri) {
+		if !policy.limits.supports(uri) && !(inline_input && uri == &offer.input_uri) {
 			return Err(format!("cannot fetch `{uri}`"));
 		}
 	}

@@ -3,6 +3,7 @@
 pub mod dataset;
 pub mod job;
 pub mod model;
+pub mod oracle;
 pub mod provider;
 mod receipt;
 pub mod rewards;

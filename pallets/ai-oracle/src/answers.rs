@@ -111,7 +111,10 @@ impl<T: Config> Pallet<T> {
 		};
 		match request.feed {
 			Some(feed) => {
-				FeedAnswers::<T>::insert(feed, answer);
+				// Rounds may be decided out of order: the latest is the latest round's.
+				if FeedAnswers::<T>::get(feed).is_none_or(|latest| latest.job < id) {
+					FeedAnswers::<T>::insert(feed, answer);
+				}
 				Self::deposit_event(Event::FeedAnswered {
 					feed,
 					request: id,
@@ -172,11 +175,14 @@ impl<T: Config> JobObserver<T> for Pallet<T> {
 	}
 
 	fn weight() -> Weight {
-		// Both are benchmarked at their worst: the most providers, the longest values, an
-		// answer with a callback to queue (or a cancelled feed's last round removing it).
+		// Both are benchmarked at their worst: the most providers, the longest values; an answer
+		// with a callback to queue, or a cancelled feed's last round removing the feed.
 		<T as Config>::WeightInfo::aggregate(
 			<T as pallet_compute_market::Config>::MaxRedundancy::get(),
 		)
-		.saturating_add(<T as Config>::WeightInfo::job_finished())
+		.saturating_add(
+			<T as Config>::WeightInfo::job_finished()
+				.max(<T as Config>::WeightInfo::job_finished_feed_end()),
+		)
 	}
 }

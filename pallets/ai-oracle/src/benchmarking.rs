@@ -26,7 +26,10 @@ fn unit<T: Config>() -> BalanceOf<T> {
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	Currency::<T>::set_balance(&who, unit::<T>().saturating_mul(1_000_000_000u32.into()));
+	// Enough for a feed of `MaxFeedRounds` rounds of the costliest question.
+	let rounds: BalanceOf<T> = T::MaxFeedRounds::get().into();
+	let per_round = unit::<T>().saturating_mul(1_000_000u32.into());
+	Currency::<T>::set_balance(&who, per_round.saturating_mul(rounds).saturating_mul(10u32.into()));
 	who
 }
 
@@ -108,7 +111,7 @@ fn feed<T: Config>(index: u32) -> (T::AccountId, FeedId) {
 		owner.clone(),
 		question::<T>(longest_bytes::<T>()),
 		Some(callback::<T>()),
-		1u32.into(),
+		T::MatchingBlocks::get().max(1u32.into()),
 		T::MaxFeedRounds::get(),
 	)
 	.expect("creates");
@@ -154,7 +157,7 @@ mod benchmarks {
 			RawOrigin::Signed(who),
 			question::<T>(longest_bytes::<T>()),
 			Some(callback::<T>()),
-			1u32.into(),
+			T::MatchingBlocks::get().max(1u32.into()),
 			T::MaxFeedRounds::get(),
 		);
 		assert!(Feeds::<T>::contains_key(0));
@@ -189,7 +192,9 @@ mod benchmarks {
 	#[benchmark]
 	fn on_initialize_feeds(n: Linear<0, { T::MaxFeedRoundsPerBlock::get() }>) {
 		let feeds: Vec<FeedId> = (0..n).map(|i| feed::<T>(i).1).collect();
-		let due = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		// Each feed's second round is due a period (the matching window) after its first.
+		let period = T::MatchingBlocks::get().max(1u32.into());
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(period);
 		frame_system::Pallet::<T>::set_block_number(due);
 		FeedCursor::<T>::put(due);
 		#[block]
@@ -203,18 +208,15 @@ mod benchmarks {
 	}
 
 	/// Delivering one callback (to an address without a contract: the contract's own work,
-	/// code loading included, is metered by its gas), charging its fee and refunding the rest.
+	/// code loading included, is metered by its gas), charging its fee and refunding the rest:
+	/// the last round of a cancelled feed, whose closing removes the feed.
 	#[benchmark]
 	fn deliver_callback() {
-		let who = funded::<T>("requester", 0);
-		let job = Pallet::<T>::do_request(
-			who.clone(),
-			question::<T>(longest_bytes::<T>()),
-			Some(callback::<T>()),
-		)
-		.expect("asks");
+		let (owner, id) = feed::<T>(0);
+		let job = pallet_compute_market::NextJobId::<T>::get().saturating_sub(1);
+		Pallet::<T>::do_cancel_feed(owner.clone(), id).expect("cancels");
 		assert!(<Pallet<T> as JobObserver<T>>::job_finished(
-			&receipt::<T>(job, who),
+			&receipt::<T>(job, owner),
 			Some(&value::<T>(1))
 		));
 		#[block]
@@ -223,6 +225,7 @@ mod benchmarks {
 			Pallet::<T>::deliver_callbacks(&mut meter);
 		}
 		assert!(!Requests::<T>::contains_key(job));
+		assert!(!Feeds::<T>::contains_key(id));
 	}
 
 	/// Deciding `n` reveals of the longest bytes, all different (the most comparisons).
@@ -262,6 +265,30 @@ mod benchmarks {
 			assert!(<Pallet<T> as JobObserver<T>>::job_finished(&receipt, Some(&value)));
 		}
 		assert!(Answers::<T>::contains_key(job));
+	}
+
+	/// The last round of a cancelled feed without a callback is answered: its latest answer
+	/// written, its request closed and the feed removed (with that answer).
+	#[benchmark]
+	fn job_finished_feed_end() {
+		let owner = funded::<T>("owner", 0);
+		let id = Pallet::<T>::do_create_feed(
+			owner.clone(),
+			question::<T>(longest_bytes::<T>()),
+			None,
+			T::MatchingBlocks::get().max(1u32.into()),
+			T::MaxFeedRounds::get(),
+		)
+		.expect("creates");
+		let job = pallet_compute_market::NextJobId::<T>::get().saturating_sub(1);
+		Pallet::<T>::do_cancel_feed(owner.clone(), id).expect("cancels");
+		let receipt = receipt::<T>(job, owner);
+		let value = value::<T>(1);
+		#[block]
+		{
+			assert!(<Pallet<T> as JobObserver<T>>::job_finished(&receipt, Some(&value)));
+		}
+		assert!(!Feeds::<T>::contains_key(id));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

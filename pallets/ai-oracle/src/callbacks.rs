@@ -65,7 +65,8 @@ impl<T: Config> Pallet<T> {
 			meter.consume(overhead.saturating_add(gas_used));
 			delivered += 1;
 		}
-		CallbackQueueBounds::<T>::put((head, next));
+		// Only the head: a contract called back may have queued callbacks behind `next`.
+		CallbackQueueBounds::<T>::mutate(|(first, _)| *first = head);
 	}
 
 	/// Calls the contract with `(id, value)`, charges the fee for the gas used and the
@@ -77,8 +78,9 @@ impl<T: Config> Pallet<T> {
 		callback: Callback<T>,
 		value: InlineResult<T>,
 	) -> Weight {
+		// Whose question it answers (anyone may name any contract): the contract checks it.
 		let mut input = callback.spec.selector.to_vec();
-		(id, value.into_inner()).encode_to(&mut input);
+		(id, &request.requester, request.feed, value.into_inner()).encode_to(&mut input);
 		let outcome = T::Callbacks::call(
 			&Self::account_id(),
 			&callback.spec.contract,

@@ -91,7 +91,8 @@ impl<T: Config> Pallet<T> {
 			);
 			add(2, &feed.owner, feed.deposit);
 			let rounds = BalanceOf::<T>::from(feed.rounds_left);
-			add(1, &feed.owner, feed.question.max_budget.saturating_mul(rounds));
+			let per_round = feed.question.max_budget.saturating_add(feed.round_fee);
+			add(1, &feed.owner, per_round.saturating_mul(rounds));
 			if let Some(callback) = &feed.callback {
 				add(0, &feed.owner, callback.fee.saturating_mul(rounds));
 			}
@@ -104,8 +105,14 @@ impl<T: Config> Pallet<T> {
 				TryRuntimeError::Other("a feed has more rounds in flight than allowed")
 			);
 			ensure!(
-				(feed.rounds_left > 0) == FeedQueue::<T>::contains_key(feed.next_round_at, id),
+				(feed.rounds_left > 0 && !feed.parked)
+					== FeedQueue::<T>::contains_key(feed.next_round_at, id),
 				TryRuntimeError::Other("a feed with rounds left is not queued where it says")
+			);
+			ensure!(
+				!feed.parked
+					|| (feed.rounds_left > 0 && feed.in_flight >= T::MaxRoundsInFlight::get()),
+				TryRuntimeError::Other("a parked feed does not wait for a round in flight")
 			);
 			ensure!(
 				!feed.cancelled || (feed.in_flight > 0 && feed.rounds_left == 0),

@@ -26,8 +26,9 @@
 //!
 //! ## Callbacks
 //! A request may name a contract and a message selector: once answered, the contract is called
-//! with `(request id, answer bytes)` from the oracle's account, with the gas the requester
-//! declared. The fee for that gas and the oracle's delivery overhead is prepaid (held) at the
+//! with `(request id, requester, feed, answer bytes)` from the oracle's account, with the gas
+//! the requester declared (anyone may name any contract: the requester and feed tell it whose
+//! question was answered). The fee for that gas and the oracle's delivery overhead is prepaid (held) at the
 //! request; what the call did not use comes back exactly. A callback that fails leaves
 //! `CallbackFailed { reason }` on chain, and the answer stays readable (storage, runtime API,
 //! chain extension). Callbacks wait in a queue and are delivered in `on_idle`, at most
@@ -126,8 +127,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxFeedRoundsPerBlock: Get<u32>;
 
-		/// The most rounds of one feed unanswered at once: a round due while as many are in
-		/// flight waits a period (the feed's deposit covers this many requests).
+		/// The most rounds of one feed in flight at once: a round due while as many are waits
+		/// until one closes (the feed's deposit covers this many requests).
 		#[pallet::constant]
 		type MaxRoundsInFlight: Get<u32>;
 
@@ -266,12 +267,11 @@ pub mod pallet {
 			/// Why.
 			reason: RoundFailure,
 		},
-		/// A feed's round was due while `MaxRoundsInFlight` were unanswered: it waits a period.
-		RoundPostponed {
+		/// A feed's round was due while `MaxRoundsInFlight` were in flight: it starts in the
+		/// block after one of them closes.
+		RoundWaits {
 			/// The feed.
 			feed: FeedId,
-			/// When it is due now.
-			until: BlockNumberFor<T>,
 		},
 		/// A feed was cancelled: its rounds not started were refunded.
 		FeedCancelled {
@@ -320,7 +320,8 @@ pub mod pallet {
 		TooManyDecimals,
 		/// The callback declares more gas than `MaxCallbackGas`.
 		CallbackGasTooHigh,
-		/// A feed's period must be at least a block.
+		/// A feed's period must be at least the oracle's matching window (`MatchingBlocks`): a
+		/// round cannot be answered sooner.
 		InvalidPeriod,
 		/// A feed needs between one and `MaxFeedRounds` rounds.
 		InvalidRounds,
@@ -411,11 +412,13 @@ pub mod pallet {
 			Self::do_remove_answer(who, request)
 		}
 
-		/// Creates a feed asking `question` `rounds` times, every `period` blocks, from this
-		/// block: the first round's job is posted now (so a question the market would refuse is
-		/// refused here), and the budgets and callback fees of the other rounds are held until
-		/// they start (or the feed is cancelled), with a deposit for the feed, its latest answer
-		/// and its rounds in flight. Emits `FeedCreated` and `RoundStarted`.
+		/// Creates a feed asking `question` `rounds` times, every `period` blocks (at least
+		/// `MatchingBlocks`), from this block: the first round's job is posted now (so a question
+		/// the market would refuse is refused here); the budgets, callback fees and round fees
+		/// (each later round pays the hook's work of starting it at the transaction price) of the
+		/// other rounds are held until they start (or the feed is cancelled), with a deposit for
+		/// the feed, its latest answer and its rounds in flight. Emits `FeedCreated` and
+		/// `RoundStarted`.
 		#[pallet::call_index(2)]
 		pub fn create_feed(
 			origin: OriginFor<T>,

@@ -249,7 +249,7 @@ impl pallet_ai_oracle::Config for Test {
 	type MaxRoundsInFlight = ConstU32<2>;
 	type MaxFeedRounds = ConstU32<10>;
 	type MatchingBlocks = ConstU64<3>;
-	type ExecutionBlocks = ConstU64<5>;
+	type ExecutionBlocks = ConstU64<10>;
 	type WeightToFee = MockWeightToFee;
 	type Callbacks = MockContracts;
 	type PalletId = OraclePalletId;

@@ -238,16 +238,23 @@ impl<T: Config> Pallet<T> {
 		period: BlockNumberFor<T>,
 		rounds: u32,
 	) -> Result<FeedId, DispatchError> {
-		ensure!(!period.is_zero(), Error::<T>::InvalidPeriod);
+		ensure!(!period.is_zero() && period >= T::MatchingBlocks::get(), Error::<T>::InvalidPeriod);
 		ensure!(rounds >= 1 && rounds <= T::MaxFeedRounds::get(), Error::<T>::InvalidRounds);
 		let callback = Self::prepare_callback(callback)?;
 		let id = NextFeedId::<T>::get();
 		NextFeedId::<T>::put(id.checked_add(1).ok_or(Error::<T>::Overflow)?);
 		let later = BalanceOf::<T>::from(rounds - 1);
 		let callback_fee = callback.as_ref().map(|c| c.fee).unwrap_or_default();
+		// The hook starts every later round on the owner's behalf: each pays that work at the
+		// price of a transaction, so that rounds cost what the block space they take is worth.
+		let round_fee = T::WeightToFee::weight_to_fee(&Self::round_weight());
 		let deposit = Self::feed_deposit();
 		Self::hold(HoldReason::StorageDeposit, &who, deposit)?;
-		Self::hold(HoldReason::FeedBudget, &who, question.max_budget.saturating_mul(later))?;
+		Self::hold(
+			HoldReason::FeedBudget,
+			&who,
+			question.max_budget.saturating_add(round_fee).saturating_mul(later),
+		)?;
 		// Every round's callback fee: the first's is its request's from now.
 		Self::hold(
 			HoldReason::CallbackFee,
@@ -265,6 +272,8 @@ impl<T: Config> Pallet<T> {
 			rounds_left: rounds - 1,
 			next_round_at,
 			in_flight: 1,
+			parked: false,
+			round_fee,
 			cancelled: false,
 			deposit,
 		};
@@ -298,7 +307,7 @@ impl<T: Config> Pallet<T> {
 		let mut feed = Feeds::<T>::get(id).ok_or(Error::<T>::FeedNotFound)?;
 		ensure!(feed.owner == who, Error::<T>::NotFeedOwner);
 		ensure!(!feed.cancelled, Error::<T>::FeedCancelled);
-		let refunded = Self::refund_rounds_left(&mut feed);
+		let refunded = Self::refund_rounds_left(id, &mut feed);
 		Self::deposit_event(Event::FeedCancelled { feed: id, refunded });
 		if feed.in_flight == 0 {
 			Self::remove_feed(id, &feed);
@@ -309,13 +318,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Unschedules the feed's rounds not started and returns their budgets and callback fees.
-	fn refund_rounds_left(feed: &mut Feed<T>) -> BalanceOf<T> {
+	/// Unschedules the feed's rounds not started and returns their budgets, round fees and
+	/// callback fees.
+	fn refund_rounds_left(id: FeedId, feed: &mut Feed<T>) -> BalanceOf<T> {
 		if feed.rounds_left == 0 {
 			return Zero::zero();
 		}
+		if !feed.parked {
+			FeedQueue::<T>::remove(feed.next_round_at, id);
+		}
+		feed.parked = false;
 		let rounds = BalanceOf::<T>::from(core::mem::take(&mut feed.rounds_left));
-		let budget = feed.question.max_budget.saturating_mul(rounds);
+		let budget = feed.question.max_budget.saturating_add(feed.round_fee).saturating_mul(rounds);
 		let fees = feed.callback.as_ref().map(|c| c.fee).unwrap_or_default().saturating_mul(rounds);
 		Self::release(HoldReason::FeedBudget, &feed.owner, budget);
 		Self::release(HoldReason::CallbackFee, &feed.owner, fees);
@@ -342,9 +356,16 @@ impl<T: Config> Pallet<T> {
 		feed.in_flight = feed.in_flight.saturating_sub(1);
 		if feed.cancelled && feed.in_flight == 0 {
 			Self::remove_feed(id, &feed);
-		} else {
-			Feeds::<T>::insert(id, feed);
+			return;
 		}
+		if feed.parked {
+			// Its due round waited for this one: it starts in the next block.
+			feed.parked = false;
+			feed.next_round_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+			FeedQueue::<T>::insert(feed.next_round_at, id, ());
+		}
+		Feeds::<T>::insert(id, feed);
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -358,7 +379,7 @@ impl<T: Config> Pallet<T> {
 
 	/// What starting one round costs: the slope of the hook's benchmark (posting its job on the
 	/// market included).
-	fn round_weight() -> Weight {
+	pub(crate) fn round_weight() -> Weight {
 		<T as Config>::WeightInfo::on_initialize_feeds(1)
 			.saturating_sub(<T as Config>::WeightInfo::on_initialize_feeds(0))
 	}
@@ -425,15 +446,24 @@ impl<T: Config> Pallet<T> {
 			frame_support::defensive!("a queued feed has no round left");
 			return;
 		}
-		feed.next_round_at = now.saturating_add(feed.period);
 		if feed.in_flight >= T::MaxRoundsInFlight::get() {
-			FeedQueue::<T>::insert(feed.next_round_at, id, ());
-			Self::deposit_event(Event::RoundPostponed { feed: id, until: feed.next_round_at });
+			// It leaves the queue until a round in flight closes (`request_closed`): a feed
+			// whose rounds go unanswered takes no place in the hook meanwhile.
+			feed.parked = true;
+			Self::deposit_event(Event::RoundWaits { feed: id });
 			Feeds::<T>::insert(id, feed);
 			return;
 		}
+		feed.next_round_at = now.saturating_add(feed.period);
 		feed.rounds_left -= 1;
 		Self::release(HoldReason::FeedBudget, &feed.owner, feed.question.max_budget);
+		// The hook's work for the owner, paid whether or not the job can be posted.
+		Self::pay_from_hold(
+			HoldReason::FeedBudget,
+			&feed.owner,
+			&<T as pallet_compute_market::Config>::FeeDestination::get(),
+			feed.round_fee,
+		);
 		match Self::post_question(&feed.owner, &feed.question) {
 			Ok(job) => {
 				Self::open_round(id, &feed, job);

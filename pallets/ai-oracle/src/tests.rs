@@ -78,7 +78,15 @@ fn salt(who: AccountId) -> [u8; 32] {
 /// Plays the providers of every open oracle job one step: applications while open, commitments
 /// once drawn, reveals once all committed; `answer(provider, job)` is what each answers.
 fn serve(answer: &dyn Fn(AccountId, RequestId) -> Vec<u8>) {
-	let jobs: Vec<_> = Jobs::<Test>::iter().collect();
+	serve_where(&|_| true, answer)
+}
+
+/// `serve`, for the jobs `which` picks only.
+fn serve_where(
+	which: &dyn Fn(RequestId) -> bool,
+	answer: &dyn Fn(AccountId, RequestId) -> Vec<u8>,
+) {
+	let jobs: Vec<_> = Jobs::<Test>::iter().filter(|(id, _)| which(*id)).collect();
 	for (id, job) in jobs {
 		match job.status {
 			JobStatus::Open => {
@@ -227,7 +235,7 @@ fn a_label_is_decided_by_quorum_the_liar_is_slashed_and_the_answer_delivered() {
 		let (origin, contract, input, limit) = calls().pop().expect("called back");
 		assert_eq!((origin, contract, limit), (Oracle::account_id(), CONTRACT_OK, gas()));
 		let mut expected = SELECTOR.to_vec();
-		(id, encode_label(2).to_vec()).encode_to(&mut expected);
+		(id, REQUESTER, None::<FeedId>, encode_label(2).to_vec()).encode_to(&mut expected);
 		assert_eq!(input, expected);
 		let used = sp_runtime::Perbill::from_percent(40) * gas();
 		let fee = fee_for(used);
@@ -613,7 +621,8 @@ fn a_feed_with_period_10_delivers_5_answers() {
 			5
 		));
 		let prepaid = Oracle::callback_fee(gas());
-		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 4 * BUDGET);
+		let round_fee = Feeds::<Test>::get(0).unwrap().round_fee;
+		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 4 * (BUDGET + round_fee));
 		assert_eq!(held(HoldReason::CallbackFee, REQUESTER), 5 * prepaid);
 		assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), Oracle::feed_deposit());
 		// Each round's providers answer the block it started in.
@@ -649,7 +658,7 @@ fn a_feed_with_period_10_delivers_5_answers() {
 			+ 3 * PRICE / 20
 			+ MODEL_FEE
 			+ fee_for(sp_runtime::Perbill::from_percent(40) * gas());
-		assert_eq!(free(REQUESTER), before - 5 * round);
+		assert_eq!(free(REQUESTER), before - 5 * round - 4 * round_fee);
 		assert_eq!(Balances::total_issuance(), issuance);
 		assert_noop!(
 			Oracle::cancel_feed(RuntimeOrigin::signed(REQUESTER), 0),
@@ -671,9 +680,12 @@ fn cancelling_a_feed_refunds_its_rounds_left_and_removes_it_after_its_round_in_f
 			4
 		));
 		let prepaid = Oracle::callback_fee(gas());
+		let round_fee = Feeds::<Test>::get(0).unwrap().round_fee;
 		assert_ok!(Oracle::cancel_feed(RuntimeOrigin::signed(REQUESTER), 0));
-		assert!(oracle_events()
-			.contains(&OracleEvent::FeedCancelled { feed: 0, refunded: 3 * BUDGET + 3 * prepaid }));
+		assert!(oracle_events().contains(&OracleEvent::FeedCancelled {
+			feed: 0,
+			refunded: 3 * (BUDGET + round_fee) + 3 * prepaid
+		}));
 		assert_noop!(
 			Oracle::cancel_feed(RuntimeOrigin::signed(REQUESTER), 0),
 			Error::<Test>::FeedCancelled
@@ -716,31 +728,134 @@ fn a_round_that_cannot_be_posted_fails_by_name_and_is_refunded() {
 		}));
 		assert_eq!(feed_events(0), (1, 1));
 		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 0);
+		let round_fee = Feeds::<Test>::get(0).unwrap().round_fee;
 		assert_ok!(Oracle::cancel_feed(RuntimeOrigin::signed(REQUESTER), 0));
-		assert_eq!(free(REQUESTER), before - (3 * PRICE + 3 * PRICE / 20 + MODEL_FEE));
+		assert_eq!(free(REQUESTER), before - (3 * PRICE + 3 * PRICE / 20 + MODEL_FEE) - round_fee);
 	});
 }
 
 #[test]
-fn a_feed_keeps_at_most_max_rounds_in_flight() {
+fn a_feed_keeps_at_most_max_rounds_in_flight_and_its_waiting_round_takes_no_place_in_the_hook() {
 	new_test_ext().execute_with(|| {
 		providers();
-		// Period 1 and nobody answering: rounds pile up to `MaxRoundsInFlight` (2), then wait.
+		// Period 3 (the matching window) and providers that apply but never commit: each round
+		// lives 15 blocks (matching 3, draw 2, execution 10), so rounds pile up to
+		// `MaxRoundsInFlight` (2), and the third waits, out of the queue.
 		assert_ok!(Oracle::create_feed(
 			RuntimeOrigin::signed(REQUESTER),
 			question(OutputKind::Label),
 			None,
-			1,
+			3,
+			4
+		));
+		let apply = || {
+			for (id, job) in Jobs::<Test>::iter().collect::<Vec<_>>() {
+				if job.status == JobStatus::Open {
+					for p in [P1, P2, P3] {
+						let _ = pallet_compute_market::Pallet::<Test>::claim_job(
+							RuntimeOrigin::signed(p),
+							id,
+						);
+					}
+				}
+			}
+		};
+		for block in 2..=8 {
+			apply();
+			run_to_block(block);
+		}
+		let feed = Feeds::<Test>::get(0).unwrap();
+		assert_eq!((feed.in_flight, feed.parked), (2, true));
+		assert!(oracle_events().contains(&OracleEvent::RoundWaits { feed: 0 }));
+		assert_eq!(FeedQueue::<Test>::iter().count(), 0, "a waiting feed is not queued");
+		// The first round's providers miss their commitments (slashed): it closes, and the
+		// waiting round starts in the next block.
+		for block in 9..=80 {
+			apply();
+			run_to_block(block);
+		}
+		let (answered, failed) = feed_events(0);
+		assert_eq!((answered, failed), (0, 4));
+		let feed = Feeds::<Test>::get(0).unwrap();
+		assert_eq!((feed.rounds_left, feed.in_flight, feed.parked), (0, 0, false));
+		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 0);
+	});
+}
+
+#[test]
+fn later_rounds_pay_the_hook_for_starting_them() {
+	new_test_ext().execute_with(|| {
+		let treasury = free(TREASURY);
+		assert_ok!(Oracle::create_feed(
+			RuntimeOrigin::signed(REQUESTER),
+			question(OutputKind::Label),
+			None,
+			3,
+			3
+		));
+		let round_fee = Feeds::<Test>::get(0).unwrap().round_fee;
+		assert_eq!(round_fee, MockWeightToFee::weight_to_fee(&Oracle::round_weight()));
+		assert!(round_fee > 0);
+		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 2 * (BUDGET + round_fee));
+		// Nobody answers: the rounds fail, but the two the hook started paid for it.
+		run_to_block(30);
+		assert_eq!(feed_events(0), (0, 3));
+		assert_eq!(free(TREASURY), treasury + 2 * round_fee);
+		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 0);
+	});
+}
+
+#[test]
+fn cancelling_a_feed_with_a_round_in_flight_unqueues_its_next_round() {
+	new_test_ext().execute_with(|| {
+		providers();
+		assert_ok!(Oracle::create_feed(
+			RuntimeOrigin::signed(REQUESTER),
+			question(OutputKind::Label),
+			None,
+			3,
 			5
 		));
-		run_to_block(3);
-		assert_eq!(Feeds::<Test>::get(0).unwrap().in_flight, 2);
-		assert!(oracle_events().iter().any(|e| matches!(e, OracleEvent::RoundPostponed { .. })));
-		// Unanswered, the rounds fail for want of providers, and the rest start.
-		run_to_block(40);
-		let (answered, failed) = feed_events(0);
-		assert_eq!((answered, failed), (0, 5));
-		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 0);
+		assert_eq!(FeedQueue::<Test>::iter().count(), 1);
+		assert_ok!(Oracle::cancel_feed(RuntimeOrigin::signed(REQUESTER), 0));
+		assert_eq!(FeedQueue::<Test>::iter().count(), 0);
+		// Past the round's due block, nothing starts; the round in flight ends (no providers)
+		// and the feed goes.
+		run_to_block(20);
+		assert_eq!(feed_events(0), (0, 1));
+		assert!(!Feeds::<Test>::contains_key(0));
+	});
+}
+
+#[test]
+fn a_feeds_latest_answer_is_its_latest_rounds() {
+	new_test_ext().execute_with(|| {
+		providers();
+		assert_ok!(Oracle::create_feed(
+			RuntimeOrigin::signed(REQUESTER),
+			question(OutputKind::Scalar { decimals: 0, tolerance: 0 }),
+			None,
+			3,
+			2
+		));
+		let first = pallet_compute_market::NextJobId::<Test>::get() - 1;
+		let answer = |_: AccountId, job: RequestId| encode_scalar(job as i128).to_vec();
+		// The first round's providers apply and wait; the second round is decided first.
+		while !Jobs::<Test>::contains_key(first + 1) {
+			serve_where(
+				&|id| id == first && Jobs::<Test>::get(id).unwrap().status == JobStatus::Open,
+				&answer,
+			);
+			run_to_block(System::block_number() + 1);
+		}
+		while Jobs::<Test>::contains_key(first + 1) {
+			serve_where(&|id| id == first + 1, &answer);
+			run_to_block(System::block_number() + 1);
+		}
+		assert!(Jobs::<Test>::contains_key(first), "the first round is still open");
+		settle(first, &answer);
+		assert_eq!(FeedAnswers::<Test>::get(0).unwrap().job, first + 1);
+		assert_eq!(feed_events(0), (2, 0));
 	});
 }
 
@@ -750,6 +865,11 @@ fn feeds_are_checked() {
 		let q = || question(OutputKind::Label);
 		assert_noop!(
 			Oracle::create_feed(RuntimeOrigin::signed(REQUESTER), q(), None, 0, 3),
+			Error::<Test>::InvalidPeriod
+		);
+		// Shorter than the matching window: no round could be answered in time.
+		assert_noop!(
+			Oracle::create_feed(RuntimeOrigin::signed(REQUESTER), q(), None, 2, 3),
 			Error::<Test>::InvalidPeriod
 		);
 		assert_noop!(

@@ -263,8 +263,15 @@ pub struct Feed<T: Config> {
 	pub rounds_left: u32,
 	/// When the next round starts.
 	pub next_round_at: BlockNumberFor<T>,
-	/// Rounds started and not yet answered or failed.
+	/// Rounds started whose requests are not closed yet (unanswered, or waiting for their
+	/// callback).
 	pub in_flight: u32,
+	/// A round came due while `MaxRoundsInFlight` were in flight: the feed left the queue, and
+	/// the next round starts in the block after one of them closes.
+	pub parked: bool,
+	/// The fee each later round pays for the hook's work of starting it (its benchmark at the
+	/// transaction price), fixed at creation and held with the rounds' budgets.
+	pub round_fee: BalanceOf<T>,
 	/// Cancelled by its owner: removed once its rounds in flight end.
 	pub cancelled: bool,
 	/// The storage deposit of the feed, its latest answer and its rounds in flight.

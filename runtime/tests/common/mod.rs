@@ -414,7 +414,7 @@ pub mod books {
 			explained.add(
 				&feed.owner,
 				Oracle(OracleHold::FeedBudget),
-				feed.question.max_budget * rounds,
+				(feed.question.max_budget + feed.round_fee) * rounds,
 			);
 			explained.add(&feed.owner, Oracle(OracleHold::CallbackFee), fee * rounds);
 			explained.expect(

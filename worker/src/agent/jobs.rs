@@ -11,6 +11,7 @@ use deai_client::chain::{api, bounded, format_balance, AtBlock, Chain, TxError, 
 use deai_client::content::{self, hex_hash};
 
 use api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+use api::runtime_types::pallet_ai_oracle::types::RequestState;
 use api::runtime_types::pallet_compute_market::types::{Job, Outcome, VerificationMode};
 
 use super::work::WorkError;
@@ -156,7 +157,21 @@ impl Agent {
 			.call(api::runtime_apis().compute_market_api().receipt(id))
 			.await?;
 		let Some(receipt) = receipt else {
-			tracing::info!("job {id}: gone (receipt removed)");
+			// An oracle job's receipt is its answer, kept by the oracle.
+			let state =
+				at.runtime_apis().call(api::runtime_apis().ai_oracle_api().request(id)).await?;
+			match state {
+				RequestState::Answered(answer) => tracing::info!(
+					"job {id}: oracle answer 0x{} decided, {}",
+					hex::encode(&answer.value.0),
+					if answer.providers.0.iter().any(|p| p == self.me()) {
+						"ours agreed: paid"
+					} else {
+						"ours did not agree"
+					}
+				),
+				_ => tracing::info!("job {id}: gone (receipt removed)"),
+			}
 			return Ok(());
 		};
 		let paid = receipt
@@ -183,10 +198,13 @@ impl Agent {
 	async fn forget(&self, id: u64) -> anyhow::Result<()> {
 		self.release_checked(id);
 		let mut book = self.book.lock().await;
+		let results = self.config.work_dir.join("results");
 		if let Some(result) = book.jobs.remove(&id).as_ref().and_then(Phase::result) {
-			let _ = std::fs::remove_file(
-				self.config.work_dir.join("results").join(hex_hash(&result.hash)),
-			);
+			if result.uri == deai_abi::oracle::INLINE_RESULT_URI {
+				let _ = std::fs::remove_file(super::work::answer_path(&results, id));
+			} else {
+				let _ = std::fs::remove_file(results.join(hex_hash(&result.hash)));
+			}
 		}
 		book.save()
 	}
@@ -388,13 +406,32 @@ impl Agent {
 		let busy = self.busy.mark(id);
 		tokio::spawn(async move {
 			let _busy = busy;
-			let call = api::tx().compute_market().reveal_result(
-				id,
-				result.hash,
-				bounded(&result.uri),
-				salt,
-			);
-			let outcome = match self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await {
+			// An oracle answer is revealed as itself, read back from the results.
+			let submitted = if result.uri == deai_abi::oracle::INLINE_RESULT_URI {
+				let path = super::work::answer_path(&self.config.work_dir.join("results"), id);
+				match tokio::fs::read(&path).await {
+					Ok(value) => {
+						let call = api::tx().compute_market().reveal_inline_result(id, value, salt);
+						self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await
+					},
+					Err(e) => {
+						tracing::warn!(
+							"job {id}: reading {}: {e} (retrying next block)",
+							path.display()
+						);
+						return;
+					},
+				}
+			} else {
+				let call = api::tx().compute_market().reveal_result(
+					id,
+					result.hash,
+					bounded(&result.uri),
+					salt,
+				);
+				self.sender.submit(&chain, &call, Wait::Finalized, |_| {}).await
+			};
+			let outcome = match submitted {
 				Ok(_) => {
 					tracing::info!("job {id}: result {} revealed", hex_hash(&result.hash));
 					self.set_phase(id, Phase::Revealed { result: Some(result) }).await

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use deai_client::chain::{api, job_input_uri, text, zk_profile, Chain};
+use deai_client::chain::{api, job_input_uri, oracle_question, text, zk_profile, Chain};
 use deai_client::content::{self, hex_hash, ContentError};
 use deai_client::indicatif::ProgressBar;
 use deai_client::store;
@@ -113,17 +113,53 @@ impl Agent {
 			max_bytes: limits.max_bytes.min(self.config.max_input_bytes),
 			..limits.clone()
 		};
-		let input_path = content::fetch_verified(
-			&input_uri,
-			&job.spec.input_hash,
-			cache,
-			&input_limits,
-			&ProgressBar::hidden(),
-		)
-		.await
-		.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?;
+		let input_path = if input_uri.as_bytes() == deai_abi::oracle::INLINE_INPUT_URI {
+			self.inline_input(&at, id, job, cache, input_limits.max_bytes).await?
+		} else {
+			content::fetch_verified(
+				&input_uri,
+				&job.spec.input_hash,
+				cache,
+				&input_limits,
+				&ProgressBar::hidden(),
+			)
+			.await
+			.map_err(|e| WorkError::from_content(e, failure_code::INPUT_HASH_MISMATCH, "input"))?
+		};
 		tracing::info!("job {id}: input fetched and verified ({})", hex_hash(&job.spec.input_hash));
 		Ok(Fetched { model: model_path, input: input_path, _held: held })
+	}
+
+	/// An oracle question's inline input, read from the chain, checked against the job's input
+	/// hash and written into the cache like a fetched input.
+	async fn inline_input(
+		&self,
+		at: &deai_client::chain::AtBlock,
+		id: u64,
+		job: &Job,
+		cache: &std::path::Path,
+		max_bytes: u64,
+	) -> Result<PathBuf, WorkError> {
+		let question = oracle_question(at, id).await.map_err(WorkError::transient)?;
+		let input = question.and_then(|q| q.inline_input).ok_or_else(|| {
+			WorkError::Refused(failure_code::FETCH_FAILED, "the oracle has no input for it".into())
+		})?;
+		if input.len() as u64 > max_bytes {
+			return Err(WorkError::Refused(
+				failure_code::FETCH_FAILED,
+				format!("the input is larger than {max_bytes} bytes"),
+			));
+		}
+		if content::hash_bytes(&input) != job.spec.input_hash {
+			return Err(WorkError::Refused(
+				failure_code::INPUT_HASH_MISMATCH,
+				"the oracle's input does not match the job's input hash".into(),
+			));
+		}
+		tokio::fs::create_dir_all(cache).await.map_err(WorkError::transient)?;
+		let path = content::cached_path(cache, &job.spec.input_hash);
+		tokio::fs::write(&path, &input).await.map_err(WorkError::transient)?;
+		Ok(path)
 	}
 
 	/// Does job `id`'s work; returns its result's hash and URI.
@@ -160,7 +196,37 @@ impl Agent {
 			result.len(),
 			hex_hash(&content::hash_bytes(&result))
 		);
+		// An oracle question's result is its answer, revealed inline.
+		let at = chain.at_finalized().await.map_err(WorkError::transient)?;
+		if let Some(question) = oracle_question(&at, id).await.map_err(WorkError::transient)? {
+			let answer = crate::oracle::answer(&question.output, &result)
+				.map_err(|why| WorkError::Refused(failure_code::INFERENCE_FAILED, why))?;
+			return self.keep_answer(id, &answer, started).await;
+		}
 		self.store_result(id, &result, None, started).await
+	}
+
+	/// Keeps an oracle answer with the results, by job (revealed inline later: it is uploaded
+	/// nowhere; two jobs' answers are often the same bytes, and each job's file goes with it);
+	/// returns its hash and [`deai_abi::oracle::INLINE_RESULT_URI`].
+	async fn keep_answer(
+		&self,
+		id: u64,
+		answer: &[u8],
+		started: Instant,
+	) -> Result<(content::ContentHash, String), WorkError> {
+		let hash = content::hash_bytes(answer);
+		let results_dir = self.config.work_dir.join("results");
+		tokio::fs::create_dir_all(&results_dir).await.map_err(WorkError::transient)?;
+		tokio::fs::write(answer_path(&results_dir, id), answer)
+			.await
+			.map_err(WorkError::transient)?;
+		tracing::info!(
+			"job {id}: oracle answer 0x{} kept ({} ms in all)",
+			answer.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+			started.elapsed().as_millis()
+		);
+		Ok((hash, deai_abi::oracle::INLINE_RESULT_URI.to_string()))
 	}
 
 	/// A `Proof` job's work: the circuit of the model's ZK profile runs on the input's values
@@ -266,4 +332,9 @@ impl Agent {
 /// jobs with the same label have the same result and different proofs (their inputs differ).
 pub(super) fn proof_path(results_dir: &std::path::Path, id: u64) -> PathBuf {
 	results_dir.join(format!("job-{id}.proof"))
+}
+
+/// Where the oracle answer of job `id` is kept, beside the results, until the job ends.
+pub(super) fn answer_path(results_dir: &std::path::Path, id: u64) -> PathBuf {
+	results_dir.join(format!("job-{id}.answer"))
 }
