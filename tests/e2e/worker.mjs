@@ -421,6 +421,7 @@ describe('deai-worker and the deai CLI', () => {
   const requestState = async (id) => (await api.call.aiOracleApi.request(id)).toJSON();
 
   it('the AI oracle: three workers answer the consumer contract, whose callback stores the model\'s label', async () => {
+    await sendAndWait(api.tx.balances.transferKeepAlive(keyring.addFromUri('//DeaiWorker3').address, 1_000n * UNIT), ctx.alice);
     startWorker(2);
     await waitForOutput(workers[2], /provider registered/);
     const abi = JSON.parse(readFileSync(join(CONTRACTS_DIR, 'deai_oracle_consumer.json'), 'utf8'));
@@ -430,10 +431,10 @@ describe('deai-worker and the deai CLI', () => {
       { gasLimit, storageDepositLimit: null, value: 200n * UNIT }, oracleAccount(), modelId, 0), requester);
     const instantiated = events.find(({ event }) => api.events.contracts.Instantiated.is(event)).event.data;
     consumer = new ContractPromise(api, abi, instantiated.contract);
-    const quote = (await api.call.aiOracleApi.quote({ model: modelId, version: 0 }, 3, price, { refTime: 5_000_000_000n, proofSize: 65_536n })).unwrap();
+    const quote = (await api.call.aiOracleApi.quote({ model: modelId, version: 0 }, 3, price, { refTime: 20_000_000_000n, proofSize: 262_144n })).unwrap();
     const recorder = recordEvents();
     const asked = await sendAndWait(consumer.tx.ask({ gasLimit, storageDepositLimit: null },
-      rowInput(0), 3, 2, price, quote.budget.toBigInt(), 5_000_000_000n, 65_536n), requester);
+      u8aToHex(rowInput(0)), 3, 2, price, quote.budget.toBigInt(), 20_000_000_000n, 262_144n), requester);
     const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
     const expected = expectedLabels()[0];
     const stored = await until(async () => {
@@ -497,20 +498,16 @@ describe('deai-worker and the deai CLI', () => {
   });
 
   it('the AI oracle: a callback out of gas leaves its reason on chain and refunds the unused fee exactly', async () => {
-    // A feed of another question, every 10 blocks, 5 times, answered by the three workers: it
-    // runs while this test and the next do (checked last).
-    const input = join(dir, 'oracle-row-1.json');
-    writeFileSync(input, JSON.stringify({ features: [sample().features[1]] }));
-    feedCreatedAt = (await api.rpc.chain.getHeader()).number.toNumber();
-    const feed = await cli(['oracle', 'feed', 'create', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--period', '10', '--rounds', '5'], '//DeaiRequester');
-    assert.equal(feed.feed, 0);
     const gas = { refTime: 1_000_000n, proofSize: 10_000n };
     const question = {
       model: { model: modelId, version: 0 }, input: { Inline: u8aToHex(rowInput(3)) }, output: 'Label',
       providers: 3, quorum: 2, price, maxBudget: 50n * UNIT, commercial: false,
     };
-    const before = await free(api, requester.address);
-    const asked = await sendAndWait(api.tx.aiOracle.request(question, { contract: consumer.address, selector: '0xdea10a5e', gasLimit: gas }), requester);
+    // An account of its own, so that its balance moves only by this request.
+    const asker = keyring.addFromUri('//DeaiOracleAsker');
+    await sendAndWait(api.tx.balances.transferKeepAlive(asker.address, 1_000n * UNIT), ctx.alice);
+    const before = await free(api, asker.address);
+    const asked = await sendAndWait(api.tx.aiOracle.request(question, { contract: consumer.address, selector: '0xdea10a5e', gasLimit: gas }), asker);
     const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
     const prepaid = (await api.query.aiOracle.requests(id)).unwrap().callback.unwrap().fee.toBigInt();
     const recorder = recordEvents();
@@ -527,15 +524,22 @@ describe('deai-worker and the deai CLI', () => {
     const spent = settled.paidToProviders.toBigInt() + settled.protocolFee.toBigInt() + settled.usageFees.toBigInt();
     // Exactly: the job, the callback's fee for the gas it used (the rest of the prepaid fee came
     // back), the answer's deposit (held until it is removed) and the request's transaction fee.
-    assert.equal(await free(api, requester.address),
-      before - feePaid(api, asked.events, requester.address) - spent - fee - answer.deposit.toBigInt());
-    assert.equal(BigInt((await api.query.balances.holds(requester.address))
+    assert.equal(await free(api, asker.address),
+      before - feePaid(api, asked.events, asker.address) - spent - fee - answer.deposit.toBigInt());
+    assert.equal(BigInt((await api.query.balances.holds(asker.address))
       .filter((h) => h.id.toJSON().aiOracle !== undefined)
       .reduce((sum, h) => sum + h.amount.toBigInt(), 0n)), answer.deposit.toBigInt(), 'only the answer\'s deposit is held');
     assert.equal(answer.value.toHex(), label(expectedLabels()[3]));
   });
 
   it('the AI oracle: 1,024 bytes are answered inline, 1,025 refused by name', async () => {
+    // A feed of another question, every 10 blocks, 5 times, answered by the three workers: it
+    // runs while this test (whose providers are scripted) does, and is checked next.
+    const input = join(dir, 'oracle-row-1.json');
+    writeFileSync(input, JSON.stringify({ features: [sample().features[1]] }));
+    feedCreatedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+    const feed = await cli(['oracle', 'feed', 'create', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--period', '10', '--rounds', '5'], '//DeaiRequester');
+    assert.equal(feed.feed, 0);
     const bytesQuestion = (maxLen) => ({
       model: { model: modelId, version: 0 }, input: { Inline: '0x01' }, output: { Bytes: { maxLen } },
       providers: 3, quorum: 2, price: UNIT, maxBudget: 10n * UNIT, commercial: false,
@@ -549,17 +553,18 @@ describe('deai-worker and the deai CLI', () => {
     }
     const asked = await sendAndWait(api.tx.aiOracle.request(bytesQuestion(1024), null), requester);
     const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
-    for (const who of answerers) await sendAndWait(api.tx.computeMarket.claimJob(id), who);
+    // All at once: the matching window is a few blocks.
+    await Promise.all(answerers.map((who) => sendAndWait(api.tx.computeMarket.claimJob(id), who)));
     await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Assigned', 60_000, 'the draw');
     const value = new Uint8Array(1024).fill(0xab);
     const salt = new Uint8Array(32).fill(7);
-    for (const who of answerers) {
+    await Promise.all(answerers.map((who) => {
       const commitment = blake2AsU8a(new Uint8Array([...stringToU8a('deai/commit1'), ...new Uint8Array(new BigUint64Array([BigInt(id)]).buffer), ...api.createType('AccountId', who.address).toU8a(), ...blake2AsU8a(value, 256), ...salt]), 256);
-      await sendAndWait(api.tx.computeMarket.commitResult(id, commitment), who);
-    }
+      return sendAndWait(api.tx.computeMarket.commitResult(id, commitment), who);
+    }));
     await assert.rejects(sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(new Uint8Array(1025).fill(0xab)), u8aToHex(salt)), answerers[0]),
       /computeMarket\.InlineResultTooLong/);
-    for (const who of answerers) await sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(value), u8aToHex(salt)), who);
+    await Promise.all(answerers.map((who) => sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(value), u8aToHex(salt)), who)));
     const answer = (await api.query.aiOracle.answers(id)).unwrap();
     assert.equal(answer.value.length, 1024);
     assert.equal(answer.value.toHex(), u8aToHex(value));

@@ -143,8 +143,9 @@ pub fn decide(
 	}
 	// An oracle question's inline input is read from the chain.
 	let inline_input = offer.input_uri.as_bytes() == deai_abi::oracle::INLINE_INPUT_URI;
-	for uri in [&model.uri, &offer.input_uri] {
-		if !policy.limits.supports(uri) && !(inline_input && uri == &offer.input_uri) {
+	let input = (!inline_input).then_some(&offer.input_uri);
+	for uri in [Some(&model.uri), input].into_iter().flatten() {
+		if !policy.limits.supports(uri) {
 			return Err(format!("cannot fetch `{uri}`"));
 		}
 	}

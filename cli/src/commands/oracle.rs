@@ -130,7 +130,7 @@ impl QuestionArgs {
 	}
 
 	fn callback(&self) -> anyhow::Result<Option<CallbackSpec>> {
-		let Some(contract) = self.callback.clone() else { return Ok(None) };
+		let Some(contract) = self.callback else { return Ok(None) };
 		let selector = hex::decode(self.selector.trim_start_matches("0x"))
 			.ok()
 			.and_then(|s| <[u8; 4]>::try_from(s).ok())

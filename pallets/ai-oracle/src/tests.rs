@@ -517,7 +517,7 @@ fn callbacks_wait_for_spare_weight_and_keep_their_order() {
 			serve(&|_, _| encode_label(3).to_vec());
 			run_to_block_with_idle(System::block_number() + 1, gas());
 		}
-		assert!(ids.iter().all(|id| Answers::<Test>::contains_key(id)));
+		assert!(ids.iter().all(Answers::<Test>::contains_key));
 		assert!(calls().is_empty());
 		assert_eq!(CallbackQueueBounds::<Test>::get(), (0, 3));
 		// A whole idle block: at most `MaxCallbacksPerBlock` (2), in order.

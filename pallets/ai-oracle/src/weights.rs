@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1486`
 		//  Estimated: `4951`
-		// Minimum execution time: 284_151_000 picoseconds.
-		Weight::from_parts(463_266_000, 4951)
+		// Minimum execution time: 268_848_000 picoseconds.
+		Weight::from_parts(398_290_000, 4951)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -95,19 +95,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1685`
 		//  Estimated: `4822`
-		// Minimum execution time: 68_000_000 picoseconds.
-		Weight::from_parts(109_022_000, 4822)
+		// Minimum execution time: 65_677_000 picoseconds.
+		Weight::from_parts(75_972_000, 4822)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Storage: `AiOracle::NextFeedId` (r:1 w:1)
 	/// Proof: `AiOracle::NextFeedId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
-	/// Storage: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
-	/// Proof: UNKNOWN KEY `0x74c1a521c34c7612979f25fd1b718318` (r:1 w:0)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
@@ -123,7 +123,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeMarket::JobInputUris` (r:0 w:1)
 	/// Proof: `ComputeMarket::JobInputUris` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	/// Storage: `AiOracle::Feeds` (r:0 w:1)
-	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4314), added: 6789, mode: `MaxEncodedLen`)
+	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4331), added: 6806, mode: `MaxEncodedLen`)
 	/// Storage: `AiOracle::FeedQueue` (r:0 w:1)
 	/// Proof: `AiOracle::FeedQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `AiOracle::Requests` (r:0 w:1)
@@ -132,13 +132,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1490`
 		//  Estimated: `4955`
-		// Minimum execution time: 333_744_000 picoseconds.
-		Weight::from_parts(396_106_000, 4955)
+		// Minimum execution time: 327_385_000 picoseconds.
+		Weight::from_parts(437_368_000, 4955)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `AiOracle::Feeds` (r:1 w:1)
-	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4314), added: 6789, mode: `MaxEncodedLen`)
+	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4331), added: 6806, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -149,10 +149,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AiOracle::FeedQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn cancel_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4798`
-		//  Estimated: `7779`
-		// Minimum execution time: 156_381_000 picoseconds.
-		Weight::from_parts(172_316_000, 7779)
+		//  Measured:  `4815`
+		//  Estimated: `7796`
+		// Minimum execution time: 155_330_000 picoseconds.
+		Weight::from_parts(242_679_000, 7796)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `AiOracle::FeedQueue` (r:9 w:16)
 	/// Proof: `AiOracle::FeedQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `AiOracle::Feeds` (r:8 w:8)
-	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4314), added: 6789, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4331), added: 6806, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:9 w:9)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:8 w:8)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
@@ -187,17 +187,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 8]`.
 	fn on_initialize_feeds(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `734 + n * (5370 ±0)`
-		//  Estimated: `4301 + n * (6789 ±0)`
-		// Minimum execution time: 8_603_000 picoseconds.
-		Weight::from_parts(17_703_371, 4301)
-			// Standard Error: 434_974
-			.saturating_add(Weight::from_parts(227_813_021, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `837 + n * (5387 ±0)`
+		//  Estimated: `4404 + n * (6806 ±0)`
+		// Minimum execution time: 8_853_000 picoseconds.
+		Weight::from_parts(31_981_477, 4404)
+			// Standard Error: 2_477_507
+			.saturating_add(Weight::from_parts(327_924_103, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 6789).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 6806).saturating_mul(n.into()))
 	}
 	/// Storage: `AiOracle::CallbackQueueBounds` (r:1 w:1)
 	/// Proof: `AiOracle::CallbackQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
@@ -213,14 +213,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Contracts::ContractInfoOf` (`max_values`: None, `max_size`: Some(1795), added: 4270, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::Feeds` (r:1 w:1)
+	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4331), added: 6806, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::FeedAnswers` (r:0 w:1)
+	/// Proof: `AiOracle::FeedAnswers` (`max_values`: None, `max_size`: Some(1357), added: 3832, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::FeedQueue` (r:0 w:1)
+	/// Proof: `AiOracle::FeedQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn deliver_callback() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1774`
+		//  Measured:  `6150`
 		//  Estimated: `8799`
-		// Minimum execution time: 128_531_000 picoseconds.
-		Weight::from_parts(136_552_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 182_220_000 picoseconds.
+		Weight::from_parts(215_980_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `AiOracle::Requests` (r:1 w:0)
 	/// Proof: `AiOracle::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
@@ -229,10 +235,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `242`
 		//  Estimated: `3626`
-		// Minimum execution time: 7_521_000 picoseconds.
-		Weight::from_parts(7_511_570, 3626)
-			// Standard Error: 4_443
-			.saturating_add(Weight::from_parts(1_234_593, 0).saturating_mul(n.into()))
+		// Minimum execution time: 7_421_000 picoseconds.
+		Weight::from_parts(7_897_946, 3626)
+			// Standard Error: 21_464
+			.saturating_add(Weight::from_parts(1_676_538, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `AiOracle::Requests` (r:1 w:1)
@@ -249,71 +255,85 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `305`
 		//  Estimated: `3626`
-		// Minimum execution time: 23_095_000 picoseconds.
-		Weight::from_parts(28_332_000, 3626)
+		// Minimum execution time: 22_544_000 picoseconds.
+		Weight::from_parts(27_350_000, 3626)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `AiOracle::Requests` (r:1 w:1)
+	/// Proof: `AiOracle::Requests` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::FeedAnswers` (r:1 w:1)
+	/// Proof: `AiOracle::FeedAnswers` (`max_values`: None, `max_size`: Some(1357), added: 3832, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::Feeds` (r:1 w:1)
+	/// Proof: `AiOracle::Feeds` (`max_values`: None, `max_size`: Some(4331), added: 6806, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(355), added: 2830, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::RequestInputs` (r:0 w:1)
+	/// Proof: `AiOracle::RequestInputs` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
+	/// Storage: `AiOracle::FeedQueue` (r:0 w:1)
+	/// Proof: `AiOracle::FeedQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn job_finished_feed_end() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `305`
-		//  Estimated: `3626`
-		// Minimum execution time: 23_095_000 picoseconds.
-		Weight::from_parts(28_332_000, 3626)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		//  Measured:  `4753`
+		//  Estimated: `7796`
+		// Minimum execution time: 83_353_000 picoseconds.
+		Weight::from_parts(114_269_000, 7796)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn request() -> Weight {
-		Weight::from_parts(463_266_000, 4951)
+		Weight::from_parts(398_290_000, 4951)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn remove_answer() -> Weight {
-		Weight::from_parts(109_022_000, 4822)
+		Weight::from_parts(75_972_000, 4822)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn create_feed() -> Weight {
-		Weight::from_parts(396_106_000, 4955)
+		Weight::from_parts(437_368_000, 4955)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn cancel_feed() -> Weight {
-		Weight::from_parts(172_316_000, 7779)
+		Weight::from_parts(242_679_000, 7796)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn on_initialize_feeds(n: u32, ) -> Weight {
-		Weight::from_parts(17_703_371, 4301)
-			.saturating_add(Weight::from_parts(227_813_021, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(31_981_477, 4404)
+			.saturating_add(Weight::from_parts(327_924_103, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((10_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 6789).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 6806).saturating_mul(n.into()))
 	}
 	fn deliver_callback() -> Weight {
-		Weight::from_parts(136_552_000, 8799)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(215_980_000, 8799)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn aggregate(n: u32, ) -> Weight {
-		Weight::from_parts(7_511_570, 3626)
-			.saturating_add(Weight::from_parts(1_234_593, 0).saturating_mul(n.into()))
+		Weight::from_parts(7_897_946, 3626)
+			.saturating_add(Weight::from_parts(1_676_538, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn job_finished() -> Weight {
-		Weight::from_parts(28_332_000, 3626)
+		Weight::from_parts(27_350_000, 3626)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn job_finished_feed_end() -> Weight {
-		Weight::from_parts(28_332_000, 3626)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(114_269_000, 7796)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 }
