@@ -128,7 +128,7 @@ chain-specs: node
 weights:
 	@bash scripts/benchmark.sh
 
-## Fills blocks with one call on a dev node of its own (CALL=transfer_keep_alive|post_job|remark|lifecycle|redundant,
+## Fills blocks with one call on a dev node of its own (CALL=transfer_keep_alive|post_job|remark|lifecycle|redundant|oracle,
 ## BLOCKS=3) and reports transactions per block and the resource that binds, transfer_keep_alive
 ## measured alike as the yardstick (not part of `make test`: a measurement, not a check).
 CALL ?= post_job

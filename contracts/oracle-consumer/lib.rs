@@ -9,7 +9,8 @@
 //!   answer independently, two must agree; the contract pays the providers, the protocol, the
 //!   model's contributors and the callback's prepaid gas from its own balance, and names its own
 //!   `on_answer` message as the callback.
-//! - The oracle calls `on_answer(request, value)` once the answer is decided. A callback cannot
+//! - The oracle calls `on_answer(request, requester, feed, value)` once the answer is decided;
+//!   the contract keeps only the answer to its own question. A callback cannot
 //!   grow the contract's storage (the oracle pays no storage deposit), so the contract keeps a
 //!   fixed-size slot for the answer, written over on each answer.
 //! - `pull` reads the answer from the chain (`ORACLE_ANSWER`) instead, should the callback have

@@ -136,7 +136,8 @@ describe('deai-worker and the deai CLI', () => {
       // Above the bench's and the other suites' prices: these workers only take this file's jobs.
       'min_price = "5"',
       '[capabilities]',
-      'max_concurrent_jobs = 2',
+      // Room for a feed's two rounds in flight beside the oracle tests' own questions.
+      'max_concurrent_jobs = 4',
       'region = 276',
       '',
     ].join('\n'));
@@ -420,10 +421,49 @@ describe('deai-worker and the deai CLI', () => {
 
   const requestState = async (id) => (await api.call.aiOracleApi.request(id)).toJSON();
 
+  it('the AI oracle: a lying provider is outvoted and slashed, and does not profit', async () => {
+    // The two workers and a liar answer this question (the third worker starts next).
+    const liar = keyring.addFromUri('//DeaiOracleLiar');
+    await sendAndWait(api.tx.balances.transferKeepAlive(liar.address, 1_000n * UNIT), ctx.alice);
+    await sendAndWait(api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1/liar', 150n * UNIT), liar);
+    const expected = expectedLabels()[2];
+    const question = {
+      model: { model: modelId, version: 0 }, input: { Inline: u8aToHex(rowInput(2)) }, output: 'Label',
+      providers: 3, quorum: 2, price, maxBudget: 50n * UNIT, commercial: false,
+    };
+    const asked = await sendAndWait(api.tx.aiOracle.request(question, null), requester);
+    const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
+    await sendAndWait(api.tx.computeMarket.claimJob(id), liar);
+    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Assigned', 60_000, 'the draw');
+    const lie = new Uint8Array(new Uint32Array([expected + 1]).buffer);
+    const salt = `0x${'5a'.repeat(32)}`;
+    const commitment = blake2AsU8a(new Uint8Array([...stringToU8a('deai/commit1'), ...new Uint8Array(new BigUint64Array([BigInt(id)]).buffer), ...api.createType('AccountId', liar.address).toU8a(), ...blake2AsU8a(lie, 256), ...new Uint8Array(32).fill(0x5a)]), 256);
+    await sendAndWait(api.tx.computeMarket.commitResult(id, commitment), liar);
+    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Revealing', 120_000, 'the commitments');
+    const liarFree = await free(api, liar.address);
+    const { events } = await sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(lie), salt), liar);
+    const fees = feePaid(api, events, liar.address);
+    const state = await until(async () => (await requestState(id)).answered, 120_000, 'the answer');
+    assert.equal(state.value, label(expected), 'the honest label wins');
+    assert.equal(state.providers.length, 2);
+    assert.ok(!state.providers.includes(liar.address));
+    const record = (await api.query.computeMarket.providers(liar.address)).unwrap();
+    assert.equal(record.bond.toBigInt(), 135n * UNIT, 'slashed 10% of its bond');
+    assert.equal(record.reputation.failed.toNumber(), 1);
+    assert.equal(await free(api, liar.address), liarFree - fees, 'not paid');
+  });
+
   it('the AI oracle: three workers answer the consumer contract, whose callback stores the model\'s label', async () => {
     await sendAndWait(api.tx.balances.transferKeepAlive(keyring.addFromUri('//DeaiWorker3').address, 1_000n * UNIT), ctx.alice);
     startWorker(2);
     await waitForOutput(workers[2], /provider registered/);
+    // A feed of another question, every 10 blocks, 5 times, answered by the three workers: it
+    // runs while this test and the next two do, and is checked last.
+    const feedInput = join(dir, 'oracle-row-1.json');
+    writeFileSync(feedInput, JSON.stringify({ features: [sample().features[1]] }));
+    feedCreatedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+    const feed = await cli(['oracle', 'feed', 'create', '--model', `${modelId}:0`, '--input', feedInput, '--price', '10', '--period', '10', '--rounds', '5'], '//DeaiRequester');
+    assert.equal(feed.feed, 0);
     const abi = JSON.parse(readFileSync(join(CONTRACTS_DIR, 'deai_oracle_consumer.json'), 'utf8'));
     const wasm = readFileSync(join(CONTRACTS_DIR, 'deai_oracle_consumer.wasm'));
     const gasLimit = contractGas();
@@ -462,41 +502,6 @@ describe('deai-worker and the deai CLI', () => {
     assert.deepEqual(shown.answer, { label: expected });
   });
 
-  it('the AI oracle: a lying provider is outvoted and slashed, and does not profit', async () => {
-    // Two workers and a liar answer this question.
-    await stop(workers[2]);
-    const liar = keyring.addFromUri('//DeaiOracleLiar');
-    await sendAndWait(api.tx.balances.transferKeepAlive(liar.address, 1_000n * UNIT), ctx.alice);
-    await sendAndWait(api.tx.computeMarket.registerProvider(CAPABILITIES, 'http://127.0.0.1/liar', 150n * UNIT), liar);
-    const expected = expectedLabels()[2];
-    const question = {
-      model: { model: modelId, version: 0 }, input: { Inline: u8aToHex(rowInput(2)) }, output: 'Label',
-      providers: 3, quorum: 2, price, maxBudget: 50n * UNIT, commercial: false,
-    };
-    const asked = await sendAndWait(api.tx.aiOracle.request(question, null), requester);
-    const id = asked.events.find(({ event }) => api.events.aiOracle.Requested.is(event)).event.data.request.toNumber();
-    await sendAndWait(api.tx.computeMarket.claimJob(id), liar);
-    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Assigned', 60_000, 'the draw');
-    const lie = new Uint8Array(new Uint32Array([expected + 1]).buffer);
-    const salt = `0x${'5a'.repeat(32)}`;
-    const commitment = blake2AsU8a(new Uint8Array([...stringToU8a('deai/commit1'), ...new Uint8Array(new BigUint64Array([BigInt(id)]).buffer), ...api.createType('AccountId', liar.address).toU8a(), ...blake2AsU8a(lie, 256), ...new Uint8Array(32).fill(0x5a)]), 256);
-    await sendAndWait(api.tx.computeMarket.commitResult(id, commitment), liar);
-    await until(async () => (await api.query.computeMarket.jobs(id)).unwrap().status.toString() === 'Revealing', 120_000, 'the commitments');
-    const liarFree = await free(api, liar.address);
-    const { events } = await sendAndWait(api.tx.computeMarket.revealInlineResult(id, u8aToHex(lie), salt), liar);
-    const fees = feePaid(api, events, liar.address);
-    const state = await until(async () => (await requestState(id)).answered, 120_000, 'the answer');
-    assert.equal(state.value, label(expected), 'the honest label wins');
-    assert.equal(state.providers.length, 2);
-    assert.ok(!state.providers.includes(liar.address));
-    const record = (await api.query.computeMarket.providers(liar.address)).unwrap();
-    assert.equal(record.bond.toBigInt(), 135n * UNIT, 'slashed 10% of its bond');
-    assert.equal(record.reputation.failed.toNumber(), 1);
-    assert.equal(await free(api, liar.address), liarFree - fees, 'not paid');
-    startWorker(2);
-    await waitForOutput(workers[2], /provider registered|registered as a provider|already registered|connected/);
-  });
-
   it('the AI oracle: a callback out of gas leaves its reason on chain and refunds the unused fee exactly', async () => {
     const gas = { refTime: 1_000_000n, proofSize: 10_000n };
     const question = {
@@ -533,13 +538,6 @@ describe('deai-worker and the deai CLI', () => {
   });
 
   it('the AI oracle: 1,024 bytes are answered inline, 1,025 refused by name', async () => {
-    // A feed of another question, every 10 blocks, 5 times, answered by the three workers: it
-    // runs while this test (whose providers are scripted) does, and is checked next.
-    const input = join(dir, 'oracle-row-1.json');
-    writeFileSync(input, JSON.stringify({ features: [sample().features[1]] }));
-    feedCreatedAt = (await api.rpc.chain.getHeader()).number.toNumber();
-    const feed = await cli(['oracle', 'feed', 'create', '--model', `${modelId}:0`, '--input', input, '--price', '10', '--period', '10', '--rounds', '5'], '//DeaiRequester');
-    assert.equal(feed.feed, 0);
     const bytesQuestion = (maxLen) => ({
       model: { model: modelId, version: 0 }, input: { Inline: '0x01' }, output: { Bytes: { maxLen } },
       providers: 3, quorum: 2, price: UNIT, maxBudget: 10n * UNIT, commercial: false,

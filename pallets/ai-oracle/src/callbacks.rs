@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		CallbackQueueBounds::<T>::mutate(|(first, _)| *first = head);
 	}
 
-	/// Calls the contract with `(id, value)`, charges the fee for the gas used and the
+	/// Calls the contract with `(id, requester, feed, value)`, charges the fee for the gas used and the
 	/// overhead, refunds the rest of the prepaid fee, and closes the request. Returns the gas
 	/// used.
 	fn deliver(

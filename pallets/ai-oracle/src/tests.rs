@@ -783,6 +783,65 @@ fn a_feed_keeps_at_most_max_rounds_in_flight_and_its_waiting_round_takes_no_plac
 }
 
 #[test]
+fn a_parked_feed_cancelled_refunds_its_rounds_and_goes_when_its_rounds_close() {
+	new_test_ext().execute_with(|| {
+		providers();
+		assert_ok!(Oracle::create_feed(
+			RuntimeOrigin::signed(REQUESTER),
+			question(OutputKind::Label),
+			callback(CONTRACT_OK),
+			3,
+			4
+		));
+		let round_fee = Feeds::<Test>::get(0).unwrap().round_fee;
+		let prepaid = Oracle::callback_fee(gas());
+		// Providers apply to every round and answer none until the feed is parked.
+		let apply = || {
+			for (id, job) in Jobs::<Test>::iter().collect::<Vec<_>>() {
+				if job.status == JobStatus::Open {
+					for p in [P1, P2, P3] {
+						let _ = pallet_compute_market::Pallet::<Test>::claim_job(
+							RuntimeOrigin::signed(p),
+							id,
+						);
+					}
+				}
+			}
+		};
+		for block in 2..=8 {
+			apply();
+			run_to_block(block);
+			Oracle::do_try_state().unwrap();
+		}
+		assert!(Feeds::<Test>::get(0).unwrap().parked);
+		// Two rounds left (one due and waiting, one later): refunded with their fees.
+		assert_ok!(Oracle::cancel_feed(RuntimeOrigin::signed(REQUESTER), 0));
+		assert!(oracle_events().contains(&OracleEvent::FeedCancelled {
+			feed: 0,
+			refunded: 2 * (BUDGET + round_fee) + 2 * prepaid
+		}));
+		let feed = Feeds::<Test>::get(0).unwrap();
+		assert_eq!(
+			(feed.parked, feed.cancelled, feed.rounds_left, feed.in_flight),
+			(false, true, 0, 2)
+		);
+		Oracle::do_try_state().unwrap();
+		// The two rounds in flight are answered (their callbacks delivered): then the feed goes.
+		for _ in 0..30 {
+			serve(&|_, _| encode_label(1).to_vec());
+			run_to_block(System::block_number() + 1);
+			Oracle::do_try_state().unwrap();
+		}
+		assert_eq!(feed_events(0), (2, 0));
+		assert_eq!(calls().len(), 2);
+		assert!(!Feeds::<Test>::contains_key(0));
+		assert_eq!(held(HoldReason::StorageDeposit, REQUESTER), 0);
+		assert_eq!(held(HoldReason::CallbackFee, REQUESTER), 0);
+		assert_eq!(held(HoldReason::FeedBudget, REQUESTER), 0);
+	});
+}
+
+#[test]
 fn later_rounds_pay_the_hook_for_starting_them() {
 	new_test_ext().execute_with(|| {
 		let treasury = free(TREASURY);

@@ -261,7 +261,7 @@ pub struct Feed<T: Config> {
 	pub period: BlockNumberFor<T>,
 	/// Rounds not yet started (their budgets and callback fees are held).
 	pub rounds_left: u32,
-	/// When the next round starts.
+	/// When the next round starts (while the feed is parked: when it came due).
 	pub next_round_at: BlockNumberFor<T>,
 	/// Rounds started whose requests are not closed yet (unanswered, or waiting for their
 	/// callback).

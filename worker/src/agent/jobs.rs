@@ -170,7 +170,9 @@ impl Agent {
 						"ours did not agree"
 					}
 				),
-				_ => tracing::info!("job {id}: gone (receipt removed)"),
+				// A feed's round closed (its answer is the feed's latest), or the receipt was
+				// removed.
+				_ => tracing::info!("job {id}: gone (no receipt: removed, or a feed's round)"),
 			}
 			return Ok(());
 		};
@@ -200,12 +202,12 @@ impl Agent {
 		let mut book = self.book.lock().await;
 		let results = self.config.work_dir.join("results");
 		if let Some(result) = book.jobs.remove(&id).as_ref().and_then(Phase::result) {
-			if result.uri == deai_abi::oracle::INLINE_RESULT_URI {
-				let _ = std::fs::remove_file(super::work::answer_path(&results, id));
-			} else {
-				let _ = std::fs::remove_file(results.join(hex_hash(&result.hash)));
-			}
+			let _ = std::fs::remove_file(results.join(hex_hash(&result.hash)));
 		}
+		// Kept by job: removed whatever the book recorded (a crash between writing one and
+		// recording the result leaves the book without it).
+		let _ = std::fs::remove_file(super::work::answer_path(&results, id));
+		let _ = std::fs::remove_file(super::work::proof_path(&results, id));
 		book.save()
 	}
 
