@@ -122,6 +122,14 @@ fn serve_where(
 	}
 }
 
+/// The providers apply to every open job, and do nothing else.
+fn apply_to_open_jobs() {
+	serve_where(
+		&|id| Jobs::<Test>::get(id).is_some_and(|job| job.status == JobStatus::Open),
+		&|_, _| Vec::new(),
+	)
+}
+
 /// Serves every open job, block after block, until block `n`.
 fn serve_until(n: u64, answer: &dyn Fn(AccountId, RequestId) -> Vec<u8>) {
 	while System::block_number() < n {
@@ -748,20 +756,8 @@ fn a_feed_keeps_at_most_max_rounds_in_flight_and_its_waiting_round_takes_no_plac
 			3,
 			4
 		));
-		let apply = || {
-			for (id, job) in Jobs::<Test>::iter().collect::<Vec<_>>() {
-				if job.status == JobStatus::Open {
-					for p in [P1, P2, P3] {
-						let _ = pallet_compute_market::Pallet::<Test>::claim_job(
-							RuntimeOrigin::signed(p),
-							id,
-						);
-					}
-				}
-			}
-		};
 		for block in 2..=8 {
-			apply();
+			apply_to_open_jobs();
 			run_to_block(block);
 		}
 		let feed = Feeds::<Test>::get(0).unwrap();
@@ -771,7 +767,7 @@ fn a_feed_keeps_at_most_max_rounds_in_flight_and_its_waiting_round_takes_no_plac
 		// The first round's providers miss their commitments (slashed): it closes, and the
 		// waiting round starts in the next block.
 		for block in 9..=80 {
-			apply();
+			apply_to_open_jobs();
 			run_to_block(block);
 		}
 		let (answered, failed) = feed_events(0);
@@ -796,20 +792,8 @@ fn a_parked_feed_cancelled_refunds_its_rounds_and_goes_when_its_rounds_close() {
 		let round_fee = Feeds::<Test>::get(0).unwrap().round_fee;
 		let prepaid = Oracle::callback_fee(gas());
 		// Providers apply to every round and answer none until the feed is parked.
-		let apply = || {
-			for (id, job) in Jobs::<Test>::iter().collect::<Vec<_>>() {
-				if job.status == JobStatus::Open {
-					for p in [P1, P2, P3] {
-						let _ = pallet_compute_market::Pallet::<Test>::claim_job(
-							RuntimeOrigin::signed(p),
-							id,
-						);
-					}
-				}
-			}
-		};
 		for block in 2..=8 {
-			apply();
+			apply_to_open_jobs();
 			run_to_block(block);
 			Oracle::do_try_state().unwrap();
 		}
