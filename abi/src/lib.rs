@@ -32,6 +32,125 @@ pub fn result_commitment(job: u64, provider: &[u8], result: &Hash32, salt: &Hash
 	out
 }
 
+/// Federated training's facts that the runtime, the worker and the command line share.
+pub mod federated {
+	use super::Hash32;
+
+	/// The domain tag of a participant's update commitment.
+	pub const UPDATE_DOMAIN: &[u8; 12] = b"deai/flupd1\0";
+	/// The domain tag of an evaluator's scores commitment.
+	pub const SCORES_DOMAIN: &[u8; 12] = b"deai/flscr1\0";
+	/// The domain tag of a round's evaluation-row seed.
+	pub const ROWS_DOMAIN: &[u8; 12] = b"deai/flrow1\0";
+
+	fn hash(parts: &[&[u8]]) -> Hash32 {
+		let mut state = blake2b_simd::Params::new().hash_length(32).to_state();
+		for part in parts {
+			state.update(part);
+		}
+		let mut out = [0u8; 32];
+		out.copy_from_slice(state.finalize().as_bytes());
+		out
+	}
+
+	/// A participant's commitment to its update in a round:
+	/// `blake2b_256(UPDATE_DOMAIN ‖ task (u64 LE) ‖ round (u32 LE) ‖ participant ‖ update hash ‖
+	/// samples (u32 LE) ‖ salt)`. The account is bound in, so a copied commitment cannot be
+	/// revealed by its copier.
+	pub fn update_commitment(
+		task: u64,
+		round: u32,
+		participant: &[u8],
+		update: &Hash32,
+		samples: u32,
+		salt: &Hash32,
+	) -> Hash32 {
+		hash(&[
+			UPDATE_DOMAIN,
+			&task.to_le_bytes(),
+			&round.to_le_bytes(),
+			participant,
+			update,
+			&samples.to_le_bytes(),
+			salt,
+		])
+	}
+
+	/// An evaluator's commitment to its scores in a round:
+	/// `blake2b_256(SCORES_DOMAIN ‖ task (u64 LE) ‖ round (u32 LE) ‖ evaluator ‖ count (u32 LE)
+	/// ‖ each score (i64 LE) ‖ aggregate hash ‖ salt)`.
+	pub fn scores_commitment(
+		task: u64,
+		round: u32,
+		evaluator: &[u8],
+		scores: &[i64],
+		aggregate: &Hash32,
+		salt: &Hash32,
+	) -> Hash32 {
+		let mut state = blake2b_simd::Params::new().hash_length(32).to_state();
+		state.update(SCORES_DOMAIN);
+		state.update(&task.to_le_bytes());
+		state.update(&round.to_le_bytes());
+		state.update(evaluator);
+		state.update(&(scores.len() as u32).to_le_bytes());
+		for score in scores {
+			state.update(&score.to_le_bytes());
+		}
+		state.update(aggregate);
+		state.update(salt);
+		let mut out = [0u8; 32];
+		out.copy_from_slice(state.finalize().as_bytes());
+		out
+	}
+
+	/// The evaluation rows of a round: `count` distinct indices below `rows`, chosen by the
+	/// round's seed (a partial Fisher–Yates shuffle driven by `blake2b_256(ROWS_DOMAIN ‖ seed ‖
+	/// i (u32 LE))`). Every evaluator scores on the same rows; nobody knew them when updates
+	/// were committed.
+	#[cfg(feature = "std")]
+	pub fn eval_rows(seed: &Hash32, rows: u32, count: u32) -> std::vec::Vec<u32> {
+		let mut indices: std::vec::Vec<u32> = (0..rows).collect();
+		let count = count.min(rows) as usize;
+		for i in 0..count {
+			let h = hash(&[ROWS_DOMAIN, seed, &(i as u32).to_le_bytes()]);
+			let r = u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
+			let j = i + (r % (indices.len() - i) as u64) as usize;
+			indices.swap(i, j);
+		}
+		indices.truncate(count);
+		indices
+	}
+
+	#[cfg(test)]
+	mod tests {
+		use super::*;
+
+		#[test]
+		fn commitments_bind_every_field() {
+			let base = update_commitment(1, 2, &[3; 32], &[4; 32], 5, &[6; 32]);
+			assert_ne!(base, update_commitment(1, 2, &[3; 32], &[4; 32], 6, &[6; 32]));
+			assert_ne!(base, update_commitment(1, 3, &[3; 32], &[4; 32], 5, &[6; 32]));
+			let scores = scores_commitment(1, 2, &[3; 32], &[1, -1], &[4; 32], &[6; 32]);
+			assert_ne!(scores, scores_commitment(1, 2, &[3; 32], &[-1, 1], &[4; 32], &[6; 32]));
+			assert_ne!(scores, scores_commitment(1, 2, &[3; 32], &[1], &[4; 32], &[6; 32]));
+		}
+
+		#[test]
+		fn eval_rows_are_distinct_and_seeded() {
+			let rows = eval_rows(&[7; 32], 150, 40);
+			assert_eq!(rows.len(), 40);
+			let mut sorted = rows.clone();
+			sorted.sort();
+			sorted.dedup();
+			assert_eq!(sorted.len(), 40);
+			assert!(rows.iter().all(|r| *r < 150));
+			assert_eq!(rows, eval_rows(&[7; 32], 150, 40));
+			assert_ne!(rows, eval_rows(&[8; 32], 150, 40));
+			assert_eq!(eval_rows(&[7; 32], 10, 40).len(), 10);
+		}
+	}
+}
+
 /// The AI oracle's facts that the runtime, the worker, the command line and contracts share.
 pub mod oracle {
 	/// The input location of an oracle job whose question was given inline: the worker reads

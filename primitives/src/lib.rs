@@ -13,6 +13,10 @@
 //!   `Proof` job's result is proven.
 //! - [`ModelOwnership`]: implemented by `pallet-model-registry`, asked who may bind things (a ZK
 //!   profile) to a model version.
+//! - [`ModelPublisher`]: implemented by `pallet-model-registry`, through which federated
+//!   training publishes the model its participants trained, with them as contributors.
+//! - [`ProviderDirectory`]: implemented by `pallet-compute-market`, asked whether an account is
+//!   a bonded provider taking work (federated training enrols only those).
 //! - [`contracts`]: the ABI of the chain extension through which smart contracts use DeAI Chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -290,6 +294,57 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// Releases a pin taken with [`Self::pin_dataset`]; with `used`, as
 	/// [`Self::unpin_model`].
 	fn unpin_dataset(version: &DatasetVersionRef, used: Option<UsageFee<Balance>>);
+}
+
+/// The compute market's providers, as other pallets see them.
+pub trait ProviderDirectory<AccountId> {
+	/// Whether `who` is a provider taking new work (active, bonded at least the market's
+	/// minimum) whose machine offers every job kind in `kinds` (bits of `deai_abi::job_kind`).
+	fn takes_work(who: &AccountId, kinds: u8) -> bool;
+	/// The most [`Self::takes_work`] weighs.
+	fn takes_work_weight() -> Weight;
+}
+
+/// A model version another pallet publishes on its user's behalf: the artifact and who shares
+/// its royalties.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ContributedVersion<AccountId> {
+	/// The model the version is published in.
+	pub model: ModelId,
+	/// The content hash of the artifact.
+	pub hash: ContentHash,
+	/// Its size in bytes.
+	pub size: u64,
+	/// Where to fetch it.
+	pub uri: alloc::vec::Vec<u8>,
+	/// Its label.
+	pub label: alloc::vec::Vec<u8>,
+	/// The version it derives from (its only parent).
+	pub parent: ModelVersionRef,
+	/// Who shares the version's royalties and how much of them each gets (adding up to at
+	/// most 100%): the model's owner is owed what the shares leave. They replace the model's
+	/// own contributors for this version only.
+	pub contributors: alloc::vec::Vec<(AccountId, sp_runtime::Perbill)>,
+}
+
+/// Publishing model versions on a user's behalf (implemented by `pallet-model-registry`).
+pub trait ModelPublisher<AccountId, Balance> {
+	/// `Ok` when `who` may publish versions of `model` naming a parent (its owner), else the
+	/// registry's named error.
+	fn ensure_may_publish(model: ModelId, who: &AccountId) -> DispatchResult;
+	/// The most storage deposit a [`ContributedVersion`] can take (held from its publisher).
+	fn max_deposit() -> Balance;
+	/// The most contributors a version may name.
+	fn max_contributors() -> u32;
+	/// Publishes `version` with `publisher` holding its deposit, as `publish_model_version`
+	/// would (same checks, licence and lineage), but with `version.contributors` sharing its
+	/// royalties. Returns the new version.
+	fn publish(
+		publisher: &AccountId,
+		version: ContributedVersion<AccountId>,
+	) -> Result<ModelVersionRef, DispatchError>;
+	/// The most [`Self::publish`] weighs.
+	fn publish_weight() -> Weight;
 }
 
 /// What a [`ResultVerifier`] is shown of the job whose result it checks.

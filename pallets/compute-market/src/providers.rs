@@ -357,3 +357,17 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 }
+
+/// Other pallets (federated training) enrol only providers taking work.
+impl<T: Config> deai_primitives::ProviderDirectory<T::AccountId> for Pallet<T> {
+	fn takes_work(who: &T::AccountId, kinds: u8) -> bool {
+		Providers::<T>::get(who).is_some_and(|info| {
+			Self::takes_work(&info) && info.capabilities.job_kinds & kinds == kinds
+		})
+	}
+
+	fn takes_work_weight() -> frame_support::weights::Weight {
+		// One read of the provider's record.
+		T::DbWeight::get().reads(1)
+	}
+}

@@ -100,7 +100,9 @@ mod calls {
 				trained_on,
 				produced_by_job,
 				upstream_share,
+				None,
 			)
+			.map(|_| ())
 		}
 
 		/// Deprecates, un-deprecates (`Published`) or yanks a model version. Yanking is final:

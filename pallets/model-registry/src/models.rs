@@ -7,7 +7,7 @@ use alloc::collections::BTreeSet;
 use codec::{Encode, MaxEncodedLen};
 use deai_primitives::{DatasetVersionRef, JobId, ModelId, ModelVersionRef};
 use frame_support::{ensure, BoundedVec};
-use sp_runtime::{traits::Zero, DispatchResult, Perbill};
+use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Perbill};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_model(
@@ -102,7 +102,8 @@ impl<T: Config> Pallet<T> {
 		trained_on: BoundedVec<DatasetVersionRef, T::MaxTrainingDatasets>,
 		produced_by_job: Option<JobId>,
 		upstream_share: Perbill,
-	) -> DispatchResult {
+		contributors: Option<ContributorsOf<T>>,
+	) -> Result<ModelVersionRef, DispatchError> {
 		let mut info = Self::publishable::<ModelInfo<T>>(&publisher, model)?;
 		// Parents and the upstream share decide who is paid for every use of the version: the
 		// owner's terms, like the fee and the contributors (M-7).
@@ -136,8 +137,11 @@ impl<T: Config> Pallet<T> {
 			children: 0,
 		};
 		// The royalty split is fixed now: later changes to the contributors apply to later
-		// versions.
-		let split = version.royalty_split(&info);
+		// versions. A version published on its trainers' behalf names its own contributors.
+		let split = match &contributors {
+			Some(contributors) => Self::model_royalty_split_with(&version, contributors),
+			None => version.royalty_split(&info),
+		};
 		// The children index entries and the royalty split are part of what this version
 		// stores.
 		let index_bytes = version.parents.len() * (2 * ModelVersionRef::max_encoded_len() + 32);
@@ -148,7 +152,7 @@ impl<T: Config> Pallet<T> {
 		Self::link_lineage(this, &version)?;
 		Self::insert_version(this, version, info, split);
 		Self::deposit_event(Event::ModelVersionPublished { version: this, hash, publisher });
-		Ok(())
+		Ok(this)
 	}
 
 	pub(crate) fn do_set_model_version_status(

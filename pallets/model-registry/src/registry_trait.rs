@@ -2,12 +2,14 @@
 //! what a use pays and where, and pins that keep versions open jobs use from being removed.
 //! Each method delegates to the logic models and datasets share.
 
-use crate::{pallet::*, types::*, BalanceOf};
+use crate::{pallet::*, types::*, weights::WeightInfo, BalanceOf};
+use codec::MaxEncodedLen;
 use deai_primitives::{
-	DatasetVersionRef, IntendedUse, ModelOwnership, ModelRegistry, ModelVersionRef, UsageFee,
+	ContributedVersion, DatasetVersionRef, IntendedUse, ModelId, ModelOwnership, ModelPublisher,
+	ModelRegistry, ModelVersionRef, UsageFee,
 };
-use frame_support::ensure;
-use sp_runtime::{DispatchError, DispatchResult};
+use frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
+use sp_runtime::{DispatchError, DispatchResult, Perbill};
 
 impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn ensure_model_usable(version: &ModelVersionRef, usage: IntendedUse) -> DispatchResult {
@@ -82,5 +84,61 @@ impl<T: Config> ModelOwnership<T::AccountId> for Pallet<T> {
 
 	fn in_use(version: &ModelVersionRef) -> bool {
 		ModelVersions::<T>::get(version.model, version.version).is_some_and(|v| v.pins > 0)
+	}
+}
+
+impl<T: Config> ModelPublisher<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn ensure_may_publish(model: ModelId, who: &T::AccountId) -> DispatchResult {
+		let info = Self::publishable::<ModelInfo<T>>(who, model)?;
+		// Naming a parent routes royalties: the owner's decision (M-7).
+		ensure!(&info.owner == who, Error::<T>::OnlyOwnerMayRouteRoyalties);
+		Ok(())
+	}
+
+	fn max_deposit() -> BalanceOf<T> {
+		// The version record, its one parent's children index entries, its split and pot.
+		Self::deposit_for_bytes(
+			ModelVersionInfo::<T>::max_encoded_len()
+				+ 2 * ModelVersionRef::max_encoded_len()
+				+ 32 + Self::max_royalty_pot_bytes(),
+		)
+	}
+
+	fn max_contributors() -> u32 {
+		T::MaxContributors::get()
+	}
+
+	fn publish(
+		publisher: &T::AccountId,
+		version: ContributedVersion<T::AccountId>,
+	) -> Result<ModelVersionRef, DispatchError> {
+		let total: u64 =
+			version.contributors.iter().map(|(_, share)| share.deconstruct() as u64).sum();
+		ensure!(total <= Perbill::one().deconstruct() as u64, Error::<T>::SharesNotOneHundredPercent);
+		let distinct: alloc::collections::BTreeSet<&T::AccountId> =
+			version.contributors.iter().map(|(who, _)| who).collect();
+		ensure!(distinct.len() == version.contributors.len(), Error::<T>::DuplicateContributor);
+		let contributors: ContributorsOf<T> =
+			version.contributors.try_into().map_err(|_| Error::<T>::TooManyContributors)?;
+		let uri = version.uri.try_into().map_err(|_| Error::<T>::TextTooLong)?;
+		let label = version.label.try_into().map_err(|_| Error::<T>::TextTooLong)?;
+		let parents =
+			BoundedVec::try_from(alloc::vec![version.parent]).map_err(|_| Error::<T>::TooManyParents)?;
+		Self::do_publish_model_version(
+			publisher.clone(),
+			version.model,
+			Artifact { content_hash: version.hash, size_bytes: version.size, uri },
+			ModelFormat::Onnx,
+			label,
+			parents,
+			BoundedVec::new(),
+			None,
+			Perbill::zero(),
+			Some(contributors),
+		)
+	}
+
+	fn publish_weight() -> Weight {
+		T::WeightInfo::publish_model_version(1, 0)
 	}
 }

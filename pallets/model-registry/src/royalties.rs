@@ -63,6 +63,15 @@ impl<T: Config> Pallet<T> {
 		version: &ModelVersionInfo<T>,
 		model: &ModelInfo<T>,
 	) -> RoyaltySplitOf<T> {
+		Self::model_royalty_split_with(version, &model.contributors)
+	}
+
+	/// A model version's split with `contributors` sharing what the version keeps (its model's
+	/// contributors, or those named for this version alone).
+	pub(crate) fn model_royalty_split_with(
+		version: &ModelVersionInfo<T>,
+		contributors: &ContributorsOf<T>,
+	) -> RoyaltySplitOf<T> {
 		let parents = version.parents.len() as u32;
 		// No parents, no upstream share to divide (publication refuses a share without parents).
 		let per_parent = Perbill::from_parts(
@@ -70,7 +79,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let kept = Perbill::one().saturating_sub(version.upstream_share);
 		Self::shares_split(
-			&model.contributors,
+			contributors,
 			kept,
 			version.parents.iter().map(|p| (RoyaltyPayee::Parent(*p), per_parent)),
 		)
@@ -107,6 +116,17 @@ impl<T: Config> Pallet<T> {
 		}
 		RoyaltySplits::<T>::insert(version, split);
 		RoyaltyPots::<T>::insert(version, RoyaltyPot::default());
+	}
+
+	/// The most storage a version's royalty split and pot can take ([`Self::royalty_pot_bytes`]
+	/// of a split naming `MaxSplitPayees` accounts).
+	pub fn max_royalty_pot_bytes() -> usize {
+		use codec::MaxEncodedLen;
+		let key = 16 + VersionRef::max_encoded_len();
+		key + RoyaltySplitOf::<T>::max_encoded_len()
+			+ key + RoyaltyPot::<BalanceOf<T>>::max_encoded_len()
+			+ MaxSplitPayees::<T>::get() as usize
+				* (key + 16 + T::AccountId::max_encoded_len())
 	}
 
 	/// The storage a version's royalty split and pot take, for its deposit: the split, the pot

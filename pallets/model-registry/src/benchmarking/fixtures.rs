@@ -121,6 +121,7 @@ pub(super) fn new_version<T: Config>(
 		trained_on.try_into().expect("bounded"),
 		Some(u64::MAX),
 		upstream_share,
+		None,
 	)
 	.expect("publishes");
 	ModelVersionRef { model, version }

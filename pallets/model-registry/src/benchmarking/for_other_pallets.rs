@@ -54,6 +54,7 @@ impl<T: Config> Pallet<T> {
 			BoundedVec::new(),
 			None,
 			Perbill::zero(),
+			None,
 		);
 		ModelVersionRef { model, version: 0 }
 	}

@@ -1,0 +1,116 @@
+//! The books: what `do_try_state` checks after every test and on a live chain.
+
+use crate::{pallet::*, types::*, BalanceOf};
+use alloc::collections::BTreeMap;
+use frame_support::traits::fungible::InspectHold;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	TryRuntimeError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks every task's books and state, the phase-end queue, the owners' holds and that the
+	/// pot can pay everything it owes.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let mut deposits: BTreeMap<T::AccountId, (BalanceOf<T>, BalanceOf<T>)> = BTreeMap::new();
+		let mut scheduled = 0u32;
+		for (id, task) in Tasks::<T>::iter() {
+			let b = &task.books;
+			ensure_true(
+				b.escrowed.saturating_add(b.slashed) ==
+					b.paid
+						.saturating_add(b.refunded)
+						.saturating_add(b.to_treasury)
+						.saturating_add(b.left),
+				"a task's books do not balance: escrow + slashes != paid + refunded + treasury + left",
+			)?;
+			ensure_true(task.round <= task.last_round, "a task is past its last round")?;
+			let ledger = Ledgers::<T>::get(id);
+			let round = Rounds::<T>::get(id);
+			match task.status {
+				TaskStatus::Running { ends_at, .. } => {
+					let round = round.ok_or("a running task has no round")?;
+					ensure_true(round.index == task.round, "a task's round is not its record's")?;
+					ensure_true(
+						PhaseEnds::<T>::contains_key(ends_at, id),
+						"a running task's phase end is not queued",
+					)?;
+					scheduled += 1;
+					let drawn = ledger.iter().filter(|m| m.drawn).count();
+					ensure_true(
+						drawn == round.updates.len() + round.scores.len() &&
+							round.updates.iter().all(|s| {
+								ledger.iter().any(|m| {
+									m.who == s.who && m.drawn && m.role == Role::Participant
+								})
+							}) && round.scores.iter().all(|s| {
+							ledger
+								.iter()
+								.any(|m| m.who == s.who && m.drawn && m.role == Role::Evaluator)
+						}),
+						"the drawn members are not the round's",
+					)?;
+				},
+				TaskStatus::Enrolling { retry_at } => {
+					ensure_true(round.is_none(), "an enrolling task has a round")?;
+					ensure_true(
+						PhaseEnds::<T>::contains_key(retry_at, id),
+						"an enrolling task's draw is not queued",
+					)?;
+					scheduled += 1;
+					ensure_true(ledger.iter().all(|m| !m.drawn), "a member is drawn between rounds")?;
+				},
+				TaskStatus::Closed => {
+					ensure_true(round.is_none(), "a closed task has a round")?;
+					ensure_true(!ledger.is_empty(), "a closed task without members stays")?;
+					ensure_true(b.left.is_zero(), "a closed task keeps escrow")?;
+					ensure_true(
+						task.publication_deposit.is_zero(),
+						"a closed task holds a publication deposit",
+					)?;
+					ensure_true(ledger.iter().all(|m| !m.drawn), "a member of a closed task is drawn")?;
+				},
+			}
+			let entry = deposits.entry(task.owner.clone()).or_default();
+			entry.0 = entry.0.saturating_add(task.deposit);
+			entry.1 = entry.1.saturating_add(task.publication_deposit);
+		}
+		ensure_true(
+			PhaseEnds::<T>::iter().count() as u32 == scheduled &&
+				ScheduledPhaseEnds::<T>::get() == scheduled,
+			"the phase-end queue is not one entry per task in progress",
+		)?;
+		ensure_true(
+			Ledgers::<T>::iter_keys().all(Tasks::<T>::contains_key),
+			"a ledger outlives its task",
+		)?;
+		ensure_true(
+			Rounds::<T>::iter_keys().all(Tasks::<T>::contains_key),
+			"a round outlives its task",
+		)?;
+		for (owner, (storage, publication)) in deposits {
+			ensure_true(
+				T::Currency::balance_on_hold(&HoldReason::StorageDeposit.into(), &owner) == storage,
+				"an owner's storage hold is not its tasks' deposits",
+			)?;
+			ensure_true(
+				T::Currency::balance_on_hold(&HoldReason::PublicationDeposit.into(), &owner) ==
+					publication,
+				"an owner's publication hold is not its tasks'",
+			)?;
+		}
+		ensure_true(
+			Self::pot_reducible() >= Self::liabilities(),
+			"the pot holds less than it owes",
+		)?;
+		Ok(())
+	}
+}
+
+fn ensure_true(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
+	if condition {
+		Ok(())
+	} else {
+		Err(message.into())
+	}
+}

@@ -1,0 +1,300 @@
+//! Rounds: drawing members, moving phases on, and members' commitments and reveals.
+
+use crate::{pallet::*, types::*, weights::WeightInfo};
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{
+	ensure,
+	traits::{Get, Randomness},
+	weights::Weight,
+	BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{traits::Saturating, DispatchResult};
+
+impl<T: Config> Pallet<T> {
+	/// Ends the phase `id` is in (its queue entry is already removed). Returns the weight used.
+	pub(crate) fn end_phase(id: TaskId, now: BlockNumberFor<T>) -> Weight {
+		let Some(mut task) = Tasks::<T>::get(id) else {
+			frame_support::defensive!("a queued task is gone");
+			return T::DbWeight::get().reads(1);
+		};
+		let ends_at = now.saturating_add(task.spec.phase_blocks);
+		let next = |phase| TaskStatus::Running { phase, ends_at };
+		match task.status {
+			TaskStatus::Enrolling { .. } => {
+				Self::start_round(id, &mut task, &mut Ledgers::<T>::get(id), now);
+				Tasks::<T>::insert(id, task);
+				T::WeightInfo::start_round()
+			},
+			TaskStatus::Running { phase: Phase::CommitUpdates, .. } => {
+				task.status = next(Phase::RevealUpdates);
+				Self::schedule_phase_end(id, &task);
+				Tasks::<T>::insert(id, task);
+				T::WeightInfo::next_phase()
+			},
+			TaskStatus::Running { phase: Phase::RevealUpdates, .. } => {
+				// The evaluation rows are drawn only now that every update is fixed: nobody
+				// could fit them.
+				let round = task.round;
+				let seed = Self::seed(b"deai/fl/rows", id, round);
+				Rounds::<T>::mutate(id, |r| {
+					if let Some(r) = r {
+						r.eval_seed = Some(seed);
+					}
+				});
+				Self::deposit_event(Event::EvalRowsDrawn { task: id, round, seed });
+				task.status = next(Phase::CommitScores);
+				Self::schedule_phase_end(id, &task);
+				Tasks::<T>::insert(id, task);
+				T::WeightInfo::next_phase()
+			},
+			TaskStatus::Running { phase: Phase::CommitScores, .. } => {
+				task.status = next(Phase::RevealScores);
+				Self::schedule_phase_end(id, &task);
+				Tasks::<T>::insert(id, task);
+				T::WeightInfo::next_phase()
+			},
+			TaskStatus::Running { phase: Phase::RevealScores, .. } => {
+				let mut ledger = Ledgers::<T>::get(id);
+				if let Some(round) = Rounds::<T>::take(id) {
+					Self::finalize(id, &mut task, round, &mut ledger);
+				} else {
+					frame_support::defensive!("a running task has no round");
+				}
+				if task.round >= task.last_round {
+					Ledgers::<T>::insert(id, ledger);
+					let published = Self::close(id, task);
+					let close = if published {
+						T::WeightInfo::close_task()
+					} else {
+						T::WeightInfo::close_task_unpublished()
+					};
+					T::WeightInfo::finalize_round().saturating_add(close)
+				} else {
+					task.round += 1;
+					Self::start_round(id, &mut task, &mut ledger, now);
+					Tasks::<T>::insert(id, task);
+					T::WeightInfo::finalize_round()
+				}
+			},
+			TaskStatus::Closed => {
+				frame_support::defensive!("a closed task was queued");
+				T::DbWeight::get().reads(1)
+			},
+		}
+	}
+
+	fn schedule_phase_end(id: TaskId, task: &TrainingTask<T>) {
+		match task.status {
+			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at } =>
+				Self::schedule(ends_at, id),
+			TaskStatus::Closed => {},
+		}
+	}
+
+	/// A seed for `purpose` in `task`'s `round`, from the runtime's randomness of this block
+	/// (the hook's: nobody chooses the block).
+	pub(crate) fn seed(purpose: &[u8], task: TaskId, round: RoundIndex) -> [u8; 32] {
+		let (random, _) = T::Randomness::random(&(purpose, task, round).encode());
+		sp_io::hashing::blake2_256(random.as_ref())
+	}
+
+	/// Draws round `task.round`'s participants and evaluators among the members staked at least
+	/// the minimum (a partial Fisher–Yates shuffle of each role), and starts its first phase;
+	/// too few members, and the draw is tried again a phase later. Writes the ledger.
+	pub(crate) fn start_round(
+		id: TaskId,
+		task: &mut TrainingTask<T>,
+		ledger: &mut LedgerOf<T>,
+		now: BlockNumberFor<T>,
+	) {
+		let spec = &task.spec;
+		let eligible = |role: Role| -> Vec<usize> {
+			ledger
+				.iter()
+				.enumerate()
+				.filter(|(_, m)| m.role == role && m.stake >= spec.min_stake)
+				.map(|(i, _)| i)
+				.collect()
+		};
+		let mut participants = eligible(Role::Participant);
+		let mut evaluators = eligible(Role::Evaluator);
+		let phase_end = now.saturating_add(spec.phase_blocks);
+		if participants.len() < spec.participants as usize ||
+			evaluators.len() < spec.evaluators as usize
+		{
+			task.status = TaskStatus::Enrolling { retry_at: phase_end };
+			Self::schedule(phase_end, id);
+			Self::deposit_event(Event::RoundWaiting { task: id, round: task.round });
+			return;
+		}
+		let seed = Self::seed(b"deai/fl/draw", id, task.round);
+		shuffle_prefix(&mut participants, spec.participants as usize, &seed, 0);
+		shuffle_prefix(&mut evaluators, spec.evaluators as usize, &seed, 1);
+		participants.truncate(spec.participants as usize);
+		evaluators.truncate(spec.evaluators as usize);
+
+		let mut updates = BoundedVec::new();
+		let mut drawn_participants = BoundedVec::new();
+		for &i in &participants {
+			ledger[i].drawn = true;
+			let who = ledger[i].who.clone();
+			// At most `MaxRoundParticipants` (checked at creation).
+			let _ = updates.try_push(UpdateSlot {
+				who: who.clone(),
+				commitment: None,
+				update: None,
+				samples: 0,
+			});
+			let _ = drawn_participants.try_push(who);
+		}
+		let mut scores = BoundedVec::new();
+		let mut drawn_evaluators = BoundedVec::new();
+		for &i in &evaluators {
+			ledger[i].drawn = true;
+			let who = ledger[i].who.clone();
+			let _ = scores.try_push(ScoreSlot { who: who.clone(), commitment: None, card: None });
+			let _ = drawn_evaluators.try_push(who);
+		}
+		Ledgers::<T>::insert(id, &*ledger);
+		Rounds::<T>::insert(id, Round { index: task.round, updates, scores, eval_seed: None });
+		task.status = TaskStatus::Running { phase: Phase::CommitUpdates, ends_at: phase_end };
+		Self::schedule(phase_end, id);
+		Self::deposit_event(Event::RoundStarted {
+			task: id,
+			round: task.round,
+			participants: drawn_participants,
+			evaluators: drawn_evaluators,
+			global: task.global.clone(),
+		});
+	}
+
+	/// The task and its round, when the round is in `phase`.
+	fn in_phase(id: TaskId, phase: Phase) -> Result<(TrainingTask<T>, Round<T>), Error<T>> {
+		let task = Tasks::<T>::get(id).ok_or(Error::<T>::TaskNotFound)?;
+		match task.status {
+			TaskStatus::Running { phase: now, .. } if now == phase => {},
+			TaskStatus::Closed => return Err(Error::<T>::TaskClosed),
+			_ => return Err(Error::<T>::WrongPhase),
+		}
+		let round = Rounds::<T>::get(id).ok_or(Error::<T>::WrongPhase)?;
+		Ok((task, round))
+	}
+
+	/// Stores the round, and the task with its phase ending in the next block when everyone
+	/// drawn has acted.
+	fn store(id: TaskId, mut task: TrainingTask<T>, round: Round<T>, everyone_acted: bool) {
+		Rounds::<T>::insert(id, round);
+		if everyone_acted {
+			Self::end_phase_early(id, &mut task);
+			Tasks::<T>::insert(id, task);
+		}
+	}
+
+	pub(crate) fn do_commit_update(
+		who: T::AccountId,
+		id: TaskId,
+		commitment: [u8; 32],
+	) -> DispatchResult {
+		let (task, mut round) = Self::in_phase(id, Phase::CommitUpdates)?;
+		let slot = round.updates.iter_mut().find(|s| s.who == who).ok_or(Error::<T>::NotDrawn)?;
+		ensure!(slot.commitment.is_none(), Error::<T>::AlreadyCommitted);
+		slot.commitment = Some(commitment);
+		let everyone = round.updates.iter().all(|s| s.commitment.is_some());
+		Self::store(id, task, round, everyone);
+		Self::deposit_event(Event::UpdateCommitted { task: id, who });
+		Ok(())
+	}
+
+	pub(crate) fn do_reveal_update(
+		who: T::AccountId,
+		id: TaskId,
+		update: ModelFile<T>,
+		samples: u32,
+		salt: [u8; 32],
+	) -> DispatchResult {
+		let (task, mut round) = Self::in_phase(id, Phase::RevealUpdates)?;
+		ensure!(samples > 0, Error::<T>::NoSamples);
+		ensure!(
+			!round.updates.iter().any(|s| s.update.as_ref().is_some_and(|u| u.hash == update.hash)),
+			Error::<T>::DuplicateUpdate
+		);
+		let index = round.index;
+		let slot = round.updates.iter_mut().find(|s| s.who == who).ok_or(Error::<T>::NotDrawn)?;
+		let commitment = slot.commitment.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(slot.update.is_none(), Error::<T>::AlreadyRevealed);
+		let opened = deai_abi::federated::update_commitment(
+			id,
+			index,
+			&who.encode(),
+			&update.hash,
+			samples,
+			&salt,
+		);
+		ensure!(opened == commitment, Error::<T>::CommitmentMismatch);
+		slot.update = Some(update.clone());
+		slot.samples = samples;
+		let everyone =
+			round.updates.iter().all(|s| s.commitment.is_none() || s.update.is_some());
+		Self::store(id, task, round, everyone);
+		Self::deposit_event(Event::UpdateRevealed { task: id, who, update, samples });
+		Ok(())
+	}
+
+	pub(crate) fn do_commit_scores(
+		who: T::AccountId,
+		id: TaskId,
+		commitment: [u8; 32],
+	) -> DispatchResult {
+		let (task, mut round) = Self::in_phase(id, Phase::CommitScores)?;
+		let slot = round.scores.iter_mut().find(|s| s.who == who).ok_or(Error::<T>::NotDrawn)?;
+		ensure!(slot.commitment.is_none(), Error::<T>::AlreadyCommitted);
+		slot.commitment = Some(commitment);
+		let everyone = round.scores.iter().all(|s| s.commitment.is_some());
+		Self::store(id, task, round, everyone);
+		Self::deposit_event(Event::ScoresCommitted { task: id, who });
+		Ok(())
+	}
+
+	pub(crate) fn do_reveal_scores(
+		who: T::AccountId,
+		id: TaskId,
+		scores: BoundedVec<Score, T::MaxRoundParticipants>,
+		aggregate: ModelFile<T>,
+		salt: [u8; 32],
+	) -> DispatchResult {
+		let (task, mut round) = Self::in_phase(id, Phase::RevealScores)?;
+		ensure!(scores.len() == round.updates.len(), Error::<T>::WrongScoreCount);
+		let index = round.index;
+		let slot = round.scores.iter_mut().find(|s| s.who == who).ok_or(Error::<T>::NotDrawn)?;
+		let commitment = slot.commitment.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(slot.card.is_none(), Error::<T>::AlreadyRevealed);
+		let opened = deai_abi::federated::scores_commitment(
+			id,
+			index,
+			&who.encode(),
+			&scores,
+			&aggregate.hash,
+			&salt,
+		);
+		ensure!(opened == commitment, Error::<T>::CommitmentMismatch);
+		slot.card = Some(ScoreCard { scores: scores.clone(), aggregate: aggregate.clone() });
+		let everyone = round.scores.iter().all(|s| s.commitment.is_none() || s.card.is_some());
+		Self::store(id, task, round, everyone);
+		Self::deposit_event(Event::ScoresRevealed { task: id, who, scores, aggregate });
+		Ok(())
+	}
+}
+
+/// Moves a uniformly random choice of `count` of `items` to its front: a partial Fisher–Yates
+/// shuffle driven by `blake2_256(seed ‖ stream ‖ i)`.
+pub(crate) fn shuffle_prefix(items: &mut [usize], count: usize, seed: &[u8; 32], stream: u8) {
+	let count = count.min(items.len());
+	for i in 0..count {
+		let h = sp_io::hashing::blake2_256(&(seed, stream, i as u32).encode());
+		let r = u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
+		let j = i + (r % (items.len() - i) as u64) as usize;
+		items.swap(i, j);
+	}
+}
