@@ -30,6 +30,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_model_registry, ModelRegistry]
 	[pallet_compute_market, ComputeMarket]
 	[pallet_ai_oracle, AiOracle]
+	[pallet_federated, Federated]
 	[pallet_contributor_rewards, ContributorRewards]
 	[pallet_zk_verifier, ZkVerifier]
 	[pallet_sudo, Sudo]

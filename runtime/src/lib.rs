@@ -136,7 +136,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 12,
+	spec_version: 13,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -242,6 +242,8 @@ mod runtime {
 	pub type ZkVerifier = pallet_zk_verifier;
 	#[runtime::pallet_index(64)]
 	pub type AiOracle = pallet_ai_oracle;
+	#[runtime::pallet_index(65)]
+	pub type Federated = pallet_federated;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]

@@ -750,6 +750,7 @@ mod charged_at_least_the_benchmarks {
 	use pallet_compute_market::{DeadlineKind, WeightInfo as _};
 	use pallet_contributor_rewards::WeightInfo as _;
 	use pallet_model_registry::WeightInfo as _;
+	use pallet_federated::WeightInfo as _;
 	use pallet_zk_verifier::WeightInfo as _;
 	use sp_runtime::Perbill;
 
@@ -760,6 +761,8 @@ mod charged_at_least_the_benchmarks {
 	type Rewards = <Runtime as pallet_contributor_rewards::Config>::WeightInfo;
 	type Zk = <Runtime as pallet_zk_verifier::Config>::WeightInfo;
 	type ZkCall = pallet_zk_verifier::Call<Runtime>;
+	type Fed = <Runtime as pallet_federated::Config>::WeightInfo;
+	type FedCall = pallet_federated::Call<Runtime>;
 	type MarketCall = pallet_compute_market::Call<Runtime>;
 	type RegistryCall = pallet_model_registry::Call<Runtime>;
 	type RewardsCall = pallet_contributor_rewards::Call<Runtime>;
@@ -1020,6 +1023,37 @@ mod charged_at_least_the_benchmarks {
 		);
 	}
 
+	fn federated_paths(name: &str) -> Vec<Weight> {
+		match name {
+			"create_task" => vec![Fed::create_task()],
+			// Ending a task that waits for members closes it at once.
+			"end_task" => vec![Fed::end_task(), Fed::end_task().saturating_add(Fed::close_task())],
+			"join" => vec![Fed::join()],
+			"leave" => vec![Fed::leave(), Fed::leave_last()],
+			"withdraw" => vec![Fed::withdraw()],
+			"commit_update" => vec![Fed::commit_update()],
+			"reveal_update" => vec![Fed::reveal_update()],
+			"commit_scores" => vec![Fed::commit_scores()],
+			"reveal_scores" => vec![Fed::reveal_scores()],
+			other => panic!("Federated::{other} has no benchmarks in this table: add them"),
+		}
+	}
+
+	/// Federated training's hook handles at most `MaxPhaseEndsPerBlock` phase ends a block, each
+	/// charged its dearest transition (a last round finalized and its model published), and all
+	/// of them fit in a quarter of a block.
+	#[test]
+	fn the_federated_hook_fits_in_a_quarter_block() {
+		let quarter_block = Perbill::from_percent(25)
+			* <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+		let hook = pallet_federated::Pallet::<Runtime>::max_hook_weight();
+		assert!(
+			quarter_block.all_gte(hook),
+			"federated training's hook may weigh {hook:?}, more than a quarter block"
+		);
+		assert!(hook.all_gte(Fed::finalize_round().saturating_add(Fed::close_task())));
+	}
+
 	fn zk_paths(name: &str) -> Vec<Weight> {
 		match name {
 			// The smallest call's empty key is charged as the longest.
@@ -1080,6 +1114,12 @@ mod charged_at_least_the_benchmarks {
 				let charged = call.get_dispatch_info().call_weight;
 				assert_covers("AiOracle", name, charged, oracle_paths(name));
 			}
+			let names = FedCall::get_call_names();
+			for (name, index) in names.iter().zip(FedCall::get_call_indices()) {
+				let call = RuntimeCall::Federated(smallest::<FedCall>(*index));
+				let charged = call.get_dispatch_info().call_weight;
+				assert_covers("Federated", name, charged, federated_paths(name));
+			}
 			let names = ZkCall::get_call_names();
 			for (name, index) in names.iter().zip(ZkCall::get_call_indices()) {
 				let call = RuntimeCall::ZkVerifier(smallest::<ZkCall>(*index));
@@ -1110,4 +1150,192 @@ mod charged_at_least_the_benchmarks {
 		let settle = Market::settle();
 		assert_covers("ComputeMarket", "accept_result", Market::accept_job(), vec![settle]);
 	}
+}
+
+/// Federated training on the real registry and market: a task on a registered model, two
+/// market providers training and one evaluating; the trained model is published as a new
+/// version of the owner's model with the base as parent and the participants as contributors,
+/// and a use of it pays them royalties.
+#[test]
+fn federated_training_publishes_a_version_whose_participants_earn_its_royalties() {
+	use deai_abi::federated::{scores_commitment, update_commitment};
+	use pallet_federated::{Aggregation, ModelFile, Role, TaskSpec, TaskStatus};
+	use pallet_model_registry::{AccessPolicy, RoyaltyPayee, RoyaltySplits};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let [owner, p1, p2, evaluator, user] = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+			Sr25519Keyring::Eve,
+		]
+		.map(|k| AccountId::from(k.public()));
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		let licence = Licence {
+			spdx: text("Apache-2.0"),
+			commercial_use: true,
+			derivatives: true,
+			attribution: false,
+		};
+		assert_ok!(ModelRegistry::register_model(
+			signed(&owner),
+			text("classifier"),
+			text("an MLP"),
+			BoundedVec::new(),
+			licence.clone(),
+			UNIT,
+			BoundedVec::truncate_from(vec![(owner.clone(), Perbill::one())]),
+		));
+		assert_ok!(ModelRegistry::publish_model_version(
+			signed(&owner),
+			0,
+			[1; 32],
+			4096,
+			ModelFormat::Onnx,
+			text("http://127.0.0.1/base.onnx"),
+			text("v1"),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			None,
+			Perbill::zero(),
+		));
+		let base = ModelVersionRef { model: 0, version: 0 };
+		assert_ok!(ModelRegistry::register_dataset(
+			signed(&owner),
+			text("held-out"),
+			text("evaluation rows"),
+			licence,
+			AccessPolicy::Open,
+			BoundedVec::truncate_from(vec![(owner.clone(), Perbill::one())]),
+		));
+		assert_ok!(ModelRegistry::publish_dataset_version(
+			signed(&owner),
+			0,
+			[2; 32],
+			1024,
+			text("http://127.0.0.1/eval.csv"),
+			text("v1"),
+		));
+		let bond = <Runtime as pallet_compute_market::Config>::MinProviderBond::get();
+		for (who, kinds) in [
+			(&p1, deai_abi::job_kind::TRAINING),
+			(&p2, deai_abi::job_kind::TRAINING),
+			(&evaluator, deai_abi::job_kind::EVALUATION),
+		] {
+			let mut capabilities = cpu_capabilities();
+			capabilities.job_kinds = kinds;
+			assert_ok!(ComputeMarket::register_provider(
+				signed(who),
+				capabilities,
+				text("http://127.0.0.1:9000"),
+				bond
+			));
+		}
+		assert_ok!(deai_runtime::Federated::create_task(
+			signed(&owner),
+			TaskSpec {
+				base,
+				target_model: 0,
+				rounds: 1,
+				round_pot: 100 * UNIT,
+				participants: 2,
+				evaluators: 1,
+				aggregation: Aggregation::FedAvg,
+				eval_dataset: deai_primitives::DatasetVersionRef { dataset: 0, version: 0 },
+				eval_rows: 150,
+				dp: None,
+				min_stake: UNIT,
+				phase_blocks: 2,
+				score_tolerance: 0,
+				poison_threshold: 1_000,
+			}
+		));
+		// Only providers offering the role's job kind join.
+		assert!(deai_runtime::Federated::join(signed(&evaluator), 0, Role::Participant, UNIT)
+			.is_err());
+		for who in [&p1, &p2] {
+			assert_ok!(deai_runtime::Federated::join(signed(who), 0, Role::Participant, 10 * UNIT));
+		}
+		assert_ok!(deai_runtime::Federated::join(signed(&evaluator), 0, Role::Evaluator, 10 * UNIT));
+		let run_to = |n: u32| {
+			while System::block_number() < n {
+				let next = System::block_number() + 1;
+				System::set_block_number(next);
+				<deai_runtime::Federated as frame_support::traits::OnInitialize<u32>>::on_initialize(
+					next,
+				);
+			}
+		};
+		let phase_end = || match pallet_federated::Tasks::<Runtime>::get(0).unwrap().status {
+			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at } =>
+				ends_at,
+			TaskStatus::Closed => panic!("closed"),
+		};
+		run_to(phase_end());
+		let round = pallet_federated::Rounds::<Runtime>::get(0).expect("drawn");
+		let drawn: Vec<AccountId> = round.updates.iter().map(|s| s.who.clone()).collect();
+		let file = |b: u8| ModelFile::<Runtime> {
+			hash: [b; 32],
+			size: 2048,
+			uri: text("http://127.0.0.1/update"),
+		};
+		// p1's update helps three times as much as p2's.
+		let score = |who: &AccountId| if *who == p1 { 3_000 } else { 1_000 };
+		for (i, who) in drawn.iter().enumerate() {
+			let c = update_commitment(0, 0, &who.encode(), &[10 + i as u8; 32], 100, &[i as u8; 32]);
+			assert_ok!(deai_runtime::Federated::commit_update(signed(who), 0, c));
+		}
+		run_to(phase_end());
+		for (i, who) in drawn.iter().enumerate() {
+			assert_ok!(deai_runtime::Federated::reveal_update(
+				signed(who),
+				0,
+				file(10 + i as u8),
+				100,
+				[i as u8; 32]
+			));
+		}
+		run_to(phase_end());
+		let scores: Vec<i64> = drawn.iter().map(score).collect();
+		let c = scores_commitment(0, 0, &evaluator.encode(), &scores, &[0xA0; 32], &[9; 32]);
+		assert_ok!(deai_runtime::Federated::commit_scores(signed(&evaluator), 0, c));
+		run_to(phase_end());
+		assert_ok!(deai_runtime::Federated::reveal_scores(
+			signed(&evaluator),
+			0,
+			BoundedVec::truncate_from(scores),
+			file(0xA0),
+			[9; 32]
+		));
+		run_to(phase_end());
+
+		// Published: version 1 of the owner's model, the base as parent, the participants
+		// sharing 70% of its royalties 3 : 1.
+		let task = pallet_federated::Tasks::<Runtime>::get(0).expect("members keep it");
+		assert_eq!(task.status, TaskStatus::Closed);
+		let version = ModelVersionRef { model: 0, version: 1 };
+		assert_eq!(task.published, Some(version));
+		let record = pallet_model_registry::ModelVersions::<Runtime>::get(0, 1).expect("published");
+		assert_eq!(record.parents.into_inner(), vec![base]);
+		assert_eq!(record.artifact.content_hash, [0xA0; 32]);
+		let split = RoyaltySplits::<Runtime>::get(VersionRef::Model(version)).expect("a split");
+		let share = |who: &AccountId| {
+			split.iter().find(|(p, _)| *p == RoyaltyPayee::Account(who.clone())).map(|(_, s)| *s)
+		};
+		assert_eq!(share(&p1), Some(Perbill::from_percent(75) * Perbill::from_percent(70)));
+		assert_eq!(share(&p2), Some(Perbill::from_percent(25) * Perbill::from_percent(70)));
+		assert_eq!(share(&evaluator), None);
+
+		// A use of the new version pays its participants.
+		assert_ok!(pay_usage(version, UNIT).dispatch(signed(&user)));
+		let before = Balances::free_balance(&p1);
+		assert_ok!(ModelRegistry::claim_royalties(
+			signed(&user),
+			VersionRef::Model(version),
+			RoyaltyPayee::Account(p1.clone())
+		));
+		assert!(Balances::free_balance(&p1) > before, "the participant earned royalties");
+		pallet_federated::Pallet::<Runtime>::do_try_state().expect("federated books");
+	});
 }

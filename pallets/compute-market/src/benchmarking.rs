@@ -714,3 +714,19 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }
+
+impl<T: Config> Pallet<T> {
+	/// Registers `who` (funded) as a provider offering the job kinds `kinds`, for other pallets'
+	/// benchmarks (federated training enrols providers).
+	pub fn benchmark_provider(who: &T::AccountId, kinds: u8) {
+		let mut capabilities = caps::<T>();
+		capabilities.job_kinds = kinds;
+		Pallet::<T>::do_register_provider(
+			who.clone(),
+			capabilities,
+			text::<T::MaxUriLen>(),
+			bond::<T>(),
+		)
+		.expect("registers");
+	}
+}

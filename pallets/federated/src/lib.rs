@@ -104,8 +104,8 @@ pub trait BenchmarkHelper<AccountId> {
 		deai_primitives::DatasetVersionRef,
 		deai_primitives::ModelId,
 	);
-	/// Makes `who` a provider taking work of every kind.
-	fn make_provider(who: &AccountId);
+	/// Makes `who` a provider taking work of every kind, allowed to use `dataset`.
+	fn make_provider(who: &AccountId, dataset: &deai_primitives::DatasetVersionRef);
 }
 
 #[frame_support::pallet]
@@ -558,7 +558,7 @@ pub mod pallet {
 		/// Leaves a task with its stake and earnings (not while drawn in the round in progress).
 		/// The last member to leave a closed task removes it. Emits `Left`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::leave())]
+		#[pallet::weight(T::WeightInfo::leave().max(T::WeightInfo::leave_last()))]
 		pub fn leave(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_leave(who, task)

@@ -156,12 +156,12 @@ impl ModelRegistry<AccountId, Balance> for MockRegistry {
 	fn unpin_dataset(_: &DatasetVersionRef, _: Option<UsageFee<Balance>>) {}
 }
 
-/// Publishes into `MODEL`, owned by `OWNER`, holding `PUBLICATION_DEPOSIT` from the publisher
+/// Publishes into `MODEL`, which everybody but `STRANGER` may publish in, holding `PUBLICATION_DEPOSIT` from the publisher
 /// as the registry would.
 pub struct MockPublisher;
 impl ModelPublisher<AccountId, Balance> for MockPublisher {
 	fn ensure_may_publish(model: ModelId, who: &AccountId) -> DispatchResult {
-		if model == MODEL && *who == OWNER {
+		if model == MODEL && *who != STRANGER {
 			Ok(())
 		} else {
 			Err(DispatchError::Other("not the model's owner"))
@@ -264,12 +264,12 @@ impl crate::BenchmarkHelper<AccountId> for MockBench {
 	fn task_items(_: &AccountId) -> (ModelVersionRef, DatasetVersionRef, ModelId) {
 		(base(), eval_dataset(), MODEL)
 	}
-	fn make_provider(who: &AccountId) {
+	fn make_provider(who: &AccountId, _: &DatasetVersionRef) {
 		make_provider(*who, deai_abi::job_kind::ALL);
 	}
 }
 
-pub fn new_test_ext() -> TestExternalities {
+pub fn new_bench_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	// The treasury exists, as on a live chain (dust paid to it need not open it).
 	let mut balances = vec![(OWNER, FUNDS), (STRANGER, FUNDS), (TREASURY, FUNDS)];
@@ -289,7 +289,11 @@ pub fn new_test_ext() -> TestExternalities {
 		DATASET_REFUSED.with(|r| r.borrow_mut().clear());
 		SEED.with(|s| *s.borrow_mut() = 0);
 	});
-	TestExternalities(ext)
+	ext
+}
+
+pub fn new_test_ext() -> TestExternalities {
+	TestExternalities(new_bench_ext())
 }
 
 /// Runs `do_try_state` after every test body.

@@ -16,6 +16,7 @@ pub trait WeightInfo {
 	fn end_task() -> Weight;
 	fn join() -> Weight;
 	fn leave() -> Weight;
+	fn leave_last() -> Weight;
 	fn withdraw() -> Weight;
 	fn commit_update() -> Weight;
 	fn reveal_update() -> Weight;
@@ -50,6 +51,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(50_000_000, 20_000)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn leave_last() -> Weight {
+		Weight::from_parts(50_000_000, 20_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn withdraw() -> Weight {
 		Weight::from_parts(45_000_000, 20_000)
@@ -124,6 +130,11 @@ impl WeightInfo for () {
 		Weight::from_parts(50_000_000, 20_000)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn leave_last() -> Weight {
+		Weight::from_parts(50_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn withdraw() -> Weight {
 		Weight::from_parts(45_000_000, 20_000)

@@ -181,6 +181,73 @@ impl pallet_ai_oracle::Config for Runtime {
 	type WeightInfo = pallet_ai_oracle::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// The federated-training pot's id.
+	pub const FederatedPalletId: PalletId = PalletId(*b"deai/fed");
+	/// A phase lasts at most a day.
+	pub const MaxFederatedPhaseBlocks: BlockNumber = DAYS;
+	/// Participants share 80% of a round's pot by score; agreeing evaluators the rest.
+	pub const FederatedParticipantShare: Perbill = Perbill::from_percent(80);
+	/// The trained model's participants share 70% of its royalties; the task owner, as the
+	/// model's owner, keeps the rest.
+	pub const FederatedContributorsShare: Perbill = Perbill::from_percent(70);
+	/// A member drawn in a round who reveals nothing loses 10% of its stake (as a provider who
+	/// misses a deadline loses 10% of its bond).
+	pub const FederatedMissedRevealSlash: Perbill = Perbill::from_percent(10);
+	/// A participant whose update poisons the model loses half its stake.
+	pub const FederatedPoisonSlash: Perbill = Perbill::from_percent(50);
+}
+
+impl pallet_federated::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Registry = ModelRegistry;
+	type Publisher = ModelRegistry;
+	type Providers = crate::ComputeMarket;
+	// The collators' randomness, as the market's draws: on a relay chain, relay-chain
+	// randomness (BABE's, from the relay state proof) would take its place.
+	type Randomness = crate::RandomnessCollectiveFlip;
+	type FeeDestination = TreasuryAccount;
+	type PalletId = FederatedPalletId;
+	type MaxMembers = ConstU32<64>;
+	type MaxRoundParticipants = ConstU32<16>;
+	type MaxRoundEvaluators = ConstU32<5>;
+	type MaxRounds = ConstU32<100>;
+	// The registry's own bound: the trained model's address is published there.
+	type MaxUriLen = ConstU32<256>;
+	type MinPhaseBlocks = frame_support::traits::ConstU32<2>;
+	type MaxPhaseBlocks = MaxFederatedPhaseBlocks;
+	type MaxPhaseEndsPerBlock = ConstU32<4>;
+	type MinRoundPot = ConstU128<UNIT>;
+	type ParticipantShare = FederatedParticipantShare;
+	type ContributorsShare = FederatedContributorsShare;
+	type MissedRevealSlash = FederatedMissedRevealSlash;
+	type PoisonSlash = FederatedPoisonSlash;
+	type DepositBase = RegistryDepositBase;
+	type DepositPerByte = RegistryDepositPerByte;
+	type WeightInfo = pallet_federated::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = FederatedBenchmarkHelper;
+}
+
+/// Real registry items and market providers for federated training's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct FederatedBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_federated::BenchmarkHelper<AccountId> for FederatedBenchmarkHelper {
+	fn task_items(
+		owner: &AccountId,
+	) -> (deai_primitives::ModelVersionRef, deai_primitives::DatasetVersionRef, deai_primitives::ModelId)
+	{
+		let (base, dataset) = ModelRegistry::benchmark_federated_items(owner);
+		(base, dataset, base.model)
+	}
+	fn make_provider(who: &AccountId, dataset: &deai_primitives::DatasetVersionRef) {
+		crate::ComputeMarket::benchmark_provider(who, deai_abi::job_kind::ALL);
+		ModelRegistry::benchmark_approve(dataset, who);
+	}
+}
+
 /// Real registry items for the market's benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct MarketBenchmarkHelper;

@@ -103,3 +103,24 @@ impl<T: Config> Pallet<T> {
 		let _ = Self::do_revoke_provider(owner, dataset.dataset, provider.clone());
 	}
 }
+
+impl<T: Config> Pallet<T> {
+	/// For federated training's benchmarks: a model owned by `owner` (funded) with a version
+	/// allowing derivatives, the most contributors and the longest texts, and a compute-to-data
+	/// dataset version to evaluate on. Returns `(base version, dataset version)`.
+	pub fn benchmark_federated_items(owner: &T::AccountId) -> (ModelVersionRef, DatasetVersionRef) {
+		let model = NextModelId::<T>::get();
+		Self::do_register_model(
+			owner.clone(),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			BoundedVec::new(),
+			benchmark_licence::<T>(),
+			Zero::zero(),
+			benchmark_payees::<T>(T::MaxContributors::get(), 1 << 29),
+		)
+		.expect("registers");
+		let base = new_version::<T>(owner, model, 1 << 20, Vec::new(), Vec::new(), Perbill::zero());
+		(base, Self::benchmark_dataset(Zero::zero()))
+	}
+}
