@@ -19,7 +19,7 @@ use deai_client::keys::KeySource;
 use serde_json::json;
 
 use commands::{
-	dataset::DatasetCmd, job::JobCmd, model::ModelCmd, oracle::OracleCmd, provider::ProviderCmd,
+	dataset::DatasetCmd, fl::FlCmd, job::JobCmd, model::ModelCmd, oracle::OracleCmd, provider::ProviderCmd,
 	rewards::RewardsCmd, store::StoreCmd, zk::ZkCmd,
 };
 use ctx::Ctx;
@@ -83,6 +83,9 @@ enum Command {
 	/// The AI oracle: ask a model a question, read its verified answer; recurring feeds.
 	#[command(subcommand)]
 	Oracle(OracleCmd),
+	/// Federated training: fund rounds, join as a participant or evaluator, follow a task.
+	#[command(subcommand)]
+	Fl(FlCmd),
 	/// Drives requesters and workers against a dev node and reports job lifecycles per minute.
 	Bench(bench::BenchArgs),
 }
@@ -121,6 +124,7 @@ async fn main() {
 		Command::Store(cmd) => commands::store::run(&ctx, cmd).await,
 		Command::Zk(cmd) => commands::zk::run(&ctx, cmd).await,
 		Command::Oracle(cmd) => commands::oracle::run(&ctx, cmd).await,
+		Command::Fl(cmd) => commands::fl::run(&ctx, cmd).await,
 		Command::Bench(args) => bench::run(&ctx.url, args, out).await,
 	};
 	if let Err(e) = outcome {

@@ -13,6 +13,7 @@ import { rewardsTests } from './rewards.mjs';
 import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
 import { workerTests } from './worker.mjs';
+import { federatedTests } from './federated.mjs';
 import { explorerTests } from './explorer.mjs';
 import { faultTests } from './faults.mjs';
 import { upgradeTests } from './upgrade.mjs';
@@ -57,6 +58,8 @@ contractsTests(ctx);
 explorerTests(ctx);
 // Its workers would take other suites' open jobs: it comes last.
 workerTests(ctx);
+// Its workers take inference jobs too: after the worker suite's.
+federatedTests(ctx);
 // A node of its own, killed and restarted.
 faultTests();
 // A node of its own, started on the previous release and upgraded by referendum.

@@ -65,6 +65,47 @@ pub struct Config {
 	pub scan_limit: u32,
 	/// How far back (in job ids) open jobs are looked for.
 	pub scan_window: u64,
+	/// Federated training: the task this worker takes part in, if any.
+	pub federated: Option<FederatedConfig>,
+}
+
+/// `[federated]`: take part in a federated-training task.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederatedConfig {
+	/// The task.
+	pub task: u64,
+	/// `participant` (trains on `data`) or `evaluator` (scores updates).
+	pub role: FederatedRole,
+	/// The stake locked in the task, in DEAI.
+	pub stake: Amount,
+	/// A participant's local data (`{"features": [[...]], "labels": [...]}`): it never leaves
+	/// this machine; only updates do.
+	pub data: Option<PathBuf>,
+	/// Local training: passes over the data per round.
+	#[serde(default = "default_epochs")]
+	pub epochs: u32,
+	/// Local training: the gradient descent step.
+	#[serde(default = "default_learning_rate")]
+	pub learning_rate: f64,
+}
+
+fn default_epochs() -> u32 {
+	50
+}
+
+fn default_learning_rate() -> f64 {
+	0.3
+}
+
+/// A member's role in a federated task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FederatedRole {
+	/// Trains and submits updates.
+	Participant,
+	/// Scores updates and computes the aggregate.
+	Evaluator,
 }
 
 impl Default for Config {
@@ -91,6 +132,7 @@ impl Default for Config {
 			capabilities: CapabilityOverrides::default(),
 			scan_limit: 32,
 			scan_window: 512,
+			federated: None,
 		}
 	}
 }
@@ -234,6 +276,14 @@ impl Config {
 		}
 		if self.job_timeout_secs == 0 {
 			bail!("`job_timeout_secs` must be at least 1");
+		}
+		if let Some(fl) = &self.federated {
+			if fl.role == FederatedRole::Participant && fl.data.is_none() {
+				bail!("[federated]: a participant needs `data` (its local training rows)");
+			}
+			if fl.epochs == 0 || !(fl.learning_rate > 0.0 && fl.learning_rate.is_finite()) {
+				bail!("[federated]: `epochs` and `learning_rate` must be positive");
+			}
 		}
 		Ok(())
 	}

@@ -8,6 +8,7 @@ pub mod agent;
 pub mod book;
 pub mod cache;
 pub mod config;
+pub mod federated;
 pub mod inference;
 pub mod lifecycle;
 pub mod oracle;

@@ -75,11 +75,47 @@ enum Command {
 		#[arg(long)]
 		memory_limit_bytes: u64,
 	},
+	/// Federated training, offline: train an update, evaluate a model.
+	#[command(subcommand)]
+	Fl(FlCommand),
 	/// Prints the capabilities this machine would register.
 	Detect {
 		/// A configuration file whose overrides apply.
 		#[arg(long, short)]
 		config: Option<PathBuf>,
+	},
+}
+
+#[derive(Subcommand)]
+enum FlCommand {
+	/// Trains an update of an ONNX model of the project's MLP on local data (what a participant
+	/// submits): writes the update file and prints its hash.
+	Train {
+		/// The global model.
+		#[arg(long)]
+		model: PathBuf,
+		/// The local data (`{"features": [[...]], "labels": [...]}`).
+		#[arg(long)]
+		data: PathBuf,
+		/// Passes over the data.
+		#[arg(long, default_value_t = 50)]
+		epochs: u32,
+		/// The gradient descent step.
+		#[arg(long, default_value_t = 0.3)]
+		learning_rate: f64,
+		/// Where the update goes.
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// A model's loss and accuracy on labelled data (`{"features": [[...]], "labels": [...]}`),
+	/// as JSON.
+	Evaluate {
+		/// The model.
+		#[arg(long)]
+		model: PathBuf,
+		/// The data.
+		#[arg(long)]
+		data: PathBuf,
 	},
 }
 
@@ -162,6 +198,40 @@ async fn run(command: Command) -> anyhow::Result<()> {
 		// Run by `main` before the async runtime starts.
 		Command::InferIsolated { .. } => {
 			anyhow::bail!("`infer-isolated` runs outside the async runtime")
+		},
+		Command::Fl(FlCommand::Train { model, data, epochs, learning_rate, out }) => {
+			use deai_worker::federated::{self as fl, Dataset, OnnxMlp, Training};
+			let global = OnnxMlp::parse(&std::fs::read(&model)?)?;
+			let data = Dataset::parse(&std::fs::read(&data)?)?;
+			let started = std::time::Instant::now();
+			let update = fl::train(&global.params, &data, Training { epochs, learning_rate });
+			let elapsed = started.elapsed();
+			let bytes = fl::encode_update(&update);
+			std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+			println!(
+				"{}",
+				serde_json::json!({
+					"hash": deai_client::content::hex_hash(&deai_client::content::hash_bytes(&bytes)),
+					"size": bytes.len(),
+					"samples": data.labels.len(),
+					"train_ms": elapsed.as_secs_f64() * 1000.0,
+				})
+			);
+			Ok(())
+		},
+		Command::Fl(FlCommand::Evaluate { model, data }) => {
+			use deai_worker::federated::{self as fl, Dataset, OnnxMlp};
+			let model = OnnxMlp::parse(&std::fs::read(&model)?)?;
+			let data = Dataset::parse(&std::fs::read(&data)?)?;
+			println!(
+				"{}",
+				serde_json::json!({
+					"rows": data.labels.len(),
+					"loss": fl::loss(&model.params, &data),
+					"accuracy": fl::accuracy(&model.params, &data),
+				})
+			);
+			Ok(())
 		},
 		Command::Detect { config } => {
 			let overrides = match config {

@@ -1,6 +1,7 @@
 //! One module per command group; each has its clap `…Cmd` enum and a `run`.
 
 pub mod dataset;
+pub mod fl;
 pub mod job;
 pub mod model;
 pub mod oracle;

@@ -30,13 +30,14 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Moves `task`'s phase end from `from` to the next block (everyone acted early).
+	/// Moves `task`'s phase end to the next block (everyone acted early). The entry moves
+	/// within the queue: its count and cursor stay (the cursor is at most the current block).
 	pub(crate) fn end_phase_early(task_id: TaskId, task: &mut TrainingTask<T>) {
 		let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
 		if let TaskStatus::Running { phase, ends_at } = task.status {
 			if ends_at > next {
-				Self::unschedule(ends_at, task_id);
-				Self::schedule(next, task_id);
+				PhaseEnds::<T>::remove(ends_at, task_id);
+				PhaseEnds::<T>::insert(next, task_id, ());
 				task.status = TaskStatus::Running { phase, ends_at: next };
 			}
 		}

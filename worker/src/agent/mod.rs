@@ -7,6 +7,7 @@
 //! decisions call for. A lost connection ends the session; `run` reconnects with backoff and
 //! carries on from the book.
 
+mod federated;
 mod jobs;
 mod work;
 
@@ -55,6 +56,8 @@ pub struct Agent {
 	checked: Arc<std::sync::Mutex<std::collections::HashMap<u64, work::Fetched>>>,
 	/// The ZK prover of `Proof` jobs, made the first time one is worked on.
 	prover: Arc<std::sync::OnceLock<crate::prover::Prover>>,
+	/// Federated training: the last action submitted.
+	fl_last: federated::LastAction,
 }
 
 impl Agent {
@@ -89,6 +92,7 @@ impl Agent {
 			busy: Busy::default(),
 			checked: Default::default(),
 			prover: Default::default(),
+			fl_last: Default::default(),
 		})
 	}
 
@@ -187,8 +191,13 @@ impl Agent {
 			ram_mib: d.ram_mib,
 			cpu_cores: d.cpu_cores,
 			region: d.region,
-			// This worker runs inference only.
-			job_kinds: deai_abi::job_kind::INFERENCE,
+			// Inference jobs, and federated training's role when one is configured.
+			job_kinds: deai_abi::job_kind::INFERENCE |
+				match self.config.federated.as_ref().map(|f| f.role) {
+					Some(crate::config::FederatedRole::Participant) => deai_abi::job_kind::TRAINING,
+					Some(crate::config::FederatedRole::Evaluator) => deai_abi::job_kind::EVALUATION,
+					None => 0,
+				},
 			max_concurrent_jobs: d.max_concurrent_jobs,
 		};
 		let bond = self.config.bond;
@@ -211,6 +220,12 @@ impl Agent {
 
 	/// Handles one finalized block.
 	async fn tick(self: Arc<Self>, chain: &Chain, at: &AtBlock, number: u64) -> anyhow::Result<()> {
+		// Federated training first: its phases are short. A failed action is tried again at the
+		// next block.
+		if let Err(e) = self.federated_tick(chain, at).await {
+			tracing::warn!("federated training: {e:#}");
+			*self.fl_last.lock().unwrap_or_else(|p| p.into_inner()) = None;
+		}
 		let market = api::runtime_apis().compute_market_api();
 		let next_job = at
 			.storage()
