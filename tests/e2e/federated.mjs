@@ -171,13 +171,14 @@ describe('federated training', () => {
       '--participants', '5', '--evaluators', '3', '--eval-dataset', `${dataset}:0`, '--eval-rows', '100',
       '--min-stake', '10', '--phase-blocks', '4', '--tolerance', '0', '--poison-threshold', '500000'], '//FlOwner'));
 
-    // The scripted members register as training providers and join.
-    for (const who of [freeRider, poisoner]) {
-      await sendAndWait(api.tx.utility.batchAll([
-        api.tx.computeMarket.registerProvider({ ...CAPABILITIES, jobKinds: TRAINING }, 'http://127.0.0.1', 100n * UNIT),
-        api.tx.federated.join(task, 'Participant', 10n * UNIT),
-      ]), who);
-    }
+    // The scripted members register as training providers and join. The poisoner stakes enough
+    // to stay above the minimum after its slashes (half its stake each round), so that every
+    // round draws all five.
+    await Promise.all([[freeRider, 10n], [poisoner, 100n]].map(([who, stake]) => sendAndWait(api.tx.utility.batchAll([
+      api.tx.computeMarket.registerProvider({ ...CAPABILITIES, jobKinds: TRAINING }, 'http://127.0.0.1', 100n * UNIT),
+      api.tx.federated.join(task, 'Participant', stake * UNIT),
+    ]), who)));
+    console.log(`federated e2e: task ${task} created after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     // The workers join by themselves.
     honest.forEach((who, i) => workers.push(start(WORKER, ['run', '--config', workerConfig(`participant-${i + 1}`, `//FlParticipant${i + 1}`,
       [`task = ${task}`, 'role = "participant"', 'stake = "10"', `data = "${join(flDir, `shard-${i}.json`)}"`])], `fl participant ${i + 1}`)));
@@ -248,6 +249,7 @@ describe('federated training', () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
     unsubscribe();
+    console.log(`federated e2e: task ${task} closed after ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
     // What every round paid and slashed, from its RoundFinalized event.
     const finalized = [];
@@ -298,7 +300,8 @@ describe('federated training', () => {
     assert.deepEqual([published.model.toNumber(), published.version.toNumber()], [model, 1]);
     const version = (await api.query.modelRegistry.modelVersions(model, 1)).unwrap();
     assert.deepEqual(version.parents.map((p) => [p.model.toNumber(), p.version.toNumber()]), [[model, 0]]);
-    assert.equal(u8aToHex(version.artifact.contentHash), u8aToHex(final.hash));
+    // (`hash_`: polkadot.js names the field so, beside every codec's own `hash`.)
+    assert.equal(u8aToHex(version.artifact.contentHash), u8aToHex(final.hash_));
     const split = (await api.query.modelRegistry.royaltySplits({ Model: { model, version: 1 } })).unwrap();
     const named = split.filter(([payee]) => payee.isAccount).map(([payee]) => payee.asAccount.toString()).sort();
     assert.deepEqual(named, honest.map((h) => h.address).sort());

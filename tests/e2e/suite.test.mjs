@@ -15,8 +15,6 @@ import { contractsTests } from './contracts.mjs';
 import { workerTests } from './worker.mjs';
 import { federatedTests } from './federated.mjs';
 import { explorerTests } from './explorer.mjs';
-import { faultTests } from './faults.mjs';
-import { upgradeTests } from './upgrade.mjs';
 
 const ctx = {};
 
@@ -60,7 +58,5 @@ explorerTests(ctx);
 workerTests(ctx);
 // Its workers take inference jobs too: after the worker suite's.
 federatedTests(ctx);
-// A node of its own, killed and restarted.
-faultTests();
-// A node of its own, started on the previous release and upgraded by referendum.
-upgradeTests();
+// The areas with nodes of their own (faults, the runtime upgrade) are in isolated.test.mjs: they
+// run in a second process beside this one.

@@ -216,6 +216,7 @@ pub mod books {
 	};
 	use frame_support::traits::fungible::InspectHold;
 	use pallet_ai_oracle::HoldReason as OracleHold;
+	use pallet_federated::HoldReason as FederatedHold;
 	use pallet_compute_market::{Bids, HoldReason as MarketHold, Jobs, Providers, Receipts};
 	use pallet_contributor_rewards::{Committed, EpochStatus, Epochs};
 	use pallet_model_registry::{
@@ -249,7 +250,7 @@ pub mod books {
 
 	/// Every reason the DeAI pallets hold funds for. [`reason_index`] matches each pallet's
 	/// `HoldReason` exhaustively: a new variant does not compile until this check explains it.
-	pub const DEAI_REASONS: [RuntimeHoldReason; 12] = [
+	pub const DEAI_REASONS: [RuntimeHoldReason; 14] = [
 		RuntimeHoldReason::ComputeMarket(MarketHold::ProviderBond),
 		RuntimeHoldReason::ComputeMarket(MarketHold::JobEscrow),
 		RuntimeHoldReason::ComputeMarket(MarketHold::DisputeBond),
@@ -262,6 +263,8 @@ pub mod books {
 		RuntimeHoldReason::AiOracle(OracleHold::CallbackFee),
 		RuntimeHoldReason::AiOracle(OracleHold::FeedBudget),
 		RuntimeHoldReason::AiOracle(OracleHold::StorageDeposit),
+		RuntimeHoldReason::Federated(FederatedHold::StorageDeposit),
+		RuntimeHoldReason::Federated(FederatedHold::PublicationDeposit),
 	];
 
 	/// The index of a DeAI hold reason in [`DEAI_REASONS`]; `None` for other pallets' reasons.
@@ -286,6 +289,10 @@ pub mod books {
 				OracleHold::CallbackFee => 9,
 				OracleHold::FeedBudget => 10,
 				OracleHold::StorageDeposit => 11,
+			},
+			RuntimeHoldReason::Federated(reason) => match reason {
+				FederatedHold::StorageDeposit => 12,
+				FederatedHold::PublicationDeposit => 13,
 			},
 			_ => return None,
 		})
@@ -443,6 +450,19 @@ pub mod books {
 		}
 	}
 
+	/// What federated training's records explain: each task's storage deposit and, until its
+	/// model is published, its publication deposit (on its owner). (Escrows, stakes and
+	/// earnings are in its pot, checked by its own `do_try_state`.)
+	fn explain_federated(explained: &mut Explained) {
+		use RuntimeHoldReason::Federated as Fed;
+		for (id, task) in pallet_federated::Tasks::<Runtime>::iter() {
+			explained.add(&task.owner, Fed(FederatedHold::StorageDeposit), task.deposit);
+			explained.add(&task.owner, Fed(FederatedHold::PublicationDeposit), task.publication_deposit);
+			let what = || format!("federated task {id}");
+			explained.expect(what, task.deposit, pallet_federated::Pallet::<Runtime>::task_deposit());
+		}
+	}
+
 	/// What the model registry's records explain: the storage deposits of models and datasets (on
 	/// their owners), versions (on their publishers), compute-to-data approvals (on who
 	/// approved), benchmarks (on their creators) and evaluations (on their evaluators); the bonds
@@ -524,6 +544,7 @@ pub mod books {
 		explain_registry(&mut explained);
 		explain_oracle(&mut explained);
 		explain_zk(&mut explained);
+		explain_federated(&mut explained);
 
 		let mut accounts: BTreeSet<AccountId> =
 			explained.due.keys().map(|(who, _)| who.clone()).collect();
@@ -561,6 +582,12 @@ pub mod books {
 	pub fn pins() -> Vec<String> {
 		let mut models: BTreeMap<ModelVersionRef, u32> = BTreeMap::new();
 		let mut datasets: BTreeMap<DatasetVersionRef, u32> = BTreeMap::new();
+		// A federated task trains its base until it closes.
+		for (_, task) in pallet_federated::Tasks::<Runtime>::iter() {
+			if task.status != pallet_federated::TaskStatus::Closed {
+				*models.entry(task.spec.base).or_default() += 1;
+			}
+		}
 		for (_, job) in Jobs::<Runtime>::iter() {
 			if let Some(model) = job.spec.model {
 				*models.entry(model).or_default() += 1;
