@@ -13,9 +13,11 @@ writes:
     eval.json                       the 150 held-out rows, same format
     base.onnx                       the MLP with its initial (untrained) weights
 
-Non-IID: shard k holds 72 rows of its major class (k mod 3) and 18 of the other two, so no
-shard alone sees the classes evenly; together shards 0, 1 and 2 cover all three. The e2e test
-gives shards 0-2 to honest participants, 3 to a free-rider and 4 to a poisoner.
+Non-IID: shard k takes up to 72 rows of its major class (k mod 3) and up to 9 of each other
+class, from what the shards before it left: shards 0, 1 and 2 get 72 + 9 + 9 rows, each mostly
+one class, and together cover all three evenly; shards 3 and 4 get what remains (79 and 60 rows
+with this seed). The e2e test gives shards 0-2 to honest participants, 3 to a free-rider (its
+rows unused) and 4 to a poisoner.
 """
 
 import argparse
@@ -32,7 +34,8 @@ BASE_SEED = 7
 
 
 def shards(x, y):
-    """Non-IID shards: each takes MAJOR_ROWS of its major class, the rest from the others."""
+    """Non-IID shards: each takes up to MAJOR_ROWS of its major class and up to an equal part of
+    the rest from each other class, among the rows the shards before it left."""
     by_class = [list(np.flatnonzero(y == c)) for c in range(train.N_CLASSES)]
     taken = [0] * train.N_CLASSES
     out = []

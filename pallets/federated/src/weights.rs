@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2654`
 		//  Estimated: `6196`
-		// Minimum execution time: 209_791_000 picoseconds.
-		Weight::from_parts(240_406_000, 6196)
+		// Minimum execution time: 209_731_000 picoseconds.
+		Weight::from_parts(227_727_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `491`
 		//  Estimated: `4078`
-		// Minimum execution time: 32_838_000 picoseconds.
-		Weight::from_parts(61_612_000, 4078)
+		// Minimum execution time: 35_392_000 picoseconds.
+		Weight::from_parts(61_621_000, 4078)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8960`
 		//  Estimated: `8731`
-		// Minimum execution time: 170_443_000 picoseconds.
-		Weight::from_parts(250_171_000, 8731)
+		// Minimum execution time: 162_951_000 picoseconds.
+		Weight::from_parts(256_730_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -133,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6199`
 		//  Estimated: `8731`
-		// Minimum execution time: 107_729_000 picoseconds.
-		Weight::from_parts(151_805_000, 8731)
+		// Minimum execution time: 115_471_000 picoseconds.
+		Weight::from_parts(204_012_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -150,8 +150,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1042`
 		//  Estimated: `8799`
-		// Minimum execution time: 128_040_000 picoseconds.
-		Weight::from_parts(205_184_000, 8799)
+		// Minimum execution time: 127_729_000 picoseconds.
+		Weight::from_parts(154_669_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -165,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5942`
 		//  Estimated: `8731`
-		// Minimum execution time: 111_655_000 picoseconds.
-		Weight::from_parts(187_578_000, 8731)
+		// Minimum execution time: 107_569_000 picoseconds.
+		Weight::from_parts(137_724_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -174,77 +174,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseEnds` (r:1 w:2)
+	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
-	/// Proof: `Federated::ScheduledPhaseEnds` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseCursor` (r:0 w:1)
-	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn commit_update() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1779`
+		//  Measured:  `1763`
 		//  Estimated: `11873`
-		// Minimum execution time: 64_215_000 picoseconds.
-		Weight::from_parts(115_411_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 52_918_000 picoseconds.
+		Weight::from_parts(95_822_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseEnds` (r:1 w:2)
+	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
-	/// Proof: `Federated::ScheduledPhaseEnds` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseCursor` (r:0 w:1)
-	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn reveal_update() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6281`
+		//  Measured:  `6265`
 		//  Estimated: `11873`
-		// Minimum execution time: 70_485_000 picoseconds.
-		Weight::from_parts(134_789_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 62_944_000 picoseconds.
+		Weight::from_parts(111_164_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseEnds` (r:1 w:2)
+	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
-	/// Proof: `Federated::ScheduledPhaseEnds` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseCursor` (r:0 w:1)
-	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn commit_scores() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1971`
+		//  Measured:  `1955`
 		//  Estimated: `11873`
-		// Minimum execution time: 58_326_000 picoseconds.
-		Weight::from_parts(99_438_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 49_954_000 picoseconds.
+		Weight::from_parts(64_716_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseEnds` (r:1 w:2)
+	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
-	/// Proof: `Federated::ScheduledPhaseEnds` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseCursor` (r:0 w:1)
-	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn reveal_scores() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8479`
+		//  Measured:  `8463`
 		//  Estimated: `11873`
-		// Minimum execution time: 77_725_000 picoseconds.
-		Weight::from_parts(127_318_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 66_709_000 picoseconds.
+		Weight::from_parts(85_867_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
@@ -264,8 +248,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5790`
 		//  Estimated: `8731`
-		// Minimum execution time: 69_083_000 picoseconds.
-		Weight::from_parts(103_073_000, 8731)
+		// Minimum execution time: 64_226_000 picoseconds.
+		Weight::from_parts(72_467_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -283,8 +267,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1904`
 		//  Estimated: `11873`
-		// Minimum execution time: 39_759_000 picoseconds.
-		Weight::from_parts(66_068_000, 11873)
+		// Minimum execution time: 35_973_000 picoseconds.
+		Weight::from_parts(46_169_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -308,8 +292,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `14312`
 		//  Estimated: `11873`
-		// Minimum execution time: 161_108_000 picoseconds.
-		Weight::from_parts(271_121_000, 11873)
+		// Minimum execution time: 149_140_000 picoseconds.
+		Weight::from_parts(168_980_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -341,8 +325,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8297`
 		//  Estimated: `8731`
-		// Minimum execution time: 337_179_000 picoseconds.
-		Weight::from_parts(509_775_000, 8731)
+		// Minimum execution time: 296_509_000 picoseconds.
+		Weight::from_parts(357_290_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(28_u64))
 	}
@@ -362,8 +346,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `7522`
 		//  Estimated: `8731`
-		// Minimum execution time: 153_848_000 picoseconds.
-		Weight::from_parts(171_644_000, 8731)
+		// Minimum execution time: 147_859_000 picoseconds.
+		Weight::from_parts(163_212_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -372,77 +356,77 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn create_task() -> Weight {
-		Weight::from_parts(240_406_000, 6196)
+		Weight::from_parts(227_727_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn end_task() -> Weight {
-		Weight::from_parts(61_612_000, 4078)
+		Weight::from_parts(61_621_000, 4078)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn join() -> Weight {
-		Weight::from_parts(250_171_000, 8731)
+		Weight::from_parts(256_730_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(151_805_000, 8731)
+		Weight::from_parts(204_012_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave_last() -> Weight {
-		Weight::from_parts(205_184_000, 8799)
+		Weight::from_parts(154_669_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(187_578_000, 8731)
+		Weight::from_parts(137_724_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_update() -> Weight {
-		Weight::from_parts(115_411_000, 11873)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(95_822_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_update() -> Weight {
-		Weight::from_parts(134_789_000, 11873)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(111_164_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn commit_scores() -> Weight {
-		Weight::from_parts(99_438_000, 11873)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(64_716_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_scores() -> Weight {
-		Weight::from_parts(127_318_000, 11873)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(85_867_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn start_round() -> Weight {
-		Weight::from_parts(103_073_000, 8731)
+		Weight::from_parts(72_467_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn next_phase() -> Weight {
-		Weight::from_parts(66_068_000, 11873)
+		Weight::from_parts(46_169_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn finalize_round() -> Weight {
-		Weight::from_parts(271_121_000, 11873)
+		Weight::from_parts(168_980_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn close_task() -> Weight {
-		Weight::from_parts(509_775_000, 8731)
+		Weight::from_parts(357_290_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(28_u64))
 	}
 	fn close_task_unpublished() -> Weight {
-		Weight::from_parts(171_644_000, 8731)
+		Weight::from_parts(163_212_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}

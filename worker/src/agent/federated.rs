@@ -25,16 +25,19 @@ use api::runtime_types::pallet_federated::types::{
 
 use super::Agent;
 use crate::config::{FederatedConfig, FederatedRole};
-use crate::federated::{self as fl, Dataset, OnnxMlp, Params, Privacy, Rule, Training};
+use crate::federated::{self as fl, Dataset, OnnxMlp, Params, Privacy, Revealed, Rule, Training};
+use deai_client::subxt::utils::AccountId32;
 
 /// What a member committed to in a round, kept until it is revealed.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 struct Committed {
 	task: u64,
 	round: u32,
-	/// The update's or aggregate's hash, size and address.
+	/// The update's (or aggregate's) hash.
 	hash: ContentHash,
+	/// Its size in bytes.
 	size: u64,
+	/// Its address in the content store.
 	uri: String,
 	/// A participant's samples.
 	samples: u32,
@@ -43,8 +46,26 @@ struct Committed {
 	salt: [u8; 32],
 }
 
-/// The last action submitted, so that it is not submitted again before the chain shows it.
-pub(super) type LastAction = std::sync::Mutex<Option<(u64, u32, u8)>>;
+/// An action of a member in a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FlAction {
+	/// Joining it.
+	Join,
+	/// Leaving it, closed.
+	Leave,
+	/// Acting in a round's phase (0: committing an update, 1: revealing it, 2: committing
+	/// scores, 3: revealing them).
+	Phase {
+		/// The round.
+		round: u32,
+		/// The phase.
+		phase: u8,
+	},
+}
+
+/// The last action submitted, so that it is not submitted again before the finalized state
+/// the worker reads shows it (it lags the worker's own transactions by a block or two).
+pub(super) type LastAction = std::sync::Mutex<Option<(u64, FlAction)>>;
 
 fn phase_code(phase: &Phase) -> u8 {
 	match phase {
@@ -54,6 +75,14 @@ fn phase_code(phase: &Phase) -> u8 {
 		Phase::RevealScores => 3,
 	}
 }
+
+/// The largest update file: the header and every parameter.
+const MAX_UPDATE_BYTES: u64 = 12 + 4 * fl::N_PARAMS as u64;
+/// The largest model file fetched (the MLP's ONNX is about 1.2 KiB).
+const MAX_MODEL_BYTES: u64 = 64 * 1024;
+/// How long one fetch may take: a participant serving its update slowly must not make the
+/// evaluators miss their phase.
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Agent {
 	fn fl_dir(&self) -> PathBuf {
@@ -65,10 +94,14 @@ impl Agent {
 	}
 
 	fn keep_committed(&self, committed: &Committed) -> anyhow::Result<()> {
+		use std::io::Write;
 		std::fs::create_dir_all(self.fl_dir())?;
 		let path = self.committed_path(committed.task);
 		let tmp = path.with_extension("json.tmp");
-		std::fs::write(&tmp, serde_json::to_vec(committed)?)?;
+		let mut file = std::fs::File::create(&tmp)?;
+		file.write_all(&serde_json::to_vec(committed)?)?;
+		// On disk before it is committed to: a restarted worker reveals it.
+		file.sync_all()?;
 		std::fs::rename(&tmp, &path)?;
 		Ok(())
 	}
@@ -83,18 +116,50 @@ impl Agent {
 		Ok(committed)
 	}
 
-	/// Fetches `uri` into the cache, checked against `hash`, and reads it.
-	async fn fetch_bytes(&self, uri: &str, hash: &ContentHash) -> anyhow::Result<Vec<u8>> {
-		let path = content::fetch_verified(
-			uri,
-			hash,
-			self.cache.dir(),
-			&self.config.fetch_limits(),
-			&ProgressBar::hidden(),
-		)
-		.await
-		.with_context(|| format!("fetching {uri}"))?;
+	/// What was kept for `(task, round)`, if anything: a commitment retried after an error
+	/// (its transaction may have landed) must be the same, or its reveal could never match.
+	fn kept(&self, task: u64, round: u32) -> Option<Committed> {
+		self.committed(task, round).ok()
+	}
+
+	/// Fetches `uri` (at most `max_bytes`, within [`FETCH_TIMEOUT`]) into the cache, checked
+	/// against `hash`, and reads it.
+	async fn fetch_bytes(
+		&self,
+		uri: &str,
+		hash: &ContentHash,
+		max_bytes: u64,
+	) -> anyhow::Result<Vec<u8>> {
+		let limits = content::FetchLimits {
+			max_bytes: max_bytes.min(self.config.max_content_bytes),
+			..self.config.fetch_limits()
+		};
+		let fetch =
+			content::fetch_verified(uri, hash, self.cache.dir(), &limits, &ProgressBar::hidden());
+		let path = tokio::time::timeout(FETCH_TIMEOUT, fetch)
+			.await
+			.map_err(|_| anyhow!("fetching {uri}: no answer within {FETCH_TIMEOUT:?}"))?
+			.with_context(|| format!("fetching {uri}"))?;
 		Ok(tokio::fs::read(&path).await?)
+	}
+
+	/// Submits a member's transaction. A transaction the chain refused (a dispatch error) is
+	/// logged and not tried again (`Ok`); one whose fate is unknown (the connection) is an error,
+	/// tried again at the next block.
+	async fn submit_step<Call: deai_client::subxt::transactions::Payload>(
+		&self,
+		chain: &Chain,
+		call: &Call,
+		what: &str,
+	) -> anyhow::Result<bool> {
+		match self.sender.submit(chain, call, Wait::InBlock, |_| {}).await {
+			Ok(_) => Ok(true),
+			Err(e @ deai_client::chain::TxError::Connection(_)) => Err(e.into()),
+			Err(e) => {
+				tracing::warn!("federated training: {what} refused: {e}");
+				Ok(false)
+			},
+		}
 	}
 
 	/// Writes `bytes` under the work directory and uploads them to the content store; returns
@@ -134,7 +199,7 @@ impl Agent {
 				(version.artifact.content_hash, text(&version.artifact.uri))
 			},
 		};
-		OnnxMlp::parse(&self.fetch_bytes(&uri, &hash).await?)
+		OnnxMlp::parse(&self.fetch_bytes(&uri, &hash, MAX_MODEL_BYTES).await?)
 	}
 
 	/// Handles the configured task at this block.
@@ -166,26 +231,24 @@ impl Agent {
 		match (&task.status, member) {
 			(TaskStatus::Closed, None) => return Ok(()),
 			(TaskStatus::Closed, Some(m)) => {
-				if self.once(id, u32::MAX, 9) {
+				if self.once(id, FlAction::Leave) {
 					tracing::info!(
 						"federated task {id}: closed; leaving with stake {} and earnings {}",
 						format_balance(m.stake),
 						format_balance(m.earned)
 					);
-					self.sender.submit(chain, &tx.leave(id), Wait::InBlock, |_| {}).await?;
+					self.submit_step(chain, &tx.leave(id), "leaving").await?;
 				}
 				return Ok(());
 			},
 			(_, None) => {
-				if self.once(id, u32::MAX, 8) {
+				if self.once(id, FlAction::Join) {
 					let role = match cfg.role {
 						FederatedRole::Participant => Role::Participant,
 						FederatedRole::Evaluator => Role::Evaluator,
 					};
 					tracing::info!("federated task {id}: joining as {:?}", cfg.role);
-					self.sender
-						.submit(chain, &tx.join(id, role, cfg.stake.0), Wait::InBlock, |_| {})
-						.await?;
+					self.submit_step(chain, &tx.join(id, role, cfg.stake.0), "joining").await?;
 				}
 				return Ok(());
 			},
@@ -205,58 +268,60 @@ impl Agent {
 				let Some(slot) = round.updates.0.iter().find(|s| &s.who == me) else {
 					return Ok(());
 				};
-				if slot.commitment.is_some() || !self.once(id, index, phase_code(phase)) {
+				if slot.commitment.is_some() || !self.once(id, step(index, phase)) {
 					return Ok(());
 				}
-				let global = self.global_model(at, task.global.as_ref(), base).await?;
-				let dp = task.spec.dp.as_ref().map(|d| Privacy {
-					clip_norm: d.clip_norm_milli as f64 / 1_000.0,
-					noise_multiplier: d.noise_multiplier_milli as f64 / 1_000.0,
-				});
-				let committed = self.train_update(&cfg, id, index, &global, dp).await?;
-				let commitment = deai_abi::federated::update_commitment(
-					id,
-					index,
-					&me.encode(),
-					&committed.hash,
-					committed.samples,
-					&committed.salt,
-				);
-				self.sender
-					.submit(chain, &tx.commit_update(id, commitment), Wait::InBlock, |_| {})
-					.await?;
-				tracing::info!(
-					"federated task {id} round {index}: committed to update {}",
-					hex_hash(&committed.hash)
-				);
+				let committed = match self.kept(id, index) {
+					Some(kept) => kept,
+					None => {
+						let global = self.global_model(at, task.global.as_ref(), base).await?;
+						let dp = task.spec.dp.as_ref().map(|d| Privacy {
+							clip_norm: d.clip_norm_milli as f64 / 1_000.0,
+							noise_multiplier: d.noise_multiplier_milli as f64 / 1_000.0,
+						});
+						self.train_update(&cfg, id, index, &global, dp).await?
+					},
+				};
+				let commitment = update_commitment(id, me, &committed);
+				if self.submit_step(chain, &tx.commit_update(id, commitment), "committing").await? {
+					tracing::info!(
+						"federated task {id} round {index}: committed to update {}",
+						hex_hash(&committed.hash)
+					);
+				}
 			},
 			(FederatedRole::Participant, Phase::RevealUpdates) => {
 				let Some(slot) = round.updates.0.iter().find(|s| &s.who == me) else {
 					return Ok(());
 				};
-				if slot.commitment.is_none() ||
-					slot.update.is_some() ||
-					!self.once(id, index, phase_code(phase))
-				{
+				let Some(on_chain) = slot.commitment else { return Ok(()) };
+				if slot.update.is_some() || !self.once(id, step(index, phase)) {
 					return Ok(());
 				}
-				let c = self.committed(id, index)?;
-				let file = ModelFile { hash: c.hash, size: c.size, uri: bounded(&c.uri) };
-				self.sender
-					.submit(
-						chain,
-						&tx.reveal_update(id, file, c.samples, c.salt),
-						Wait::InBlock,
-						|_| {},
-					)
-					.await?;
-				tracing::info!("federated task {id} round {index}: update revealed");
+				let kept = self.committed(id, index)?;
+				if update_commitment(id, me, &kept) != on_chain {
+					tracing::error!(
+						"federated task {id} round {index}: the update kept does not open the \
+						 commitment on chain; it cannot be revealed"
+					);
+					return Ok(());
+				}
+				let file = ModelFile { hash: kept.hash, size: kept.size, uri: bounded(&kept.uri) };
+				let reveal = tx.reveal_update(id, file, kept.samples, kept.salt);
+				if self.submit_step(chain, &reveal, "revealing").await? {
+					tracing::info!("federated task {id} round {index}: update revealed");
+				}
 			},
 			(FederatedRole::Evaluator, Phase::CommitScores) => {
 				let Some(slot) = round.scores.0.iter().find(|s| &s.who == me) else {
 					return Ok(());
 				};
-				if slot.commitment.is_some() || !self.once(id, index, phase_code(phase)) {
+				if slot.commitment.is_some() || !self.once(id, step(index, phase)) {
+					return Ok(());
+				}
+				if let Some(kept) = self.kept(id, index) {
+					let commitment = scores_commitment(id, me, &kept);
+					self.submit_step(chain, &tx.commit_scores(id, commitment), "committing").await?;
 					return Ok(());
 				}
 				let seed = round.eval_seed.ok_or_else(|| anyhow!("no evaluation seed yet"))?;
@@ -273,7 +338,11 @@ impl Agent {
 					.decode()?;
 				let data = Dataset::parse(
 					&self
-						.fetch_bytes(&text(&version.artifact.uri), &version.artifact.content_hash)
+						.fetch_bytes(
+							&text(&version.artifact.uri),
+							&version.artifact.content_hash,
+							self.config.max_input_bytes,
+						)
 						.await?,
 				)?;
 				let rows = deai_abi::federated::eval_rows(
@@ -282,39 +351,35 @@ impl Agent {
 					task.spec.eval_rows,
 				);
 				let rows = data.rows(&rows);
-				let mut updates = Vec::new();
-				let mut unreadable = Vec::new();
-				for slot in &round.updates.0 {
-					let update = match &slot.update {
-						None => None,
-						Some(file) => match self.fetch_bytes(&text(&file.uri), &file.hash).await {
-							Ok(bytes) => fl::decode_update(&bytes).ok().map(|u| (u, slot.samples)),
+				// Every update at once, each within its size and time.
+				let revealed: Vec<Revealed> =
+					futures::future::join_all(round.updates.0.iter().map(|slot| async move {
+						let Some(file) = &slot.update else { return Revealed::Nothing };
+						let read = self
+							.fetch_bytes(&text(&file.uri), &file.hash, MAX_UPDATE_BYTES)
+							.await
+							.and_then(|bytes| fl::decode_update(&bytes));
+						match read {
+							Ok(update) => Revealed::Update { update, samples: slot.samples },
 							Err(e) => {
-								tracing::warn!("an update could not be fetched: {e:#}");
-								None
+								tracing::warn!("{}'s update is unreadable: {e:#}", slot.who);
+								Revealed::Unreadable { samples: slot.samples }
 							},
-						},
-					};
-					unreadable.push(slot.update.is_some() && update.is_none());
-					updates.push(update);
-				}
+						}
+					}))
+					.await;
 				let rule = match task.spec.aggregation {
 					Aggregation::FedAvg => Rule::FedAvg,
 					Aggregation::CoordinateMedian => Rule::Median,
 					Aggregation::TrimmedMean { trim } => Rule::TrimmedMean { trim_percent: trim.0 },
 				};
-				let mut evaluation = fl::evaluate_round(
+				let evaluation = fl::evaluate_round(
 					&global.params,
-					&updates,
+					&revealed,
 					&rows,
 					rule,
 					task.spec.poison_threshold,
 				);
-				for (score, bad) in evaluation.scores.iter_mut().zip(&unreadable) {
-					if *bad {
-						*score = fl::UNREADABLE_SCORE;
-					}
-				}
 				let bytes = global.with_params(&evaluation.global);
 				let (hash, uri) =
 					self.upload_bytes(&format!("global-{id}-{index}.onnx"), &bytes).await?;
@@ -330,49 +395,40 @@ impl Agent {
 					salt,
 				};
 				self.keep_committed(&committed)?;
-				let commitment = deai_abi::federated::scores_commitment(
-					id,
-					index,
-					&me.encode(),
-					&committed.scores,
-					&hash,
-					&salt,
-				);
-				self.sender
-					.submit(chain, &tx.commit_scores(id, commitment), Wait::InBlock, |_| {})
-					.await?;
-				tracing::info!(
-					"federated task {id} round {index}: scores {:?} committed, aggregate {} \
-					 (accuracy on the scored rows {:.3})",
-					committed.scores,
-					hex_hash(&hash),
-					fl::accuracy(&evaluation.global, &rows)
-				);
+				let commitment = scores_commitment(id, me, &committed);
+				if self.submit_step(chain, &tx.commit_scores(id, commitment), "committing").await? {
+					tracing::info!(
+						"federated task {id} round {index}: scores {:?} committed, aggregate {} \
+						 (accuracy on the scored rows {:.3})",
+						committed.scores,
+						hex_hash(&hash),
+						fl::accuracy(&evaluation.global, &rows)
+					);
+				}
 			},
 			(FederatedRole::Evaluator, Phase::RevealScores) => {
 				let Some(slot) = round.scores.0.iter().find(|s| &s.who == me) else {
 					return Ok(());
 				};
-				if slot.commitment.is_none() ||
-					slot.card.is_some() ||
-					!self.once(id, index, phase_code(phase))
-				{
+				let Some(on_chain) = slot.commitment else { return Ok(()) };
+				if slot.card.is_some() || !self.once(id, step(index, phase)) {
 					return Ok(());
 				}
-				let c = self.committed(id, index)?;
-				let file = ModelFile { hash: c.hash, size: c.size, uri: bounded(&c.uri) };
-				let scores = api::runtime_types::bounded_collections::bounded_vec::BoundedVec(
-					c.scores.clone(),
-				);
-				self.sender
-					.submit(
-						chain,
-						&tx.reveal_scores(id, scores, file, c.salt),
-						Wait::InBlock,
-						|_| {},
-					)
-					.await?;
-				tracing::info!("federated task {id} round {index}: scores revealed");
+				let kept = self.committed(id, index)?;
+				if scores_commitment(id, me, &kept) != on_chain {
+					tracing::error!(
+						"federated task {id} round {index}: the scores kept do not open the \
+						 commitment on chain; they cannot be revealed"
+					);
+					return Ok(());
+				}
+				let file = ModelFile { hash: kept.hash, size: kept.size, uri: bounded(&kept.uri) };
+				let scores =
+					api::runtime_types::bounded_collections::bounded_vec::BoundedVec(kept.scores);
+				let reveal = tx.reveal_scores(id, scores, file, kept.salt);
+				if self.submit_step(chain, &reveal, "revealing").await? {
+					tracing::info!("federated task {id} round {index}: scores revealed");
+				}
 			},
 			_ => {},
 		}
@@ -393,6 +449,9 @@ impl Agent {
 		let data = Dataset::parse(
 			&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
 		)?;
+		if data.labels.is_empty() {
+			bail!("{} holds no rows to train on", path.display());
+		}
 		let started = std::time::Instant::now();
 		let training = Training { epochs: cfg.epochs, learning_rate: cfg.learning_rate };
 		let mut update: Params = fl::train(&global.params, &data, training);
@@ -423,16 +482,43 @@ impl Agent {
 		Ok(committed)
 	}
 
-	/// Whether the action `(task, round, step)` was not submitted yet (and marks it submitted):
-	/// the finalized state the worker reads lags its own transactions by a block or two.
-	fn once(&self, task: u64, round: u32, step: u8) -> bool {
+	/// Whether `action` in `task` was not submitted yet (and marks it submitted).
+	fn once(&self, task: u64, action: FlAction) -> bool {
 		let mut last = self.fl_last.lock().unwrap_or_else(|p| p.into_inner());
-		if *last == Some((task, round, step)) {
+		if *last == Some((task, action)) {
 			return false;
 		}
-		*last = Some((task, round, step));
+		*last = Some((task, action));
 		true
 	}
+}
+
+fn step(round: u32, phase: &Phase) -> FlAction {
+	FlAction::Phase { round, phase: phase_code(phase) }
+}
+
+/// The commitment to a kept update (`deai_abi::federated::update_commitment`).
+fn update_commitment(task: u64, me: &AccountId32, kept: &Committed) -> [u8; 32] {
+	deai_abi::federated::update_commitment(
+		task,
+		kept.round,
+		&me.encode(),
+		&kept.hash,
+		kept.samples,
+		&kept.salt,
+	)
+}
+
+/// The commitment to kept scores (`deai_abi::federated::scores_commitment`).
+fn scores_commitment(task: u64, me: &AccountId32, kept: &Committed) -> [u8; 32] {
+	deai_abi::federated::scores_commitment(
+		task,
+		kept.round,
+		&me.encode(),
+		&kept.scores,
+		&kept.hash,
+		&kept.salt,
+	)
 }
 
 fn random_salt() -> anyhow::Result<[u8; 32]> {
