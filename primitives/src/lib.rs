@@ -336,13 +336,16 @@ pub trait ModelPublisher<AccountId, Balance> {
 	fn max_deposit() -> Balance;
 	/// The most contributors a version may name.
 	fn max_contributors() -> u32;
-	/// Publishes `version` with `publisher` holding its deposit, as `publish_model_version`
-	/// would (same checks, licence and lineage), but with `version.contributors` sharing its
-	/// royalties. Returns the new version.
+	/// Publishes `version` as `publish_model_version` would (same checks, licence and
+	/// lineage) for `on_behalf_of`, who must be allowed to (the model's owner), with `publisher`
+	/// recorded as its publisher and holding its deposit, and `version.contributors` sharing its
+	/// royalties. A pallet publishes as itself what its users made: the owner it publishes for
+	/// cannot take the content hash first. Returns the new version and the deposit held.
 	fn publish(
+		on_behalf_of: &AccountId,
 		publisher: &AccountId,
 		version: ContributedVersion<AccountId>,
-	) -> Result<ModelVersionRef, DispatchError>;
+	) -> Result<(ModelVersionRef, Balance), DispatchError>;
 	/// The most [`Self::publish`] weighs.
 	fn publish_weight() -> Weight;
 }

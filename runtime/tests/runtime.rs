@@ -1153,9 +1153,9 @@ mod charged_at_least_the_benchmarks {
 }
 
 /// Federated training on the real registry and market: a task on a registered model, two
-/// market providers training and one evaluating; the trained model is published as a new
-/// version of the owner's model with the base as parent and the participants as contributors,
-/// and a use of it pays them royalties.
+/// market providers training and three evaluating; the trained model is published (by the
+/// pallet's pot, for the owner) as a new version of the owner's model with the base as parent
+/// and the participants as contributors, and a use of it pays them royalties.
 #[test]
 fn federated_training_publishes_a_version_whose_participants_earn_its_royalties() {
 	use deai_abi::federated::{scores_commitment, update_commitment};
@@ -1163,14 +1163,23 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 	use pallet_model_registry::{AccessPolicy, RoyaltyPayee, RoyaltySplits};
 	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		System::set_block_number(1);
-		let [owner, p1, p2, evaluator, user] = [
+		let [owner, p1, p2, e1, e2, e3] = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
 			Sr25519Keyring::Charlie,
 			Sr25519Keyring::Dave,
 			Sr25519Keyring::Eve,
+			Sr25519Keyring::Ferdie,
 		]
 		.map(|k| AccountId::from(k.public()));
+		let evaluators = [e1.clone(), e2.clone(), e3.clone()];
+		let evaluator = e1.clone();
+		let user = AccountId::from([7u8; 32]);
+		assert_ok!(Balances::transfer_keep_alive(
+			RuntimeOrigin::signed(owner.clone()),
+			MultiAddress::Id(user.clone()),
+			100 * UNIT
+		));
 		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
 		let licence = Licence {
 			spdx: text("Apache-2.0"),
@@ -1221,7 +1230,9 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		for (who, kinds) in [
 			(&p1, deai_abi::job_kind::TRAINING),
 			(&p2, deai_abi::job_kind::TRAINING),
-			(&evaluator, deai_abi::job_kind::EVALUATION),
+			(&e1, deai_abi::job_kind::EVALUATION),
+			(&e2, deai_abi::job_kind::EVALUATION),
+			(&e3, deai_abi::job_kind::EVALUATION),
 		] {
 			let mut capabilities = cpu_capabilities();
 			capabilities.job_kinds = kinds;
@@ -1240,7 +1251,7 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 				rounds: 1,
 				round_pot: 100 * UNIT,
 				participants: 2,
-				evaluators: 1,
+				evaluators: 3,
 				aggregation: Aggregation::FedAvg,
 				eval_dataset: deai_primitives::DatasetVersionRef { dataset: 0, version: 0 },
 				eval_rows: 150,
@@ -1257,7 +1268,9 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		for who in [&p1, &p2] {
 			assert_ok!(deai_runtime::Federated::join(signed(who), 0, Role::Participant, 10 * UNIT));
 		}
-		assert_ok!(deai_runtime::Federated::join(signed(&evaluator), 0, Role::Evaluator, 10 * UNIT));
+		for who in &evaluators {
+			assert_ok!(deai_runtime::Federated::join(signed(who), 0, Role::Evaluator, 10 * UNIT));
+		}
 		let run_to = |n: u32| {
 			while System::block_number() < n {
 				let next = System::block_number() + 1;
@@ -1268,7 +1281,7 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 			}
 		};
 		let phase_end = || match pallet_federated::Tasks::<Runtime>::get(0).unwrap().status {
-			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at } =>
+			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at, .. } =>
 				ends_at,
 			TaskStatus::Closed => panic!("closed"),
 		};
@@ -1298,16 +1311,20 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		}
 		run_to(phase_end());
 		let scores: Vec<i64> = drawn.iter().map(score).collect();
-		let c = scores_commitment(0, 0, &evaluator.encode(), &scores, &[0xA0; 32], &[9; 32]);
-		assert_ok!(deai_runtime::Federated::commit_scores(signed(&evaluator), 0, c));
+		for who in &evaluators {
+			let c = scores_commitment(0, 0, &who.encode(), &scores, &[0xA0; 32], &[9; 32]);
+			assert_ok!(deai_runtime::Federated::commit_scores(signed(who), 0, c));
+		}
 		run_to(phase_end());
-		assert_ok!(deai_runtime::Federated::reveal_scores(
-			signed(&evaluator),
-			0,
-			BoundedVec::truncate_from(scores),
-			file(0xA0),
-			[9; 32]
-		));
+		for who in &evaluators {
+			assert_ok!(deai_runtime::Federated::reveal_scores(
+				signed(who),
+				0,
+				BoundedVec::truncate_from(scores.clone()),
+				file(0xA0),
+				[9; 32]
+			));
+		}
 		run_to(phase_end());
 
 		// Published: version 1 of the owner's model, the base as parent, the participants
@@ -1319,6 +1336,8 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		let record = pallet_model_registry::ModelVersions::<Runtime>::get(0, 1).expect("published");
 		assert_eq!(record.parents.into_inner(), vec![base]);
 		assert_eq!(record.artifact.content_hash, [0xA0; 32]);
+		// The pot published it: the owner cannot take the hash first under its own name.
+		assert_eq!(record.publisher, deai_runtime::Federated::pot());
 		let split = RoyaltySplits::<Runtime>::get(VersionRef::Model(version)).expect("a split");
 		let share = |who: &AccountId| {
 			split.iter().find(|(p, _)| *p == RoyaltyPayee::Account(who.clone())).map(|(_, s)| *s)

@@ -23,6 +23,8 @@ import { CLI, WORKER, deai } from './lib/cli.mjs';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const flDir = join(repo, 'models/blobs-classifier/fl');
 const TRAINING = 4;
+/** The MLP's parameters (worker/src/federated.rs `N_PARAMS`): 4×16 + 16 + 16×3 + 3. */
+const N_PARAMS = 131;
 
 const children = new Set();
 process.on('exit', () => { for (const c of children) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } } });
@@ -169,7 +171,7 @@ describe('federated training', () => {
     await cli(['dataset', 'publish', String(dataset), '--file', join(flDir, 'eval.json'), '--label', 'held-out'], '//FlOwner');
     ({ task } = await cli(['fl', 'create', '--base', `${model}:0`, '--rounds', '3', '--round-pot', '100',
       '--participants', '5', '--evaluators', '3', '--eval-dataset', `${dataset}:0`, '--eval-rows', '100',
-      '--min-stake', '10', '--phase-blocks', '4', '--tolerance', '0', '--poison-threshold', '500000'], '//FlOwner'));
+      '--min-stake', '10', '--phase-blocks', '5', '--tolerance', '0', '--poison-threshold', '500000'], '//FlOwner'));
 
     // The scripted members register as training providers and join. The poisoner stakes enough
     // to stay above the minimum after its slashes (half its stake each round), so that every
@@ -196,15 +198,16 @@ describe('federated training', () => {
       const phase = info.status.asRunning.phase.toString();
       const round = (await at.query.federated.rounds(task)).unwrap();
       const index = round.index.toNumber();
-      for (const who of [freeRider, poisoner]) {
+      // Both act at once: each must land within the phase.
+      await Promise.all([freeRider, poisoner].map(async (who) => {
         const slot = round.updates.find((s) => s.who.toString() === who.address);
         const key = `${who.address}/${index}/${phase}`;
-        if (!slot || acted.has(key)) continue;
+        if (!slot || acted.has(key)) return;
         if (phase === 'CommitUpdates' && slot.commitment.isNone) {
           acted.add(key);
           let values;
           if (who === freeRider) {
-            values = new Array(131).fill(0);
+            values = new Array(N_PARAMS).fill(0);
           } else {
             // Minus ten times what honest training on its shard gives.
             const global = info.global.isSome ? info.global.unwrap() : (await at.query.modelRegistry.modelVersions(model, 0)).unwrap().artifact;
@@ -227,7 +230,7 @@ describe('federated training', () => {
           const { stored, salt, samples } = salts.get(`${who.address}/${index}`);
           await sendAndWait(api.tx.federated.revealUpdate(task, { hash: stored.hash, size: stored.size, uri: stored.uri }, samples, salt), who);
         }
-      }
+      }));
     };
     let busy = false;
     const unsubscribe = await api.rpc.chain.subscribeNewHeads(async (header) => {

@@ -86,7 +86,8 @@ pub enum FlCmd {
 		#[arg(long, value_parser = args::amount)]
 		stake: u128,
 	},
-	/// A task: its spec, round, phase, books, members and the global model.
+	/// A task: its base and target, round, phase, books, members, the global model and the
+	/// published version.
 	Status {
 		/// The task.
 		task: u64,
@@ -117,6 +118,9 @@ fn aggregation(text: &str) -> anyhow::Result<Aggregation> {
 				bail!("--aggregation: fedavg, median or trimmed:PERCENT, not {other}")
 			};
 			let pct: u8 = pct.parse().map_err(|_| anyhow!("trimmed:PERCENT, a whole percent"))?;
+			if pct >= 50 {
+				bail!("--aggregation trimmed:{pct}: trim less than half at each end");
+			}
 			Aggregation::TrimmedMean { trim: Percent(pct) }
 		},
 	})
@@ -230,8 +234,10 @@ pub async fn run(ctx: &Ctx, cmd: FlCmd) -> anyhow::Result<()> {
 				.transpose()?
 				.map(|l| l.0)
 				.unwrap_or_default();
-			let (status, phase) = match &record.status {
-				TaskStatus::Enrolling { retry_at } => ("enrolling", json!({ "retry_at": retry_at })),
+			// Where the task is: waiting for members (until when), or a round's phase (until when).
+			let (status, progress) = match &record.status {
+				TaskStatus::Enrolling { retry_at, waits } =>
+					("enrolling", json!({ "retry_at": retry_at, "waits": waits })),
 				TaskStatus::Running { phase, ends_at } =>
 					("running", json!({ "phase": phase_name(phase), "ends_at": ends_at })),
 				TaskStatus::Closed => ("closed", Value::Null),
@@ -262,7 +268,7 @@ pub async fn run(ctx: &Ctx, cmd: FlCmd) -> anyhow::Result<()> {
 				"base": format!("{}:{}", record.spec.base.model, record.spec.base.version),
 				"target_model": record.spec.target_model,
 				"status": status,
-				"phase": phase,
+				"progress": progress,
 				"round": record.round,
 				"last_round": record.last_round,
 				"participants_per_round": record.spec.participants,

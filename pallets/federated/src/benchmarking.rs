@@ -83,7 +83,7 @@ fn now<T: Config>() -> BlockNumberFor<T> {
 fn advance<T: Config>(id: TaskId) {
 	let at = match Tasks::<T>::get(id).expect("task").status {
 		TaskStatus::Running { ends_at, .. } => ends_at,
-		TaskStatus::Enrolling { retry_at } => retry_at,
+		TaskStatus::Enrolling { retry_at, .. } => retry_at,
 		TaskStatus::Closed => panic!("closed"),
 	};
 	let at = at.max(now::<T>());
@@ -375,7 +375,7 @@ mod benchmarks {
 		});
 		let mut task = Tasks::<T>::get(id).expect("task");
 		task.global = Some(file::<T>(0xC0));
-		if let TaskStatus::Enrolling { retry_at } = task.status {
+		if let TaskStatus::Enrolling { retry_at, .. } = task.status {
 			Pallet::<T>::unschedule(retry_at, id);
 		}
 		#[block]
@@ -390,7 +390,7 @@ mod benchmarks {
 	fn close_task_unpublished() {
 		let (id, _) = task_with_members::<T>(T::MaxMembers::get());
 		let task = Tasks::<T>::get(id).expect("task");
-		if let TaskStatus::Enrolling { retry_at } = task.status {
+		if let TaskStatus::Enrolling { retry_at, .. } = task.status {
 			Pallet::<T>::unschedule(retry_at, id);
 		}
 		#[block]

@@ -27,10 +27,33 @@ impl<T: Config> Pallet<T> {
 			ensure_true(task.round <= task.last_round, "a task is past its last round")?;
 			let ledger = Ledgers::<T>::get(id);
 			let round = Rounds::<T>::get(id);
+			let mut members: alloc::vec::Vec<&T::AccountId> = ledger.iter().map(|m| &m.who).collect();
+			members.sort();
+			members.dedup();
+			ensure_true(
+				members.len() == ledger.len() && !members.contains(&&task.owner),
+				"a task's members are not distinct accounts other than its owner",
+			)?;
+			if task.status != TaskStatus::Closed {
+				// Every round still to play (the one in progress included) has its pot.
+				let to_play = task.last_round.saturating_sub(task.round).saturating_add(1);
+				ensure_true(
+					b.left >= task.spec.round_pot.saturating_mul(to_play.into()),
+					"a task's escrow left does not pay its rounds to play",
+				)?;
+			}
 			match task.status {
 				TaskStatus::Running { ends_at, .. } => {
 					let round = round.ok_or("a running task has no round")?;
 					ensure_true(round.index == task.round, "a task's round is not its record's")?;
+					let scoring = matches!(
+						task.status,
+						TaskStatus::Running { phase: Phase::CommitScores | Phase::RevealScores, .. }
+					);
+					ensure_true(
+						round.eval_seed.is_some() == scoring,
+						"the evaluation rows are drawn exactly when updates are scored",
+					)?;
 					ensure_true(
 						PhaseEnds::<T>::contains_key(ends_at, id),
 						"a running task's phase end is not queued",
@@ -51,7 +74,7 @@ impl<T: Config> Pallet<T> {
 						"the drawn members are not the round's",
 					)?;
 				},
-				TaskStatus::Enrolling { retry_at } => {
+				TaskStatus::Enrolling { retry_at, .. } => {
 					ensure_true(round.is_none(), "an enrolling task has a round")?;
 					ensure_true(
 						PhaseEnds::<T>::contains_key(retry_at, id),
@@ -79,6 +102,11 @@ impl<T: Config> Pallet<T> {
 			PhaseEnds::<T>::iter().count() as u32 == scheduled &&
 				ScheduledPhaseEnds::<T>::get() == scheduled,
 			"the phase-end queue is not one entry per task in progress",
+		)?;
+		let cursor = PhaseCursor::<T>::get();
+		ensure_true(
+			PhaseEnds::<T>::iter_keys().all(|(at, _)| at >= cursor),
+			"a phase end is queued before the hook's cursor: it would never be handled",
 		)?;
 		ensure_true(
 			Ledgers::<T>::iter_keys().all(Tasks::<T>::contains_key),

@@ -121,7 +121,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::Perbill;
+	use sp_runtime::{traits::Zero, Perbill};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -202,6 +202,10 @@ pub mod pallet {
 		/// The least a round may pay.
 		#[pallet::constant]
 		type MinRoundPot: Get<BalanceOf<Self>>;
+
+		/// The least stake a task may ask of its members: a slash must cost something.
+		#[pallet::constant]
+		type MinStake: Get<BalanceOf<Self>>;
 
 		/// The participants' share of a round's pot (the evaluators share the rest).
 		#[pallet::constant]
@@ -334,12 +338,15 @@ pub mod pallet {
 			/// The global model the round trains (none: the base version).
 			global: Option<ModelFile<T>>,
 		},
-		/// Not enough members to draw a round: the draw is tried again a phase later.
+		/// Not enough members to draw a round: the draw is tried again later (each wait twice
+		/// as long, up to `MAX_ENROLLING_WAITS` times; then the task closes).
 		RoundWaiting {
 			/// The task.
 			task: TaskId,
 			/// The round waiting.
 			round: RoundIndex,
+			/// When the draw is tried again.
+			retry_at: BlockNumberFor<T>,
 		},
 		/// A participant committed to its update.
 		UpdateCommitted {
@@ -398,7 +405,8 @@ pub mod pallet {
 			participants: BoundedVec<ParticipantOutcome<T>, T::MaxRoundParticipants>,
 			/// What each evaluator got.
 			evaluators: BoundedVec<EvaluatorOutcome<T>, T::MaxRoundEvaluators>,
-			/// Slashes nobody earned, paid to the treasury.
+			/// What nobody earned (unpaid shares of the pot, slashes), paid to the treasury: a
+			/// round whose updates were revealed never goes back to the owner.
 			to_treasury: BalanceOf<T>,
 		},
 		/// A task closed: no more rounds; the escrow left was refunded.
@@ -438,7 +446,8 @@ pub mod pallet {
 		RoundsOutOfRange,
 		/// A round draws 1 to `MaxRoundParticipants` participants.
 		ParticipantsOutOfRange,
-		/// A round draws 1 to `MaxRoundEvaluators` evaluators.
+		/// A round draws an odd number of evaluators, 3 to `MaxRoundEvaluators`: a median that a
+		/// minority cannot move.
 		EvaluatorsOutOfRange,
 		/// A phase lasts `MinPhaseBlocks` to `MaxPhaseBlocks` blocks.
 		PhaseOutOfRange,
@@ -452,7 +461,7 @@ pub mod pallet {
 		NegativeTolerance,
 		/// A differential-privacy setting clips to a positive norm.
 		InvalidDpSetting,
-		/// The stake is below the task's minimum.
+		/// The stake is below the task's minimum (or a task's minimum below `MinStake`).
 		StakeTooLow,
 		/// Only a market provider taking work of the role's kind may join.
 		NotAProvider,
@@ -506,7 +515,8 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
-			assert!(T::MaxRoundParticipants::get() > 0 && T::MaxRoundEvaluators::get() > 0);
+			assert!(T::MaxRoundParticipants::get() > 0 && T::MaxRoundEvaluators::get() >= 3);
+			assert!(!T::MinStake::get().is_zero(), "a slash must cost something");
 			assert!(
 				T::MaxRoundParticipants::get() + T::MaxRoundEvaluators::get() <=
 					T::MaxMembers::get(),

@@ -24,6 +24,8 @@ pub const E0: AccountId = 20;
 pub const FUNDS: Balance = 1_000_000;
 pub const MODEL: ModelId = 7;
 pub const PUBLICATION_DEPOSIT: Balance = 300;
+/// What a published version actually holds (at most `PUBLICATION_DEPOSIT`).
+pub const VERSION_DEPOSIT: Balance = 250;
 
 #[frame_support::runtime]
 mod runtime {
@@ -174,23 +176,20 @@ impl ModelPublisher<AccountId, Balance> for MockPublisher {
 		3
 	}
 	fn publish(
+		on_behalf_of: &AccountId,
 		publisher: &AccountId,
 		version: ContributedVersion<AccountId>,
-	) -> Result<ModelVersionRef, DispatchError> {
-		use frame_support::traits::fungible::Mutate;
+	) -> Result<(ModelVersionRef, Balance), DispatchError> {
+		use frame_support::traits::fungible::MutateHold;
+		Self::ensure_may_publish(version.model, on_behalf_of)?;
 		if PUBLISH_FAILS.with(|f| *f.borrow()) {
 			return Err(DispatchError::Other("registry refused"));
 		}
-		// The registry's deposit, from the publisher's free balance.
-		Balances::transfer(
-			publisher,
-			&97,
-			PUBLICATION_DEPOSIT,
-			frame_support::traits::tokens::Preservation::Preserve,
-		)?;
+		// The registry's deposit (less than the most), held from the publisher.
+		Balances::hold(&crate::HoldReason::StorageDeposit.into(), publisher, VERSION_DEPOSIT)?;
 		let index = PUBLISHED.with(|p| p.borrow().len() as u32);
 		PUBLISHED.with(|p| p.borrow_mut().push((*publisher, version)));
-		Ok(ModelVersionRef { model: MODEL, version: 100 + index })
+		Ok((ModelVersionRef { model: MODEL, version: 100 + index }, VERSION_DEPOSIT))
 	}
 	fn publish_weight() -> Weight {
 		Weight::from_parts(1_000_000, 0)
@@ -246,6 +245,7 @@ impl pallet_federated::Config for Test {
 	type MaxPhaseBlocks = frame_support::traits::ConstU64<1000>;
 	type MaxPhaseEndsPerBlock = frame_support::traits::ConstU32<2>;
 	type MinRoundPot = frame_support::traits::ConstU128<100>;
+	type MinStake = frame_support::traits::ConstU128<100>;
 	type ParticipantShare = ParticipantShare;
 	type ContributorsShare = ContributorsShare;
 	type MissedRevealSlash = MissedRevealSlash;

@@ -12,6 +12,10 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, DispatchResult};
 
+/// How many draws in a row may find too few members before the task closes (with doubling
+/// waits, about 200 phases).
+pub const MAX_ENROLLING_WAITS: u8 = 8;
+
 impl<T: Config> Pallet<T> {
 	/// Ends the phase `id` is in (its queue entry is already removed). Returns the weight used.
 	pub(crate) fn end_phase(id: TaskId, now: BlockNumberFor<T>) -> Weight {
@@ -22,8 +26,18 @@ impl<T: Config> Pallet<T> {
 		let ends_at = now.saturating_add(task.spec.phase_blocks);
 		let next = |phase| TaskStatus::Running { phase, ends_at };
 		match task.status {
-			TaskStatus::Enrolling { .. } => {
-				Self::start_round(id, &mut task, &mut Ledgers::<T>::get(id), now);
+			TaskStatus::Enrolling { waits, .. } => {
+				if waits >= MAX_ENROLLING_WAITS {
+					// Nobody came for long: the escrow of the rounds not played goes back.
+					Self::deposit_event(Event::TaskEnding { task: id, last_round: task.round });
+					let close = if Self::close(id, task) {
+						T::WeightInfo::close_task()
+					} else {
+						T::WeightInfo::close_task_unpublished()
+					};
+					return T::WeightInfo::start_round().saturating_add(close);
+				}
+				Self::start_round(id, &mut task, &mut Ledgers::<T>::get(id), now, waits);
 				Tasks::<T>::insert(id, task);
 				T::WeightInfo::start_round()
 			},
@@ -73,7 +87,7 @@ impl<T: Config> Pallet<T> {
 					T::WeightInfo::finalize_round().saturating_add(close)
 				} else {
 					task.round += 1;
-					Self::start_round(id, &mut task, &mut ledger, now);
+					Self::start_round(id, &mut task, &mut ledger, now, 0);
 					Tasks::<T>::insert(id, task);
 					T::WeightInfo::finalize_round()
 				}
@@ -87,7 +101,7 @@ impl<T: Config> Pallet<T> {
 
 	fn schedule_phase_end(id: TaskId, task: &TrainingTask<T>) {
 		match task.status {
-			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at } =>
+			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at, .. } =>
 				Self::schedule(ends_at, id),
 			TaskStatus::Closed => {},
 		}
@@ -102,12 +116,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Draws round `task.round`'s participants and evaluators among the members staked at least
 	/// the minimum (a partial Fisher–Yates shuffle of each role), and starts its first phase;
-	/// too few members, and the draw is tried again a phase later. Writes the ledger.
+	/// too few members (`waits` times already), and the draw is tried again after twice as long
+	/// a wait as the last (from a phase). Writes the ledger.
 	pub(crate) fn start_round(
 		id: TaskId,
 		task: &mut TrainingTask<T>,
 		ledger: &mut LedgerOf<T>,
 		now: BlockNumberFor<T>,
+		waits: u8,
 	) {
 		let spec = &task.spec;
 		let eligible = |role: Role| -> Vec<usize> {
@@ -124,9 +140,12 @@ impl<T: Config> Pallet<T> {
 		if participants.len() < spec.participants as usize ||
 			evaluators.len() < spec.evaluators as usize
 		{
-			task.status = TaskStatus::Enrolling { retry_at: phase_end };
-			Self::schedule(phase_end, id);
-			Self::deposit_event(Event::RoundWaiting { task: id, round: task.round });
+			// Waiting tasks must not crowd the hook: each wait doubles (up to 32 phases).
+			let wait = spec.phase_blocks.saturating_mul((1u32 << waits.min(5)).into());
+			let retry_at = now.saturating_add(wait);
+			task.status = TaskStatus::Enrolling { retry_at, waits: waits.saturating_add(1) };
+			Self::schedule(retry_at, id);
+			Self::deposit_event(Event::RoundWaiting { task: id, round: task.round, retry_at });
 			return;
 		}
 		let seed = Self::seed(b"deai/fl/draw", id, task.round);

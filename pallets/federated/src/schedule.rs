@@ -8,9 +8,15 @@ use frame_support::{traits::Get, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating};
 
+
 /// The most empty blocks the cursor skips in one `on_initialize` (each costs a read); behind by
 /// more, it catches up over the next blocks.
 const MAX_EMPTY_BLOCKS_SKIPPED: u32 = 16;
+
+/// Blocks between the last action of a phase and its early end when that end draws
+/// randomness: the collators' randomness in a block mixes the hashes of the blocks up to two
+/// before it.
+const RANDOMNESS_LOOKAHEAD: u32 = 3;
 
 impl<T: Config> Pallet<T> {
 	/// Queues `task`'s phase end at block `at`.
@@ -30,10 +36,19 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Moves `task`'s phase end to the next block (everyone acted early). The entry moves
-	/// within the queue: its count and cursor stay (the cursor is at most the current block).
+	/// Moves `task`'s phase end sooner (everyone acted early): to the next block, or, when the
+	/// phase's end draws randomness (the evaluation rows after the reveals of updates, the next
+	/// round's members after the reveals of scores), to the third block from now, whose
+	/// randomness (block hashes up to the one after this) the last member to act could not know.
+	/// The entry moves within the queue: its count and cursor stay (the cursor is at most the
+	/// current block).
 	pub(crate) fn end_phase_early(task_id: TaskId, task: &mut TrainingTask<T>) {
-		let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+		let draws = matches!(
+			task.status,
+			TaskStatus::Running { phase: Phase::RevealUpdates | Phase::RevealScores, .. }
+		);
+		let ahead: u32 = if draws { RANDOMNESS_LOOKAHEAD } else { 1 };
+		let next = frame_system::Pallet::<T>::block_number().saturating_add(ahead.into());
 		if let TaskStatus::Running { phase, ends_at } = task.status {
 			if ends_at > next {
 				PhaseEnds::<T>::remove(ends_at, task_id);

@@ -22,8 +22,9 @@ fn pro_rata<B: sp_runtime::traits::AtLeast32BitUnsigned + Copy>(amount: B, part:
 
 impl<T: Config> Pallet<T> {
 	/// Finalizes `round`: pays its participants by median score and its agreeing evaluators,
-	/// slashes non-revealers and poisoners, credits the ledger (written here) and the books, and
-	/// makes the agreed aggregate the task's global model. Constant storage work whatever the
+	/// slashes non-revealers and poisoners, pays the treasury what nobody earned, credits the
+	/// ledger (written here) and the books, and makes the agreed aggregate the task's global
+	/// model. Constant storage work whatever the
 	/// number of members: the round, the ledger, at most one payment to the treasury.
 	pub(crate) fn finalize(
 		id: TaskId,
@@ -62,16 +63,22 @@ impl<T: Config> Pallet<T> {
 		let succeeded = aggregate.is_some();
 		let missed = T::MissedRevealSlash::get();
 		let poison = T::PoisonSlash::get();
-		// Positive scores earn; below minus the threshold is poisoning (only judged when the
-		// evaluators agreed on the round).
+		// Poisoning, judged only when the evaluators agreed on the round: a majority of the
+		// drawn evaluators scored the update below minus the threshold (the lower median alone
+		// would let two of four, or one of two revealed, slash an honest update).
+		let poisoned = |i: usize| {
+			succeeded &&
+				cards.iter().filter(|c| c.scores[i] < -spec.poison_threshold).count() >= majority
+		};
 		let mut slashed = BalanceOf::<T>::zero();
 		let mut participant_slashes: Vec<(BalanceOf<T>, u128)> = Vec::new();
-		for (slot, median) in round.updates.iter().zip(&medians) {
-			let fraction = match (&slot.update, median) {
-				(None, _) => missed,
-				(Some(_), Some(m)) if succeeded && *m < -spec.poison_threshold => poison,
-				_ => Perbill::zero(),
+		for (i, (slot, median)) in round.updates.iter().zip(&medians).enumerate() {
+			let fraction = match &slot.update {
+				None => missed,
+				Some(_) if poisoned(i) => poison,
+				Some(_) => Perbill::zero(),
 			};
+			// Positive scores earn.
 			let positive = match median {
 				Some(m) if succeeded && *m > 0 && fraction.is_zero() => *m as u128,
 				_ => 0,
@@ -87,7 +94,7 @@ impl<T: Config> Pallet<T> {
 				let (Some(card), Some(agg)) = (&slot.card, &aggregate) else { return false };
 				same(&card.aggregate, agg) &&
 					card.scores.iter().zip(&medians).all(|(score, median)| {
-						median.is_none_or(|m| score.saturating_sub(m).abs() <= spec.score_tolerance)
+						median.is_none_or(|m| score.abs_diff(m) <= spec.score_tolerance as u64)
 					})
 			})
 			.collect();
@@ -99,25 +106,28 @@ impl<T: Config> Pallet<T> {
 			evaluator_slashes.push(cut);
 		}
 
-		// The pot: the participants' share by positive score, the rest to agreeing evaluators.
-		let pot = if succeeded { spec.round_pot } else { Zero::zero() };
-		let participants_pool = T::ParticipantShare::get() * pot;
-		let evaluators_pool = pot.saturating_sub(participants_pool);
+		// The pot of a round whose updates were revealed is spent, whatever the verdict: the
+		// participants' share by positive score, the rest to the agreeing evaluators, and what
+		// nobody earned to the treasury. Refunding it would let the owner's evaluators void a
+		// round and keep updates anyone could already fetch. A round where nothing was revealed
+		// keeps its pot for the owner.
+		let anything_revealed = round.updates.iter().any(|slot| slot.update.is_some());
+		let pot = if anything_revealed { spec.round_pot } else { Zero::zero() };
+		let participants_pool =
+			if succeeded { T::ParticipantShare::get() * pot } else { Zero::zero() };
+		let evaluators_pool = if succeeded { pot.saturating_sub(participants_pool) } else { Zero::zero() };
 		let total_positive: u128 = participant_slashes.iter().map(|(_, p)| *p).sum();
 		let agreeing = agreed.iter().filter(|a| **a).count() as u128;
 		let per_evaluator = pro_rata(evaluators_pool, 1, agreeing);
 
-		let mut from_escrow = BalanceOf::<T>::zero();
-		let mut from_slashes = BalanceOf::<T>::zero();
+		let mut paid_total = BalanceOf::<T>::zero();
 		let mut participants = BoundedVec::new();
 		for ((slot, median), (cut, positive)) in
 			round.updates.iter().zip(&medians).zip(&participant_slashes)
 		{
-			let pay = pro_rata(participants_pool, *positive, total_positive);
-			let bonus = pro_rata(slashed, *positive, total_positive);
-			from_escrow = from_escrow.saturating_add(pay);
-			from_slashes = from_slashes.saturating_add(bonus);
-			let paid = pay.saturating_add(bonus);
+			let paid = pro_rata(participants_pool, *positive, total_positive)
+				.saturating_add(pro_rata(slashed, *positive, total_positive));
+			paid_total = paid_total.saturating_add(paid);
 			Self::credit(ledger, &slot.who, paid, *positive);
 			let _ = participants.try_push(ParticipantOutcome {
 				who: slot.who.clone(),
@@ -129,7 +139,7 @@ impl<T: Config> Pallet<T> {
 		let mut evaluators = BoundedVec::new();
 		for ((slot, agreed), cut) in round.scores.iter().zip(&agreed).zip(&evaluator_slashes) {
 			let paid = if *agreed { per_evaluator } else { Zero::zero() };
-			from_escrow = from_escrow.saturating_add(paid);
+			paid_total = paid_total.saturating_add(paid);
 			Self::credit(ledger, &slot.who, paid, 0);
 			let _ = evaluators.try_push(EvaluatorOutcome {
 				who: slot.who.clone(),
@@ -143,13 +153,13 @@ impl<T: Config> Pallet<T> {
 		}
 		Ledgers::<T>::insert(id, &*ledger);
 
-		// Slashes nobody earned (no positive score, or rounding) go to the treasury.
-		let to_treasury = slashed.saturating_sub(from_slashes);
-		Self::pay_out(&T::FeeDestination::get(), to_treasury);
+		// What came in (the pot, the slashes) and was not paid goes to the treasury.
+		let to_treasury = pot.saturating_add(slashed).saturating_sub(paid_total);
+		Self::pay_out_in_hook(&T::FeeDestination::get(), to_treasury);
 		let books = &mut task.books;
-		books.left = books.left.saturating_sub(from_escrow);
+		books.left = books.left.saturating_sub(pot);
 		books.slashed = books.slashed.saturating_add(slashed);
-		books.paid = books.paid.saturating_add(from_escrow).saturating_add(from_slashes);
+		books.paid = books.paid.saturating_add(paid_total);
 		books.to_treasury = books.to_treasury.saturating_add(to_treasury);
 		if let Some(aggregate) = &aggregate {
 			task.global = Some(aggregate.clone());

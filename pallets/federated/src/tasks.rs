@@ -8,7 +8,8 @@ use frame_support::{
 	ensure,
 	traits::{
 		fungible::{Inspect, Mutate},
-		tokens::{Fortitude, Preservation},
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Preservation, Restriction},
 		Get,
 	},
 	BoundedVec,
@@ -53,14 +54,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Pays `amount` out of the pot to `to`. The books justify every payment, so a failure is a
-	/// defect.
-	pub(crate) fn pay_out(to: &T::AccountId, amount: BalanceOf<T>) {
+	/// Pays `amount` out of the pot to `to`. The books justify every payment; a payment that
+	/// cannot be made (below the receiver's existential deposit) fails the call.
+	pub(crate) fn pay_out(to: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 		if amount.is_zero() {
-			return;
+			return Ok(());
 		}
-		if T::Currency::transfer(&Self::pot(), to, amount, Preservation::Preserve).is_err() {
-			frame_support::defensive!("the pot holds less than its books");
+		T::Currency::transfer(&Self::pot(), to, amount, Preservation::Preserve)?;
+		Ok(())
+	}
+
+	/// [`Self::pay_out`] in a hook, where nothing can fail: a payment that cannot be made is a
+	/// defect (the treasury and owners exist).
+	pub(crate) fn pay_out_in_hook(to: &T::AccountId, amount: BalanceOf<T>) {
+		if Self::pay_out(to, amount).is_err() {
+			frame_support::defensive!("a payment out of the pot failed");
 		}
 	}
 
@@ -74,9 +82,12 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ParticipantsOutOfRange
 		);
 		ensure!(
-			spec.evaluators > 0 && spec.evaluators <= T::MaxRoundEvaluators::get(),
+			spec.evaluators >= 3 &&
+				spec.evaluators % 2 == 1 &&
+				spec.evaluators <= T::MaxRoundEvaluators::get(),
 			Error::<T>::EvaluatorsOutOfRange
 		);
+		ensure!(spec.min_stake >= T::MinStake::get(), Error::<T>::StakeTooLow);
 		ensure!(
 			spec.phase_blocks >= T::MinPhaseBlocks::get() &&
 				spec.phase_blocks <= T::MaxPhaseBlocks::get(),
@@ -99,6 +110,8 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_create_task(owner: T::AccountId, spec: TaskSpec<T>) -> DispatchResult {
 		Self::ensure_valid_spec(&spec)?;
+		// Training on the base and scoring on the dataset pay them no usage fee: the owner of
+		// the task (and of the trained model) is their user, paying its participants instead.
 		T::Registry::ensure_model_usable(&spec.base, TRAINING_USE)?;
 		T::Registry::ensure_dataset_usable(&spec.eval_dataset, TRAINING_USE, None)?;
 		T::Publisher::ensure_may_publish(spec.target_model, &owner)?;
@@ -122,8 +135,9 @@ impl<T: Config> Pallet<T> {
 			publication_deposit,
 		)?;
 		Self::pay_in(&owner, escrow)?;
-		// The base stays while the task trains it.
+		// The base and the evaluation data stay while the task trains and scores.
 		T::Registry::pin_model(&spec.base)?;
+		T::Registry::pin_dataset(&spec.eval_dataset)?;
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let first_draw = now.saturating_add(spec.phase_blocks);
@@ -134,7 +148,7 @@ impl<T: Config> Pallet<T> {
 			TrainingTask {
 				owner: owner.clone(),
 				spec,
-				status: TaskStatus::Enrolling { retry_at: first_draw },
+				status: TaskStatus::Enrolling { retry_at: first_draw, waits: 0 },
 				round: 0,
 				last_round: rounds - 1,
 				global: None,
@@ -163,7 +177,7 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::TaskEnding { task: id, last_round });
 				Ok(Some(T::WeightInfo::end_task()).into())
 			},
-			TaskStatus::Enrolling { retry_at } => {
+			TaskStatus::Enrolling { retry_at, .. } => {
 				// No round in progress: nothing more is owed to anyone.
 				Self::unschedule(retry_at, id);
 				task.last_round = task.round;
@@ -189,17 +203,24 @@ impl<T: Config> Pallet<T> {
 			T::Registry::ensure_dataset_usable(&task.spec.eval_dataset, TRAINING_USE, Some(&who))?;
 		}
 		let mut ledger = Ledgers::<T>::get(id);
-		ensure!(!ledger.iter().any(|m| m.who == who), Error::<T>::AlreadyMember);
-		ledger
-			.try_push(Member {
-				who: who.clone(),
-				role,
-				stake,
-				earned: Zero::zero(),
-				score: 0,
-				drawn: false,
-			})
-			.map_err(|_| Error::<T>::TaskFull)?;
+		match ledger.iter_mut().find(|m| m.who == who) {
+			// A participant that left comes back: its score is still there.
+			Some(former) if former.stake.is_zero() && former.earned.is_zero() => {
+				former.role = role;
+				former.stake = stake;
+			},
+			Some(_) => return Err(Error::<T>::AlreadyMember.into()),
+			None => ledger
+				.try_push(Member {
+					who: who.clone(),
+					role,
+					stake,
+					earned: Zero::zero(),
+					score: 0,
+					drawn: false,
+				})
+				.map_err(|_| Error::<T>::TaskFull)?,
+		}
 		Self::pay_in(&who, stake)?;
 		Ledgers::<T>::insert(id, ledger);
 		Self::deposit_event(Event::Joined { task: id, who, role, stake });
@@ -214,7 +235,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(!member.earned.is_zero(), Error::<T>::NothingToWithdraw);
 			Ok::<_, Error<T>>(core::mem::take(&mut member.earned))
 		})?;
-		Self::pay_out(&who, amount);
+		Self::pay_out(&who, amount)?;
 		Self::deposit_event(Event::Withdrawn { task: id, who, amount });
 		Ok(())
 	}
@@ -222,10 +243,20 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_leave(who: T::AccountId, id: TaskId) -> DispatchResult {
 		let task = Tasks::<T>::get(id).ok_or(Error::<T>::TaskNotFound)?;
 		let mut ledger = Ledgers::<T>::get(id);
-		let position = ledger.iter().position(|m| m.who == who).ok_or(Error::<T>::NotMember)?;
+		let position = ledger
+			.iter()
+			.position(|m| m.who == who && !(m.stake.is_zero() && m.earned.is_zero()))
+			.ok_or(Error::<T>::NotMember)?;
 		ensure!(!ledger[position].drawn, Error::<T>::DrawnThisRound);
-		let member = ledger.remove(position);
-		Self::pay_out(&who, member.stake.saturating_add(member.earned));
+		let member = ledger[position].clone();
+		if member.score > 0 && task.status != TaskStatus::Closed {
+			// Its contributions still earn it its share of the trained model's royalties.
+			ledger[position].stake = Zero::zero();
+			ledger[position].earned = Zero::zero();
+		} else {
+			ledger.remove(position);
+		}
+		Self::pay_out(&who, member.stake.saturating_add(member.earned))?;
 		Self::deposit_event(Event::Left {
 			task: id,
 			who,
@@ -253,28 +284,23 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Closes a task after its last round (or at once when ended while enrolling): refunds the
-	/// escrow left, releases the base, publishes the trained model with its participants as
-	/// contributors, and removes the task if nobody is a member. Returns whether the model was
-	/// published (for the hook's weight).
+	/// Closes a task after its last round (or when ended or given up while waiting for
+	/// members): refunds the escrow of rounds never played, releases the base and the
+	/// evaluation data, publishes the trained model with its participants as contributors, and
+	/// removes the task if nobody is a member. Returns whether the model was published (for the
+	/// hook's weight).
 	pub(crate) fn close(id: TaskId, mut task: TrainingTask<T>) -> bool {
 		task.status = TaskStatus::Closed;
 		Rounds::<T>::remove(id);
 		let refunded = core::mem::take(&mut task.books.left);
 		task.books.refunded = task.books.refunded.saturating_add(refunded);
-		Self::pay_out(&task.owner, refunded);
+		Self::pay_out_in_hook(&task.owner, refunded);
 		T::Registry::unpin_model(&task.spec.base, None);
-		// The registry holds its own deposit for the version from the owner's free balance.
-		if !deai_primitives::deposits::release::<T::Currency, _>(
-			&HoldReason::PublicationDeposit.into(),
-			&task.owner,
-			core::mem::take(&mut task.publication_deposit),
-		) {
-			frame_support::defensive!("a task's publication deposit was not held");
-		}
+		T::Registry::unpin_dataset(&task.spec.eval_dataset, None);
+		let publication_deposit = core::mem::take(&mut task.publication_deposit);
 		Self::deposit_event(Event::TaskClosed { task: id, model: task.global.clone(), refunded });
 
-		let ledger = Ledgers::<T>::get(id);
+		let mut ledger = Ledgers::<T>::get(id);
 		let mut published = false;
 		if let Some(model) = task.global.clone() {
 			let contributors = Self::contributors(&ledger);
@@ -287,11 +313,27 @@ impl<T: Config> Pallet<T> {
 				parent: task.spec.base,
 				contributors: contributors.clone().into_inner(),
 			};
-			// Published whatever happens to the rest: a failure leaves the model's address and
-			// hash in `TaskClosed`.
-			match frame_support::storage::with_storage_layer(|| {
-				T::Publisher::publish(&task.owner, version)
-			}) {
+			// Published by the pot for the owner: the owner, who sees the aggregate's hash before
+			// the close, cannot publish it first under its own name and leave the participants
+			// out. The owner's publication deposit becomes the version's (what it does not use
+			// comes back); everything is undone if the registry refuses.
+			let pot = Self::pot();
+			let owner = task.owner.clone();
+			let outcome = frame_support::storage::with_storage_layer(|| {
+				T::Currency::transfer_on_hold(
+					&HoldReason::PublicationDeposit.into(),
+					&owner,
+					&pot,
+					publication_deposit,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Force,
+				)?;
+				let (version, deposit) = T::Publisher::publish(&owner, &pot, version)?;
+				Self::pay_out(&owner, publication_deposit.saturating_sub(deposit))?;
+				Ok::<_, sp_runtime::DispatchError>(version)
+			});
+			match outcome {
 				Ok(version) => {
 					task.published = Some(version);
 					published = true;
@@ -300,12 +342,31 @@ impl<T: Config> Pallet<T> {
 				Err(error) => Self::deposit_event(Event::PublishFailed { task: id, error }),
 			}
 		}
+		if !published {
+			Self::release_publication_deposit(&task.owner, publication_deposit);
+		}
+		// Participants that left are only kept for their scores, counted now.
+		ledger.retain(|m| !(m.stake.is_zero() && m.earned.is_zero()));
+		for member in ledger.iter_mut() {
+			member.drawn = false;
+		}
 		if ledger.is_empty() {
 			Self::remove_task(id, &task);
 		} else {
+			Ledgers::<T>::insert(id, ledger);
 			Tasks::<T>::insert(id, task);
 		}
 		published
+	}
+
+	fn release_publication_deposit(owner: &T::AccountId, amount: BalanceOf<T>) {
+		if !deai_primitives::deposits::release::<T::Currency, _>(
+			&HoldReason::PublicationDeposit.into(),
+			owner,
+			amount,
+		) {
+			frame_support::defensive!("a task's publication deposit was not held");
+		}
 	}
 
 	/// The trained model's contributors: the participants with a positive cumulative score,
@@ -316,7 +377,8 @@ impl<T: Config> Pallet<T> {
 	) -> BoundedVec<(T::AccountId, Perbill), T::MaxMembers> {
 		let mut scored: alloc::vec::Vec<&Member<T>> = ledger
 			.iter()
-			.filter(|m| m.role == Role::Participant && m.score > 0)
+			// Only participants score (also those that left, or came back as evaluators).
+			.filter(|m| m.score > 0)
 			.collect();
 		// The best first; ties by join order (the ledger's order, stable sort).
 		scored.sort_by(|a, b| b.score.cmp(&a.score));

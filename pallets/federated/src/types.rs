@@ -169,7 +169,8 @@ pub struct Member<T: Config> {
 	/// What it earned and has not withdrawn, in the pot.
 	pub earned: BalanceOf<T>,
 	/// A participant's cumulative score: the sum of its updates' positive median scores. Its
-	/// share of the trained model's royalties follows it.
+	/// share of the trained model's royalties follows it, also after it left (its entry stays,
+	/// without stake, until the task closes).
 	pub score: u128,
 	/// Drawn in the round in progress (it may not leave until the round ends).
 	pub drawn: bool,
@@ -243,6 +244,8 @@ pub enum TaskStatus<BlockNumber> {
 	Enrolling {
 		/// When the next draw is tried.
 		retry_at: BlockNumber,
+		/// How many draws found too few members in a row.
+		waits: u8,
 	},
 	/// A round is in progress.
 	Running {

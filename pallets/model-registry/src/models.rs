@@ -104,11 +104,44 @@ impl<T: Config> Pallet<T> {
 		upstream_share: Perbill,
 		contributors: Option<ContributorsOf<T>>,
 	) -> Result<ModelVersionRef, DispatchError> {
-		let mut info = Self::publishable::<ModelInfo<T>>(&publisher, model)?;
+		let rights = publisher.clone();
+		Self::do_publish_model_version_for(
+			&rights,
+			publisher,
+			model,
+			artifact,
+			format,
+			label,
+			parents,
+			trained_on,
+			produced_by_job,
+			upstream_share,
+			contributors,
+		)
+	}
+
+	/// Publishes a version with `rights` (who must be allowed to publish it, and to name parents)
+	/// and `publisher` (who is recorded, holds the deposit and may use the content hash once)
+	/// apart: another pallet publishes what its user trained as itself (ModelPublisher).
+	#[allow(clippy::too_many_arguments)]
+	pub(crate) fn do_publish_model_version_for(
+		rights: &T::AccountId,
+		publisher: T::AccountId,
+		model: ModelId,
+		artifact: Artifact<T>,
+		format: ModelFormat,
+		label: BoundedText<T::MaxLabelLen>,
+		parents: BoundedVec<ModelVersionRef, T::MaxParents>,
+		trained_on: BoundedVec<DatasetVersionRef, T::MaxTrainingDatasets>,
+		produced_by_job: Option<JobId>,
+		upstream_share: Perbill,
+		contributors: Option<ContributorsOf<T>>,
+	) -> Result<ModelVersionRef, DispatchError> {
+		let mut info = Self::publishable::<ModelInfo<T>>(rights, model)?;
 		// Parents and the upstream share decide who is paid for every use of the version: the
 		// owner's terms, like the fee and the contributors (M-7).
 		ensure!(
-			publisher == info.owner || (parents.is_empty() && upstream_share.is_zero()),
+			*rights == info.owner || (parents.is_empty() && upstream_share.is_zero()),
 			Error::<T>::OnlyOwnerMayRouteRoyalties
 		);
 		Self::ensure_new_artifact::<ModelVersionInfo<T>>(&artifact, &publisher)?;

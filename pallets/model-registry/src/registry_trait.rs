@@ -109,9 +109,10 @@ impl<T: Config> ModelPublisher<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn publish(
+		on_behalf_of: &T::AccountId,
 		publisher: &T::AccountId,
 		version: ContributedVersion<T::AccountId>,
-	) -> Result<ModelVersionRef, DispatchError> {
+	) -> Result<(ModelVersionRef, BalanceOf<T>), DispatchError> {
 		let total: u64 =
 			version.contributors.iter().map(|(_, share)| share.deconstruct() as u64).sum();
 		ensure!(total <= Perbill::one().deconstruct() as u64, Error::<T>::SharesNotOneHundredPercent);
@@ -124,7 +125,8 @@ impl<T: Config> ModelPublisher<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let label = version.label.try_into().map_err(|_| Error::<T>::TextTooLong)?;
 		let parents =
 			BoundedVec::try_from(alloc::vec![version.parent]).map_err(|_| Error::<T>::TooManyParents)?;
-		Self::do_publish_model_version(
+		let published = Self::do_publish_model_version_for(
+			on_behalf_of,
 			publisher.clone(),
 			version.model,
 			Artifact { content_hash: version.hash, size_bytes: version.size, uri },
@@ -135,7 +137,11 @@ impl<T: Config> ModelPublisher<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			None,
 			Perbill::zero(),
 			Some(contributors),
-		)
+		)?;
+		let deposit = ModelVersions::<T>::get(published.model, published.version)
+			.map(|v| v.deposit)
+			.unwrap_or_default();
+		Ok((published, deposit))
 	}
 
 	fn publish_weight() -> Weight {

@@ -219,6 +219,8 @@ impl pallet_federated::Config for Runtime {
 	type MaxPhaseBlocks = MaxFederatedPhaseBlocks;
 	type MaxPhaseEndsPerBlock = ConstU32<4>;
 	type MinRoundPot = ConstU128<UNIT>;
+	// A member's stake is at least 1 DEAI: a slash must cost something.
+	type MinStake = ConstU128<UNIT>;
 	type ParticipantShare = FederatedParticipantShare;
 	type ContributorsShare = FederatedContributorsShare;
 	type MissedRevealSlash = FederatedMissedRevealSlash;

@@ -582,10 +582,11 @@ pub mod books {
 	pub fn pins() -> Vec<String> {
 		let mut models: BTreeMap<ModelVersionRef, u32> = BTreeMap::new();
 		let mut datasets: BTreeMap<DatasetVersionRef, u32> = BTreeMap::new();
-		// A federated task trains its base until it closes.
+		// A federated task trains its base and scores on its dataset until it closes.
 		for (_, task) in pallet_federated::Tasks::<Runtime>::iter() {
 			if task.status != pallet_federated::TaskStatus::Closed {
 				*models.entry(task.spec.base).or_default() += 1;
+				*datasets.entry(task.spec.eval_dataset).or_default() += 1;
 			}
 		}
 		for (_, job) in Jobs::<Runtime>::iter() {

@@ -134,8 +134,8 @@ impl Agent {
 			max_bytes: max_bytes.min(self.config.max_content_bytes),
 			..self.config.fetch_limits()
 		};
-		let fetch =
-			content::fetch_verified(uri, hash, self.cache.dir(), &limits, &ProgressBar::hidden());
+		let progress = ProgressBar::hidden();
+		let fetch = content::fetch_verified(uri, hash, self.cache.dir(), &limits, &progress);
 		let path = tokio::time::timeout(FETCH_TIMEOUT, fetch)
 			.await
 			.map_err(|_| anyhow!("fetching {uri}: no answer within {FETCH_TIMEOUT:?}"))?

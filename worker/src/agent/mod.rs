@@ -174,6 +174,11 @@ impl Agent {
 			.runtime_apis()
 			.call(api::runtime_apis().compute_market_api().provider(*self.me()))
 			.await?;
+		let role_kind = match self.config.federated.as_ref().map(|f| f.role) {
+			Some(crate::config::FederatedRole::Participant) => deai_abi::job_kind::TRAINING,
+			Some(crate::config::FederatedRole::Evaluator) => deai_abi::job_kind::EVALUATION,
+			None => 0,
+		};
 		if let Some(provider) = record {
 			tracing::info!(
 				"provider registered: bond {}, {} active jobs, {} completed",
@@ -181,6 +186,14 @@ impl Agent {
 				provider.active_jobs,
 				provider.reputation.completed
 			);
+			// A federated role configured later: the provider must offer its job kind to join.
+			if provider.capabilities.job_kinds & role_kind != role_kind {
+				let mut capabilities = provider.capabilities;
+				capabilities.job_kinds |= role_kind;
+				let call = api::tx().compute_market().update_provider(Some(capabilities), None);
+				self.sender.submit(chain, &call, Wait::Finalized, |_| {}).await?;
+				tracing::info!("provider updated: it offers federated training's job kind");
+			}
 			return Ok(());
 		}
 		let d = detect(&self.config.capabilities);
@@ -192,12 +205,7 @@ impl Agent {
 			cpu_cores: d.cpu_cores,
 			region: d.region,
 			// Inference jobs, and federated training's role when one is configured.
-			job_kinds: deai_abi::job_kind::INFERENCE |
-				match self.config.federated.as_ref().map(|f| f.role) {
-					Some(crate::config::FederatedRole::Participant) => deai_abi::job_kind::TRAINING,
-					Some(crate::config::FederatedRole::Evaluator) => deai_abi::job_kind::EVALUATION,
-					None => 0,
-				},
+			job_kinds: deai_abi::job_kind::INFERENCE | role_kind,
 			max_concurrent_jobs: d.max_concurrent_jobs,
 		};
 		let bond = self.config.bond;
