@@ -19,8 +19,8 @@ use deai_client::keys::KeySource;
 use serde_json::json;
 
 use commands::{
-	dataset::DatasetCmd, fl::FlCmd, job::JobCmd, model::ModelCmd, oracle::OracleCmd, provider::ProviderCmd,
-	rewards::RewardsCmd, store::StoreCmd, zk::ZkCmd,
+	dataset::DatasetCmd, fl::FlCmd, job::JobCmd, model::ModelCmd, oracle::OracleCmd,
+	provider::ProviderCmd, rewards::RewardsCmd, store::StoreCmd, zk::ZkCmd,
 };
 use ctx::Ctx;
 use output::Out;

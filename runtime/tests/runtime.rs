@@ -749,8 +749,8 @@ mod charged_at_least_the_benchmarks {
 	use pallet_ai_oracle::WeightInfo as _;
 	use pallet_compute_market::{DeadlineKind, WeightInfo as _};
 	use pallet_contributor_rewards::WeightInfo as _;
-	use pallet_model_registry::WeightInfo as _;
 	use pallet_federated::WeightInfo as _;
+	use pallet_model_registry::WeightInfo as _;
 	use pallet_zk_verifier::WeightInfo as _;
 	use sp_runtime::Perbill;
 
@@ -1263,8 +1263,9 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 			}
 		));
 		// Only providers offering the role's job kind join.
-		assert!(deai_runtime::Federated::join(signed(&evaluator), 0, Role::Participant, UNIT)
-			.is_err());
+		assert!(
+			deai_runtime::Federated::join(signed(&evaluator), 0, Role::Participant, UNIT).is_err()
+		);
 		for who in [&p1, &p2] {
 			assert_ok!(deai_runtime::Federated::join(signed(who), 0, Role::Participant, 10 * UNIT));
 		}
@@ -1281,8 +1282,8 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 			}
 		};
 		let phase_end = || match pallet_federated::Tasks::<Runtime>::get(0).unwrap().status {
-			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at, .. } =>
-				ends_at,
+			TaskStatus::Running { ends_at, .. }
+			| TaskStatus::Enrolling { retry_at: ends_at, .. } => ends_at,
 			TaskStatus::Closed => panic!("closed"),
 		};
 		run_to(phase_end());
@@ -1296,7 +1297,8 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		// p1's update helps three times as much as p2's.
 		let score = |who: &AccountId| if *who == p1 { 3_000 } else { 1_000 };
 		for (i, who) in drawn.iter().enumerate() {
-			let c = update_commitment(0, 0, &who.encode(), &[10 + i as u8; 32], 100, &[i as u8; 32]);
+			let c =
+				update_commitment(0, 0, &who.encode(), &[10 + i as u8; 32], 100, &[i as u8; 32]);
 			assert_ok!(deai_runtime::Federated::commit_update(signed(who), 0, c));
 		}
 		run_to(phase_end());
@@ -1340,7 +1342,10 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		assert_eq!(record.publisher, deai_runtime::Federated::pot());
 		let split = RoyaltySplits::<Runtime>::get(VersionRef::Model(version)).expect("a split");
 		let share = |who: &AccountId| {
-			split.iter().find(|(p, _)| *p == RoyaltyPayee::Account(who.clone())).map(|(_, s)| *s)
+			split
+				.iter()
+				.find(|(p, _)| *p == RoyaltyPayee::Account(who.clone()))
+				.map(|(_, s)| *s)
 		};
 		assert_eq!(share(&p1), Some(Perbill::from_percent(75) * Perbill::from_percent(70)));
 		assert_eq!(share(&p2), Some(Perbill::from_percent(25) * Perbill::from_percent(70)));

@@ -293,7 +293,11 @@ pub fn train(global: &Params, data: &Dataset, training: Training) -> Params {
 }
 
 /// Clips `update` to `privacy.clip_norm` and adds Gaussian noise (Box–Muller over `rng`).
-pub fn privatize(update: &mut Params, privacy: Privacy, rng: &mut impl rand_chacha::rand_core::RngCore) {
+pub fn privatize(
+	update: &mut Params,
+	privacy: Privacy,
+	rng: &mut impl rand_chacha::rand_core::RngCore,
+) {
 	let norm = update.0.iter().map(|v| (*v as f64) * (*v as f64)).sum::<f64>().sqrt();
 	let scale = if norm > privacy.clip_norm { privacy.clip_norm / norm } else { 1.0 };
 	let sigma = privacy.noise_multiplier * privacy.clip_norm;
@@ -431,8 +435,9 @@ pub fn evaluate_round(
 		.iter()
 		.zip(&scores)
 		.filter_map(|(part, score)| match part {
-			Revealed::Update { update, samples } if *score != 0 && *score >= -poison_threshold =>
-				Some((update.clone(), weight(*samples))),
+			Revealed::Update { update, samples } if *score != 0 && *score >= -poison_threshold => {
+				Some((update.clone(), weight(*samples)))
+			},
 			_ => None,
 		})
 		.collect();
@@ -540,13 +545,21 @@ mod tests {
 		let rows = blobs(9, 5);
 		let input = serde_json::json!({ "features": rows.features }).to_string();
 		let result: serde_json::Value =
-			serde_json::from_slice(&crate::inference::run(&path, input.as_bytes()).unwrap()).unwrap();
+			serde_json::from_slice(&crate::inference::run(&path, input.as_bytes()).unwrap())
+				.unwrap();
 		let labels: Vec<usize> = serde_json::from_value(result["label"].clone()).unwrap();
 		assert_eq!(labels, rows.labels);
 		std::fs::remove_dir_all(&dir).unwrap();
 		// Another layout of the same numbers (a transposed weight) is refused.
 		let mut proto = ModelProto::decode(MODEL).unwrap();
-		let weight = proto.graph.as_mut().unwrap().initializer.iter_mut().find(|t| t.name == "fc1.weight").unwrap();
+		let weight = proto
+			.graph
+			.as_mut()
+			.unwrap()
+			.initializer
+			.iter_mut()
+			.find(|t| t.name == "fc1.weight")
+			.unwrap();
 		weight.dims = vec![16, 4];
 		assert!(OnnxMlp::parse(&proto.encode_to_vec()).is_err());
 	}
@@ -573,9 +586,12 @@ mod tests {
 		let training = Training { epochs: 50, learning_rate: 0.3 };
 		let honest: Vec<Params> =
 			(0..3).map(|s| train(&base, &blobs(90, 10 + s), training)).collect();
-		let poison = Params(train(&base, &blobs(60, 20), training).0.iter().map(|v| -10.0 * v).collect());
-		let mut parts: Vec<Revealed> =
-			honest.iter().map(|u| Revealed::Update { update: u.clone(), samples: 90 }).collect();
+		let poison =
+			Params(train(&base, &blobs(60, 20), training).0.iter().map(|v| -10.0 * v).collect());
+		let mut parts: Vec<Revealed> = honest
+			.iter()
+			.map(|u| Revealed::Update { update: u.clone(), samples: 90 })
+			.collect();
 		parts.push(Revealed::Update { update: Params(vec![0.0; N_PARAMS]), samples: 1_000_000 });
 		parts.push(Revealed::Update { update: poison, samples: 60 });
 		parts.push(Revealed::Nothing);
@@ -615,7 +631,8 @@ mod tests {
 		let outlier = Params(vec![1000.0; N_PARAMS]);
 		let fedavg = aggregate(&[(a.clone(), 1), (b.clone(), 3)], Rule::FedAvg);
 		assert_eq!(fedavg.0[0], 2.5);
-		let median = aggregate(&[(a.clone(), 1), (b.clone(), 1), (outlier.clone(), 1)], Rule::Median);
+		let median =
+			aggregate(&[(a.clone(), 1), (b.clone(), 1), (outlier.clone(), 1)], Rule::Median);
 		assert_eq!(median.0[0], 3.0);
 		let trimmed = aggregate(
 			&[(a.clone(), 1), (b.clone(), 1), (b.clone(), 1), (outlier, 1)],

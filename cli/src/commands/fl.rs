@@ -236,10 +236,12 @@ pub async fn run(ctx: &Ctx, cmd: FlCmd) -> anyhow::Result<()> {
 				.unwrap_or_default();
 			// Where the task is: waiting for members (until when), or a round's phase (until when).
 			let (status, progress) = match &record.status {
-				TaskStatus::Enrolling { retry_at, waits } =>
-					("enrolling", json!({ "retry_at": retry_at, "waits": waits })),
-				TaskStatus::Running { phase, ends_at } =>
-					("running", json!({ "phase": phase_name(phase), "ends_at": ends_at })),
+				TaskStatus::Enrolling { retry_at, waits } => {
+					("enrolling", json!({ "retry_at": retry_at, "waits": waits }))
+				},
+				TaskStatus::Running { phase, ends_at } => {
+					("running", json!({ "phase": phase_name(phase), "ends_at": ends_at }))
+				},
 				TaskStatus::Closed => ("closed", Value::Null),
 			};
 			let members: Vec<Value> = ledger
@@ -306,8 +308,13 @@ pub async fn run(ctx: &Ctx, cmd: FlCmd) -> anyhow::Result<()> {
 			ctx.out.show(|| human, json);
 		},
 		FlCmd::End { task } => {
-			ctx.out.submit(&chain, &ctx.sender()?, "end task", &tx.end_task(task), ctx.wait).await?;
-			ctx.out.show(|| format!("task {task} ends after its current round"), json!({ "task": task }));
+			ctx.out
+				.submit(&chain, &ctx.sender()?, "end task", &tx.end_task(task), ctx.wait)
+				.await?;
+			ctx.out.show(
+				|| format!("task {task} ends after its current round"),
+				json!({ "task": task }),
+			);
 		},
 		FlCmd::Withdraw { task } => {
 			let included = ctx
@@ -321,8 +328,10 @@ pub async fn run(ctx: &Ctx, cmd: FlCmd) -> anyhow::Result<()> {
 			);
 		},
 		FlCmd::Leave { task } => {
-			let included =
-				ctx.out.submit(&chain, &ctx.sender()?, "leave", &tx.leave(task), ctx.wait).await?;
+			let included = ctx
+				.out
+				.submit(&chain, &ctx.sender()?, "leave", &tx.leave(task), ctx.wait)
+				.await?;
 			let event = included.event::<api::federated::events::Left>()?;
 			ctx.out.show(
 				|| {

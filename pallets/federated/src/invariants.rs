@@ -21,13 +21,15 @@ impl<T: Config> Pallet<T> {
 					b.paid
 						.saturating_add(b.refunded)
 						.saturating_add(b.to_treasury)
+						.saturating_add(b.treasury_due)
 						.saturating_add(b.left),
 				"a task's books do not balance: escrow + slashes != paid + refunded + treasury + left",
 			)?;
 			ensure_true(task.round <= task.last_round, "a task is past its last round")?;
 			let ledger = Ledgers::<T>::get(id);
 			let round = Rounds::<T>::get(id);
-			let mut members: alloc::vec::Vec<&T::AccountId> = ledger.iter().map(|m| &m.who).collect();
+			let mut members: alloc::vec::Vec<&T::AccountId> =
+				ledger.iter().map(|m| &m.who).collect();
 			members.sort();
 			members.dedup();
 			ensure_true(
@@ -48,7 +50,10 @@ impl<T: Config> Pallet<T> {
 					ensure_true(round.index == task.round, "a task's round is not its record's")?;
 					let scoring = matches!(
 						task.status,
-						TaskStatus::Running { phase: Phase::CommitScores | Phase::RevealScores, .. }
+						TaskStatus::Running {
+							phase: Phase::CommitScores | Phase::RevealScores,
+							..
+						}
 					);
 					ensure_true(
 						round.eval_seed.is_some() == scoring,
@@ -61,8 +66,8 @@ impl<T: Config> Pallet<T> {
 					scheduled += 1;
 					let drawn = ledger.iter().filter(|m| m.drawn).count();
 					ensure_true(
-						drawn == round.updates.len() + round.scores.len() &&
-							round.updates.iter().all(|s| {
+						drawn == round.updates.len() + round.scores.len()
+							&& round.updates.iter().all(|s| {
 								ledger.iter().any(|m| {
 									m.who == s.who && m.drawn && m.role == Role::Participant
 								})
@@ -81,17 +86,26 @@ impl<T: Config> Pallet<T> {
 						"an enrolling task's draw is not queued",
 					)?;
 					scheduled += 1;
-					ensure_true(ledger.iter().all(|m| !m.drawn), "a member is drawn between rounds")?;
+					ensure_true(
+						ledger.iter().all(|m| !m.drawn),
+						"a member is drawn between rounds",
+					)?;
 				},
 				TaskStatus::Closed => {
 					ensure_true(round.is_none(), "a closed task has a round")?;
 					ensure_true(!ledger.is_empty(), "a closed task without members stays")?;
-					ensure_true(b.left.is_zero(), "a closed task keeps escrow")?;
+					ensure_true(
+						b.left.is_zero() && b.treasury_due.is_zero(),
+						"a closed task keeps escrow or owes the treasury",
+					)?;
 					ensure_true(
 						task.publication_deposit.is_zero(),
 						"a closed task holds a publication deposit",
 					)?;
-					ensure_true(ledger.iter().all(|m| !m.drawn), "a member of a closed task is drawn")?;
+					ensure_true(
+						ledger.iter().all(|m| !m.drawn),
+						"a member of a closed task is drawn",
+					)?;
 				},
 			}
 			let entry = deposits.entry(task.owner.clone()).or_default();
@@ -99,8 +113,8 @@ impl<T: Config> Pallet<T> {
 			entry.1 = entry.1.saturating_add(task.publication_deposit);
 		}
 		ensure_true(
-			PhaseEnds::<T>::iter().count() as u32 == scheduled &&
-				ScheduledPhaseEnds::<T>::get() == scheduled,
+			PhaseEnds::<T>::iter().count() as u32 == scheduled
+				&& ScheduledPhaseEnds::<T>::get() == scheduled,
 			"the phase-end queue is not one entry per task in progress",
 		)?;
 		let cursor = PhaseCursor::<T>::get();
@@ -122,8 +136,8 @@ impl<T: Config> Pallet<T> {
 				"an owner's storage hold is not its tasks' deposits",
 			)?;
 			ensure_true(
-				T::Currency::balance_on_hold(&HoldReason::PublicationDeposit.into(), &owner) ==
-					publication,
+				T::Currency::balance_on_hold(&HoldReason::PublicationDeposit.into(), &owner)
+					== publication,
 				"an owner's publication hold is not its tasks'",
 			)?;
 		}

@@ -15,31 +15,33 @@
 //! training (participants) or evaluation (evaluators) `join` with a stake.
 //!
 //! ## A round
-//! Four phases of `phase_blocks` each, moved on by `on_initialize` (a phase also ends early, in
-//! the next block, once everyone drawn has acted):
-//! 1. the round draws its participants and a disjoint set of evaluators at random among the
-//!    members (the runtime's randomness: relay-chain randomness on a relay, the collators' on a
-//!    dev chain), and they **commit** to their updates;
+//! Four phases of `phase_blocks` each, moved on by `on_initialize` (a phase also ends early once
+//! everyone drawn has acted: in the next block, or the third when its end draws randomness):
+//! 1. the round draws its participants and a disjoint set of an odd number of evaluators at
+//!    random among the members (the runtime's randomness: the collators' on this runtime, whose
+//!    limits the README states), and they **commit** to their updates;
 //! 2. they **reveal** each update's hash and address and the samples it used;
 //! 3. the evaluation rows are drawn (a seed nobody knew while committing: `EvalRowsDrawn`), and
-//!    evaluators **commit** to their scores: for each update, the evaluation loss of the global
-//!    model minus the loss with the update applied, in micro-loss, and the hash of the aggregate
-//!    of the updates that helped;
+//!    evaluators **commit** to their scores: for each update, the loss it removes from the
+//!    global model on those rows, in micro-loss, and the hash of the aggregate;
 //! 4. they **reveal**, and the round is finalized.
 //!
 //! ## Pay
 //! - A participant's score is the (lower) median of the evaluators' scores of its update. The
 //!   participants' share of the pot (`ParticipantShare`) is split by positive score: an update
-//!   that does not help (a free-rider's zero update) earns nothing; one whose median is below
-//!   `-poison_threshold` is poisoning and its participant is slashed (`PoisonSlash`).
+//!   that does not help (a free-rider's zero update) earns nothing; one a majority of the drawn
+//!   evaluators scored below `-poison_threshold` is poisoning and its participant is slashed
+//!   (`PoisonSlash`).
 //! - The aggregate is the one a majority of the drawn evaluators reported; evaluators who
 //!   reported it, with every score within `score_tolerance` of the median, share the rest of the
 //!   pot. Others are not paid. Without a majority the round pays nobody.
 //! - Whoever was drawn and revealed nothing is slashed (`MissedRevealSlash`).
-//! - Slashes go to the round's paid participants, in proportion to their scores (to the
-//!   treasury when there are none): never back to the owner, who must not profit from a verdict
-//!   (its evaluators could otherwise slash honest participants for it). What a round does not
-//!   pay stays in the escrow and is refunded when the task closes: the owner's own money.
+//! - Slashes go to the round's paid participants, in proportion to their scores.
+//! - The pot of a round whose updates were revealed is spent whatever the verdict: what nobody
+//!   earned goes to the treasury, never back to the owner, who must not profit from a verdict
+//!   (its evaluators could otherwise void rounds or slash honest participants, and keep updates
+//!   anyone could fetch). Rounds never played (and a round where nothing was revealed) are
+//!   refunded when the task closes.
 //!
 //! Pay is credited to the members' entries in the task's ledger (one record, whatever the number
 //! of members) and withdrawn when they like: finalizing a round writes a bounded, constant
@@ -49,7 +51,8 @@
 //! When the last round ends, the agreed global model is published as a new version of the
 //! target model, with the base as parent and, as contributors, the participants in proportion
 //! to their cumulative scores (`ContributorsShare` of the royalties; the owner, as the model's
-//! owner, is owed the rest). Jobs on it pay them royalties from then on.
+//! owner, is owed the rest). The pot publishes it for the owner, so that the owner cannot take
+//! its hash first. Jobs on it pay the participants royalties from then on.
 //!
 //! ## Money
 //! Escrows, stakes and earnings are in the pallet's pot account; each task keeps books of what
@@ -518,8 +521,8 @@ pub mod pallet {
 			assert!(T::MaxRoundParticipants::get() > 0 && T::MaxRoundEvaluators::get() >= 3);
 			assert!(!T::MinStake::get().is_zero(), "a slash must cost something");
 			assert!(
-				T::MaxRoundParticipants::get() + T::MaxRoundEvaluators::get() <=
-					T::MaxMembers::get(),
+				T::MaxRoundParticipants::get() + T::MaxRoundEvaluators::get()
+					<= T::MaxMembers::get(),
 				"a round must be able to draw its members"
 			);
 			assert!(T::MaxPhaseEndsPerBlock::get() > 0);

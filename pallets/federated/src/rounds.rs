@@ -101,8 +101,8 @@ impl<T: Config> Pallet<T> {
 
 	fn schedule_phase_end(id: TaskId, task: &TrainingTask<T>) {
 		match task.status {
-			TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at, .. } =>
-				Self::schedule(ends_at, id),
+			TaskStatus::Running { ends_at, .. }
+			| TaskStatus::Enrolling { retry_at: ends_at, .. } => Self::schedule(ends_at, id),
 			TaskStatus::Closed => {},
 		}
 	}
@@ -137,8 +137,8 @@ impl<T: Config> Pallet<T> {
 		let mut participants = eligible(Role::Participant);
 		let mut evaluators = eligible(Role::Evaluator);
 		let phase_end = now.saturating_add(spec.phase_blocks);
-		if participants.len() < spec.participants as usize ||
-			evaluators.len() < spec.evaluators as usize
+		if participants.len() < spec.participants as usize
+			|| evaluators.len() < spec.evaluators as usize
 		{
 			// Waiting tasks must not crowd the hook: each wait doubles (up to 32 phases).
 			let wait = spec.phase_blocks.saturating_mul((1u32 << waits.min(5)).into());
@@ -236,7 +236,10 @@ impl<T: Config> Pallet<T> {
 		let (task, mut round) = Self::in_phase(id, Phase::RevealUpdates)?;
 		ensure!(samples > 0, Error::<T>::NoSamples);
 		ensure!(
-			!round.updates.iter().any(|s| s.update.as_ref().is_some_and(|u| u.hash == update.hash)),
+			!round
+				.updates
+				.iter()
+				.any(|s| s.update.as_ref().is_some_and(|u| u.hash == update.hash)),
 			Error::<T>::DuplicateUpdate
 		);
 		let index = round.index;
@@ -254,8 +257,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(opened == commitment, Error::<T>::CommitmentMismatch);
 		slot.update = Some(update.clone());
 		slot.samples = samples;
-		let everyone =
-			round.updates.iter().all(|s| s.commitment.is_none() || s.update.is_some());
+		let everyone = round.updates.iter().all(|s| s.commitment.is_none() || s.update.is_some());
 		Self::store(id, task, round, everyone);
 		Self::deposit_event(Event::UpdateRevealed { task: id, who, update, samples });
 		Ok(())

@@ -8,7 +8,6 @@ use frame_support::{traits::Get, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating};
 
-
 /// The most empty blocks the cursor skips in one `on_initialize` (each costs a read); behind by
 /// more, it catches up over the next blocks.
 const MAX_EMPTY_BLOCKS_SKIPPED: u32 = 16;

@@ -10,7 +10,11 @@ use sp_runtime::{
 };
 
 /// `amount × part / whole`, rounded down (zero when `whole` is zero).
-fn pro_rata<B: sp_runtime::traits::AtLeast32BitUnsigned + Copy>(amount: B, part: u128, whole: u128) -> B {
+fn pro_rata<B: sp_runtime::traits::AtLeast32BitUnsigned + Copy>(
+	amount: B,
+	part: u128,
+	whole: u128,
+) -> B {
 	if whole == 0 {
 		return B::zero();
 	}
@@ -22,10 +26,10 @@ fn pro_rata<B: sp_runtime::traits::AtLeast32BitUnsigned + Copy>(amount: B, part:
 
 impl<T: Config> Pallet<T> {
 	/// Finalizes `round`: pays its participants by median score and its agreeing evaluators,
-	/// slashes non-revealers and poisoners, pays the treasury what nobody earned, credits the
+	/// slashes non-revealers and poisoners, owes the treasury what nobody earned, credits the
 	/// ledger (written here) and the books, and makes the agreed aggregate the task's global
-	/// model. Constant storage work whatever the
-	/// number of members: the round, the ledger, at most one payment to the treasury.
+	/// model. Constant storage work whatever the number of members: the round and the ledger;
+	/// no transfer.
 	pub(crate) fn finalize(
 		id: TaskId,
 		task: &mut TrainingTask<T>,
@@ -67,8 +71,8 @@ impl<T: Config> Pallet<T> {
 		// drawn evaluators scored the update below minus the threshold (the lower median alone
 		// would let two of four, or one of two revealed, slash an honest update).
 		let poisoned = |i: usize| {
-			succeeded &&
-				cards.iter().filter(|c| c.scores[i] < -spec.poison_threshold).count() >= majority
+			succeeded
+				&& cards.iter().filter(|c| c.scores[i] < -spec.poison_threshold).count() >= majority
 		};
 		let mut slashed = BalanceOf::<T>::zero();
 		let mut participant_slashes: Vec<(BalanceOf<T>, u128)> = Vec::new();
@@ -92,8 +96,8 @@ impl<T: Config> Pallet<T> {
 			.iter()
 			.map(|slot| {
 				let (Some(card), Some(agg)) = (&slot.card, &aggregate) else { return false };
-				same(&card.aggregate, agg) &&
-					card.scores.iter().zip(&medians).all(|(score, median)| {
+				same(&card.aggregate, agg)
+					&& card.scores.iter().zip(&medians).all(|(score, median)| {
 						median.is_none_or(|m| score.abs_diff(m) <= spec.score_tolerance as u64)
 					})
 			})
@@ -115,7 +119,8 @@ impl<T: Config> Pallet<T> {
 		let pot = if anything_revealed { spec.round_pot } else { Zero::zero() };
 		let participants_pool =
 			if succeeded { T::ParticipantShare::get() * pot } else { Zero::zero() };
-		let evaluators_pool = if succeeded { pot.saturating_sub(participants_pool) } else { Zero::zero() };
+		let evaluators_pool =
+			if succeeded { pot.saturating_sub(participants_pool) } else { Zero::zero() };
 		let total_positive: u128 = participant_slashes.iter().map(|(_, p)| *p).sum();
 		let agreeing = agreed.iter().filter(|a| **a).count() as u128;
 		let per_evaluator = pro_rata(evaluators_pool, 1, agreeing);
@@ -153,14 +158,14 @@ impl<T: Config> Pallet<T> {
 		}
 		Ledgers::<T>::insert(id, &*ledger);
 
-		// What came in (the pot, the slashes) and was not paid goes to the treasury.
+		// What came in (the pot, the slashes) and was not paid goes to the treasury, in one
+		// payment when the task closes.
 		let to_treasury = pot.saturating_add(slashed).saturating_sub(paid_total);
-		Self::pay_out_in_hook(&T::FeeDestination::get(), to_treasury);
 		let books = &mut task.books;
 		books.left = books.left.saturating_sub(pot);
 		books.slashed = books.slashed.saturating_add(slashed);
 		books.paid = books.paid.saturating_add(paid_total);
-		books.to_treasury = books.to_treasury.saturating_add(to_treasury);
+		books.treasury_due = books.treasury_due.saturating_add(to_treasury);
 		if let Some(aggregate) = &aggregate {
 			task.global = Some(aggregate.clone());
 		}

@@ -2,13 +2,15 @@
 
 use crate::{pallet::*, types::*, weights::WeightInfo, BalanceOf};
 use codec::MaxEncodedLen;
-use deai_primitives::{ContributedVersion, IntendedUse, ModelPublisher, ModelRegistry, ProviderDirectory};
+use deai_primitives::{
+	ContributedVersion, IntendedUse, ModelPublisher, ModelRegistry, ProviderDirectory,
+};
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
 	ensure,
 	traits::{
-		fungible::{Inspect, Mutate},
 		fungible::MutateHold,
+		fungible::{Inspect, Mutate},
 		tokens::{Fortitude, Precision, Preservation, Restriction},
 		Get,
 	},
@@ -34,10 +36,10 @@ impl<T: Config> Pallet<T> {
 		deai_primitives::deposits::for_bytes(
 			T::DepositBase::get(),
 			T::DepositPerByte::get(),
-			TrainingTask::<T>::max_encoded_len() +
-				LedgerOf::<T>::max_encoded_len() +
-				Round::<T>::max_encoded_len() +
-				48,
+			TrainingTask::<T>::max_encoded_len()
+				+ LedgerOf::<T>::max_encoded_len()
+				+ Round::<T>::max_encoded_len()
+				+ 48,
 		)
 	}
 
@@ -82,15 +84,15 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ParticipantsOutOfRange
 		);
 		ensure!(
-			spec.evaluators >= 3 &&
-				spec.evaluators % 2 == 1 &&
-				spec.evaluators <= T::MaxRoundEvaluators::get(),
+			spec.evaluators >= 3
+				&& spec.evaluators % 2 == 1
+				&& spec.evaluators <= T::MaxRoundEvaluators::get(),
 			Error::<T>::EvaluatorsOutOfRange
 		);
 		ensure!(spec.min_stake >= T::MinStake::get(), Error::<T>::StakeTooLow);
 		ensure!(
-			spec.phase_blocks >= T::MinPhaseBlocks::get() &&
-				spec.phase_blocks <= T::MaxPhaseBlocks::get(),
+			spec.phase_blocks >= T::MinPhaseBlocks::get()
+				&& spec.phase_blocks <= T::MaxPhaseBlocks::get(),
 			Error::<T>::PhaseOutOfRange
 		);
 		ensure!(spec.round_pot >= T::MinRoundPot::get(), Error::<T>::RoundPotTooSmall);
@@ -230,8 +232,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_withdraw(who: T::AccountId, id: TaskId) -> DispatchResult {
 		ensure!(Tasks::<T>::contains_key(id), Error::<T>::TaskNotFound);
 		let amount = Ledgers::<T>::try_mutate(id, |ledger| {
-			let member =
-				ledger.iter_mut().find(|m| m.who == who).ok_or(Error::<T>::NotMember)?;
+			let member = ledger.iter_mut().find(|m| m.who == who).ok_or(Error::<T>::NotMember)?;
 			ensure!(!member.earned.is_zero(), Error::<T>::NothingToWithdraw);
 			Ok::<_, Error<T>>(core::mem::take(&mut member.earned))
 		})?;
@@ -295,6 +296,9 @@ impl<T: Config> Pallet<T> {
 		let refunded = core::mem::take(&mut task.books.left);
 		task.books.refunded = task.books.refunded.saturating_add(refunded);
 		Self::pay_out_in_hook(&task.owner, refunded);
+		let due = core::mem::take(&mut task.books.treasury_due);
+		task.books.to_treasury = task.books.to_treasury.saturating_add(due);
+		Self::pay_out_in_hook(&T::FeeDestination::get(), due);
 		T::Registry::unpin_model(&task.spec.base, None);
 		T::Registry::unpin_dataset(&task.spec.eval_dataset, None);
 		let publication_deposit = core::mem::take(&mut task.publication_deposit);
@@ -396,11 +400,12 @@ impl<T: Config> Pallet<T> {
 		out
 	}
 
-	/// What the pot owes: every task's escrow left and every member's stake and earnings.
+	/// What the pot owes: every task's escrow left and treasury due, and every member's stake
+	/// and earnings.
 	pub fn liabilities() -> BalanceOf<T> {
 		let mut owed = BalanceOf::<T>::zero();
 		for (id, task) in Tasks::<T>::iter() {
-			owed = owed.saturating_add(task.books.left);
+			owed = owed.saturating_add(task.books.left).saturating_add(task.books.treasury_due);
 			for member in Ledgers::<T>::get(id) {
 				owed = owed.saturating_add(member.stake).saturating_add(member.earned);
 			}

@@ -66,8 +66,9 @@ fn run_to(n: u64) {
 /// Runs blocks until the task's current phase (or wait) ends.
 fn end_phase(task: TaskId) {
 	match Tasks::<Test>::get(task).expect("task").status {
-		TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at, .. } =>
-			run_to(ends_at),
+		TaskStatus::Running { ends_at, .. } | TaskStatus::Enrolling { retry_at: ends_at, .. } => {
+			run_to(ends_at)
+		},
 		TaskStatus::Closed => panic!("closed"),
 	}
 }
@@ -80,7 +81,11 @@ fn phase(task: TaskId) -> Option<Phase> {
 }
 
 fn file(byte: u8) -> ModelFile<Test> {
-	ModelFile { hash: [byte; 32], size: 1_000 + byte as u64, uri: BoundedVec::truncate_from(b"ipfs://file".to_vec()) }
+	ModelFile {
+		hash: [byte; 32],
+		size: 1_000 + byte as u64,
+		uri: BoundedVec::truncate_from(b"ipfs://file".to_vec()),
+	}
 }
 
 fn salt(who: AccountId) -> [u8; 32] {
@@ -116,10 +121,7 @@ fn create(p: u64, e: u64) -> TaskId {
 
 fn drawn(task: TaskId) -> (Vec<AccountId>, Vec<AccountId>) {
 	let round = Rounds::<Test>::get(task).expect("a round");
-	(
-		round.updates.iter().map(|s| s.who).collect(),
-		round.scores.iter().map(|s| s.who).collect(),
-	)
+	(round.updates.iter().map(|s| s.who).collect(), round.scores.iter().map(|s| s.who).collect())
 }
 
 fn commit_update(who: AccountId, task: TaskId, byte: u8) {
@@ -129,7 +131,13 @@ fn commit_update(who: AccountId, task: TaskId, byte: u8) {
 }
 
 fn reveal_update(who: AccountId, task: TaskId, byte: u8) {
-	assert_ok!(Federated::reveal_update(RuntimeOrigin::signed(who), task, file(byte), 10, salt(who)));
+	assert_ok!(Federated::reveal_update(
+		RuntimeOrigin::signed(who),
+		task,
+		file(byte),
+		10,
+		salt(who)
+	));
 }
 
 fn commit_scores(who: AccountId, task: TaskId, scores: &[Score], agg: u8) {
@@ -214,7 +222,9 @@ fn member(task: TaskId, who: AccountId) -> Member<Test> {
 fn outcome(task: TaskId, round: RoundIndex) -> FedEvent<Test> {
 	events()
 		.into_iter()
-		.find(|e| matches!(e, FedEvent::RoundFinalized { task: t, round: r, .. } if *t == task && *r == round))
+		.find(
+			|e| matches!(e, FedEvent::RoundFinalized { task: t, round: r, .. } if *t == task && *r == round),
+		)
 		.expect("finalized")
 }
 
@@ -228,10 +238,7 @@ fn create_task_pays_the_escrow_into_the_pot_and_holds_deposits() {
 		assert_ok!(Federated::create_task(RuntimeOrigin::signed(OWNER), spec()));
 		assert_eq!(balance(OWNER), FUNDS - 2 * POT - POT_ED - DEPOSIT - PUBLICATION_DEPOSIT);
 		assert_eq!(balance(Federated::pot()), 2 * POT + POT_ED);
-		assert_eq!(
-			Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &OWNER),
-			DEPOSIT
-		);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &OWNER), DEPOSIT);
 		assert_eq!(
 			Balances::balance_on_hold(&HoldReason::PublicationDeposit.into(), &OWNER),
 			PUBLICATION_DEPOSIT
@@ -243,7 +250,13 @@ fn create_task_pays_the_escrow_into_the_pot_and_holds_deposits() {
 		assert_eq!(task.last_round, 1);
 		assert_eq!(
 			last_event(),
-			FedEvent::TaskCreated { task: 0, owner: OWNER, base: base(), rounds: 2, round_pot: POT }
+			FedEvent::TaskCreated {
+				task: 0,
+				owner: OWNER,
+				base: base(),
+				rounds: 2,
+				round_pot: POT
+			}
 		);
 		// A second task does not pay the pot's existential deposit again.
 		assert_ok!(Federated::create_task(RuntimeOrigin::signed(OWNER), spec()));
@@ -272,7 +285,10 @@ fn create_task_refuses_bad_specs_by_name() {
 		refused(&|s| s.round_pot = 99, Error::RoundPotTooSmall);
 		refused(&|s| s.eval_rows = 0, Error::NoEvalRows);
 		refused(
-			&|s| s.aggregation = Aggregation::TrimmedMean { trim: sp_runtime::Percent::from_percent(50) },
+			&|s| {
+				s.aggregation =
+					Aggregation::TrimmedMean { trim: sp_runtime::Percent::from_percent(50) }
+			},
 			Error::TrimTooLarge,
 		);
 		refused(&|s| s.score_tolerance = -1, Error::NegativeTolerance);
@@ -315,7 +331,8 @@ fn create_task_refuses_bad_specs_by_name() {
 fn join_pays_the_stake_in_and_refuses_by_name() {
 	new_test_ext().execute_with(|| {
 		let task = create(0, 0);
-		let join = |who, role, stake| Federated::join(RuntimeOrigin::signed(who), task, role, stake);
+		let join =
+			|who, role, stake| Federated::join(RuntimeOrigin::signed(who), task, role, stake);
 		assert_noop!(join(P0, Role::Participant, STAKE), Error::<Test>::NotAProvider);
 		// A provider offering evaluation only may not train.
 		make_provider(P0, deai_abi::job_kind::EVALUATION);
@@ -340,7 +357,10 @@ fn join_pays_the_stake_in_and_refuses_by_name() {
 		// An evaluator must be allowed to use the evaluation dataset.
 		make_provider(E0, deai_abi::job_kind::EVALUATION);
 		DATASET_REFUSED.with(|r| r.borrow_mut().insert(E0));
-		assert_noop!(join(E0, Role::Evaluator, STAKE), DispatchError::Other("provider not approved"));
+		assert_noop!(
+			join(E0, Role::Evaluator, STAKE),
+			DispatchError::Other("provider not approved")
+		);
 		// The ledger is bounded: `MaxMembers` (24) members.
 		for who in 100..123 {
 			let _ = Balances::force_set_balance(RuntimeOrigin::root(), who, FUNDS);
@@ -364,10 +384,16 @@ fn withdraw_and_leave_pay_out_exactly() {
 			Federated::withdraw(RuntimeOrigin::signed(STRANGER), task),
 			Error::<Test>::NotMember
 		);
-		assert_noop!(Federated::leave(RuntimeOrigin::signed(STRANGER), task), Error::<Test>::NotMember);
+		assert_noop!(
+			Federated::leave(RuntimeOrigin::signed(STRANGER), task),
+			Error::<Test>::NotMember
+		);
 		end_phase(task);
 		// Drawn members stay until the round ends.
-		assert_noop!(Federated::leave(RuntimeOrigin::signed(P0), task), Error::<Test>::DrawnThisRound);
+		assert_noop!(
+			Federated::leave(RuntimeOrigin::signed(P0), task),
+			Error::<Test>::DrawnThisRound
+		);
 		play_round(task, &honest_updates, &honest_scores);
 		let earned = member(task, P0).earned;
 		assert_eq!(earned, 480);
@@ -376,7 +402,10 @@ fn withdraw_and_leave_pay_out_exactly() {
 		assert_eq!(last_event(), FedEvent::Withdrawn { task, who: P0, amount: 480 });
 		assert_eq!(member(task, P0).earned, 0);
 		// Round 1 is drawn at once: P0 is in it again.
-		assert_noop!(Federated::leave(RuntimeOrigin::signed(P0), task), Error::<Test>::DrawnThisRound);
+		assert_noop!(
+			Federated::leave(RuntimeOrigin::signed(P0), task),
+			Error::<Test>::DrawnThisRound
+		);
 	});
 }
 
@@ -394,7 +423,9 @@ fn an_honest_round_pays_by_median_score_and_moves_the_global_model() {
 		sorted.sort();
 		assert_eq!(sorted, participants(3));
 		assert_eq!(es.len(), 3);
-		assert!(events().iter().any(|e| matches!(e, FedEvent::RoundStarted { round: 0, global: None, .. })));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, FedEvent::RoundStarted { round: 0, global: None, .. })));
 		// Evaluators differ by a few micro-loss (within tolerance): the median decides.
 		let scores = |e: AccountId, ps: &[AccountId]| {
 			let noise = (e - E0) as Score * 3;
@@ -402,8 +433,13 @@ fn an_honest_round_pays_by_median_score_and_moves_the_global_model() {
 		};
 		play_round(task, &honest_updates, &scores);
 		// Medians: 603, 403, 3 (the free-rider's zero update scores the noise).
-		let FedEvent::RoundFinalized { aggregate, participants: outcomes, evaluators, to_treasury, .. } =
-			outcome(task, 0)
+		let FedEvent::RoundFinalized {
+			aggregate,
+			participants: outcomes,
+			evaluators,
+			to_treasury,
+			..
+		} = outcome(task, 0)
 		else {
 			unreachable!()
 		};
@@ -421,12 +457,14 @@ fn an_honest_round_pays_by_median_score_and_moves_the_global_model() {
 		assert_eq!(to_treasury, POT - spent);
 		assert_eq!(task_info.books.left, POT);
 		assert_eq!(task_info.books.paid, spent);
-		assert_eq!(task_info.books.to_treasury, POT - spent);
+		assert_eq!(task_info.books.treasury_due, POT - spent);
 		assert_eq!(member(task, 10).score, 603);
 		// The next round is drawn in the same block and trains the new global model.
 		assert_eq!(task_info.round, 1);
 		assert_eq!(phase(task), Some(Phase::CommitUpdates));
-		assert!(events().iter().any(|e| matches!(e, FedEvent::RoundStarted { round: 1, global: Some(_), .. })));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, FedEvent::RoundStarted { round: 1, global: Some(_), .. })));
 	});
 }
 
@@ -527,8 +565,13 @@ fn a_round_without_a_majority_aggregate_pays_nobody() {
 		let updates = |p: AccountId| (p != 12).then_some(p as u8);
 		let treasury = balance(TREASURY);
 		play_round(task, &updates, &scores);
-		let FedEvent::RoundFinalized { aggregate, participants: outcomes, evaluators, to_treasury, .. } =
-			outcome(task, 0)
+		let FedEvent::RoundFinalized {
+			aggregate,
+			participants: outcomes,
+			evaluators,
+			to_treasury,
+			..
+		} = outcome(task, 0)
 		else {
 			unreachable!()
 		};
@@ -539,11 +582,18 @@ fn a_round_without_a_majority_aggregate_pays_nobody() {
 		// participant's slash it goes to the treasury, not back to the owner (whose evaluators
 		// could otherwise void rounds for free).
 		assert_eq!(to_treasury, POT + 100);
-		assert_eq!(balance(TREASURY), treasury + POT + 100);
+		// Owed now, paid when the task closes.
+		assert_eq!(balance(TREASURY), treasury);
 		let t = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(t.global, None);
 		assert_eq!(t.books.left, POT);
-		assert_eq!(t.books.to_treasury, POT + 100);
+		assert_eq!(t.books.treasury_due, POT + 100);
+		play_round(task, &updates, &scores);
+		let t = Tasks::<Test>::get(task).unwrap();
+		assert_eq!(t.status, TaskStatus::Closed);
+		// The second round's slash is 10% of the 900 left.
+		assert_eq!(t.books.to_treasury, 2 * POT + 100 + 90);
+		assert_eq!(balance(TREASURY), treasury + 2 * POT + 100 + 90);
 	});
 }
 
@@ -586,7 +636,10 @@ fn the_last_round_closes_the_task_refunds_and_publishes_with_the_participants() 
 			version.contributors,
 			vec![(10, share(1_200)), (11, share(800)), (13, share(200))]
 		);
-		assert_eq!(t.published, Some(deai_primitives::ModelVersionRef { model: MODEL, version: 100 }));
+		assert_eq!(
+			t.published,
+			Some(deai_primitives::ModelVersionRef { model: MODEL, version: 100 })
+		);
 		// The deposits: the version's (250 of the 300 held) is held on the pot now, the rest
 		// came back.
 		assert_eq!(Balances::balance_on_hold(&HoldReason::PublicationDeposit.into(), &OWNER), 0);
@@ -634,12 +687,18 @@ fn end_task_stops_after_the_current_round_or_at_once() {
 	new_test_ext().execute_with(|| {
 		// While enrolling: closes at once, everything refunded, nothing published.
 		let task = create(0, 0);
-		assert_noop!(Federated::end_task(RuntimeOrigin::signed(STRANGER), task), Error::<Test>::NotOwner);
+		assert_noop!(
+			Federated::end_task(RuntimeOrigin::signed(STRANGER), task),
+			Error::<Test>::NotOwner
+		);
 		assert_ok!(Federated::end_task(RuntimeOrigin::signed(OWNER), task));
 		assert!(Tasks::<Test>::get(task).is_none(), "no members: removed");
 		assert_eq!(balance(OWNER), FUNDS - POT_ED);
 		assert!(published().is_empty());
-		assert_noop!(Federated::end_task(RuntimeOrigin::signed(OWNER), task), Error::<Test>::TaskNotFound);
+		assert_noop!(
+			Federated::end_task(RuntimeOrigin::signed(OWNER), task),
+			Error::<Test>::TaskNotFound
+		);
 
 		// While running: round 0 is the last.
 		let mut s = spec();
@@ -648,13 +707,19 @@ fn end_task_stops_after_the_current_round_or_at_once() {
 		end_phase(task);
 		assert_ok!(Federated::end_task(RuntimeOrigin::signed(OWNER), task));
 		assert_eq!(last_event(), FedEvent::TaskEnding { task, last_round: 0 });
-		assert_noop!(Federated::end_task(RuntimeOrigin::signed(OWNER), task), Error::<Test>::AlreadyEnding);
+		assert_noop!(
+			Federated::end_task(RuntimeOrigin::signed(OWNER), task),
+			Error::<Test>::AlreadyEnding
+		);
 		play_round(task, &honest_updates, &honest_scores);
 		let t = Tasks::<Test>::get(task).unwrap();
 		assert_eq!(t.status, TaskStatus::Closed);
 		// Round 0's pot was spent (its rounding to the treasury); the four not played come back.
 		assert_eq!(t.books.refunded, 4 * POT);
-		assert_noop!(Federated::end_task(RuntimeOrigin::signed(OWNER), task), Error::<Test>::TaskClosed);
+		assert_noop!(
+			Federated::end_task(RuntimeOrigin::signed(OWNER), task),
+			Error::<Test>::TaskClosed
+		);
 		make_provider(STRANGER, deai_abi::job_kind::ALL);
 		assert_noop!(
 			Federated::join(RuntimeOrigin::signed(STRANGER), task, Role::Participant, STAKE),
@@ -668,7 +733,10 @@ fn a_round_waits_for_enough_members() {
 	new_test_ext().execute_with(|| {
 		let task = create(2, 3);
 		end_phase(task);
-		assert_eq!(last_event(), FedEvent::RoundWaiting { task, round: 0, retry_at: 1 + 2 * PHASE });
+		assert_eq!(
+			last_event(),
+			FedEvent::RoundWaiting { task, round: 0, retry_at: 1 + 2 * PHASE }
+		);
 		assert_eq!(phase(task), None);
 		make_provider(P0 + 2, deai_abi::job_kind::TRAINING);
 		assert_ok!(Federated::join(RuntimeOrigin::signed(P0 + 2), task, Role::Participant, STAKE));
@@ -760,7 +828,9 @@ fn commitments_and_reveals_refuse_by_name() {
 			Error::<Test>::AlreadyRevealed
 		);
 		end_phase(task);
-		assert!(events().iter().any(|e| matches!(e, FedEvent::EvalRowsDrawn { task: t, round: 0, .. } if *t == task)));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, FedEvent::EvalRowsDrawn { task: t, round: 0, .. } if *t == task)));
 		assert!(Rounds::<Test>::get(task).unwrap().eval_seed.is_some());
 		commit_scores(es[0], task, &[1, 2, 3], 0xA0);
 		assert_eq!(last_event(), FedEvent::ScoresCommitted { task, who: es[0] });
@@ -779,11 +849,17 @@ fn commitments_and_reveals_refuse_by_name() {
 			)
 		};
 		assert_noop!(reveal(es[0], vec![1, 2], 0xA0, salt(es[0])), Error::<Test>::WrongScoreCount);
-		assert_noop!(reveal(es[0], vec![1, 2, 4], 0xA0, salt(es[0])), Error::<Test>::CommitmentMismatch);
+		assert_noop!(
+			reveal(es[0], vec![1, 2, 4], 0xA0, salt(es[0])),
+			Error::<Test>::CommitmentMismatch
+		);
 		assert_noop!(reveal(es[1], vec![1, 2, 3], 0xA0, salt(es[1])), Error::<Test>::NotCommitted);
 		assert_noop!(reveal(ps[0], vec![1, 2, 3], 0xA0, salt(ps[0])), Error::<Test>::NotDrawn);
 		assert_ok!(reveal(es[0], vec![1, 2, 3], 0xA0, salt(es[0])));
-		assert_noop!(reveal(es[0], vec![1, 2, 3], 0xA0, salt(es[0])), Error::<Test>::AlreadyRevealed);
+		assert_noop!(
+			reveal(es[0], vec![1, 2, 3], 0xA0, salt(es[0])),
+			Error::<Test>::AlreadyRevealed
+		);
 	});
 }
 
@@ -816,7 +892,8 @@ fn the_hook_handles_a_bounded_number_of_phase_ends_a_block_and_carries_the_rest(
 			assert_ok!(Federated::create_task(RuntimeOrigin::signed(OWNER), spec()));
 		}
 		run_to(1 + PHASE);
-		let waiting = |n| events().iter().filter(|e| matches!(e, FedEvent::RoundWaiting { .. })).count() == n;
+		let waiting =
+			|n| events().iter().filter(|e| matches!(e, FedEvent::RoundWaiting { .. })).count() == n;
 		assert!(waiting(2));
 		run_to(2 + PHASE);
 		assert!(waiting(3));
@@ -837,7 +914,8 @@ fn the_draw_is_disjoint_and_follows_the_randomness() {
 		assert_eq!(ps.len(), 4);
 		assert_eq!(es.len(), 3);
 		assert!(ps.iter().all(|p| !es.contains(p)));
-		let marked: Vec<_> = Ledgers::<Test>::get(task).iter().filter(|m| m.drawn).map(|m| m.who).collect();
+		let marked: Vec<_> =
+			Ledgers::<Test>::get(task).iter().filter(|m| m.drawn).map(|m| m.who).collect();
 		assert_eq!(marked.len(), 7);
 		// Another seed, another draw (for some task among a few).
 		SEED.with(|x| *x.borrow_mut() = 1);
@@ -846,10 +924,20 @@ fn the_draw_is_disjoint_and_follows_the_randomness() {
 			let other = NextTaskId::<Test>::get();
 			assert_ok!(Federated::create_task(RuntimeOrigin::signed(OWNER), s.clone()));
 			for who in participants(8) {
-				assert_ok!(Federated::join(RuntimeOrigin::signed(who), other, Role::Participant, STAKE));
+				assert_ok!(Federated::join(
+					RuntimeOrigin::signed(who),
+					other,
+					Role::Participant,
+					STAKE
+				));
 			}
 			for who in evaluators(4) {
-				assert_ok!(Federated::join(RuntimeOrigin::signed(who), other, Role::Evaluator, STAKE));
+				assert_ok!(Federated::join(
+					RuntimeOrigin::signed(who),
+					other,
+					Role::Evaluator,
+					STAKE
+				));
 			}
 			end_phase(other);
 			differs |= drawn(other).0 != ps;
@@ -966,8 +1054,9 @@ fn a_participant_that_leaves_keeps_its_share_of_the_trained_model() {
 		end_phase(task);
 		let (_, es) = drawn(task);
 		let silent = es[0];
-		let helpful =
-			move |e: AccountId, ps: &[AccountId]| (e != silent).then(|| (vec![500; ps.len()], 0xA0));
+		let helpful = move |e: AccountId, ps: &[AccountId]| {
+			(e != silent).then(|| (vec![500; ps.len()], 0xA0))
+		};
 		play_round(task, &honest_updates, &helpful);
 		assert!(matches!(Tasks::<Test>::get(task).unwrap().status, TaskStatus::Enrolling { .. }));
 		let leaver = P0;
@@ -980,7 +1069,10 @@ fn a_participant_that_leaves_keeps_its_share_of_the_trained_model() {
 		// Its entry stays, without stake, for its score; it is not a member for anything else.
 		let former = member(task, leaver);
 		assert_eq!((former.stake, former.earned, former.score), (0, 0, score));
-		assert_noop!(Federated::leave(RuntimeOrigin::signed(leaver), task), Error::<Test>::NotMember);
+		assert_noop!(
+			Federated::leave(RuntimeOrigin::signed(leaver), task),
+			Error::<Test>::NotMember
+		);
 		for (who, role, kind) in [
 			(P0 + 5, Role::Participant, deai_abi::job_kind::TRAINING),
 			(E0 + 3, Role::Evaluator, deai_abi::job_kind::EVALUATION),

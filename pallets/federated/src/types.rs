@@ -282,8 +282,10 @@ pub struct Books<Balance> {
 	pub paid: Balance,
 	/// Returned to the owner (what rounds did not pay out).
 	pub refunded: Balance,
-	/// Paid to the treasury (slashes nobody earned).
+	/// Paid to the treasury (what rounds paid nobody, and slashes nobody earned).
 	pub to_treasury: Balance,
+	/// Owed to the treasury and paid when the task closes (one payment for all its rounds).
+	pub treasury_due: Balance,
 	/// Escrow not yet paid out or refunded.
 	pub left: Balance,
 }

@@ -60,7 +60,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:0)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Datasets` (r:1 w:0)
 	/// Proof: `ModelRegistry::Datasets` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
@@ -82,10 +82,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2654`
 		//  Estimated: `6196`
-		// Minimum execution time: 209_731_000 picoseconds.
-		Weight::from_parts(227_727_000, 6196)
+		// Minimum execution time: 213_596_000 picoseconds.
+		Weight::from_parts(222_188_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `491`
 		//  Estimated: `4078`
-		// Minimum execution time: 35_392_000 picoseconds.
-		Weight::from_parts(61_621_000, 4078)
+		// Minimum execution time: 27_861_000 picoseconds.
+		Weight::from_parts(39_318_000, 4078)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,10 +116,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn join() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8960`
+		//  Measured:  `8961`
 		//  Estimated: `8731`
-		// Minimum execution time: 162_951_000 picoseconds.
-		Weight::from_parts(256_730_000, 8731)
+		// Minimum execution time: 157_193_000 picoseconds.
+		Weight::from_parts(224_343_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -131,10 +131,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6199`
+		//  Measured:  `6200`
 		//  Estimated: `8731`
-		// Minimum execution time: 115_471_000 picoseconds.
-		Weight::from_parts(204_012_000, 8731)
+		// Minimum execution time: 112_798_000 picoseconds.
+		Weight::from_parts(137_614_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -150,8 +150,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1042`
 		//  Estimated: `8799`
-		// Minimum execution time: 127_729_000 picoseconds.
-		Weight::from_parts(154_669_000, 8799)
+		// Minimum execution time: 128_049_000 picoseconds.
+		Weight::from_parts(193_817_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -165,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5942`
 		//  Estimated: `8731`
-		// Minimum execution time: 107_569_000 picoseconds.
-		Weight::from_parts(137_724_000, 8731)
+		// Minimum execution time: 109_893_000 picoseconds.
+		Weight::from_parts(158_055_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -180,8 +180,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1763`
 		//  Estimated: `11873`
-		// Minimum execution time: 52_918_000 picoseconds.
-		Weight::from_parts(95_822_000, 11873)
+		// Minimum execution time: 48_592_000 picoseconds.
+		Weight::from_parts(87_970_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -189,16 +189,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
-	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn reveal_update() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6265`
 		//  Estimated: `11873`
-		// Minimum execution time: 62_944_000 picoseconds.
-		Weight::from_parts(111_164_000, 11873)
+		// Minimum execution time: 60_279_000 picoseconds.
+		Weight::from_parts(104_104_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
@@ -210,8 +208,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1955`
 		//  Estimated: `11873`
-		// Minimum execution time: 49_954_000 picoseconds.
-		Weight::from_parts(64_716_000, 11873)
+		// Minimum execution time: 44_586_000 picoseconds.
+		Weight::from_parts(58_387_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -219,16 +217,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
-	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn reveal_scores() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `8463`
 		//  Estimated: `11873`
-		// Minimum execution time: 66_709_000 picoseconds.
-		Weight::from_parts(85_867_000, 11873)
+		// Minimum execution time: 57_215_000 picoseconds.
+		Weight::from_parts(75_462_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
@@ -246,10 +242,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn start_round() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5790`
+		//  Measured:  `5791`
 		//  Estimated: `8731`
-		// Minimum execution time: 64_226_000 picoseconds.
-		Weight::from_parts(72_467_000, 8731)
+		// Minimum execution time: 64_556_000 picoseconds.
+		Weight::from_parts(76_413_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -267,8 +263,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1904`
 		//  Estimated: `11873`
-		// Minimum execution time: 35_973_000 picoseconds.
-		Weight::from_parts(46_169_000, 11873)
+		// Minimum execution time: 37_064_000 picoseconds.
+		Weight::from_parts(55_923_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -292,8 +288,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `14312`
 		//  Estimated: `11873`
-		// Minimum execution time: 149_140_000 picoseconds.
-		Weight::from_parts(168_980_000, 11873)
+		// Minimum execution time: 159_737_000 picoseconds.
+		Weight::from_parts(243_441_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -301,10 +297,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:2)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::Ledgers` (r:1 w:0)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `Federated::Ledgers` (r:1 w:1)
 	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:2 w:2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(1040), added: 3515, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersionByHash` (r:1 w:1)
@@ -323,111 +321,113 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::RoyaltyShares` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn close_task() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8297`
+		//  Measured:  `8595`
 		//  Estimated: `8731`
-		// Minimum execution time: 296_509_000 picoseconds.
-		Weight::from_parts(357_290_000, 8731)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(28_u64))
+		// Minimum execution time: 390_008_000 picoseconds.
+		Weight::from_parts(438_310_000, 8731)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(31_u64))
 	}
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
+	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
+	/// Storage: `Federated::Ledgers` (r:1 w:1)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
-	/// Storage: `Federated::Ledgers` (r:1 w:0)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:0 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Tasks` (r:0 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
 	fn close_task_unpublished() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `7522`
+		//  Measured:  `7697`
 		//  Estimated: `8731`
-		// Minimum execution time: 147_859_000 picoseconds.
-		Weight::from_parts(163_212_000, 8731)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 167_929_000 picoseconds.
+		Weight::from_parts(197_242_000, 8731)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn create_task() -> Weight {
-		Weight::from_parts(227_727_000, 6196)
+		Weight::from_parts(222_188_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn end_task() -> Weight {
-		Weight::from_parts(61_621_000, 4078)
+		Weight::from_parts(39_318_000, 4078)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn join() -> Weight {
-		Weight::from_parts(256_730_000, 8731)
+		Weight::from_parts(224_343_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(204_012_000, 8731)
+		Weight::from_parts(137_614_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave_last() -> Weight {
-		Weight::from_parts(154_669_000, 8799)
+		Weight::from_parts(193_817_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(137_724_000, 8731)
+		Weight::from_parts(158_055_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_update() -> Weight {
-		Weight::from_parts(95_822_000, 11873)
+		Weight::from_parts(87_970_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_update() -> Weight {
-		Weight::from_parts(111_164_000, 11873)
+		Weight::from_parts(104_104_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_scores() -> Weight {
-		Weight::from_parts(64_716_000, 11873)
+		Weight::from_parts(58_387_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_scores() -> Weight {
-		Weight::from_parts(85_867_000, 11873)
+		Weight::from_parts(75_462_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn start_round() -> Weight {
-		Weight::from_parts(72_467_000, 8731)
+		Weight::from_parts(76_413_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn next_phase() -> Weight {
-		Weight::from_parts(46_169_000, 11873)
+		Weight::from_parts(55_923_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn finalize_round() -> Weight {
-		Weight::from_parts(168_980_000, 11873)
+		Weight::from_parts(243_441_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn close_task() -> Weight {
-		Weight::from_parts(357_290_000, 8731)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(28_u64))
+		Weight::from_parts(438_310_000, 8731)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(31_u64))
 	}
 	fn close_task_unpublished() -> Weight {
-		Weight::from_parts(163_212_000, 8731)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(197_242_000, 8731)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 }

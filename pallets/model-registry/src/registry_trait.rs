@@ -115,7 +115,10 @@ impl<T: Config> ModelPublisher<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	) -> Result<(ModelVersionRef, BalanceOf<T>), DispatchError> {
 		let total: u64 =
 			version.contributors.iter().map(|(_, share)| share.deconstruct() as u64).sum();
-		ensure!(total <= Perbill::one().deconstruct() as u64, Error::<T>::SharesNotOneHundredPercent);
+		ensure!(
+			total <= Perbill::one().deconstruct() as u64,
+			Error::<T>::SharesNotOneHundredPercent
+		);
 		let distinct: alloc::collections::BTreeSet<&T::AccountId> =
 			version.contributors.iter().map(|(who, _)| who).collect();
 		ensure!(distinct.len() == version.contributors.len(), Error::<T>::DuplicateContributor);
@@ -123,8 +126,8 @@ impl<T: Config> ModelPublisher<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			version.contributors.try_into().map_err(|_| Error::<T>::TooManyContributors)?;
 		let uri = version.uri.try_into().map_err(|_| Error::<T>::TextTooLong)?;
 		let label = version.label.try_into().map_err(|_| Error::<T>::TextTooLong)?;
-		let parents =
-			BoundedVec::try_from(alloc::vec![version.parent]).map_err(|_| Error::<T>::TooManyParents)?;
+		let parents = BoundedVec::try_from(alloc::vec![version.parent])
+			.map_err(|_| Error::<T>::TooManyParents)?;
 		let published = Self::do_publish_model_version_for(
 			on_behalf_of,
 			publisher.clone(),

@@ -125,8 +125,7 @@ impl<T: Config> Pallet<T> {
 		let key = 16 + VersionRef::max_encoded_len();
 		key + RoyaltySplitOf::<T>::max_encoded_len()
 			+ key + RoyaltyPot::<BalanceOf<T>>::max_encoded_len()
-			+ MaxSplitPayees::<T>::get() as usize
-				* (key + 16 + T::AccountId::max_encoded_len())
+			+ MaxSplitPayees::<T>::get() as usize * (key + 16 + T::AccountId::max_encoded_len())
 	}
 
 	/// The storage a version's royalty split and pot take, for its deposit: the split, the pot

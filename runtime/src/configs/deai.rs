@@ -239,8 +239,11 @@ pub struct FederatedBenchmarkHelper;
 impl pallet_federated::BenchmarkHelper<AccountId> for FederatedBenchmarkHelper {
 	fn task_items(
 		owner: &AccountId,
-	) -> (deai_primitives::ModelVersionRef, deai_primitives::DatasetVersionRef, deai_primitives::ModelId)
-	{
+	) -> (
+		deai_primitives::ModelVersionRef,
+		deai_primitives::DatasetVersionRef,
+		deai_primitives::ModelId,
+	) {
 		let (base, dataset) = ModelRegistry::benchmark_federated_items(owner);
 		(base, dataset, base.model)
 	}

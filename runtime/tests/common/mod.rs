@@ -216,9 +216,9 @@ pub mod books {
 	};
 	use frame_support::traits::fungible::InspectHold;
 	use pallet_ai_oracle::HoldReason as OracleHold;
-	use pallet_federated::HoldReason as FederatedHold;
 	use pallet_compute_market::{Bids, HoldReason as MarketHold, Jobs, Providers, Receipts};
 	use pallet_contributor_rewards::{Committed, EpochStatus, Epochs};
+	use pallet_federated::HoldReason as FederatedHold;
 	use pallet_model_registry::{
 		ApprovedProviders, Benchmarks, DatasetDescriptions, DatasetVersions, Datasets,
 		EvaluationStatus, Evaluations, HoldReason as RegistryHold, ItemStatus, ModelDescriptions,
@@ -457,9 +457,17 @@ pub mod books {
 		use RuntimeHoldReason::Federated as Fed;
 		for (id, task) in pallet_federated::Tasks::<Runtime>::iter() {
 			explained.add(&task.owner, Fed(FederatedHold::StorageDeposit), task.deposit);
-			explained.add(&task.owner, Fed(FederatedHold::PublicationDeposit), task.publication_deposit);
+			explained.add(
+				&task.owner,
+				Fed(FederatedHold::PublicationDeposit),
+				task.publication_deposit,
+			);
 			let what = || format!("federated task {id}");
-			explained.expect(what, task.deposit, pallet_federated::Pallet::<Runtime>::task_deposit());
+			explained.expect(
+				what,
+				task.deposit,
+				pallet_federated::Pallet::<Runtime>::task_deposit(),
+			);
 		}
 	}
 

@@ -15,8 +15,8 @@ use anyhow::{anyhow, bail, Context};
 use codec::Encode;
 use deai_client::chain::{api, bounded, format_balance, text, AtBlock, Chain, Wait};
 use deai_client::content::{self, hex_hash, ContentHash};
-use deai_client::store;
 use deai_client::indicatif::ProgressBar;
+use deai_client::store;
 use serde::{Deserialize, Serialize};
 
 use api::runtime_types::pallet_federated::types::{
@@ -164,7 +164,11 @@ impl Agent {
 
 	/// Writes `bytes` under the work directory and uploads them to the content store; returns
 	/// their hash and address.
-	async fn upload_bytes(&self, name: &str, bytes: &[u8]) -> anyhow::Result<(ContentHash, String)> {
+	async fn upload_bytes(
+		&self,
+		name: &str,
+		bytes: &[u8],
+	) -> anyhow::Result<(ContentHash, String)> {
 		let hash = content::hash_bytes(bytes);
 		std::fs::create_dir_all(self.fl_dir())?;
 		let path = self.fl_dir().join(name);
@@ -210,8 +214,7 @@ impl Agent {
 	) -> anyhow::Result<()> {
 		let Some(cfg) = self.config.federated.clone() else { return Ok(()) };
 		let id = cfg.task;
-		let Some(task) =
-			at.storage().try_fetch(api::storage().federated().tasks(), (id,)).await?
+		let Some(task) = at.storage().try_fetch(api::storage().federated().tasks(), (id,)).await?
 		else {
 			tracing::debug!("federated task {id}: not on chain (yet)");
 			return Ok(());
@@ -321,7 +324,8 @@ impl Agent {
 				}
 				if let Some(kept) = self.kept(id, index) {
 					let commitment = scores_commitment(id, me, &kept);
-					self.submit_step(chain, &tx.commit_scores(id, commitment), "committing").await?;
+					self.submit_step(chain, &tx.commit_scores(id, commitment), "committing")
+						.await?;
 					return Ok(());
 				}
 				let seed = round.eval_seed.ok_or_else(|| anyhow!("no evaluation seed yet"))?;
@@ -458,7 +462,8 @@ impl Agent {
 		if let Some(privacy) = dp {
 			let mut seed = [0u8; 32];
 			getrandom::getrandom(&mut seed).map_err(|e| anyhow!("no randomness: {e}"))?;
-			let mut rng = <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::from_seed(seed);
+			let mut rng =
+				<rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::from_seed(seed);
 			fl::privatize(&mut update, privacy, &mut rng);
 		}
 		tracing::info!(
