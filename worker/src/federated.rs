@@ -82,7 +82,7 @@ pub struct OnnxMlp {
 
 fn tensor_values(tensor: &TensorProto) -> anyhow::Result<Vec<f32>> {
 	if !tensor.raw_data.is_empty() {
-		if tensor.raw_data.len() % 4 != 0 {
+		if !tensor.raw_data.len().is_multiple_of(4) {
 			bail!("{}: raw data is not f32", tensor.name);
 		}
 		return Ok(tensor

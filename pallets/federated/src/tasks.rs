@@ -385,7 +385,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|m| m.score > 0)
 			.collect();
 		// The best first; ties by join order (the ledger's order, stable sort).
-		scored.sort_by(|a, b| b.score.cmp(&a.score));
+		scored.sort_by_key(|m| core::cmp::Reverse(m.score));
 		scored.truncate(T::Publisher::max_contributors() as usize);
 		let total: u128 = scored.iter().map(|m| m.score).sum();
 		let share = T::ContributorsShare::get();

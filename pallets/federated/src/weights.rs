@@ -77,29 +77,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federated::PhaseCursor` (r:0 w:1)
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Tasks` (r:0 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	fn create_task() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2654`
 		//  Estimated: `6196`
-		// Minimum execution time: 213_596_000 picoseconds.
-		Weight::from_parts(222_188_000, 6196)
+		// Minimum execution time: 214_157_000 picoseconds.
+		Weight::from_parts(261_617_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	fn end_task() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `491`
-		//  Estimated: `4078`
-		// Minimum execution time: 27_861_000 picoseconds.
-		Weight::from_parts(39_318_000, 4078)
+		//  Measured:  `507`
+		//  Estimated: `4094`
+		// Minimum execution time: 31_227_000 picoseconds.
+		Weight::from_parts(41_221_000, 4094)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:0)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeMarket::Providers` (r:1 w:0)
 	/// Proof: `ComputeMarket::Providers` (`max_values`: None, `max_size`: Some(207), added: 2682, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
@@ -116,30 +116,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn join() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8961`
+		//  Measured:  `8977`
 		//  Estimated: `8731`
-		// Minimum execution time: 157_193_000 picoseconds.
-		Weight::from_parts(224_343_000, 8731)
+		// Minimum execution time: 142_742_000 picoseconds.
+		Weight::from_parts(169_972_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:0)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
 	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6200`
+		//  Measured:  `6216`
 		//  Estimated: `8731`
-		// Minimum execution time: 112_798_000 picoseconds.
-		Weight::from_parts(137_614_000, 8731)
+		// Minimum execution time: 99_266_000 picoseconds.
+		Weight::from_parts(119_597_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
 	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
@@ -148,15 +148,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	fn leave_last() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1042`
+		//  Measured:  `1058`
 		//  Estimated: `8799`
-		// Minimum execution time: 128_049_000 picoseconds.
-		Weight::from_parts(193_817_000, 8799)
+		// Minimum execution time: 127_679_000 picoseconds.
+		Weight::from_parts(150_132_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:0)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
 	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -165,69 +165,73 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5942`
 		//  Estimated: `8731`
-		// Minimum execution time: 109_893_000 picoseconds.
-		Weight::from_parts(158_055_000, 8731)
+		// Minimum execution time: 97_765_000 picoseconds.
+		Weight::from_parts(137_514_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn commit_update() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1763`
+		//  Measured:  `1779`
 		//  Estimated: `11873`
-		// Minimum execution time: 48_592_000 picoseconds.
-		Weight::from_parts(87_970_000, 11873)
+		// Minimum execution time: 44_075_000 picoseconds.
+		Weight::from_parts(65_537_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
+	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
+	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn reveal_update() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6265`
+		//  Measured:  `6281`
 		//  Estimated: `11873`
-		// Minimum execution time: 60_279_000 picoseconds.
-		Weight::from_parts(104_104_000, 11873)
+		// Minimum execution time: 52_738_000 picoseconds.
+		Weight::from_parts(71_195_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn commit_scores() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1955`
+		//  Measured:  `1971`
 		//  Estimated: `11873`
-		// Minimum execution time: 44_586_000 picoseconds.
-		Weight::from_parts(58_387_000, 11873)
+		// Minimum execution time: 47_921_000 picoseconds.
+		Weight::from_parts(78_376_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
+	/// Storage: `Federated::PhaseEnds` (r:0 w:2)
+	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn reveal_scores() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8463`
+		//  Measured:  `8479`
 		//  Estimated: `11873`
-		// Minimum execution time: 57_215_000 picoseconds.
-		Weight::from_parts(75_462_000, 11873)
+		// Minimum execution time: 63_644_000 picoseconds.
+		Weight::from_parts(91_716_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
 	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
@@ -242,15 +246,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn start_round() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5791`
+		//  Measured:  `5807`
 		//  Estimated: `8731`
-		// Minimum execution time: 64_556_000 picoseconds.
-		Weight::from_parts(76_413_000, 8731)
+		// Minimum execution time: 60_109_000 picoseconds.
+		Weight::from_parts(73_869_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
 	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
@@ -259,23 +263,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::ScheduledPhaseEnds` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::PhaseEnds` (r:0 w:1)
 	/// Proof: `Federated::PhaseEnds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Federated::PhaseCursor` (r:0 w:1)
+	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn next_phase() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1904`
+		//  Measured:  `1887`
 		//  Estimated: `11873`
-		// Minimum execution time: 37_064_000 picoseconds.
-		Weight::from_parts(55_923_000, 11873)
+		// Minimum execution time: 35_672_000 picoseconds.
+		Weight::from_parts(47_310_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
 	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
 	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
@@ -286,12 +290,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn finalize_round() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `14312`
+		//  Measured:  `13909`
 		//  Estimated: `11873`
-		// Minimum execution time: 159_737_000 picoseconds.
-		Weight::from_parts(243_441_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 91_515_000 picoseconds.
+		Weight::from_parts(141_730_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -310,7 +314,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federated::Rounds` (r:0 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Tasks` (r:0 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::RoyaltySplits` (r:0 w:1)
 	/// Proof: `ModelRegistry::RoyaltySplits` (`max_values`: None, `max_size`: Some(770), added: 3245, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersionChildren` (r:0 w:1)
@@ -323,8 +327,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8595`
 		//  Estimated: `8731`
-		// Minimum execution time: 390_008_000 picoseconds.
-		Weight::from_parts(438_310_000, 8731)
+		// Minimum execution time: 370_138_000 picoseconds.
+		Weight::from_parts(425_720_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(31_u64))
 	}
@@ -341,13 +345,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federated::Rounds` (r:0 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Tasks` (r:0 w:1)
-	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(613), added: 3088, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	fn close_task_unpublished() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `7697`
 		//  Estimated: `8731`
-		// Minimum execution time: 167_929_000 picoseconds.
-		Weight::from_parts(197_242_000, 8731)
+		// Minimum execution time: 149_621_000 picoseconds.
+		Weight::from_parts(165_044_000, 8731)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -356,77 +360,77 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn create_task() -> Weight {
-		Weight::from_parts(222_188_000, 6196)
+		Weight::from_parts(261_617_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn end_task() -> Weight {
-		Weight::from_parts(39_318_000, 4078)
+		Weight::from_parts(41_221_000, 4094)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn join() -> Weight {
-		Weight::from_parts(224_343_000, 8731)
+		Weight::from_parts(169_972_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(137_614_000, 8731)
+		Weight::from_parts(119_597_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave_last() -> Weight {
-		Weight::from_parts(193_817_000, 8799)
+		Weight::from_parts(150_132_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(158_055_000, 8731)
+		Weight::from_parts(137_514_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_update() -> Weight {
-		Weight::from_parts(87_970_000, 11873)
+		Weight::from_parts(65_537_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_update() -> Weight {
-		Weight::from_parts(104_104_000, 11873)
+		Weight::from_parts(71_195_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn commit_scores() -> Weight {
-		Weight::from_parts(58_387_000, 11873)
+		Weight::from_parts(78_376_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_scores() -> Weight {
-		Weight::from_parts(75_462_000, 11873)
+		Weight::from_parts(91_716_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn start_round() -> Weight {
-		Weight::from_parts(76_413_000, 8731)
+		Weight::from_parts(73_869_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn next_phase() -> Weight {
-		Weight::from_parts(55_923_000, 11873)
+		Weight::from_parts(47_310_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn finalize_round() -> Weight {
-		Weight::from_parts(243_441_000, 11873)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+		Weight::from_parts(141_730_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn close_task() -> Weight {
-		Weight::from_parts(438_310_000, 8731)
+		Weight::from_parts(425_720_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(31_u64))
 	}
 	fn close_task_unpublished() -> Weight {
-		Weight::from_parts(197_242_000, 8731)
+		Weight::from_parts(165_044_000, 8731)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
