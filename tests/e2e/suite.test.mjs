@@ -14,6 +14,8 @@ import { governanceTests } from './governance.mjs';
 import { contractsTests } from './contracts.mjs';
 import { workerTests } from './worker.mjs';
 import { federatedTests } from './federated.mjs';
+import { faultTests } from './faults.mjs';
+import { upgradeTests } from './upgrade.mjs';
 import { explorerTests } from './explorer.mjs';
 
 const ctx = {};
@@ -58,5 +60,7 @@ explorerTests(ctx);
 workerTests(ctx);
 // Its workers take inference jobs too: after the worker suite's.
 federatedTests(ctx);
-// The areas with nodes of their own (faults, the runtime upgrade) are in isolated.test.mjs: they
-// run in a second process beside this one.
+// A node of its own, killed and restarted.
+faultTests();
+// A node of its own, started on the previous release and upgraded by referendum.
+upgradeTests();
