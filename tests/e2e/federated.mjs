@@ -8,7 +8,7 @@
 // as its contributors, and an inference job on it pays them royalties.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,45 +19,13 @@ import { blake2AsU8a, decodeAddress } from '@polkadot/util-crypto';
 import { freePort, sendAndWait } from './lib/node.mjs';
 import { CAPABILITIES, UNIT } from './lib/chain.mjs';
 import { CLI, WORKER, deai } from './lib/cli.mjs';
+import { start, stop, waitForOutput } from './lib/process.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const flDir = join(repo, 'models/blobs-classifier/fl');
 const TRAINING = 4;
 /** The MLP's parameters (worker/src/federated.rs `N_PARAMS`): 4×16 + 16 + 16×3 + 3. */
 const N_PARAMS = 131;
-
-const children = new Set();
-process.on('exit', () => { for (const c of children) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } } });
-
-function start(binary, args, name) {
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } });
-  child.name = name;
-  child.output = '';
-  const keep = (chunk) => { child.output += chunk.toString(); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) => child.on('exit', resolve));
-  children.add(child);
-  return child;
-}
-
-async function stop(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  try { process.kill(-child.pid, 'SIGINT'); } catch { /* gone */ }
-  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 35_000);
-  await child.exited;
-  clearTimeout(timer);
-  children.delete(child);
-}
-
-async function waitForOutput(child, pattern, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(child.output)) {
-    if (child.exitCode !== null) throw new Error(`${child.name} exited (${child.exitCode}):\n${child.output.slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`${child.name}: no ${pattern} within ${timeoutMs} ms:\n${child.output.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const le = (value, bytes) => {
   const out = new Uint8Array(bytes);

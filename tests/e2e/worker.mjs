@@ -11,7 +11,7 @@
 // are answered inline and 1,025 refused by name; a feed with period 10 delivers 5 answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect } from 'node:net';
@@ -26,46 +26,12 @@ import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { freePort, sendAndWait } from './lib/node.mjs';
 import { CAPABILITIES, UNIT, feePaid, free, royaltiesAccrued, royaltiesOwed } from './lib/chain.mjs';
 import { CLI, WORKER, deai } from './lib/cli.mjs';
+import { start, stop, waitForOutput } from './lib/process.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CONTRACTS_DIR = process.env.DEAI_CONTRACTS ||
   join(process.env.DEAI_CACHE || join(homedir(), '.cache/deai-chain'), 'contracts');
 const modelDir = join(repo, 'models/blobs-classifier');
-
-const children = new Set();
-process.on('exit', () => { for (const c of children) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } } });
-
-/** Starts a long-running binary in its own process group, keeping its output. */
-function start(binary, args, name) {
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } });
-  child.name = name;
-  child.output = '';
-  const keep = (chunk) => { child.output += chunk.toString(); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.exited = new Promise((resolve) => child.on('exit', resolve));
-  children.add(child);
-  return child;
-}
-
-async function stop(child, signal = 'SIGINT') {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  try { process.kill(-child.pid, signal); } catch { /* gone */ }
-  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 35_000);
-  await child.exited;
-  clearTimeout(timer);
-  children.delete(child);
-}
-
-/** Waits until `child`'s output matches `pattern` (checked every 100 ms). */
-async function waitForOutput(child, pattern, timeoutMs = 120_000, from = 0) {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(child.output.slice(from))) {
-    if (child.exitCode !== null) throw new Error(`${child.name} exited (${child.exitCode}):\n${child.output.slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`${child.name}: no ${pattern} within ${timeoutMs} ms:\n${child.output.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A TCP proxy to the node that a test can cut and restore: a node outage, as a worker sees it. */
 async function startProxy(targetPort) {
