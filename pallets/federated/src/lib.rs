@@ -504,6 +504,8 @@ pub mod pallet {
 		NothingToWithdraw,
 		/// An amount overflowed.
 		Overflow,
+		/// The trained model's deposit is more than the owner's publication deposit covers.
+		PublicationDepositTooSmall,
 	}
 
 	#[pallet::hooks]

@@ -13,7 +13,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{traits::Saturating, DispatchResult};
 
 /// How many draws in a row may find too few members before the task closes (with doubling
-/// waits, about 200 phases).
+/// waits of 1, 2, 4, ... 32 phases: 127 phases in all).
 pub const MAX_ENROLLING_WAITS: u8 = 8;
 
 impl<T: Config> Pallet<T> {
@@ -27,19 +27,20 @@ impl<T: Config> Pallet<T> {
 		let next = |phase| TaskStatus::Running { phase, ends_at };
 		match task.status {
 			TaskStatus::Enrolling { waits, .. } => {
-				if waits >= MAX_ENROLLING_WAITS {
-					// Nobody came for long: the escrow of the rounds not played goes back.
-					Self::deposit_event(Event::TaskEnding { task: id, last_round: task.round });
-					let close = if Self::close(id, task) {
-						T::WeightInfo::close_task()
-					} else {
-						T::WeightInfo::close_task_unpublished()
-					};
-					return T::WeightInfo::start_round().saturating_add(close);
+				if Self::start_round(id, &mut task, &mut Ledgers::<T>::get(id), now, waits) {
+					Tasks::<T>::insert(id, task);
+					return T::WeightInfo::start_round();
 				}
-				Self::start_round(id, &mut task, &mut Ledgers::<T>::get(id), now, waits);
-				Tasks::<T>::insert(id, task);
-				T::WeightInfo::start_round()
+				// Still too few members after the last wait: the escrow of the rounds not played
+				// goes back.
+				task.last_round = task.round;
+				Self::deposit_event(Event::TaskEnding { task: id, last_round: task.round });
+				let close = if Self::close(id, task) {
+					T::WeightInfo::close_task()
+				} else {
+					T::WeightInfo::close_task_unpublished()
+				};
+				T::WeightInfo::start_round().saturating_add(close)
 			},
 			TaskStatus::Running { phase: Phase::CommitUpdates, .. } => {
 				task.status = next(Phase::RevealUpdates);
@@ -87,7 +88,8 @@ impl<T: Config> Pallet<T> {
 					T::WeightInfo::finalize_round().saturating_add(close)
 				} else {
 					task.round += 1;
-					Self::start_round(id, &mut task, &mut ledger, now, 0);
+					// The first wait after a round is never the last.
+					let _ = Self::start_round(id, &mut task, &mut ledger, now, 0);
 					Tasks::<T>::insert(id, task);
 					T::WeightInfo::finalize_round()
 				}
@@ -117,14 +119,15 @@ impl<T: Config> Pallet<T> {
 	/// Draws round `task.round`'s participants and evaluators among the members staked at least
 	/// the minimum (a partial Fisher–Yates shuffle of each role), and starts its first phase;
 	/// too few members (`waits` times already), and the draw is tried again after twice as long
-	/// a wait as the last (from a phase). Writes the ledger.
+	/// a wait as the last (from a phase), unless it has waited `MAX_ENROLLING_WAITS` times:
+	/// then it returns `false` and the caller closes the task. Writes the ledger.
 	pub(crate) fn start_round(
 		id: TaskId,
 		task: &mut TrainingTask<T>,
 		ledger: &mut LedgerOf<T>,
 		now: BlockNumberFor<T>,
 		waits: u8,
-	) {
+	) -> bool {
 		let spec = &task.spec;
 		let eligible = |role: Role| -> Vec<usize> {
 			ledger
@@ -146,7 +149,7 @@ impl<T: Config> Pallet<T> {
 			task.status = TaskStatus::Enrolling { retry_at, waits: waits.saturating_add(1) };
 			Self::schedule(retry_at, id);
 			Self::deposit_event(Event::RoundWaiting { task: id, round: task.round, retry_at });
-			return;
+			return true;
 		}
 		let seed = Self::seed(b"deai/fl/draw", id, task.round);
 		shuffle_prefix(&mut participants, spec.participants as usize, &seed, 0);
@@ -187,6 +190,7 @@ impl<T: Config> Pallet<T> {
 			evaluators: drawn_evaluators,
 			global: task.global.clone(),
 		});
+		true
 	}
 
 	/// The task and its round, when the round is in `phase`.

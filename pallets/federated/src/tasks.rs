@@ -334,6 +334,9 @@ impl<T: Config> Pallet<T> {
 					Fortitude::Force,
 				)?;
 				let (version, deposit) = T::Publisher::publish(&owner, &pot, version)?;
+				// A deposit above what the owner held (the deposit's price raised by an upgrade
+				// since the task was created) would be taken from what the pot owes others.
+				ensure!(deposit <= publication_deposit, Error::<T>::PublicationDepositTooSmall);
 				Self::pay_out(&owner, publication_deposit.saturating_sub(deposit))?;
 				Ok::<_, sp_runtime::DispatchError>(version)
 			});

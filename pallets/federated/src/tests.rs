@@ -1105,8 +1105,29 @@ fn a_task_nobody_joins_closes_after_its_waits_and_refunds() {
 		assert!(events().contains(&FedEvent::TaskEnding { task, last_round: 0 }));
 		// Everything back but the pot's existential deposit.
 		assert_eq!(balance(OWNER), FUNDS - POT_ED);
-		// The waits doubled: eight retries took 2 + 4 + ... (phases of 2 blocks).
+		// The waits doubled: eight of them, then the ninth draw gave up.
 		let waits = events().iter().filter(|e| matches!(e, FedEvent::RoundWaiting { .. })).count();
 		assert_eq!(waits, crate::rounds::MAX_ENROLLING_WAITS as usize);
+	});
+}
+
+#[test]
+fn members_who_come_during_the_last_wait_are_drawn() {
+	new_test_ext().execute_with(|| {
+		let task = create(0, 0);
+		for _ in 0..crate::rounds::MAX_ENROLLING_WAITS {
+			end_phase(task);
+		}
+		// The last wait: enough members join before it ends; the draw happens.
+		for who in participants(3) {
+			make_provider(who, deai_abi::job_kind::TRAINING);
+			assert_ok!(Federated::join(RuntimeOrigin::signed(who), task, Role::Participant, STAKE));
+		}
+		for who in evaluators(3) {
+			make_provider(who, deai_abi::job_kind::EVALUATION);
+			assert_ok!(Federated::join(RuntimeOrigin::signed(who), task, Role::Evaluator, STAKE));
+		}
+		end_phase(task);
+		assert_eq!(phase(task), Some(Phase::CommitUpdates));
 	});
 }
