@@ -1338,8 +1338,8 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		let record = pallet_model_registry::ModelVersions::<Runtime>::get(0, 1).expect("published");
 		assert_eq!(record.parents.into_inner(), vec![base]);
 		assert_eq!(record.artifact.content_hash, [0xA0; 32]);
-		// The pot published it: the owner cannot take the hash first under its own name.
-		assert_eq!(record.publisher, deai_runtime::Federated::pot());
+		// The task's account published it: neither the owner nor another task can take the hash first.
+		assert_eq!(record.publisher, deai_runtime::Federated::publishing_account(0));
 		let split = RoyaltySplits::<Runtime>::get(VersionRef::Model(version)).expect("a split");
 		let share = |who: &AccountId| {
 			split

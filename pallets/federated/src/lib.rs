@@ -51,8 +51,9 @@
 //! When the last round ends, the agreed global model is published as a new version of the
 //! target model, with the base as parent and, as contributors, the participants in proportion
 //! to their cumulative scores (`ContributorsShare` of the royalties; the owner, as the model's
-//! owner, is owed the rest). The pot publishes it for the owner, so that the owner cannot take
-//! its hash first. Jobs on it pay the participants royalties from then on.
+//! owner, is owed the rest). The task's own keyless account (`publishing_account`) publishes it
+//! for the owner, so that neither the owner nor another task can take its hash first. Jobs on
+//! it pay the participants royalties from then on.
 //!
 //! ## Money
 //! Escrows, stakes and earnings are in the pallet's pot account; each task keeps books of what

@@ -78,6 +78,8 @@ thread_local! {
 		const { RefCell::new(Vec::new()) };
 	/// Publishing fails with this error.
 	pub static PUBLISH_FAILS: RefCell<bool> = const { RefCell::new(false) };
+	/// What a version's deposit costs now (an upgrade may raise it above `PUBLICATION_DEPOSIT`).
+	pub static VERSION_DEPOSIT_NOW: RefCell<Balance> = const { RefCell::new(VERSION_DEPOSIT) };
 	/// Accounts whose use of the evaluation dataset is refused.
 	pub static DATASET_REFUSED: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
 	/// The seed of the randomness.
@@ -185,11 +187,18 @@ impl ModelPublisher<AccountId, Balance> for MockPublisher {
 		if PUBLISH_FAILS.with(|f| *f.borrow()) {
 			return Err(DispatchError::Other("registry refused"));
 		}
-		// The registry's deposit (less than the most), held from the publisher.
-		Balances::hold(&crate::HoldReason::StorageDeposit.into(), publisher, VERSION_DEPOSIT)?;
+		// As the registry: one version per content hash and publisher.
+		if PUBLISHED
+			.with(|p| p.borrow().iter().any(|(by, v)| by == publisher && v.hash == version.hash))
+		{
+			return Err(DispatchError::Other("content hash already registered"));
+		}
+		// The registry's deposit (usually less than the most), held from the publisher.
+		let deposit = VERSION_DEPOSIT_NOW.with(|d| *d.borrow());
+		Balances::hold(&crate::HoldReason::StorageDeposit.into(), publisher, deposit)?;
 		let index = PUBLISHED.with(|p| p.borrow().len() as u32);
 		PUBLISHED.with(|p| p.borrow_mut().push((*publisher, version)));
-		Ok((ModelVersionRef { model: MODEL, version: 100 + index }, VERSION_DEPOSIT))
+		Ok((ModelVersionRef { model: MODEL, version: 100 + index }, deposit))
 	}
 	fn publish_weight() -> Weight {
 		Weight::from_parts(1_000_000, 0)

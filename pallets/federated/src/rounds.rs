@@ -143,6 +143,9 @@ impl<T: Config> Pallet<T> {
 		if participants.len() < spec.participants as usize
 			|| evaluators.len() < spec.evaluators as usize
 		{
+			if waits >= MAX_ENROLLING_WAITS {
+				return false;
+			}
 			// Waiting tasks must not crowd the hook: each wait doubles (up to 32 phases).
 			let wait = spec.phase_blocks.saturating_mul((1u32 << waits.min(5)).into());
 			let retry_at = now.saturating_add(wait);

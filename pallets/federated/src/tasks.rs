@@ -1,7 +1,7 @@
 //! Tasks: creating, ending and closing them; members joining, withdrawing and leaving; the pot.
 
 use crate::{pallet::*, types::*, weights::WeightInfo, BalanceOf};
-use codec::MaxEncodedLen;
+use codec::{Decode, Encode, MaxEncodedLen};
 use deai_primitives::{
 	ContributedVersion, IntendedUse, ModelPublisher, ModelRegistry, ProviderDirectory,
 };
@@ -28,6 +28,25 @@ impl<T: Config> Pallet<T> {
 	/// The pot: the account escrows, stakes and earnings are kept in.
 	pub fn pot() -> T::AccountId {
 		T::PalletId::get().into_account_truncating()
+	}
+
+	/// The account task `id`'s model is published by (and its version's deposit held on): one
+	/// per task, so that no task can take a content hash another task will publish (the
+	/// registry allows a publisher one version per hash). Keyless: derived from a hash, as
+	/// pure proxies and multisigs are (a sub-account of the pallet's id would be truncated to
+	/// the pot's account where accounts are short).
+	pub fn publishing_account(id: TaskId) -> T::AccountId {
+		let entropy =
+			(T::PalletId::get(), *b"publisher", id).using_encoded(sp_io::hashing::blake2_256);
+		T::AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::new(&entropy))
+			.expect("infinite length input; no invalid inputs for type; qed")
+	}
+
+	/// What the owner holds to publish the trained model: the most a version's deposit can
+	/// be, and the existential deposit that keeps the task's publishing account (which holds
+	/// it) alive.
+	pub fn publication_deposit() -> BalanceOf<T> {
+		T::Publisher::max_deposit().saturating_add(T::Currency::minimum_balance())
 	}
 
 	/// The storage deposit of a task: its record, a full ledger, a full round and its entry in
@@ -125,7 +144,7 @@ impl<T: Config> Pallet<T> {
 		let id = NextTaskId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let deposit = Self::task_deposit();
-		let publication_deposit = T::Publisher::max_deposit();
+		let publication_deposit = Self::publication_deposit();
 		deai_primitives::deposits::hold::<T::Currency, _>(
 			&HoldReason::StorageDeposit.into(),
 			&owner,
@@ -317,27 +336,33 @@ impl<T: Config> Pallet<T> {
 				parent: task.spec.base,
 				contributors: contributors.clone().into_inner(),
 			};
-			// Published by the pot for the owner: the owner, who sees the aggregate's hash before
-			// the close, cannot publish it first under its own name and leave the participants
-			// out. The owner's publication deposit becomes the version's (what it does not use
-			// comes back); everything is undone if the registry refuses.
-			let pot = Self::pot();
+			// Published for the owner by the task's own account: the owner, who sees the
+			// aggregate's hash before the close, cannot publish it first under its own name and
+			// leave the participants out, and no other task can take the hash first. The
+			// owner's publication deposit pays the version's deposit and keeps that account
+			// alive; the rest comes back. Everything is undone if the registry refuses.
+			let publisher = Self::publishing_account(id);
 			let owner = task.owner.clone();
 			let outcome = frame_support::storage::with_storage_layer(|| {
 				T::Currency::transfer_on_hold(
 					&HoldReason::PublicationDeposit.into(),
 					&owner,
-					&pot,
+					&publisher,
 					publication_deposit,
 					Precision::Exact,
 					Restriction::Free,
 					Fortitude::Force,
 				)?;
-				let (version, deposit) = T::Publisher::publish(&owner, &pot, version)?;
+				let (version, deposit) = T::Publisher::publish(&owner, &publisher, version)?;
 				// A deposit above what the owner held (the deposit's price raised by an upgrade
-				// since the task was created) would be taken from what the pot owes others.
-				ensure!(deposit <= publication_deposit, Error::<T>::PublicationDepositTooSmall);
-				Self::pay_out(&owner, publication_deposit.saturating_sub(deposit))?;
+				// since the task was created) would be taken from the account's existential
+				// deposit.
+				let kept = deposit.saturating_add(T::Currency::minimum_balance());
+				ensure!(kept <= publication_deposit, Error::<T>::PublicationDepositTooSmall);
+				let unused = publication_deposit.saturating_sub(kept);
+				if !unused.is_zero() {
+					T::Currency::transfer(&publisher, &owner, unused, Preservation::Protect)?;
+				}
 				Ok::<_, sp_runtime::DispatchError>(version)
 			});
 			match outcome {

@@ -6,7 +6,10 @@ use codec::Encode;
 use deai_abi::federated::{scores_commitment, update_commitment};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::InspectHold, Hooks},
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Hooks,
+	},
 	BoundedVec,
 };
 use sp_runtime::{DispatchError, Perbill};
@@ -236,12 +239,13 @@ fn outcome(task: TaskId, round: RoundIndex) -> FedEvent<Test> {
 fn create_task_pays_the_escrow_into_the_pot_and_holds_deposits() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Federated::create_task(RuntimeOrigin::signed(OWNER), spec()));
-		assert_eq!(balance(OWNER), FUNDS - 2 * POT - POT_ED - DEPOSIT - PUBLICATION_DEPOSIT);
+		// The publication deposit also keeps the task's publishing account alive.
+		assert_eq!(balance(OWNER), FUNDS - 2 * POT - 2 * POT_ED - DEPOSIT - PUBLICATION_DEPOSIT);
 		assert_eq!(balance(Federated::pot()), 2 * POT + POT_ED);
 		assert_eq!(Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &OWNER), DEPOSIT);
 		assert_eq!(
 			Balances::balance_on_hold(&HoldReason::PublicationDeposit.into(), &OWNER),
-			PUBLICATION_DEPOSIT
+			PUBLICATION_DEPOSIT + POT_ED
 		);
 		assert_eq!(pins(base()), 1);
 		let task = Tasks::<Test>::get(0).unwrap();
@@ -622,11 +626,12 @@ fn the_last_round_closes_the_task_refunds_and_publishes_with_the_participants() 
 			refunded
 		}));
 		assert_eq!(pins(base()), 0);
-		// Published by the pot for the owner (who could not take the hash first), with the
+		// Published by the task's account for the owner (who could not take the hash first), with the
 		// participants by cumulative score (at most 3 in this mock), sharing 70%: 1,200 : 800 :
 		// 200.
 		let (publisher, version) = published().pop().expect("published");
-		assert_eq!(publisher, Federated::pot());
+		assert_eq!(publisher, Federated::publishing_account(task));
+		assert_ne!(publisher, Federated::pot());
 		assert_eq!(version.model, MODEL);
 		assert_eq!(version.parent, base());
 		assert_eq!(version.hash, [0xA0; 32]);
@@ -640,14 +645,18 @@ fn the_last_round_closes_the_task_refunds_and_publishes_with_the_participants() 
 			t.published,
 			Some(deai_primitives::ModelVersionRef { model: MODEL, version: 100 })
 		);
-		// The deposits: the version's (250 of the 300 held) is held on the pot now, the rest
-		// came back.
+		// The deposits: the version's (250 of the 300 held) is held on the task's account now,
+		// with the existential deposit keeping it alive; the rest came back.
 		assert_eq!(Balances::balance_on_hold(&HoldReason::PublicationDeposit.into(), &OWNER), 0);
 		assert_eq!(
-			Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &Federated::pot()),
+			Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &publisher),
 			VERSION_DEPOSIT
 		);
-		assert_eq!(balance(OWNER), FUNDS - 2 * POT - POT_ED - DEPOSIT - VERSION_DEPOSIT + refunded);
+		assert_eq!(balance(publisher), POT_ED);
+		assert_eq!(
+			balance(OWNER),
+			FUNDS - 2 * POT - 2 * POT_ED - DEPOSIT - VERSION_DEPOSIT + refunded
+		);
 		// Members leave with stake and earnings; the last one removes the task.
 		for who in participants(4).into_iter().chain(evaluators(3)) {
 			let m = member(task, who);
@@ -656,7 +665,7 @@ fn the_last_round_closes_the_task_refunds_and_publishes_with_the_participants() 
 			assert_eq!(balance(who), before + m.stake + m.earned);
 		}
 		assert!(Tasks::<Test>::get(task).is_none());
-		assert_eq!(balance(OWNER), FUNDS - 2 * POT - POT_ED - VERSION_DEPOSIT + refunded);
+		assert_eq!(balance(OWNER), FUNDS - 2 * POT - 2 * POT_ED - VERSION_DEPOSIT + refunded);
 		assert_eq!(balance(Federated::pot()), POT_ED);
 	});
 }
@@ -679,6 +688,76 @@ fn a_failed_publication_closes_the_task_all_the_same() {
 		assert_eq!(t.published, None);
 		assert_eq!(t.global, Some(file(0xA0)));
 		assert_eq!(Balances::balance_on_hold(&HoldReason::PublicationDeposit.into(), &OWNER), 0);
+	});
+}
+
+#[test]
+fn no_task_can_take_the_hash_another_task_publishes() {
+	new_test_ext().execute_with(|| {
+		// Two tasks agree on the same aggregate (a sybil task's evaluators can report another
+		// task's, which anyone can compute once its updates are revealed): each task publishes
+		// by its own account, so the first to close blocks nothing.
+		let mut s = spec();
+		s.rounds = 1;
+		let first = create_with(s.clone(), 3, 3);
+		end_phase(first);
+		play_round(first, &honest_updates, &honest_scores);
+		let second = create_with(s, 3, 3);
+		end_phase(second);
+		play_round(second, &honest_updates, &honest_scores);
+		let published = published();
+		assert_eq!(published.len(), 2);
+		assert_eq!(published[0].0, Federated::publishing_account(first));
+		assert_eq!(published[1].0, Federated::publishing_account(second));
+		assert_eq!(published[0].1.hash, published[1].1.hash);
+		assert!(Tasks::<Test>::get(second).unwrap().published.is_some());
+	});
+}
+
+#[test]
+fn a_version_deposit_priced_above_the_held_one_is_refused() {
+	new_test_ext().execute_with(|| {
+		let mut s = spec();
+		s.rounds = 1;
+		// Exactly what the owner holds: published, nothing comes back but the refund.
+		VERSION_DEPOSIT_NOW.with(|d| *d.borrow_mut() = PUBLICATION_DEPOSIT);
+		let task = create_with(s.clone(), 3, 3);
+		end_phase(task);
+		play_round(task, &honest_updates, &honest_scores);
+		let publisher = Federated::publishing_account(task);
+		assert!(Tasks::<Test>::get(task).unwrap().published.is_some());
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::StorageDeposit.into(), &publisher),
+			PUBLICATION_DEPOSIT
+		);
+		assert_eq!(balance(publisher), POT_ED);
+		// Priced higher by an upgrade since the task was created: the pot and the publishing
+		// account pay nothing; the owner gets its publication deposit back.
+		let task = create_with(s.clone(), 3, 3);
+		VERSION_DEPOSIT_NOW.with(|d| *d.borrow_mut() = PUBLICATION_DEPOSIT + 1);
+		end_phase(task);
+		let owner_before = Balances::total_balance(&OWNER);
+		play_round(task, &honest_updates, &honest_scores);
+		// (The publishing account cannot hold it: the registry's hold fails first.)
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, FedEvent::PublishFailed { task: t, .. } if *t == task)));
+		assert_eq!(Tasks::<Test>::get(task).unwrap().published, None);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::PublicationDeposit.into(), &OWNER), 0);
+		assert_eq!(Balances::total_balance(&Federated::publishing_account(task)), 0);
+		// Nothing of the owner's was kept (its escrow was paid before).
+		assert_eq!(Balances::total_balance(&OWNER), owner_before);
+		// Even when someone gave the publishing account enough to hold it.
+		let task = create_with(s, 3, 3);
+		let publisher = Federated::publishing_account(task);
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(STRANGER), publisher, 100));
+		end_phase(task);
+		play_round(task, &honest_updates, &honest_scores);
+		assert!(events().contains(&FedEvent::PublishFailed {
+			task,
+			error: Error::<Test>::PublicationDepositTooSmall.into()
+		}));
+		assert_eq!(balance(publisher), 100);
 	});
 }
 

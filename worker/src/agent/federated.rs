@@ -231,9 +231,7 @@ impl Agent {
 		let me = self.me();
 		// An entry without stake or earnings is a participant that left, kept for its score:
 		// not a member (it joins again).
-		let member = ledger
-			.iter()
-			.find(|m| &m.who == me && !(m.stake == 0 && m.earned == 0));
+		let member = ledger.iter().find(|m| &m.who == me && !(m.stake == 0 && m.earned == 0));
 		let tx = api::tx().federated();
 		match (&task.status, member) {
 			(TaskStatus::Closed, None) => return Ok(()),
