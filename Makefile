@@ -85,7 +85,7 @@ test-rust:
 test-benchmarks:
 	@$(ENV) SKIP_WASM_BUILD=1 cargo test --locked --quiet -p pallet-compute-market -p pallet-model-registry \
 	    -p pallet-contributor-rewards -p pallet-zk-verifier -p pallet-ai-oracle -p pallet-federated \
-	    --features runtime-benchmarks benchmarks::
+	    -p pallet-relay-randomness --features runtime-benchmarks benchmarks::
 
 ## The end-to-end tests, against the one production node build: they give their `--dev` chain the
 ## short periods of a test chain (the runtime's `FastPeriods`) with sudo, as their first step.

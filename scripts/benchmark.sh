@@ -31,7 +31,7 @@ echo "[benchmark] building the runtime with runtime-benchmarks"
 wasm="$bench_target/debug/wbuild/deai-runtime/deai_runtime.compact.compressed.wasm"
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_model_registry pallet_compute_market pallet_contributor_rewards pallet_zk_verifier pallet_ai_oracle pallet_federated)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_model_registry pallet_compute_market pallet_contributor_rewards pallet_zk_verifier pallet_ai_oracle pallet_federated pallet_relay_randomness)
 steps="${BENCH_STEPS:-50}"
 repeat="${BENCH_REPEAT:-20}"
 for pallet in "${pallets[@]}"; do

@@ -33,6 +33,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_federated, Federated]
 	[pallet_contributor_rewards, ContributorRewards]
 	[pallet_zk_verifier, ZkVerifier]
+	[pallet_relay_randomness, RelayRandomness]
 	[pallet_sudo, Sudo]
 );
 

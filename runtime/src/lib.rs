@@ -136,7 +136,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("deai-chain"),
 	impl_name: Cow::Borrowed("deai-chain"),
 	authoring_version: 1,
-	spec_version: 13,
+	spec_version: 14,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -244,12 +244,14 @@ mod runtime {
 	pub type AiOracle = pallet_ai_oracle;
 	#[runtime::pallet_index(65)]
 	pub type Federated = pallet_federated;
+	#[runtime::pallet_index(66)]
+	pub type RelayRandomness = pallet_relay_randomness;
 
 	// --- Smart contracts (70-79) ------------------------------------------------------------
 	#[runtime::pallet_index(70)]
 	pub type Contracts = pallet_contracts;
-	/// Randomness for pallet-contracts' deprecated `seal_random` only: it is predictable and
-	/// nothing else in the runtime uses it.
+	/// The last 81 block hashes: pallet-contracts' deprecated `seal_random`, and the fallback
+	/// of `RelayRandomness` on a dev chain (a collator can bias it).
 	#[runtime::pallet_index(71)]
 	pub type RandomnessCollectiveFlip = pallet_insecure_randomness_collective_flip;
 

@@ -1363,3 +1363,47 @@ fn federated_training_publishes_a_version_whose_participants_earn_its_royalties(
 		pallet_federated::Pallet::<Runtime>::do_try_state().expect("federated books");
 	});
 }
+
+/// The relay parent's BABE randomness, read from the verified relay state proof, seeds the
+/// runtime's draws; a proof without it (a dev chain's mocked relay) leaves the fallback.
+#[test]
+fn draws_use_the_relay_parents_randomness_from_the_state_proof() {
+	use cumulus_pallet_parachain_system::{OnSystemEvent, RelayChainStateProof};
+	use cumulus_primitives_core::relay_chain::well_known_keys::CURRENT_BLOCK_RANDOMNESS;
+	use cumulus_test_relay_sproof_builder::RelayStateSproofBuilder;
+	use deai_runtime::{configs::deai::NoteRelayRandomness, RelayRandomness};
+	use frame_support::traits::Randomness;
+
+	let proof_with = |randomness: Option<Option<[u8; 32]>>| {
+		let mut builder = RelayStateSproofBuilder::default();
+		if let Some(value) = randomness {
+			builder.additional_key_values =
+				vec![(CURRENT_BLOCK_RANDOMNESS.to_vec(), value.encode())];
+		}
+		let para_id = builder.para_id;
+		let (root, proof, _) = builder.into_state_root_proof_and_descendants(0);
+		RelayChainStateProof::new(para_id, root, proof).expect("a valid proof")
+	};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(10);
+		let fallback = RelayRandomness::random(b"subject");
+		assert_eq!(fallback.1, 9, "public since the parent block");
+
+		// No randomness in the proof, or none for this relay block: nothing noted.
+		let weight = NoteRelayRandomness::on_relay_state_proof(&proof_with(None));
+		assert!(weight.ref_time() > 0, "the lookup is charged");
+		NoteRelayRandomness::on_relay_state_proof(&proof_with(Some(None)));
+		assert!(pallet_relay_randomness::Latest::<Runtime>::get().is_none());
+		assert_eq!(RelayRandomness::random(b"subject"), fallback);
+
+		NoteRelayRandomness::on_relay_state_proof(&proof_with(Some(Some([9; 32]))));
+		let noted = pallet_relay_randomness::Latest::<Runtime>::get().expect("noted");
+		assert_eq!((noted.value, noted.noted_at), ([9; 32], 10));
+		let (seed, public_since) = RelayRandomness::random(b"subject");
+		assert_ne!(seed, fallback.0);
+		assert_eq!(public_since, 10);
+		// The market's and federated training's draws use it.
+		let other = RelayRandomness::random(b"another subject").0;
+		assert_ne!(seed, other);
+	});
+}

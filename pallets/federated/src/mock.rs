@@ -215,14 +215,15 @@ impl ProviderDirectory<AccountId> for MockProviders {
 	}
 }
 
-/// Randomness from the subject and a seed tests may change.
+/// Randomness from the subject and a seed tests may change, public since the parent block (as
+/// the runtime's relay randomness, noted in the parent's inherent, is).
 pub struct TestRandomness;
 impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
 	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
 		let seed = SEED.with(|s| *s.borrow());
 		(
 			sp_core::H256(sp_io::hashing::blake2_256(&[subject, &seed.to_le_bytes()].concat())),
-			System::block_number(),
+			System::block_number().saturating_sub(1),
 		)
 	}
 }

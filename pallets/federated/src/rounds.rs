@@ -112,8 +112,17 @@ impl<T: Config> Pallet<T> {
 	/// A seed for `purpose` in `task`'s `round`, from the runtime's randomness of this block
 	/// (the hook's: nobody chooses the block).
 	pub(crate) fn seed(purpose: &[u8], task: TaskId, round: RoundIndex) -> [u8; 32] {
-		let (random, _) = T::Randomness::random(&(purpose, task, round).encode());
-		sp_io::hashing::blake2_256(random.as_ref())
+		Self::seed_public_since(purpose, task, round).0
+	}
+
+	/// [`Self::seed`], and the first block in which it was public.
+	fn seed_public_since(
+		purpose: &[u8],
+		task: TaskId,
+		round: RoundIndex,
+	) -> ([u8; 32], BlockNumberFor<T>) {
+		let (random, public_since) = T::Randomness::random(&(purpose, task, round).encode());
+		(sp_io::hashing::blake2_256(random.as_ref()), public_since)
 	}
 
 	/// Draws round `task.round`'s participants and evaluators among the members staked at least
@@ -129,11 +138,16 @@ impl<T: Config> Pallet<T> {
 		waits: u8,
 	) -> bool {
 		let spec = &task.spec;
+		// Only members that joined before the randomness was public: nobody joins (or comes
+		// back) knowing whether it would be drawn.
+		let (seed, public_since) = Self::seed_public_since(b"deai/fl/draw", id, task.round);
 		let eligible = |role: Role| -> Vec<usize> {
 			ledger
 				.iter()
 				.enumerate()
-				.filter(|(_, m)| m.role == role && m.stake >= spec.min_stake)
+				.filter(|(_, m)| {
+					m.role == role && m.stake >= spec.min_stake && m.joined_at < public_since
+				})
 				.map(|(i, _)| i)
 				.collect()
 		};
@@ -154,11 +168,8 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::RoundWaiting { task: id, round: task.round, retry_at });
 			return true;
 		}
-		let seed = Self::seed(b"deai/fl/draw", id, task.round);
-		shuffle_prefix(&mut participants, spec.participants as usize, &seed, 0);
-		shuffle_prefix(&mut evaluators, spec.evaluators as usize, &seed, 1);
-		participants.truncate(spec.participants as usize);
-		evaluators.truncate(spec.evaluators as usize);
+		lowest_tickets(ledger, &mut participants, spec.participants as usize, &seed, 0);
+		lowest_tickets(ledger, &mut evaluators, spec.evaluators as usize, &seed, 1);
 
 		let mut updates = BoundedVec::new();
 		let mut drawn_participants = BoundedVec::new();
@@ -315,14 +326,25 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-/// Moves a uniformly random choice of `count` of `items` to its front: a partial Fisher–Yates
-/// shuffle driven by `blake2_256(seed ‖ stream ‖ i)`.
-pub(crate) fn shuffle_prefix(items: &mut [usize], count: usize, seed: &[u8; 32], stream: u8) {
-	let count = count.min(items.len());
-	for i in 0..count {
-		let h = sp_io::hashing::blake2_256(&(seed, stream, i as u32).encode());
-		let r = u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
-		let j = i + (r % (items.len() - i) as u64) as usize;
-		items.swap(i, j);
-	}
+/// Keeps in `eligible` (indices into `ledger`) the `count` members with the lowest tickets,
+/// `blake2_128(seed ‖ stream ‖ account)`, in ticket order: a uniformly random choice in which
+/// each member's chance depends only on its own ticket. Unlike a shuffle of the list, nobody
+/// changes who else is drawn by leaving (or by where it sits in the ledger); and nobody could
+/// choose an account for its ticket, having joined before the seed was public.
+pub(crate) fn lowest_tickets<T: Config>(
+	ledger: &LedgerOf<T>,
+	eligible: &mut Vec<usize>,
+	count: usize,
+	seed: &[u8; 32],
+	stream: u8,
+) {
+	let mut ticketed: Vec<(u128, usize)> = eligible
+		.iter()
+		.map(|&i| {
+			let ticket = sp_io::hashing::blake2_128(&(seed, stream, &ledger[i].who).encode());
+			(u128::from_le_bytes(ticket), i)
+		})
+		.collect();
+	ticketed.sort_unstable();
+	*eligible = ticketed.into_iter().take(count).map(|(_, i)| i).collect();
 }

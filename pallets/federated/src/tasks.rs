@@ -223,12 +223,14 @@ impl<T: Config> Pallet<T> {
 		if role == Role::Evaluator {
 			T::Registry::ensure_dataset_usable(&task.spec.eval_dataset, TRAINING_USE, Some(&who))?;
 		}
+		let now = frame_system::Pallet::<T>::block_number();
 		let mut ledger = Ledgers::<T>::get(id);
 		match ledger.iter_mut().find(|m| m.who == who) {
 			// A participant that left comes back: its score is still there.
 			Some(former) if former.stake.is_zero() && former.earned.is_zero() => {
 				former.role = role;
 				former.stake = stake;
+				former.joined_at = now;
 			},
 			Some(_) => return Err(Error::<T>::AlreadyMember.into()),
 			None => ledger
@@ -239,6 +241,7 @@ impl<T: Config> Pallet<T> {
 					earned: Zero::zero(),
 					score: 0,
 					drawn: false,
+					joined_at: now,
 				})
 				.map_err(|_| Error::<T>::TaskFull)?,
 		}

@@ -1171,6 +1171,74 @@ fn a_participant_that_leaves_keeps_its_share_of_the_trained_model() {
 }
 
 #[test]
+fn members_joining_once_the_draws_randomness_is_public_wait_for_the_next_draw() {
+	new_test_ext().execute_with(|| {
+		// The draw at block 3 uses randomness public since block 2: a sybil joining in block 2
+		// could compute whether it would be drawn, and join only if so.
+		let task = create(3, 2);
+		let draw_at = 1 + PHASE;
+		System::set_block_number(draw_at - 1);
+		make_provider(E0 + 2, deai_abi::job_kind::EVALUATION);
+		assert_ok!(Federated::join(RuntimeOrigin::signed(E0 + 2), task, Role::Evaluator, STAKE));
+		assert_eq!(member(task, E0 + 2).joined_at, draw_at - 1);
+		end_phase(task);
+		// Two evaluators joined in time, three are needed: the late one does not count.
+		assert_eq!(phase(task), None);
+		assert!(events().iter().any(|e| matches!(e, FedEvent::RoundWaiting { .. })));
+		// At the next draw it does.
+		end_phase(task);
+		assert_eq!(phase(task), Some(Phase::CommitUpdates));
+		assert!(drawn(task).1.contains(&(E0 + 2)));
+	});
+}
+
+#[test]
+fn leaving_never_changes_who_else_is_drawn() {
+	new_test_ext().execute_with(|| {
+		// A sybil knowing the seed might leave to steer a shuffle of the list: with tickets,
+		// whoever stays keeps its chance, and the others drawn stay drawn.
+		let ledger = |whos: &[AccountId]| -> LedgerOf<Test> {
+			BoundedVec::truncate_from(
+				whos.iter()
+					.map(|&who| Member {
+						who,
+						role: Role::Participant,
+						stake: STAKE,
+						earned: 0,
+						score: 0,
+						drawn: false,
+						joined_at: 0,
+					})
+					.collect::<Vec<_>>(),
+			)
+		};
+		let draw = |whos: &[AccountId]| -> Vec<AccountId> {
+			let ledger = ledger(whos);
+			let mut eligible: Vec<usize> = (0..ledger.len()).collect();
+			crate::rounds::lowest_tickets::<Test>(&ledger, &mut eligible, 3, &[7; 32], 0);
+			let mut drawn: Vec<_> = eligible.iter().map(|&i| ledger[i].who).collect();
+			drawn.sort();
+			drawn
+		};
+		let all = participants(8);
+		let drawn = draw(&all);
+		assert_eq!(drawn.len(), 3);
+		// Any member not drawn leaves: the same draw.
+		for leaver in all.iter().filter(|w| !drawn.contains(w)) {
+			let rest: Vec<_> = all.iter().copied().filter(|w| w != leaver).collect();
+			assert_eq!(draw(&rest), drawn);
+		}
+		// A drawn member leaves: the two others stay drawn.
+		let rest: Vec<_> = all.iter().copied().filter(|w| *w != drawn[0]).collect();
+		let redrawn = draw(&rest);
+		assert!(redrawn.contains(&drawn[1]) && redrawn.contains(&drawn[2]));
+		// The ledger's order does not matter.
+		let reversed: Vec<_> = all.iter().rev().copied().collect();
+		assert_eq!(draw(&reversed), drawn);
+	});
+}
+
+#[test]
 fn a_task_nobody_joins_closes_after_its_waits_and_refunds() {
 	new_test_ext().execute_with(|| {
 		let task = create(0, 0);

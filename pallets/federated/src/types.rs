@@ -174,6 +174,9 @@ pub struct Member<T: Config> {
 	pub score: u128,
 	/// Drawn in the round in progress (it may not leave until the round ends).
 	pub drawn: bool,
+	/// When it joined (or came back): it is drawn only with randomness made public after that
+	/// block, so that nobody joins knowing whether it would be drawn.
+	pub joined_at: BlockNumberFor<T>,
 }
 
 /// The members of a task, in the order they joined.

@@ -112,9 +112,9 @@ impl pallet_compute_market::Config for Runtime {
 	type ContributionSink = ContributorRewards;
 	// Groth16 proofs against a model version's ZK profile.
 	type ResultVerifier = ZkVerifier;
-	// Redundant sets are drawn from the last 81 block hashes: unknown when a job is posted, but
-	// a colluding collator could bias it (relay-chain randomness is the stronger source).
-	type Randomness = crate::RandomnessCollectiveFlip;
+	// Redundant sets are drawn from the relay parent's BABE randomness, which no collator
+	// chooses (the last 81 block hashes on a dev chain, which a collator could bias).
+	type Randomness = crate::RelayRandomness;
 	type AttestorOrigin = ArbiterOrRoot;
 	type DisputeResolverOrigin = ArbiterOrRoot;
 	type FeeDestination = TreasuryAccount;
@@ -204,9 +204,8 @@ impl pallet_federated::Config for Runtime {
 	type Registry = ModelRegistry;
 	type Publisher = ModelRegistry;
 	type Providers = crate::ComputeMarket;
-	// The collators' randomness, as the market's draws: on a relay chain, relay-chain
-	// randomness (BABE's, from the relay state proof) would take its place.
-	type Randomness = crate::RandomnessCollectiveFlip;
+	// The relay parent's BABE randomness; the collators' on a dev chain.
+	type Randomness = crate::RelayRandomness;
 	type FeeDestination = TreasuryAccount;
 	type PalletId = FederatedPalletId;
 	type MaxMembers = ConstU32<64>;
@@ -323,5 +322,43 @@ pub struct ZkBenchmarkHelper;
 impl pallet_zk_verifier::BenchmarkHelper for ZkBenchmarkHelper {
 	fn model_version() -> deai_primitives::ModelVersionRef {
 		ModelRegistry::benchmark_model(0)
+	}
+}
+
+impl pallet_relay_randomness::Config for Runtime {
+	// A dev chain's mocked relay chain gives no block randomness: the last 81 block hashes.
+	type Fallback = crate::RandomnessCollectiveFlip;
+	type WeightInfo = pallet_relay_randomness::weights::SubstrateWeight<Runtime>;
+}
+
+/// Notes the relay parent's BABE randomness (`CURRENT_BLOCK_RANDOMNESS`, which collators put in
+/// every block's relay state proof) once parachain-system has verified the proof. A dev chain's
+/// mocked proof has none: nothing is noted and the fallback serves.
+pub struct NoteRelayRandomness;
+impl cumulus_pallet_parachain_system::OnSystemEvent for NoteRelayRandomness {
+	fn on_validation_data(_: &cumulus_primitives_core::PersistedValidationData) {}
+
+	fn on_validation_code_applied() {}
+
+	fn on_relay_state_proof(
+		proof: &cumulus_pallet_parachain_system::RelayChainStateProof,
+	) -> frame_support::weights::Weight {
+		use cumulus_primitives_core::relay_chain::well_known_keys::CURRENT_BLOCK_RANDOMNESS;
+		use pallet_relay_randomness::WeightInfo;
+		// BABE's `AuthorVrfRandomness`: `None` for a relay block without a VRF output (a
+		// secondary plain slot), then the last value noted stays.
+		if let Ok(Some(Some(value))) =
+			proof.read_optional_entry::<Option<[u8; 32]>>(CURRENT_BLOCK_RANDOMNESS)
+		{
+			// Written by the same inherent just before this hook.
+			let relay_block = cumulus_pallet_parachain_system::ValidationData::<Runtime>::get()
+				.map_or(0, |data| data.relay_parent_number);
+			crate::RelayRandomness::note(value, relay_block);
+		}
+		// The proof's trie lookup is in memory, charged as a database read (far above its
+		// cost), and the note as benchmarked.
+		<Runtime as frame_system::Config>::DbWeight::get()
+			.reads(1)
+			.saturating_add(pallet_relay_randomness::weights::SubstrateWeight::<Runtime>::note())
 	}
 }
