@@ -15,8 +15,10 @@
 //! AliceStash signs now and then without funds. Calls are mostly meaningful (ids, signers and
 //! prices are read from storage: the next step of a live job, the owner of a model, the
 //! commitment a reveal must match), with values biased toward 0, 1, the bounds and the maximum,
-//! and some garbage. They cover every call of the four DeAI pallets (root's through sudo; `Proof`
-//! jobs proven with the committed blobs-classifier proof when the model's profile has its key), and
+//! and some garbage. They cover every call of the five DeAI pallets with calls (root's through
+//! sudo; `Proof` jobs proven with the committed blobs-classifier proof when the model's profile
+//! has its key; federated rounds played by the drawn members with commitments the fuzzer keeps),
+//! the relay parent's randomness in most blocks' state proofs, and
 //! balances, system remarks, utility batches, proxies, multisig, preimages, governance
 //! parameters, referenda and conviction voting.
 //!
@@ -289,6 +291,13 @@ fn validation_data(number: BlockNumber, slot: u64, parent_head: &[u8]) -> Runtim
 		(well_known_keys::CURRENT_SLOT.to_vec(), Slot::from(slot).encode()),
 		(well_known_keys::EPOCH_INDEX.to_vec(), 0u64.encode()),
 		(well_known_keys::ONE_EPOCH_AGO_RANDOMNESS.to_vec(), relay_chain::Hash::zero().encode()),
+		// The relay parent's BABE randomness (none in a secondary plain slot, now and then).
+		(
+			well_known_keys::CURRENT_BLOCK_RANDOMNESS.to_vec(),
+			(number % 7 != 3)
+				.then(|| sp_core::blake2_256(&number.to_le_bytes()))
+				.encode(),
+		),
 	];
 	let keys: Vec<Vec<u8>> = entries.iter().map(|(key, _)| key.clone()).collect();
 	let mut backend = sp_state_machine::new_in_mem::<BlakeTwo256>();
@@ -414,7 +423,12 @@ fn landing(parent: BlockNumber, toward: BlockNumber) -> BlockNumber {
 		.filter(|(at, agenda)| *at >= since && agenda.iter().any(Option::is_some))
 		.map(|(at, _)| at)
 		.min();
-	[deadline, agenda]
+	let fl_cursor = pallet_federated::PhaseCursor::<Runtime>::get();
+	let phase_end = pallet_federated::PhaseEnds::<Runtime>::iter_keys()
+		.map(|(at, _)| at)
+		.filter(|at| *at >= fl_cursor)
+		.min();
+	[deadline, agenda, phase_end]
 		.into_iter()
 		.flatten()
 		.fold(toward, BlockNumber::min)
@@ -614,6 +628,25 @@ struct Commit {
 	value: Option<Vec<u8>>,
 }
 
+/// A federated training commitment the fuzzer made, kept to be revealed.
+#[derive(Clone)]
+enum FlSecret {
+	Update {
+		task: u64,
+		who: AccountId,
+		update: pallet_federated::ModelFile<Runtime>,
+		samples: u32,
+		salt: [u8; 32],
+	},
+	Scores {
+		task: u64,
+		who: AccountId,
+		scores: Vec<i64>,
+		aggregate: pallet_federated::ModelFile<Runtime>,
+		salt: [u8; 32],
+	},
+}
+
 /// How one kind of call fared.
 #[derive(Default)]
 struct CallStats {
@@ -655,6 +688,9 @@ struct Fuzzer<'a> {
 	commits: Vec<Commit>,
 	/// The commitment of the extrinsic being applied, kept if it succeeds.
 	pending_commit: Option<Commit>,
+	/// Federated training's commitments, and the one being applied.
+	fl_secrets: Vec<FlSecret>,
+	pending_fl: Option<FlSecret>,
 	/// The current block's extrinsics, for the report of a failure.
 	block_log: Vec<(Ed25519Keyring, RuntimeCall, String)>,
 	stats: &'a mut Stats,
@@ -702,6 +738,18 @@ impl Driver for Fuzzer<'_> {
 			);
 			if committed && matches!(outcome, Ok(Ok(()))) {
 				self.commits.push(commit);
+			}
+		}
+		if let Some(secret) = self.pending_fl.take() {
+			let committed = matches!(
+				call,
+				RuntimeCall::Federated(
+					pallet_federated::Call::commit_update { .. }
+						| pallet_federated::Call::commit_scores { .. }
+				)
+			);
+			if committed && matches!(outcome, Ok(Ok(()))) {
+				self.fl_secrets.push(secret);
 			}
 		}
 		let label = label(call);
@@ -996,7 +1044,7 @@ impl Fuzzer<'_> {
 	// --- Extrinsics -----------------------------------------------------------------------
 
 	fn extrinsic(&mut self) -> (Ed25519Keyring, RuntimeCall) {
-		match self.rng.weighted(&[45, 33, 3, 8, 2, 3, 2, 1, 1, 2, 3, 3]) {
+		match self.rng.weighted(&[45, 33, 3, 8, 2, 3, 2, 1, 1, 2, 3, 3, 14]) {
 			0 => self.market(),
 			1 => self.registry(),
 			2 => self.rewards(),
@@ -1016,7 +1064,8 @@ impl Fuzzer<'_> {
 			8 => self.preimage(),
 			9 => self.parameters(),
 			10 => self.governance(),
-			_ => self.zk(),
+			11 => self.zk(),
+			_ => self.federated(),
 		}
 	}
 
@@ -1174,11 +1223,205 @@ impl Fuzzer<'_> {
 	}
 
 	fn deai_call(&mut self) -> (Ed25519Keyring, RuntimeCall) {
-		match self.rng.below(12) {
+		match self.rng.below(14) {
 			0..=5 => self.market(),
 			6..=8 => self.registry(),
 			9 | 10 => self.oracle(),
+			11 | 12 => self.federated(),
 			_ => self.rewards(),
+		}
+	}
+
+	// --- Federated training -----------------------------------------------------------------
+
+	/// A model file: mostly small and well formed, sometimes empty or at the address bound.
+	fn fl_file(&mut self) -> pallet_federated::ModelFile<Runtime> {
+		pallet_federated::ModelFile {
+			hash: self.hash(),
+			size: [0, 1, 5_000, u64::MAX][self.rng.weighted(&[3, 2, 90, 5])],
+			uri: self.text(),
+		}
+	}
+
+	/// Tasks created (mostly by a model's owner, on a registered version and dataset, with
+	/// values at and beyond the bounds), joined by the market's providers, their rounds played
+	/// by the drawn members (commitments kept and mostly opened right, sometimes not), earnings
+	/// withdrawn, members leaving, tasks ended.
+	fn federated(&mut self) -> (Ed25519Keyring, RuntimeCall) {
+		use pallet_federated::{
+			Aggregation, Call, DpSetting, Phase, Role, Rounds, TaskSpec, TaskStatus, Tasks,
+		};
+		let fed = RuntimeCall::Federated;
+		let tasks: Vec<(u64, AccountId, TaskStatus<BlockNumber>)> =
+			Tasks::<Runtime>::iter().map(|(id, t)| (id, t.owner, t.status)).collect();
+		let (task, owner, status) =
+			self.rng.pick(&tasks).unwrap_or((self.rng.below(3), self.account(), TaskStatus::Closed));
+		let phase = match status {
+			TaskStatus::Running { phase, .. } => Some(phase),
+			_ => None,
+		};
+		let round = Rounds::<Runtime>::get(task);
+		let drawn = |evaluators: bool| -> Vec<AccountId> {
+			round.as_ref().map_or_else(Vec::new, |r| {
+				if evaluators {
+					r.scores.iter().map(|s| s.who.clone()).collect()
+				} else {
+					r.updates.iter().map(|s| s.who.clone()).collect()
+				}
+			})
+		};
+		let salt = self.bytes32();
+		match self.rng.weighted(&[10, 22, 14, 12, 12, 10, 5, 6, 3]) {
+			0 => {
+				let models: Vec<(u64, AccountId)> =
+					Models::<Runtime>::iter().map(|(id, m)| (id, m.owner)).collect();
+				let (target_model, owner) =
+					self.rng.pick(&models).unwrap_or((self.model_id(), self.account()));
+				let min_stake = [UNIT, UNIT, 2 * UNIT, UNIT - 1, 0][self.rng.weighted(&[40, 30, 20, 5, 5])];
+				let spec = TaskSpec::<Runtime> {
+					base: self.model_version(),
+					target_model,
+					rounds: [1, 2, 3, 100, 0, 101][self.rng.weighted(&[35, 30, 20, 5, 5, 5])],
+					round_pot: [UNIT, 10 * UNIT, UNIT - 1, self.amount(5 * UNIT)]
+						[self.rng.weighted(&[30, 30, 5, 35])],
+					participants: [1, 2, 3, 16, 0, 17][self.rng.weighted(&[25, 30, 25, 10, 5, 5])],
+					evaluators: [1, 3, 5, 2, 4, 7][self.rng.weighted(&[30, 35, 15, 8, 7, 5])],
+					aggregation: match self.rng.below(4) {
+						0 => Aggregation::FedAvg,
+						1 => Aggregation::CoordinateMedian,
+						_ => Aggregation::TrimmedMean {
+							trim: sp_runtime::Percent::from_percent(
+								[10, 0, 49, 50, 100][self.rng.below(5) as usize],
+							),
+						},
+					},
+					eval_dataset: self.dataset_version(),
+					eval_rows: [10, 1, 150, 0, u32::MAX][self.rng.weighted(&[50, 15, 20, 10, 5])],
+					dp: self.rng.chance(30).then(|| DpSetting {
+						clip_norm_milli: [1_000, 0, u32::MAX][self.rng.weighted(&[80, 10, 10])],
+						noise_multiplier_milli: self.small(1_000, u32::MAX),
+					}),
+					min_stake,
+					phase_blocks: [2, 3, 5, 1, 100_000][self.rng.weighted(&[40, 30, 20, 5, 5])],
+					score_tolerance: [100, 0, -1, i64::MAX][self.rng.weighted(&[60, 20, 10, 10])],
+					poison_threshold: [1_000, 0, -1, i64::MAX][self.rng.weighted(&[60, 20, 10, 10])],
+				};
+				(self.signer_or(Some(&owner)), fed(Call::create_task { spec }))
+			},
+			1 => {
+				let role = if self.rng.chance(55) { Role::Participant } else { Role::Evaluator };
+				let stake = [UNIT, 2 * UNIT, self.amount(UNIT)][self.rng.weighted(&[50, 25, 25])];
+				let who = self.provider();
+				(self.signer_or(Some(&who)), fed(Call::join { task, role, stake }))
+			},
+			2 => {
+				let who = self.rng.pick(&drawn(false)).unwrap_or_else(|| self.account());
+				let round_index = round.as_ref().map_or(0, |r| r.index);
+				let update = self.fl_file();
+				let samples = [10, 0, 1, u32::MAX][self.rng.weighted(&[80, 5, 10, 5])];
+				let commitment = deai_abi::federated::update_commitment(
+					task,
+					round_index,
+					&who.encode(),
+					&update.hash,
+					samples,
+					&salt,
+				);
+				if phase == Some(Phase::CommitUpdates) {
+					self.pending_fl =
+						Some(FlSecret::Update { task, who: who.clone(), update, samples, salt });
+				}
+				(self.signer_or(Some(&who)), fed(Call::commit_update { task, commitment }))
+			},
+			3 | 5 => {
+				let wanted_scores = self.rng.chance(50);
+				let secrets: Vec<FlSecret> = self
+					.fl_secrets
+					.iter()
+					.filter(|s| matches!(s, FlSecret::Scores { .. }) == wanted_scores)
+					.cloned()
+					.collect();
+				match self.rng.pick(&secrets) {
+					Some(FlSecret::Update { task, who, update, samples, salt }) => {
+						// Mostly opened right; sometimes with another salt.
+						let salt = if self.rng.chance(90) { salt } else { self.bytes32() };
+						let call = Call::reveal_update { task, update, samples, salt };
+						(self.signer_or(Some(&who)), fed(call))
+					},
+					Some(FlSecret::Scores { task, who, scores, aggregate, salt }) => {
+						let salt = if self.rng.chance(90) { salt } else { self.bytes32() };
+						let call = Call::reveal_scores {
+							task,
+							scores: BoundedVec::truncate_from(scores),
+							aggregate,
+							salt,
+						};
+						(self.signer_or(Some(&who)), fed(call))
+					},
+					None => {
+						let call = Call::reveal_update {
+							task,
+							update: self.fl_file(),
+							samples: 10,
+							salt,
+						};
+						(self.signer(), fed(call))
+					},
+				}
+			},
+			4 => {
+				let who = self.rng.pick(&drawn(true)).unwrap_or_else(|| self.account());
+				let round_index = round.as_ref().map_or(0, |r| r.index);
+				let updates = drawn(false).len();
+				// Mostly one score per update, near the tolerance of one another.
+				let count = if self.rng.chance(90) { updates } else { self.rng.below(18) as usize };
+				let common = [0, 500, -5_000, 50][self.rng.below(4) as usize];
+				let scores: Vec<i64> = (0..count)
+					.map(|_| match self.rng.below(10) {
+						0 => i64::MIN,
+						1 => i64::MAX,
+						_ => common + self.rng.below(100) as i64,
+					})
+					.collect();
+				// Mostly the aggregate the others report.
+				let aggregate = pallet_federated::ModelFile {
+					hash: [if self.rng.chance(80) { 0xA0 } else { self.rng.below(256) as u8 }; 32],
+					size: 5_000,
+					uri: BoundedVec::truncate_from(b"ipfs://aggregate".to_vec()),
+				};
+				let commitment = deai_abi::federated::scores_commitment(
+					task,
+					round_index,
+					&who.encode(),
+					&scores,
+					&aggregate.hash,
+					&salt,
+				);
+				if phase == Some(Phase::CommitScores) {
+					self.pending_fl = Some(FlSecret::Scores {
+						task,
+						who: who.clone(),
+						scores,
+						aggregate,
+						salt,
+					});
+				}
+				(self.signer_or(Some(&who)), fed(Call::commit_scores { task, commitment }))
+			},
+			6 | 7 => {
+				let members: Vec<AccountId> = pallet_federated::Ledgers::<Runtime>::get(task)
+					.into_iter()
+					.map(|m| m.who)
+					.collect();
+				let who = self.rng.pick(&members).unwrap_or_else(|| self.account());
+				let call = if self.rng.chance(50) {
+					Call::withdraw { task }
+				} else {
+					Call::leave { task }
+				};
+				(self.signer_or(Some(&who)), fed(call))
+			},
+			_ => (self.signer_or(Some(&owner)), fed(Call::end_task { task })),
 		}
 	}
 
@@ -2280,6 +2523,8 @@ fn fuzz_run(
 		target: 0,
 		commits: Vec::new(),
 		pending_commit: None,
+		fl_secrets: Vec::new(),
+		pending_fl: None,
 		block_log: Vec::new(),
 		stats,
 		trace,
