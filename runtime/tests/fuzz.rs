@@ -295,7 +295,7 @@ fn validation_data(number: BlockNumber, slot: u64, parent_head: &[u8]) -> Runtim
 		(
 			well_known_keys::CURRENT_BLOCK_RANDOMNESS.to_vec(),
 			(number % 7 != 3)
-				.then(|| sp_core::blake2_256(&number.to_le_bytes()))
+				.then(|| sp_io::hashing::blake2_256(&number.to_le_bytes()))
 				.encode(),
 		),
 	];
@@ -1044,7 +1044,10 @@ impl Fuzzer<'_> {
 	// --- Extrinsics -----------------------------------------------------------------------
 
 	fn extrinsic(&mut self) -> (Ed25519Keyring, RuntimeCall) {
-		match self.rng.weighted(&[45, 33, 3, 8, 2, 3, 2, 1, 1, 2, 3, 3, 14]) {
+		// Rounds in progress get the members' calls they wait for.
+		let playing = pallet_federated::Rounds::<Runtime>::iter_keys().next().is_some();
+		let federated = if playing { 60 } else { 14 };
+		match self.rng.weighted(&[45, 33, 3, 8, 2, 3, 2, 1, 1, 2, 3, 3, federated]) {
 			0 => self.market(),
 			1 => self.registry(),
 			2 => self.rewards(),
@@ -1252,10 +1255,31 @@ impl Fuzzer<'_> {
 			Aggregation, Call, DpSetting, Phase, Role, Rounds, TaskSpec, TaskStatus, Tasks,
 		};
 		let fed = RuntimeCall::Federated;
-		let tasks: Vec<(u64, AccountId, TaskStatus<BlockNumber>)> =
-			Tasks::<Runtime>::iter().map(|(id, t)| (id, t.owner, t.status)).collect();
-		let (task, owner, status) =
-			self.rng.pick(&tasks).unwrap_or((self.rng.below(3), self.account(), TaskStatus::Closed));
+		let mut tasks: Vec<(u64, AccountId, TaskStatus<BlockNumber>, Balance)> =
+			Tasks::<Runtime>::iter()
+				.map(|(id, t)| (id, t.owner, t.status, t.spec.min_stake))
+				.collect();
+		tasks.sort_by_key(|(id, ..)| *id);
+		// Mostly the oldest task still training (so that some gather enough members).
+		let open: Vec<_> = tasks
+			.iter()
+			.filter(|(_, _, st, _)| *st != TaskStatus::Closed)
+			.cloned()
+			.collect();
+		let running = open.iter().find(|(_, _, st, _)| matches!(st, TaskStatus::Running { .. }));
+		let (task, owner, status, min_stake) = match (running, open.first()) {
+			(Some(running), _) if self.rng.chance(70) => running.clone(),
+			(_, Some(oldest)) if self.rng.chance(60) => oldest.clone(),
+			_ => match self.rng.pick(&open) {
+				Some(picked) if self.rng.chance(85) => picked,
+				_ => self.rng.pick(&tasks).unwrap_or((
+					self.rng.below(3),
+					self.account(),
+					TaskStatus::Closed,
+					UNIT,
+				)),
+			},
+		};
 		let phase = match status {
 			TaskStatus::Running { phase, .. } => Some(phase),
 			_ => None,
@@ -1270,48 +1294,145 @@ impl Fuzzer<'_> {
 				}
 			})
 		};
-		let salt = self.bytes32();
-		match self.rng.weighted(&[10, 22, 14, 12, 12, 10, 5, 6, 3]) {
+		let salt = self.rng.bytes32();
+		// Tasks first; then mostly members joining and rounds played.
+		let weights: &[u64] = if open.is_empty() {
+			&[70, 6, 4, 4, 4, 4, 3, 3, 2]
+		} else if matches!(status, TaskStatus::Enrolling { .. }) {
+			&[4, 75, 3, 4, 3, 4, 2, 3, 2]
+		} else {
+			&[6, 14, 18, 16, 16, 16, 5, 6, 3]
+		};
+		match self.rng.weighted(weights) {
 			0 => {
 				let models: Vec<(u64, AccountId)> =
 					Models::<Runtime>::iter().map(|(id, m)| (id, m.owner)).collect();
 				let (target_model, owner) =
 					self.rng.pick(&models).unwrap_or((self.model_id(), self.account()));
-				let min_stake = [UNIT, UNIT, 2 * UNIT, UNIT - 1, 0][self.rng.weighted(&[40, 30, 20, 5, 5])];
+				let min_stake =
+					[UNIT, UNIT, 2 * UNIT, UNIT - 1, 0][self.rng.weighted(&[40, 30, 24, 3, 3])];
 				let spec = TaskSpec::<Runtime> {
 					base: self.model_version(),
 					target_model,
-					rounds: [1, 2, 3, 100, 0, 101][self.rng.weighted(&[35, 30, 20, 5, 5, 5])],
+					rounds: [1, 2, 3, 100, 0, 101][self.rng.weighted(&[30, 38, 25, 3, 2, 2])],
 					round_pot: [UNIT, 10 * UNIT, UNIT - 1, self.amount(5 * UNIT)]
 						[self.rng.weighted(&[30, 30, 5, 35])],
-					participants: [1, 2, 3, 16, 0, 17][self.rng.weighted(&[25, 30, 25, 10, 5, 5])],
-					evaluators: [1, 3, 5, 2, 4, 7][self.rng.weighted(&[30, 35, 15, 8, 7, 5])],
+					participants: [1, 2, 3, 16, 0, 17][self.rng.weighted(&[30, 32, 25, 9, 2, 2])],
+					evaluators: [3, 5, 1, 2, 4, 7][self.rng.weighted(&[70, 22, 2, 2, 2, 2])],
 					aggregation: match self.rng.below(4) {
 						0 => Aggregation::FedAvg,
 						1 => Aggregation::CoordinateMedian,
 						_ => Aggregation::TrimmedMean {
 							trim: sp_runtime::Percent::from_percent(
-								[10, 0, 49, 50, 100][self.rng.below(5) as usize],
+								[10, 0, 49, 50, 100][self.rng.weighted(&[40, 25, 25, 5, 5])],
 							),
 						},
 					},
-					eval_dataset: self.dataset_version(),
-					eval_rows: [10, 1, 150, 0, u32::MAX][self.rng.weighted(&[50, 15, 20, 10, 5])],
+					eval_dataset: {
+						// Mostly data any evaluator may use.
+						let open: Vec<DatasetVersionRef> = DatasetVersions::<Runtime>::iter_keys()
+							.filter(|(dataset, _)| {
+								Datasets::<Runtime>::get(dataset).is_some_and(|d| {
+									!matches!(d.access, AccessPolicy::ComputeToData { .. })
+								})
+							})
+							.map(|(dataset, version)| DatasetVersionRef { dataset, version })
+							.collect();
+						match self.rng.pick(&open) {
+							Some(version) if self.rng.chance(80) => version,
+							_ => self.dataset_version(),
+						}
+					},
+					eval_rows: [10, 1, 150, 0, u32::MAX][self.rng.weighted(&[55, 15, 20, 3, 7])],
 					dp: self.rng.chance(30).then(|| DpSetting {
-						clip_norm_milli: [1_000, 0, u32::MAX][self.rng.weighted(&[80, 10, 10])],
+						clip_norm_milli: [1_000, 0, u32::MAX][self.rng.weighted(&[85, 5, 10])],
 						noise_multiplier_milli: self.small(1_000, u32::MAX),
 					}),
 					min_stake,
-					phase_blocks: [2, 3, 5, 1, 100_000][self.rng.weighted(&[40, 30, 20, 5, 5])],
-					score_tolerance: [100, 0, -1, i64::MAX][self.rng.weighted(&[60, 20, 10, 10])],
-					poison_threshold: [1_000, 0, -1, i64::MAX][self.rng.weighted(&[60, 20, 10, 10])],
+					phase_blocks: [2, 3, 5, 1, 100_000][self.rng.weighted(&[40, 30, 24, 3, 3])],
+					score_tolerance: [100, 0, -1, i64::MAX][self.rng.weighted(&[65, 20, 3, 12])],
+					poison_threshold: [1_000, 0, -1, i64::MAX][self.rng.weighted(&[65, 20, 3, 12])],
 				};
 				(self.signer_or(Some(&owner)), fed(Call::create_task { spec }))
 			},
 			1 => {
-				let role = if self.rng.chance(55) { Role::Participant } else { Role::Evaluator };
-				let stake = [UNIT, 2 * UNIT, self.amount(UNIT)][self.rng.weighted(&[50, 25, 25])];
-				let who = self.provider();
+				// Mostly the role the task is short of.
+				let (needed_p, needed_e) = Tasks::<Runtime>::get(task)
+					.map_or((1, 3), |t| (t.spec.participants, t.spec.evaluators));
+				let ledger = pallet_federated::Ledgers::<Runtime>::get(task);
+				let count = |role: Role| ledger.iter().filter(|m| m.role == role).count() as u32;
+				let role = if self.rng.chance(20) {
+					if self.rng.chance(55) {
+						Role::Participant
+					} else {
+						Role::Evaluator
+					}
+				} else if count(Role::Participant) < needed_p {
+					Role::Participant
+				} else if count(Role::Evaluator) < needed_e {
+					Role::Evaluator
+				} else if self.rng.chance(50) {
+					Role::Participant
+				} else {
+					Role::Evaluator
+				};
+				let stake = [min_stake, 2 * min_stake, self.amount(min_stake)]
+					[self.rng.weighted(&[60, 25, 15])];
+				// Mostly a provider offering the role's work, not the owner, not a member.
+				let kind = match role {
+					Role::Participant => deai_abi::job_kind::TRAINING,
+					Role::Evaluator => deai_abi::job_kind::EVALUATION,
+				};
+				let members: Vec<AccountId> = pallet_federated::Ledgers::<Runtime>::get(task)
+					.into_iter()
+					.map(|m| m.who)
+					.collect();
+				let min_bond = <Runtime as pallet_compute_market::Config>::MinProviderBond::get();
+				let candidates: Vec<AccountId> = Providers::<Runtime>::iter()
+					.filter(|(who, p)| {
+						p.status == pallet_compute_market::ProviderStatus::Active
+							&& p.bond >= min_bond && p.capabilities.job_kinds & kind == kind
+							&& *who != owner && !members.contains(who)
+					})
+					.map(|(who, _)| who)
+					.collect();
+				let who = match self.rng.pick(&candidates) {
+					Some(who) if self.rng.chance(85) => who,
+					// Nobody offers the work: a signer that is no provider registers as one.
+					None if self.rng.chance(60) => {
+						let newcomers: Vec<Ed25519Keyring> = SIGNERS
+							.iter()
+							.copied()
+							.filter(|k| !Providers::<Runtime>::contains_key(account(*k)))
+							.collect();
+						// Or a provider offers every kind of work now.
+						let Some(signer) = self.rng.pick(&newcomers) else {
+							let mut capabilities = self.capabilities();
+							capabilities.job_kinds = deai_abi::job_kind::ALL;
+							let provider = self.provider();
+							let call = pallet_compute_market::Call::update_provider {
+								capabilities: Some(capabilities),
+								endpoint: None,
+							};
+							return (
+								self.signer_or(Some(&provider)),
+								RuntimeCall::ComputeMarket(call),
+							);
+						};
+						{
+							let mut capabilities = self.capabilities();
+							capabilities.job_kinds = deai_abi::job_kind::ALL;
+							let call = pallet_compute_market::Call::register_provider {
+								capabilities,
+								endpoint: self.text(),
+								bond: 2 * min_bond,
+							};
+							return (signer, RuntimeCall::ComputeMarket(call));
+						}
+						self.provider()
+					},
+					_ => self.provider(),
+				};
 				(self.signer_or(Some(&who)), fed(Call::join { task, role, stake }))
 			},
 			2 => {
@@ -1344,12 +1465,12 @@ impl Fuzzer<'_> {
 				match self.rng.pick(&secrets) {
 					Some(FlSecret::Update { task, who, update, samples, salt }) => {
 						// Mostly opened right; sometimes with another salt.
-						let salt = if self.rng.chance(90) { salt } else { self.bytes32() };
+						let salt = if self.rng.chance(90) { salt } else { self.rng.bytes32() };
 						let call = Call::reveal_update { task, update, samples, salt };
 						(self.signer_or(Some(&who)), fed(call))
 					},
 					Some(FlSecret::Scores { task, who, scores, aggregate, salt }) => {
-						let salt = if self.rng.chance(90) { salt } else { self.bytes32() };
+						let salt = if self.rng.chance(90) { salt } else { self.rng.bytes32() };
 						let call = Call::reveal_scores {
 							task,
 							scores: BoundedVec::truncate_from(scores),
@@ -1359,12 +1480,8 @@ impl Fuzzer<'_> {
 						(self.signer_or(Some(&who)), fed(call))
 					},
 					None => {
-						let call = Call::reveal_update {
-							task,
-							update: self.fl_file(),
-							samples: 10,
-							salt,
-						};
+						let call =
+							Call::reveal_update { task, update: self.fl_file(), samples: 10, salt };
 						(self.signer(), fed(call))
 					},
 				}
@@ -1398,13 +1515,8 @@ impl Fuzzer<'_> {
 					&salt,
 				);
 				if phase == Some(Phase::CommitScores) {
-					self.pending_fl = Some(FlSecret::Scores {
-						task,
-						who: who.clone(),
-						scores,
-						aggregate,
-						salt,
-					});
+					self.pending_fl =
+						Some(FlSecret::Scores { task, who: who.clone(), scores, aggregate, salt });
 				}
 				(self.signer_or(Some(&who)), fed(Call::commit_scores { task, commitment }))
 			},
@@ -2564,6 +2676,13 @@ fn fuzz_run(
 		if block % 32 == 0 {
 			chain.ext.execute_with(|| {
 				fuzzer.commits.retain(|c| Jobs::<Runtime>::contains_key(c.job));
+				// Federated commitments of rounds that ended are of no more use either.
+				fuzzer.fl_secrets.retain(|secret| {
+					let (FlSecret::Update { task, .. } | FlSecret::Scores { task, .. }) = secret;
+					pallet_federated::Rounds::<Runtime>::contains_key(task)
+				});
+				let excess = fuzzer.fl_secrets.len().saturating_sub(256);
+				fuzzer.fl_secrets.drain(..excess);
 			});
 		}
 	}

@@ -13,8 +13,9 @@ use sp_runtime::traits::{One, Saturating};
 const MAX_EMPTY_BLOCKS_SKIPPED: u32 = 16;
 
 /// Blocks between the last action of a phase and its early end when that end draws
-/// randomness: the collators' randomness in a block mixes the hashes of the blocks up to two
-/// before it.
+/// randomness: the relay randomness a block's hook uses was noted in the block before and was
+/// public from the one before that (and the collators' randomness of a dev chain mixes the
+/// hashes of the blocks up to two before it): neither could be known by the last to act.
 const RANDOMNESS_LOOKAHEAD: u32 = 3;
 
 impl<T: Config> Pallet<T> {

@@ -19,11 +19,12 @@
 //! output (a secondary plain slot) leaves the last noted value in place, never a zero seed.
 //!
 //! ## How much of it is known in advance
-//! A value noted in block `n` is public from block `n` on (`Randomness::random` returns `n` as
-//! the block from which it was known; blocks on the same relay parent keep the first block): a
-//! draw in block `n + 1`'s `on_initialize` uses it, so whoever acts in block `n` after the
-//! inherent can compute that draw. Pallets whose draws matter only count what was decided
-//! before that block (federated training's members must have joined earlier).
+//! A value noted in block `n` is on chain from block `n` on, and on the relay chain while block
+//! `n - 1` was built: `Randomness::random` returns `n - 1` as the block from which it was public
+//! (blocks on the same relay parent keep the first noting block). A draw in block `n + 1`'s
+//! `on_initialize` uses it, so whoever acts in block `n - 1` or later may know that draw.
+//! Pallets whose draws matter count only what was decided before that block (federated
+//! training's members must have joined earlier).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -106,7 +107,8 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> Randomness<T::Hash, BlockNumberFor<T>> for Pallet<T> {
 	/// The relay randomness last noted, hashed with `subject` (each subject gets its own
 	/// seed from one value), and the first block in which it was public (whoever acted in that
-	/// block or later could know it).
+	/// block or later could know it): the block before the one that noted it, since the relay
+	/// block was on the relay chain while that block was built.
 	///
 	/// Until a value is noted, `T::Fallback`'s seed, public from the parent block on: the
 	/// collective flip mixes the parent's hash, which no extrinsic of the parent could know
@@ -116,7 +118,7 @@ impl<T: Config> Randomness<T::Hash, BlockNumberFor<T>> for Pallet<T> {
 		match Latest::<T>::get() {
 			Some(noted) => (
 				T::Hashing::hash_of(&(b"deai/relay-randomness", subject, noted.value)),
-				noted.noted_at,
+				noted.noted_at.saturating_sub(One::one()),
 			),
 			None => (
 				T::Fallback::random(subject).0,

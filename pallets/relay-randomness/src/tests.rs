@@ -14,7 +14,7 @@ fn the_fallback_serves_until_a_relay_value_is_noted() {
 }
 
 #[test]
-fn a_noted_value_gives_each_subject_its_own_seed_known_from_the_noting_block() {
+fn a_noted_value_gives_each_subject_its_own_seed_public_from_the_block_before_it_was_noted() {
 	new_test_ext().execute_with(|| {
 		System::set_block_number(5);
 		RelayRandomness::note([7; 32], 1_000);
@@ -24,7 +24,8 @@ fn a_noted_value_gives_each_subject_its_own_seed_known_from_the_noting_block() {
 		);
 		let (a, known_from) = RelayRandomness::random(b"a");
 		let (b, _) = RelayRandomness::random(b"b");
-		assert_eq!(known_from, 5);
+		// On the relay chain while block 4 was built.
+		assert_eq!(known_from, 4);
 		assert_ne!(a, b);
 		assert_ne!(a, TestFallback::random(b"a").0);
 		// The same subject and value: the same seed (every node agrees).
@@ -32,10 +33,10 @@ fn a_noted_value_gives_each_subject_its_own_seed_known_from_the_noting_block() {
 		// Another block on the same relay parent: the same value, public since block 5.
 		System::set_block_number(6);
 		RelayRandomness::note([7; 32], 1_000);
-		assert_eq!(RelayRandomness::random(b"a"), (a, 5));
+		assert_eq!(RelayRandomness::random(b"a"), (a, 4));
 		// A new relay parent: a new seed.
 		RelayRandomness::note([8; 32], 1_001);
 		assert_ne!(RelayRandomness::random(b"a").0, a);
-		assert_eq!(RelayRandomness::random(b"a").1, 6);
+		assert_eq!(RelayRandomness::random(b"a").1, 5);
 	});
 }
