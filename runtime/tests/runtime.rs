@@ -1408,3 +1408,40 @@ fn draws_use_the_relay_parents_randomness_from_the_state_proof() {
 		assert_ne!(seed, other);
 	});
 }
+
+/// A collator that leaves the relay parent's randomness out of its proof (keeping the last
+/// value or not, as suits it) builds an invalid block, once the chain has relay randomness.
+#[test]
+fn a_proof_leaving_out_the_relay_randomness_is_refused() {
+	use cumulus_pallet_parachain_system::{OnSystemEvent, RelayChainStateProof};
+	use cumulus_primitives_core::{relay_chain::well_known_keys, ParaId};
+	use deai_runtime::configs::deai::NoteRelayRandomness;
+	use sp_runtime::{traits::BlakeTwo256, StateVersion};
+
+	// A relay state holding the randomness, and a proof of another key only.
+	let proof_without_randomness = || {
+		let entries = vec![
+			(well_known_keys::CURRENT_SLOT.to_vec(), 7u64.encode()),
+			(well_known_keys::CURRENT_BLOCK_RANDOMNESS.to_vec(), Some([5u8; 32]).encode()),
+		];
+		let mut backend = sp_state_machine::new_in_mem::<BlakeTwo256>();
+		backend.insert(
+			vec![(None, entries.into_iter().map(|(k, v)| (k, Some(v))).collect())],
+			StateVersion::V1,
+		);
+		let root = *backend.root();
+		let proof =
+			sp_state_machine::prove_read(backend, [well_known_keys::CURRENT_SLOT]).expect("proves");
+		RelayChainStateProof::new(ParaId::from(PARACHAIN_ID), root, proof).expect("valid")
+	};
+	preset_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		// A chain without relay randomness yet (a dev chain): nothing to keep, no fault.
+		NoteRelayRandomness::on_relay_state_proof(&proof_without_randomness());
+		assert!(pallet_relay_randomness::Latest::<Runtime>::get().is_none());
+		deai_runtime::RelayRandomness::note([1; 32], 1);
+		let refused = std::panic::catch_unwind(|| {
+			NoteRelayRandomness::on_relay_state_proof(&proof_without_randomness())
+		});
+		assert!(refused.is_err(), "the block is invalid");
+	});
+}

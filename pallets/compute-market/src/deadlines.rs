@@ -12,8 +12,10 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating, Zero};
 
 /// Blocks between the close of a redundant job's applications and its draw. The runtime's
-/// randomness at block `n` mixes block hashes up to `n - 2` (the market's hook runs before the
-/// randomness pallet records its parent): two blocks make the close's own block part of it.
+/// relay randomness used at block `n` was noted in block `n - 1` and was public from `n - 2`
+/// (the collective flip of a dev chain mixes block hashes up to `n - 2`): two blocks make it
+/// unknown while applications were open. A seed public earlier (blocks built on one relay
+/// parent share it) postpones the draw block by block.
 pub const DRAW_DELAY: u32 = 2;
 
 /// Every kind of deadline.
@@ -229,7 +231,19 @@ impl<T: Config> Pallet<T> {
 					Self::close_matching(id, job)
 				}
 			},
-			(DeadlineKind::Draw, JobStatus::Drawing) => Self::close_matching(id, job),
+			(DeadlineKind::Draw, JobStatus::Drawing) => {
+				// Applications closed at `due - DRAW_DELAY`: the seed must not have been public
+				// while they were open. Blocks built on one relay parent share its randomness,
+				// so it may have been (`public_since` says): then the draw waits a block.
+				let closed_at = due.saturating_sub(DRAW_DELAY.into());
+				if Self::draw_seed_public_since(id) < closed_at {
+					Self::set_deadline(id, &mut job, One::one(), DeadlineKind::Draw);
+					Jobs::<T>::insert(id, job);
+					Self::deposit_event(Event::DrawPostponed { job: id });
+					return (kind, Self::draw_opening_charge());
+				}
+				Self::close_matching(id, job)
+			},
 			// Slashes and the refund.
 			(DeadlineKind::Execution, JobStatus::Assigned) => Self::execution_missed(id, job),
 			(DeadlineKind::Reveal, JobStatus::Revealing) => Self::tally(id, job),

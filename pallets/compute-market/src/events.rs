@@ -217,5 +217,11 @@ mod events {
 			/// Who called (and paid for) it.
 			caller: T::AccountId,
 		},
+		/// A redundant job's draw waits a block: its seed was public while applications were
+		/// open (blocks built on one relay parent share its randomness).
+		DrawPostponed {
+			/// The job.
+			job: JobId,
+		},
 	}
 }

@@ -417,6 +417,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The first block in which job `id`'s draw seed was public.
+	pub(crate) fn draw_seed_public_since(id: JobId) -> BlockNumberFor<T> {
+		T::Randomness::random(&(b"deai/draw", id).encode()).1
+	}
+
 	/// Draws `needed` of `candidates` uniformly at random (without replacement), seeded by
 	/// `T::Randomness` for this job.
 	fn draw<C>(id: JobId, mut candidates: Vec<C>, needed: usize) -> Vec<C> {

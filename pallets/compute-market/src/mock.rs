@@ -296,12 +296,16 @@ impl ResultVerifier<AccountId> for MockVerifier {
 pub struct TestRandomness;
 parameter_types! {
 	pub static RandomSeed: u64 = 0;
+	/// When the seed was public (the current block unless a test sets an earlier one).
+	pub static RandomPublicSince: Option<u64> = None;
 }
 impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
 	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
 		use codec::Encode;
 		let digest = sp_io::hashing::blake2_256(&(subject, RandomSeed::get()).encode());
-		(sp_core::H256(digest), frame_system::Pallet::<Test>::block_number())
+		let public_since =
+			RandomPublicSince::get().unwrap_or_else(frame_system::Pallet::<Test>::block_number);
+		(sp_core::H256(digest), public_since)
 	}
 }
 

@@ -36,6 +36,11 @@ impl<T: Config> Pallet<T> {
 				members.len() == ledger.len() && !members.contains(&&task.owner),
 				"a task's members are not distinct accounts other than its owner",
 			)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure_true(
+				ledger.iter().all(|m| m.joined_at <= now),
+				"a member joined in a block to come",
+			)?;
 			if task.status != TaskStatus::Closed {
 				// Every round still to play (the one in progress included) has its pot.
 				let to_play = task.last_round.saturating_sub(task.round).saturating_add(1);

@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2654`
 		//  Estimated: `6196`
-		// Minimum execution time: 214_157_000 picoseconds.
-		Weight::from_parts(261_617_000, 6196)
+		// Minimum execution time: 209_821_000 picoseconds.
+		Weight::from_parts(228_438_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `507`
 		//  Estimated: `4094`
-		// Minimum execution time: 31_227_000 picoseconds.
-		Weight::from_parts(41_221_000, 4094)
+		// Minimum execution time: 32_488_000 picoseconds.
+		Weight::from_parts(57_505_000, 4094)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -111,62 +111,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::ApprovedProviders` (r:1 w:0)
 	/// Proof: `ModelRegistry::ApprovedProviders` (`max_values`: None, `max_size`: Some(120), added: 2595, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn join() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8977`
-		//  Estimated: `8731`
-		// Minimum execution time: 142_742_000 picoseconds.
-		Weight::from_parts(169_972_000, 8731)
+		//  Measured:  `9229`
+		//  Estimated: `8987`
+		// Minimum execution time: 135_050_000 picoseconds.
+		Weight::from_parts(170_382_000, 8987)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:0)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6216`
-		//  Estimated: `8731`
-		// Minimum execution time: 99_266_000 picoseconds.
-		Weight::from_parts(119_597_000, 8731)
+		//  Measured:  `6472`
+		//  Estimated: `8987`
+		// Minimum execution time: 106_108_000 picoseconds.
+		Weight::from_parts(146_026_000, 8987)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	fn leave_last() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1058`
-		//  Estimated: `8799`
-		// Minimum execution time: 127_679_000 picoseconds.
-		Weight::from_parts(150_132_000, 8799)
+		//  Measured:  `1062`
+		//  Estimated: `8987`
+		// Minimum execution time: 125_986_000 picoseconds.
+		Weight::from_parts(172_796_000, 8987)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:0)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5942`
-		//  Estimated: `8731`
-		// Minimum execution time: 97_765_000 picoseconds.
-		Weight::from_parts(137_514_000, 8731)
+		//  Measured:  `6198`
+		//  Estimated: `8987`
+		// Minimum execution time: 106_858_000 picoseconds.
+		Weight::from_parts(152_896_000, 8987)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -180,8 +180,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1779`
 		//  Estimated: `11873`
-		// Minimum execution time: 44_075_000 picoseconds.
-		Weight::from_parts(65_537_000, 11873)
+		// Minimum execution time: 54_310_000 picoseconds.
+		Weight::from_parts(89_342_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -195,8 +195,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6281`
 		//  Estimated: `11873`
-		// Minimum execution time: 52_738_000 picoseconds.
-		Weight::from_parts(71_195_000, 11873)
+		// Minimum execution time: 60_760_000 picoseconds.
+		Weight::from_parts(102_612_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -210,8 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1971`
 		//  Estimated: `11873`
-		// Minimum execution time: 47_921_000 picoseconds.
-		Weight::from_parts(78_376_000, 11873)
+		// Minimum execution time: 47_500_000 picoseconds.
+		Weight::from_parts(73_209_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -225,15 +225,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8479`
 		//  Estimated: `11873`
-		// Minimum execution time: 63_644_000 picoseconds.
-		Weight::from_parts(91_716_000, 11873)
+		// Minimum execution time: 61_501_000 picoseconds.
+		Weight::from_parts(77_865_000, 11873)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
+	/// Storage: `RelayRandomness::Latest` (r:1 w:0)
+	/// Proof: `RelayRandomness::Latest` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
 	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
@@ -246,15 +248,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn start_round() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5807`
-		//  Estimated: `8731`
-		// Minimum execution time: 60_109_000 picoseconds.
-		Weight::from_parts(73_869_000, 8731)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		//  Measured:  `6139`
+		//  Estimated: `8987`
+		// Minimum execution time: 91_836_000 picoseconds.
+		Weight::from_parts(107_890_000, 8987)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
+	/// Storage: `RelayRandomness::Latest` (r:1 w:0)
+	/// Proof: `RelayRandomness::Latest` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
 	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
@@ -267,19 +271,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn next_phase() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1887`
+		//  Measured:  `1963`
 		//  Estimated: `11873`
-		// Minimum execution time: 35_672_000 picoseconds.
-		Weight::from_parts(47_310_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 39_328_000 picoseconds.
+		Weight::from_parts(54_681_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Federated::Tasks` (r:1 w:1)
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:1 w:1)
 	/// Proof: `Federated::Rounds` (`max_values`: None, `max_size`: Some(8408), added: 10883, mode: `MaxEncodedLen`)
+	/// Storage: `RelayRandomness::Latest` (r:1 w:0)
+	/// Proof: `RelayRandomness::Latest` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
 	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::ScheduledPhaseEnds` (r:1 w:1)
@@ -290,21 +296,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::PhaseCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn finalize_round() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `13909`
+		//  Measured:  `14241`
 		//  Estimated: `11873`
-		// Minimum execution time: 91_515_000 picoseconds.
-		Weight::from_parts(141_730_000, 11873)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 132_636_000 picoseconds.
+		Weight::from_parts(195_500_000, 11873)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelVersions` (r:1 w:2)
 	/// Proof: `ModelRegistry::ModelVersions` (`max_values`: None, `max_size`: Some(596), added: 3071, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
@@ -325,12 +331,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::RoyaltyShares` (`max_values`: None, `max_size`: Some(77), added: 2552, mode: `MaxEncodedLen`)
 	fn close_task() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8595`
-		//  Estimated: `8731`
-		// Minimum execution time: 370_138_000 picoseconds.
-		Weight::from_parts(425_720_000, 8731)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(31_u64))
+		//  Measured:  `9172`
+		//  Estimated: `8987`
+		// Minimum execution time: 399_451_000 picoseconds.
+		Weight::from_parts(482_845_000, 8987)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(32_u64))
 	}
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
@@ -339,7 +345,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::DatasetVersions` (r:1 w:1)
 	/// Proof: `ModelRegistry::DatasetVersions` (`max_values`: None, `max_size`: Some(436), added: 2911, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Ledgers` (r:1 w:1)
-	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5266), added: 7741, mode: `MaxEncodedLen`)
+	/// Proof: `Federated::Ledgers` (`max_values`: None, `max_size`: Some(5522), added: 7997, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `Federated::Rounds` (r:0 w:1)
@@ -348,10 +354,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federated::Tasks` (`max_values`: None, `max_size`: Some(629), added: 3104, mode: `MaxEncodedLen`)
 	fn close_task_unpublished() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `7697`
-		//  Estimated: `8731`
-		// Minimum execution time: 149_621_000 picoseconds.
-		Weight::from_parts(165_044_000, 8731)
+		//  Measured:  `7953`
+		//  Estimated: `8987`
+		// Minimum execution time: 165_375_000 picoseconds.
+		Weight::from_parts(259_414_000, 8987)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -360,77 +366,77 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and other runtimes.
 impl WeightInfo for () {
 	fn create_task() -> Weight {
-		Weight::from_parts(261_617_000, 6196)
+		Weight::from_parts(228_438_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn end_task() -> Weight {
-		Weight::from_parts(41_221_000, 4094)
+		Weight::from_parts(57_505_000, 4094)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn join() -> Weight {
-		Weight::from_parts(169_972_000, 8731)
+		Weight::from_parts(170_382_000, 8987)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(119_597_000, 8731)
+		Weight::from_parts(146_026_000, 8987)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn leave_last() -> Weight {
-		Weight::from_parts(150_132_000, 8799)
+		Weight::from_parts(172_796_000, 8987)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(137_514_000, 8731)
+		Weight::from_parts(152_896_000, 8987)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_update() -> Weight {
-		Weight::from_parts(65_537_000, 11873)
+		Weight::from_parts(89_342_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_update() -> Weight {
-		Weight::from_parts(71_195_000, 11873)
+		Weight::from_parts(102_612_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn commit_scores() -> Weight {
-		Weight::from_parts(78_376_000, 11873)
+		Weight::from_parts(73_209_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reveal_scores() -> Weight {
-		Weight::from_parts(91_716_000, 11873)
+		Weight::from_parts(77_865_000, 11873)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn start_round() -> Weight {
-		Weight::from_parts(73_869_000, 8731)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-	}
-	fn next_phase() -> Weight {
-		Weight::from_parts(47_310_000, 11873)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
-	}
-	fn finalize_round() -> Weight {
-		Weight::from_parts(141_730_000, 11873)
+		Weight::from_parts(107_890_000, 8987)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
+	fn next_phase() -> Weight {
+		Weight::from_parts(54_681_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn finalize_round() -> Weight {
+		Weight::from_parts(195_500_000, 11873)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
 	fn close_task() -> Weight {
-		Weight::from_parts(425_720_000, 8731)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(31_u64))
+		Weight::from_parts(482_845_000, 8987)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(32_u64))
 	}
 	fn close_task_unpublished() -> Weight {
-		Weight::from_parts(165_044_000, 8731)
+		Weight::from_parts(259_414_000, 8987)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}

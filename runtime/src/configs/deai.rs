@@ -347,13 +347,25 @@ impl cumulus_pallet_parachain_system::OnSystemEvent for NoteRelayRandomness {
 		use pallet_relay_randomness::WeightInfo;
 		// BABE's `AuthorVrfRandomness`: `None` for a relay block without a VRF output (a
 		// secondary plain slot), then the last value noted stays.
-		if let Ok(Some(Some(value))) =
-			proof.read_optional_entry::<Option<[u8; 32]>>(CURRENT_BLOCK_RANDOMNESS)
-		{
-			// Written by the same inherent just before this hook.
-			let relay_block = cumulus_pallet_parachain_system::ValidationData::<Runtime>::get()
-				.map_or(0, |data| data.relay_parent_number);
-			crate::RelayRandomness::note(value, relay_block);
+		match proof.read_optional_entry::<Option<[u8; 32]>>(CURRENT_BLOCK_RANDOMNESS) {
+			Ok(Some(Some(value))) => {
+				// Written by the same inherent just before this hook.
+				let relay_block = cumulus_pallet_parachain_system::ValidationData::<Runtime>::get()
+					.map_or(0, |data| data.relay_parent_number);
+				crate::RelayRandomness::note(value, relay_block);
+			},
+			Ok(_) => {},
+			// The proof leaves the key out (honest collators always prove it): a collator that
+			// could keep the last value or not would choose between two seeds. Its block is
+			// invalid, once the chain has relay randomness (a dev chain's mocked relay never
+			// proves it).
+			Err(error) => {
+				if pallet_relay_randomness::Latest::<Runtime>::exists() {
+					panic!(
+						"the relay state proof leaves out the relay parent's randomness: {error:?}"
+					);
+				}
+			},
 		}
 		// The proof's trie lookup is in memory, charged as a database read (far above its
 		// cost), and the note as benchmarked.

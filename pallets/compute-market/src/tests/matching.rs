@@ -332,3 +332,41 @@ fn a_provider_at_capacity_takes_no_more() {
 		);
 	});
 }
+
+/// Blocks built on one relay parent share its randomness: when the draw's seed was public while
+/// applications were open, an applicant could have applied (or a requester cancelled) knowing
+/// the draw. The draw then waits, block by block, for a seed made public after the close.
+#[test]
+fn a_draw_whose_seed_was_public_while_applications_were_open_waits() {
+	new_test_ext().execute_with(|| {
+		for p in [P1, P2, P3] {
+			register(p);
+		}
+		let job = post(spec(
+			20_000,
+			MatchingMode::FixedPrice { price: 3_000 },
+			VerificationMode::Redundant { providers: 2, quorum: 2 },
+		));
+		for p in [P1, P2, P3] {
+			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
+		}
+		// Applications close at block 11; the draw is due at 13 with a seed public since 10.
+		run_to_block(11);
+		RandomPublicSince::set(Some(10));
+		run_to_block(13);
+		let info = Jobs::<Test>::get(job).unwrap();
+		assert_eq!(info.status, JobStatus::Drawing);
+		assert_eq!(info.deadline, Some((14, DeadlineKind::Draw)));
+		assert!(events().contains(&MarketEvent::DrawPostponed { job }));
+		// Due at 14, the draw counts applications as closed at 12: still public before, it
+		// waits again.
+		run_to_block(14);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((15, DeadlineKind::Draw)));
+		// A seed public since after the close: drawn.
+		RandomPublicSince::set(None);
+		run_to_block(15);
+		let info = Jobs::<Test>::get(job).unwrap();
+		assert_eq!(info.status, JobStatus::Assigned);
+		assert_eq!(info.assignments.len(), 2);
+	});
+}
