@@ -1419,17 +1419,14 @@ impl Fuzzer<'_> {
 								RuntimeCall::ComputeMarket(call),
 							);
 						};
-						{
-							let mut capabilities = self.capabilities();
-							capabilities.job_kinds = deai_abi::job_kind::ALL;
-							let call = pallet_compute_market::Call::register_provider {
-								capabilities,
-								endpoint: self.text(),
-								bond: 2 * min_bond,
-							};
-							return (signer, RuntimeCall::ComputeMarket(call));
-						}
-						self.provider()
+						let mut capabilities = self.capabilities();
+						capabilities.job_kinds = deai_abi::job_kind::ALL;
+						let call = pallet_compute_market::Call::register_provider {
+							capabilities,
+							endpoint: self.text(),
+							bond: 2 * min_bond,
+						};
+						return (signer, RuntimeCall::ComputeMarket(call));
 					},
 					_ => self.provider(),
 				};
