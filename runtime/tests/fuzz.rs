@@ -414,10 +414,13 @@ fn landing(parent: BlockNumber, toward: BlockNumber) -> BlockNumber {
 		return next;
 	}
 	let cursor = DeadlineCursor::<Runtime>::get();
+	// The block before a deadline too: it notes the relay randomness a draw then uses (a jump
+	// over it would leave the draw an older value, and postpone it).
 	let deadline = DeadlineQueue::<Runtime>::iter_keys()
 		.map(|(at, _)| at)
 		.filter(|at| *at >= cursor)
-		.min();
+		.min()
+		.map(|at| at.saturating_sub(1));
 	let since = IncompleteSince::<Runtime>::get().unwrap_or(next);
 	let agenda = Agenda::<Runtime>::iter()
 		.filter(|(at, agenda)| *at >= since && agenda.iter().any(Option::is_some))
@@ -437,7 +440,8 @@ fn landing(parent: BlockNumber, toward: BlockNumber) -> BlockNumber {
 
 /// A jump to block `number`, over blocks in which nothing was due ([`landing`]): they count as
 /// empty. The hooks that visit each block's queue (the market's deadline cursor, the scheduler's
-/// agendas) move past them, as empty blocks would have moved them.
+/// agendas, federated training's phase ends) move past them, as empty blocks would have moved
+/// them.
 fn skip_to(number: BlockNumber) {
 	use pallet_compute_market::DeadlineCursor;
 	use pallet_scheduler::IncompleteSince;
@@ -447,6 +451,12 @@ fn skip_to(number: BlockNumber) {
 	}
 	if IncompleteSince::<Runtime>::get().is_some_and(|since| since < number) {
 		IncompleteSince::<Runtime>::put(number);
+	}
+	// Federated training's cursor too (no phase ends before `number`: see [`landing`]).
+	if pallet_federated::ScheduledPhaseEnds::<Runtime>::get() > 0
+		&& pallet_federated::PhaseCursor::<Runtime>::get() < number
+	{
+		pallet_federated::PhaseCursor::<Runtime>::put(number);
 	}
 	// `initialize` wants the parent's number.
 	System::set_block_number(number - 1);

@@ -18,6 +18,10 @@ use sp_runtime::traits::{One, Saturating, Zero};
 /// parent share it) postpones the draw block by block.
 pub const DRAW_DELAY: u32 = 2;
 
+/// The most blocks a draw waits (after `DRAW_DELAY`) for a seed made public after its
+/// applications closed.
+pub const MAX_DRAW_WAIT: u32 = 10;
+
 /// Every kind of deadline.
 const DEADLINE_KINDS: [DeadlineKind; 6] = [
 	DeadlineKind::Matching,
@@ -232,11 +236,14 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 			(DeadlineKind::Draw, JobStatus::Drawing) => {
-				// Applications closed at `due - DRAW_DELAY`: the seed must not have been public
-				// while they were open. Blocks built on one relay parent share its randomness,
-				// so it may have been (`public_since` says): then the draw waits a block.
-				let closed_at = due.saturating_sub(DRAW_DELAY.into());
-				if Self::draw_seed_public_since(id) < closed_at {
+				// Applications closed with the matching window: the seed must not have been
+				// public while they were open. Blocks built on one relay parent share its
+				// randomness, so it may have been (`public_since` says): then the draw waits a
+				// block, at most `MAX_DRAW_WAIT` (a relay chain giving no new randomness must
+				// not lock the job's escrow and bids: then it draws all the same).
+				let closed_at = job.posted_at.saturating_add(job.spec.matching_blocks);
+				let waited_until = closed_at.saturating_add((DRAW_DELAY + MAX_DRAW_WAIT).into());
+				if Self::draw_seed_public_since(id) < closed_at && at < waited_until {
 					Self::set_deadline(id, &mut job, One::one(), DeadlineKind::Draw);
 					Jobs::<T>::insert(id, job);
 					Self::deposit_event(Event::DrawPostponed { job: id });

@@ -358,15 +358,47 @@ fn a_draw_whose_seed_was_public_while_applications_were_open_waits() {
 		assert_eq!(info.status, JobStatus::Drawing);
 		assert_eq!(info.deadline, Some((14, DeadlineKind::Draw)));
 		assert!(events().contains(&MarketEvent::DrawPostponed { job }));
-		// Due at 14, the draw counts applications as closed at 12: still public before, it
-		// waits again.
+		// Still public since before the close (block 11): it waits again.
 		run_to_block(14);
 		assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((15, DeadlineKind::Draw)));
-		// A seed public since after the close: drawn.
-		RandomPublicSince::set(None);
+		// A seed public since the close (block 11, the base however long it waited): drawn.
+		RandomPublicSince::set(Some(11));
 		run_to_block(15);
 		let info = Jobs::<Test>::get(job).unwrap();
 		assert_eq!(info.status, JobStatus::Assigned);
 		assert_eq!(info.assignments.len(), 2);
+	});
+}
+
+/// A relay chain that gives no new randomness must not lock a job's escrow and bids: after
+/// `MAX_DRAW_WAIT` blocks the draw happens all the same.
+#[test]
+fn a_draw_waits_for_a_fresh_seed_at_most_max_draw_wait_blocks() {
+	use crate::deadlines::{DRAW_DELAY, MAX_DRAW_WAIT};
+	new_test_ext().execute_with(|| {
+		for p in [P1, P2, P3] {
+			register(p);
+		}
+		let job = post(spec(
+			20_000,
+			MatchingMode::FixedPrice { price: 3_000 },
+			VerificationMode::Redundant { providers: 2, quorum: 2 },
+		));
+		for p in [P1, P2, P3] {
+			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
+		}
+		RandomPublicSince::set(Some(0));
+		let last_wait = 11 + u64::from(DRAW_DELAY) + u64::from(MAX_DRAW_WAIT);
+		run_to_block(last_wait - 1);
+		let info = Jobs::<Test>::get(job).unwrap();
+		assert_eq!(info.status, JobStatus::Drawing);
+		assert_eq!(info.deadline, Some((last_wait, DeadlineKind::Draw)));
+		run_to_block(last_wait);
+		assert_eq!(Jobs::<Test>::get(job).unwrap().status, JobStatus::Assigned);
+		let postponed = events()
+			.iter()
+			.filter(|e| matches!(e, MarketEvent::DrawPostponed { .. }))
+			.count();
+		assert_eq!(postponed, MAX_DRAW_WAIT as usize);
 	});
 }
