@@ -213,17 +213,7 @@ fn a_finalized_missed_deadline_slashes_as_the_hook_would() {
 #[test]
 fn a_draw_cannot_be_finalized_by_a_call() {
 	new_test_ext().execute_with(|| {
-		for p in [P1, P2, P3] {
-			register(p);
-		}
-		let job = post(spec(
-			20_000,
-			MatchingMode::FixedPrice { price: 3_000 },
-			VerificationMode::Redundant { providers: 2, quorum: 2 },
-		));
-		for p in [P1, P2, P3] {
-			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
-		}
+		let job = redundant_job_with_three_applicants();
 		run_to_block(11);
 		assert_eq!(Jobs::<Test>::get(job).unwrap().deadline, Some((13, DeadlineKind::Draw)));
 		System::set_block_number(14);

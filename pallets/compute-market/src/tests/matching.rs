@@ -339,17 +339,7 @@ fn a_provider_at_capacity_takes_no_more() {
 #[test]
 fn a_draw_whose_seed_was_public_while_applications_were_open_waits() {
 	new_test_ext().execute_with(|| {
-		for p in [P1, P2, P3] {
-			register(p);
-		}
-		let job = post(spec(
-			20_000,
-			MatchingMode::FixedPrice { price: 3_000 },
-			VerificationMode::Redundant { providers: 2, quorum: 2 },
-		));
-		for p in [P1, P2, P3] {
-			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
-		}
+		let job = redundant_job_with_three_applicants();
 		// Applications close at block 11; the draw is due at 13 with a seed public since 10.
 		run_to_block(11);
 		RandomPublicSince::set(Some(10));
@@ -376,17 +366,7 @@ fn a_draw_whose_seed_was_public_while_applications_were_open_waits() {
 fn a_draw_waits_for_a_fresh_seed_at_most_max_draw_wait_blocks() {
 	use crate::deadlines::{DRAW_DELAY, MAX_DRAW_WAIT};
 	new_test_ext().execute_with(|| {
-		for p in [P1, P2, P3] {
-			register(p);
-		}
-		let job = post(spec(
-			20_000,
-			MatchingMode::FixedPrice { price: 3_000 },
-			VerificationMode::Redundant { providers: 2, quorum: 2 },
-		));
-		for p in [P1, P2, P3] {
-			assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
-		}
+		let job = redundant_job_with_three_applicants();
 		RandomPublicSince::set(Some(0));
 		let last_wait = 11 + u64::from(DRAW_DELAY) + u64::from(MAX_DRAW_WAIT);
 		run_to_block(last_wait - 1);

@@ -113,6 +113,23 @@ fn post(spec: JobSpec<Test>) -> u64 {
 	id
 }
 
+/// A 2-of-2 redundant fixed-price job with three applicants (P1, P2, P3), its window open until
+/// block 11 and its draw due two blocks later.
+fn redundant_job_with_three_applicants() -> u64 {
+	for p in [P1, P2, P3] {
+		register(p);
+	}
+	let job = post(spec(
+		20_000,
+		MatchingMode::FixedPrice { price: 3_000 },
+		VerificationMode::Redundant { providers: 2, quorum: 2 },
+	));
+	for p in [P1, P2, P3] {
+		assert_ok!(Market::claim_job(RuntimeOrigin::signed(p), job));
+	}
+	job
+}
+
 fn result(n: u8) -> [u8; 32] {
 	[n; 32]
 }
